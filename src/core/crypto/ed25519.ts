@@ -1,0 +1,62 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+
+/**
+ * Ed25519 over raw 32-byte keys, through node:crypto (OpenSSL). No home-made curve arithmetic.
+ *
+ * Node's KeyObjects want DER; a raw RFC 8032 key is wrapped in the fixed PKCS#8 / SPKI prefixes of
+ * RFC 8410 §7 and §10.1, which are constant for Ed25519.
+ */
+const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+
+export const ED25519_PUBLIC_KEY_BYTES = 32;
+export const ED25519_SEED_BYTES = 32;
+export const ED25519_SIGNATURE_BYTES = 64;
+
+export interface Ed25519KeyPair {
+  /** The 32-byte RFC 8032 private key (seed). */
+  readonly seed: Uint8Array;
+  /** The 32-byte public key. */
+  readonly publicKey: Uint8Array;
+}
+
+/** A fresh key pair from the operating system's CSPRNG. */
+export function generateEd25519(): Ed25519KeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const seed = privateKey.export({ format: "der", type: "pkcs8" }).subarray(PKCS8_PREFIX.length);
+  const pub = publicKey.export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length);
+  return { seed: new Uint8Array(seed), publicKey: new Uint8Array(pub) };
+}
+
+/** The public key of a 32-byte seed. */
+export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
+  const pub = createPublicKey(privateKeyObject(seed)).export({ format: "der", type: "spki" });
+  return new Uint8Array(pub.subarray(SPKI_PREFIX.length));
+}
+
+export function privateKeyObject(seed: Uint8Array): KeyObject {
+  if (seed.length !== ED25519_SEED_BYTES) throw new RangeError("Ed25519 seed must be 32 bytes");
+  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+}
+
+export function publicKeyObject(publicKey: Uint8Array): KeyObject {
+  if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES) throw new RangeError("Ed25519 public key must be 32 bytes");
+  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: "der", type: "spki" });
+}
+
+/** Signs `message`; `key` is a seed or a KeyObject made by {@link privateKeyObject} (faster when reused). */
+export function ed25519Sign(key: Uint8Array | KeyObject, message: Uint8Array): Uint8Array {
+  const k = key instanceof Uint8Array ? privateKeyObject(key) : key;
+  return new Uint8Array(sign(null, message, k));
+}
+
+/** True only for a valid signature; malformed keys or signatures are simply invalid, never thrown. */
+export function ed25519Verify(key: Uint8Array | KeyObject, message: Uint8Array, signature: Uint8Array): boolean {
+  if (signature.length !== ED25519_SIGNATURE_BYTES) return false;
+  try {
+    const k = key instanceof Uint8Array ? publicKeyObject(key) : key;
+    return verify(null, message, k, signature);
+  } catch {
+    return false;
+  }
+}

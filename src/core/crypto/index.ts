@@ -1,0 +1,14 @@
+export { sha256 } from "./sha256.js";
+export {
+  generateEd25519,
+  ed25519PublicKey,
+  ed25519Sign,
+  ed25519Verify,
+  privateKeyObject,
+  publicKeyObject,
+  ED25519_PUBLIC_KEY_BYTES,
+  ED25519_SEED_BYTES,
+  ED25519_SIGNATURE_BYTES,
+} from "./ed25519.js";
+export type { Ed25519KeyPair } from "./ed25519.js";
+export { bytesEqual, toHex, fromHex, toBase64, fromBase64, concatBytes, utf8 } from "./bytes.js";
