@@ -1,0 +1,49 @@
+import { isTocsinError } from "../core/errors/tocsin-error.js";
+import { UsageError } from "./cli-errors.js";
+import { logAuditCommand } from "./log-commands.js";
+import { verifyConsistencyCommand, verifyInclusionCommand } from "./proof-commands.js";
+import { serveCommand } from "./serve-command.js";
+
+const USAGE = `usage: tocsin <command> [options]
+
+  serve [--data DIR] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS] [--internal-append]
+  log audit [--data DIR] [--key VKEY] [--json]
+  proof verify-inclusion --leaf-hash HEX --index N --size N --root HEX --proof HEX[,HEX...]
+  proof verify-consistency --size1 N --size2 N --root1 HEX --root2 HEX --proof HEX[,HEX...]
+
+Exit status: 0 success / valid / clean, 1 invalid / corrupted, 2 bad usage or input.
+`;
+
+type Command = (argv: string[], out: (s: string) => void) => number | Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  serve: serveCommand,
+  "log audit": logAuditCommand,
+  "proof verify-inclusion": verifyInclusionCommand,
+  "proof verify-consistency": verifyConsistencyCommand,
+};
+
+/** Dispatches `argv` to a command; returns the exit status. Thin: every command is one call below. */
+export async function main(argv: string[], out: (s: string) => void = (s) => void process.stdout.write(s)): Promise<number> {
+  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "help") {
+    out(USAGE);
+    return argv.length === 0 ? 2 : 0;
+  }
+  const two = `${argv[0]} ${argv[1] ?? ""}`;
+  const [name, rest] = COMMANDS[two] ? [two, argv.slice(2)] : [argv[0]!, argv.slice(1)];
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command: ${argv.join(" ")}`);
+    return await command(rest, out);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`tocsin: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (isTocsinError(e)) {
+      process.stderr.write(`tocsin: ${e.code}: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

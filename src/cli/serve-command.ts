@@ -1,0 +1,70 @@
+import { parseArgs } from "node:util";
+import { TocsinError } from "../core/errors/tocsin-error.js";
+import { parseConfig } from "../node/config.js";
+import { openNode } from "../node/node.js";
+import { UsageError } from "./cli-errors.js";
+
+/**
+ * `tocsin serve [--data DIR] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS]
+ * [--internal-append]`: starts a node and prints its URLs. SIGINT/SIGTERM close it cleanly (queued
+ * appends are committed first).
+ */
+export async function serveCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        data: { type: "string" },
+        host: { type: "string" },
+        port: { type: "string" },
+        origin: { type: "string" },
+        "checkpoint-interval": { type: "string" },
+        "internal-append": { type: "boolean" },
+        quiet: { type: "boolean", default: false },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  let config;
+  try {
+    config = parseConfig({
+      dataDir: values.data ?? process.env.TOCSIN_DATA,
+      host: values.host,
+      port: values.port,
+      origin: values.origin,
+      checkpointIntervalMs: values["checkpoint-interval"],
+      internalAppend: values["internal-append"],
+    });
+  } catch (e) {
+    if (e instanceof TocsinError) throw new UsageError(e.message);
+    throw e;
+  }
+  const node = await openNode(config);
+  const address = await node.app.listen({ host: config.host, port: config.port });
+  const base = address.replace("[::1]", "localhost");
+  out(
+    [
+      `Tocsin node listening on ${base}`,
+      `  log origin:   ${node.signer.name}`,
+      `  data:         ${config.dataDir}`,
+      `  checkpoint:   ${base}/log/checkpoint`,
+      `  tiles:        ${base}/log/tile/0/000.p/1 (C2SP tlog-tiles)`,
+      `  proofs:       ${base}/log/proof/inclusion?index=0&size=1`,
+      ...(config.internalAppend ? [`  raw appends:  POST ${base}/internal/v1/log/entries`] : []),
+      "",
+    ].join("\n"),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      node.close().then(resolve, resolve);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  return 0;
+}

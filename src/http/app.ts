@@ -1,0 +1,30 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import type { LogReader } from "../log/log-reader.js";
+import type { Sequencer } from "../log/sequencer.js";
+import type { NodeConfig } from "../node/config.js";
+import { registerInternalRoutes } from "./internal-routes.js";
+import { registerLogRoutes } from "./log-routes.js";
+import { installProblemHandlers } from "./problem.js";
+
+export interface AppDeps {
+  readonly config: Pick<NodeConfig, "internalAppend" | "maxBodyBytes">;
+  readonly reader: LogReader;
+  readonly sequencer: Sequencer;
+  readonly logger?: boolean;
+}
+
+/** The node's HTTP surface. Never listens: tests call inject(), the CLI's serve calls listen(). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.config.maxBodyBytes,
+    // Query strings like match[id]=a,b are parsed by the routes themselves.
+    routerOptions: { ignoreTrailingSlash: false },
+  });
+  installProblemHandlers(app);
+  app.get("/healthz", async () => ({ ok: true }));
+  registerLogRoutes(app, deps.reader);
+  if (deps.config.internalAppend) registerInternalRoutes(app, deps.sequencer);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,63 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import { isTocsinError, TocsinError } from "../core/errors/tocsin-error.js";
+import { ERROR_TABLE } from "./error-table.js";
+
+/** An RFC 9457 problem document with Tocsin's stable `code`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  details?: Record<string, unknown>;
+}
+
+export function problemOf(e: TocsinError): Problem {
+  const row = ERROR_TABLE[e.code] ?? ERROR_TABLE.HTTP_INTERNAL!;
+  return {
+    type: "about:blank",
+    title: row.title,
+    status: row.status,
+    detail: e.message,
+    code: ERROR_TABLE[e.code] ? e.code : "HTTP_INTERNAL",
+    ...(e.details ? { details: e.details } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, e: TocsinError): FastifyReply {
+  const p = problemOf(e);
+  return reply.code(p.status).type("application/problem+json").send(p);
+}
+
+/** Fastify's own errors (body parsing, limits, routing) translated to our codes, so no client ever sees FST_ERR_*. */
+function translateFastifyError(e: FastifyError): TocsinError {
+  switch (e.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new TocsinError("HTTP_BODY_TOO_LARGE", "request body exceeds the limit");
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return new TocsinError("HTTP_UNSUPPORTED_MEDIA_TYPE", "unsupported Content-Type");
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return new TocsinError("HTTP_MALFORMED_JSON", "request body is not valid JSON");
+    case "FST_ERR_VALIDATION":
+      return new TocsinError("HTTP_BAD_REQUEST_BODY", e.message);
+    default:
+      if (e instanceof SyntaxError || e.statusCode === 400) return new TocsinError("HTTP_MALFORMED_JSON", "request body is not valid JSON");
+      if (e.statusCode === 413) return new TocsinError("HTTP_BODY_TOO_LARGE", "request body exceeds the limit");
+      if (e.statusCode === 415) return new TocsinError("HTTP_UNSUPPORTED_MEDIA_TYPE", "unsupported Content-Type");
+      return new TocsinError("HTTP_INTERNAL", "internal error", { cause: e });
+  }
+}
+
+/** Every error leaves the server as a problem document with a code; 5xx are logged. */
+export function installProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const e = isTocsinError(error) ? error : translateFastifyError(error as FastifyError);
+    const p = problemOf(e);
+    if (p.status >= 500) request.log.error({ err: error }, "request failed");
+    return reply.code(p.status).type("application/problem+json").send(p);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new TocsinError("HTTP_NOT_FOUND", `no route for ${request.method} ${request.url}`)),
+  );
+}

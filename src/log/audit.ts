@@ -1,0 +1,153 @@
+import { bytesEqual, toHex } from "../core/crypto/bytes.js";
+import { MerkleFrontier, hashLeaf, pow2 } from "../core/merkle/index.js";
+import { openCheckpoint, type NoteVerifier } from "../core/note/index.js";
+import type { LogStore, StoredCheckpoint } from "../store/store.js";
+
+/** One thing wrong with a stored log, located as precisely as the damage allows. */
+export interface AuditProblem {
+  readonly kind:
+    | "leaf-missing"
+    | "leaf-hash"
+    | "node-missing"
+    | "node-hash"
+    | "checkpoint-signature"
+    | "checkpoint-root"
+    | "checkpoint-beyond-log";
+  /** The first log entry the problem touches. */
+  readonly entry: number;
+  readonly level?: number;
+  readonly nodeIndex?: number;
+  readonly message: string;
+}
+
+export interface AuditReport {
+  readonly ok: boolean;
+  readonly leaves: number;
+  readonly checkpoints: number;
+  /** Problems in log order; the first one names the first corrupted entry. */
+  readonly problems: AuditProblem[];
+  readonly seconds: number;
+}
+
+export interface AuditOptions {
+  /** The log's public key: checkpoints must carry its valid signature. */
+  readonly verifier: NoteVerifier;
+  readonly chunk?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Stop after this many problems. */
+  readonly maxProblems?: number;
+}
+
+/**
+ * Recomputes the whole log from its leaves and compares every stored hash with it: each leaf hash,
+ * each interior node, and the root of every stored checkpoint (whose signature must verify with the
+ * log key). Checkpoints that all equal roots of prefixes of the one recomputed tree are, by
+ * construction, mutually consistent; one that signs a different root for its size — a fork — fails.
+ *
+ * Streams in chunks, holding only the tree's right edge in memory: O(n) hashes, O(log n) memory.
+ */
+export async function auditLog(store: LogStore, options: AuditOptions): Promise<AuditReport> {
+  const started = performance.now();
+  const chunk = options.chunk ?? 20_000;
+  const maxProblems = options.maxProblems ?? 100;
+  const total = await store.logSize();
+  const problems: AuditProblem[] = [];
+  const full = () => problems.length >= maxProblems;
+  const frontier = new MerkleFrontier();
+
+  const checkpoints = await allCheckpoints(store);
+  let nextCheckpoint = 0;
+  const checkCheckpointsUpTo = (size: number): void => {
+    while (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint]!.size <= size) {
+      const c = checkpoints[nextCheckpoint++]!;
+      checkCheckpoint(c, c.size === frontier.size ? frontier.root() : undefined, options.verifier, problems);
+    }
+  };
+  checkCheckpointsUpTo(0);
+
+  for (let start = 0; start < total && !full(); ) {
+    // End chunks at checkpoint sizes so each checkpoint is compared with the root at exactly its size.
+    const boundary = checkpoints[nextCheckpoint]?.size;
+    const end = Math.min(total, start + chunk, boundary !== undefined && boundary > start ? boundary : Infinity);
+    const leaves = await store.getLeaves(start, end - start);
+    const emitted = new Map<number, { first: number; hashes: Uint8Array[] }>();
+    let expected = start;
+    for (const leaf of leaves) {
+      if (leaf.index !== expected) {
+        problems.push({ kind: "leaf-missing", entry: expected, message: `entry ${expected} is missing` });
+        break;
+      }
+      const computed = hashLeaf(leaf.data);
+      if (!bytesEqual(computed, leaf.hash)) {
+        problems.push({ kind: "leaf-hash", entry: leaf.index, message: `entry ${leaf.index}: stored leaf hash does not match its data` });
+      }
+      frontier.push(computed, (id, hash) => {
+        const level = emitted.get(id.level) ?? { first: id.index, hashes: [] };
+        level.hashes.push(hash);
+        emitted.set(id.level, level);
+      });
+      expected++;
+    }
+    if (expected !== end) {
+      if (problems.at(-1)?.kind !== "leaf-missing") problems.push({ kind: "leaf-missing", entry: expected, message: `entry ${expected} is missing` });
+      break;
+    }
+    for (const [level, { first, hashes }] of [...emitted].sort((a, b) => a[0] - b[0])) {
+      const stored = await store.getNodeRange(level, first, hashes.length);
+      for (let i = 0; i < hashes.length; i++) {
+        const nodeIndex = first + i;
+        const entry = nodeIndex * pow2(level);
+        const where = `node ${level}/${nodeIndex} (entries ${entry}..${entry + pow2(level) - 1})`;
+        if (stored[i] === undefined) problems.push({ kind: "node-missing", entry, level, nodeIndex, message: `${where} is missing` });
+        else if (!bytesEqual(stored[i]!, hashes[i]!)) problems.push({ kind: "node-hash", entry, level, nodeIndex, message: `${where}: stored hash differs` });
+      }
+    }
+    start = end;
+    checkCheckpointsUpTo(frontier.size);
+    options.onProgress?.(start, total);
+  }
+  for (const c of checkpoints.slice(nextCheckpoint)) {
+    if (c.size > total) problems.push({ kind: "checkpoint-beyond-log", entry: total, message: `checkpoint of size ${c.size} is beyond the log's ${total} entries` });
+  }
+  problems.sort((a, b) => a.entry - b.entry);
+  return {
+    ok: problems.length === 0,
+    leaves: frontier.size,
+    checkpoints: checkpoints.length,
+    problems,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function checkCheckpoint(c: StoredCheckpoint, root: Uint8Array | undefined, verifier: NoteVerifier, problems: AuditProblem[]): void {
+  const entry = Math.max(0, c.size - 1);
+  let signed;
+  try {
+    signed = openCheckpoint(c.note, verifier).checkpoint;
+  } catch (e) {
+    problems.push({ kind: "checkpoint-signature", entry, message: `checkpoint of size ${c.size}: ${(e as Error).message}` });
+    return;
+  }
+  if (signed.size !== c.size || !bytesEqual(signed.rootHash, c.root)) {
+    problems.push({ kind: "checkpoint-signature", entry, message: `checkpoint of size ${c.size}: signed note and stored columns disagree` });
+    return;
+  }
+  if (root === undefined) return; // beyond the log: reported at the end
+  if (!bytesEqual(signed.rootHash, root)) {
+    problems.push({
+      kind: "checkpoint-root",
+      entry,
+      message: `checkpoint of size ${c.size} signs root ${toHex(signed.rootHash)}, but the log's root at that size is ${toHex(root)}: not consistent with the log`,
+    });
+  }
+}
+
+async function allCheckpoints(store: LogStore): Promise<StoredCheckpoint[]> {
+  const out: StoredCheckpoint[] = [];
+  for (let after = -1; ; ) {
+    const page = await store.listCheckpoints(after, 10_000);
+    out.push(...page);
+    if (page.length < 10_000) return out;
+    after = page[page.length - 1]!.size;
+  }
+}

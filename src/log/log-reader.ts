@@ -1,0 +1,108 @@
+import {
+  EMPTY_ROOT,
+  assembleProof,
+  consistencyPlan,
+  foldRange,
+  hashesFromMap,
+  inclusionPlan,
+  planNodes,
+  rootPlan,
+  type ProofPlan,
+} from "../core/merkle/index.js";
+import {
+  encodeEntryBundle,
+  resolveEntryBundleRequest,
+  resolveTileRequest,
+  type EntryBundleRef,
+  type TileRef,
+} from "../core/tiles/index.js";
+import type { LogLeaf, LogStore, StoredCheckpoint } from "../store/store.js";
+import { LogReadError } from "./log-errors.js";
+
+export interface InclusionProof {
+  readonly index: number;
+  readonly size: number;
+  readonly leafHash: Uint8Array;
+  readonly hashes: Uint8Array[];
+}
+
+export interface ConsistencyProof {
+  readonly from: number;
+  readonly to: number;
+  readonly hashes: Uint8Array[];
+}
+
+/**
+ * Everything a reader may ask of the log, answered from stored rows with the core's proof plans:
+ * O(log n) node reads per proof, one range read per tile. Stateless, so any process can serve it.
+ */
+export class LogReader {
+  constructor(private readonly store: LogStore) {}
+
+  async size(): Promise<number> {
+    return this.store.logSize();
+  }
+
+  async latestCheckpoint(): Promise<StoredCheckpoint> {
+    const c = await this.store.latestCheckpoint();
+    if (!c) throw new LogReadError("LOG_NO_CHECKPOINT", "the log has not signed a checkpoint yet");
+    return c;
+  }
+
+  async entry(index: number): Promise<LogLeaf> {
+    const [leaf] = await this.store.getLeaves(index, 1);
+    if (!leaf) throw new LogReadError("LOG_ENTRY_NOT_FOUND", `no log entry at index ${index}`);
+    return leaf;
+  }
+
+  async inclusionProof(index: number, size: number): Promise<InclusionProof> {
+    await this.#checkSize(size);
+    const plan = inclusionPlan(index, size);
+    const hashes = await this.#assemble(plan, [{ level: 0, index }]);
+    return { index, size, leafHash: hashes.extra[0]!, hashes: hashes.proof };
+  }
+
+  async consistencyProof(from: number, to: number): Promise<ConsistencyProof> {
+    await this.#checkSize(to);
+    // The empty tree is consistent with every tree, with an empty proof (C2SP tlog-witness).
+    if (from === 0 && to >= 0) return { from, to, hashes: [] };
+    const { proof } = await this.#assemble(consistencyPlan(from, to), []);
+    return { from, to, hashes: proof };
+  }
+
+  /** MTH of the first `size` leaves. */
+  async rootAt(size: number): Promise<Uint8Array> {
+    await this.#checkSize(size);
+    if (size === 0) return EMPTY_ROOT;
+    const ids = rootPlan(size);
+    return foldRange(ids, hashesFromMap(await this.store.getNodes(ids)));
+  }
+
+  /** The bytes of a hash tile (the concatenated hashes), at the width asked. */
+  async tile(ref: TileRef): Promise<Uint8Array> {
+    const r = resolveTileRequest(ref, await this.store.logSize());
+    if (!r.found) throw new LogReadError("LOG_TILE_NOT_FOUND", `tile not available: ${r.reason}`);
+    const { treeLevel, start, count } = r.coordinates;
+    const hashes = await this.store.getNodeRange(treeLevel, start, count);
+    if (hashes.length !== count) throw new LogReadError("LOG_TILE_NOT_FOUND", "tile hashes missing from the store");
+    return Buffer.concat(hashes);
+  }
+
+  async entryBundle(ref: EntryBundleRef): Promise<Uint8Array> {
+    const r = resolveEntryBundleRequest(ref, await this.store.logSize());
+    if (!r.found) throw new LogReadError("LOG_TILE_NOT_FOUND", `entry bundle not available: ${r.reason}`);
+    const leaves = await this.store.getLeaves(r.range.start, r.range.count);
+    return encodeEntryBundle(leaves.map((l) => l.data));
+  }
+
+  async #checkSize(size: number): Promise<void> {
+    const current = await this.store.logSize();
+    if (size > current) throw new LogReadError("LOG_SIZE_BEYOND_TREE", `the log holds ${current} leaves, not ${size}`);
+  }
+
+  /** One batched read for the plan's nodes plus `extra` nodes wanted alongside. */
+  async #assemble(plan: ProofPlan, extra: { level: number; index: number }[]): Promise<{ proof: Uint8Array[]; extra: Uint8Array[] }> {
+    const hashOf = hashesFromMap(await this.store.getNodes([...planNodes(plan), ...extra]));
+    return { proof: assembleProof(plan, hashOf), extra: extra.map(hashOf) };
+  }
+}

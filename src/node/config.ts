@@ -1,0 +1,63 @@
+import { resolve } from "node:path";
+import { TocsinError } from "../core/errors/tocsin-error.js";
+
+/** Everything a node is started with: one typed object, defaults in one place, validated at start. */
+export interface NodeConfig {
+  /** Directory of the embedded SQLite database and the log key. */
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  /** The log's origin line (and key name); fixed when the log is created. */
+  readonly origin: string | undefined;
+  /** 0 signs a checkpoint after every batch; more spaces them out (at most one per interval). */
+  readonly checkpointIntervalMs: number;
+  /** Exposes POST /internal/v1/log/entries (raw appends for tests and benchmarks). Off in production. */
+  readonly internalAppend: boolean;
+  /** Largest request body accepted, in bytes. */
+  readonly maxBodyBytes: number;
+}
+
+export const DEFAULT_CONFIG: NodeConfig = {
+  dataDir: "./data",
+  host: "127.0.0.1",
+  port: 8080,
+  origin: undefined,
+  checkpointIntervalMs: 0,
+  internalAppend: false,
+  maxBodyBytes: 16 * 1024 * 1024,
+};
+
+function invalid(message: string): TocsinError {
+  return new TocsinError("CONFIG_INVALID", message);
+}
+
+/** Merges `input` over the defaults; unknown keys and ill-typed values fail with a message that says what to fix. */
+export function parseConfig(input: Record<string, unknown>): NodeConfig {
+  const known = new Set(Object.keys(DEFAULT_CONFIG));
+  for (const key of Object.keys(input)) if (!known.has(key)) throw invalid(`unknown configuration key "${key}"`);
+  const c = { ...DEFAULT_CONFIG, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as Record<string, unknown>;
+  const str = (k: string): string => {
+    if (typeof c[k] !== "string" || (c[k] as string).length === 0) throw invalid(`${k} must be a non-empty string`);
+    return c[k] as string;
+  };
+  const int = (k: string, min: number, max: number): number => {
+    const v = typeof c[k] === "string" && /^\d+$/.test(c[k] as string) ? Number(c[k]) : c[k];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw invalid(`${k} must be an integer in [${min}, ${max}]`);
+    return v;
+  };
+  const bool = (k: string): boolean => {
+    if (typeof c[k] !== "boolean") throw invalid(`${k} must be true or false`);
+    return c[k] as boolean;
+  };
+  const origin = c.origin === undefined ? undefined : str("origin");
+  if (origin !== undefined && /[\s+]/.test(origin)) throw invalid("origin must contain no spaces and no '+'");
+  return {
+    dataDir: resolve(str("dataDir")),
+    host: str("host"),
+    port: int("port", 0, 65535),
+    origin,
+    checkpointIntervalMs: int("checkpointIntervalMs", 0, 3_600_000),
+    internalAppend: bool("internalAppend"),
+    maxBodyBytes: int("maxBodyBytes", 1024, 1024 * 1024 * 1024),
+  };
+}

@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { TocsinError } from "../core/errors/tocsin-error.js";
+import {
+  formatSignerKey,
+  formatVerifierKey,
+  generateNoteSigner,
+  parseSignerKey,
+  verifierFromSigner,
+  type NoteSigner,
+} from "../core/note/index.js";
+import type { Store } from "../store/store.js";
+
+export const LOG_KEY_FILE = "log.key";
+
+/**
+ * The log's signing key lives in a file beside the database (mode 0600), never in the database: a
+ * copy of the database alone cannot forge checkpoints. The database records the public verifier key
+ * and origin on first start, and every later start checks that the key file still matches them —
+ * a node started on the wrong key fails fast instead of forking its own log.
+ */
+export async function loadOrCreateLogKey(dataDir: string, store: Store, origin?: string): Promise<NoteSigner> {
+  const path = join(dataDir, LOG_KEY_FILE);
+  let signer: NoteSigner;
+  if (existsSync(path)) {
+    signer = parseSignerKey(readFileSync(path, "utf8").trim());
+  } else {
+    const storedOrigin = await store.getMeta("log.origin");
+    if (storedOrigin !== undefined) {
+      throw new TocsinError("CONFIG_INVALID", `the database belongs to log ${storedOrigin} but ${path} is missing`);
+    }
+    signer = generateNoteSigner(origin ?? `localhost/tocsin/${randomBytes(4).toString("hex")}`);
+    writeFileSync(path, formatSignerKey(signer) + "\n", { mode: 0o600, flag: "wx" });
+  }
+  if (origin !== undefined && origin !== signer.name) {
+    throw new TocsinError("CONFIG_INVALID", `configured origin ${origin} differs from the key's name ${signer.name}`);
+  }
+  const vkey = formatVerifierKey(verifierFromSigner(signer));
+  const storedOrigin = await store.initMeta("log.origin", signer.name);
+  const storedKey = await store.initMeta("log.vkey", vkey);
+  if (storedOrigin !== signer.name || storedKey !== vkey) {
+    throw new TocsinError("CONFIG_INVALID", `${path} does not match the log recorded in the database (${storedOrigin})`);
+  }
+  return signer;
+}

@@ -1,0 +1,30 @@
+/**
+ * Forward-only schema versions of the SQLite engine. Version n's SQL runs once, in a transaction,
+ * on a database at version n − 1; a database newer than this list is refused at open.
+ *
+ * Why these shapes: leaves keep their hash beside their bytes (tiles of level 0 and proofs read it,
+ * audit recomputes it); every complete interior node is one row keyed (level, index), which makes an
+ * append O(1) amortised rows and a proof O(log n) point reads — the tlog-tiles model, one hash per
+ * row so no partial tile is ever rewritten. WITHOUT ROWID stores the node rows in their key order.
+ */
+export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE log_leaf (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, hash BLOB NOT NULL);
+      CREATE TABLE log_node (
+        level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
+        PRIMARY KEY (level, idx)
+      ) WITHOUT ROWID;
+      CREATE TABLE log_checkpoint (
+        size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, created_at TEXT NOT NULL
+      );
+      CREATE TABLE log_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL,
+        lease_holder TEXT, lease_epoch INTEGER NOT NULL, lease_expires_at INTEGER NOT NULL
+      );
+      INSERT INTO log_head (id, size, lease_holder, lease_epoch, lease_expires_at) VALUES (1, 0, NULL, 0, 0);
+    `,
+  },
+];

@@ -1,0 +1,8 @@
+import { TocsinError } from "../core/errors/tocsin-error.js";
+
+export type StoreErrorCode =
+  | "STORE_FENCED" // the writer's lease epoch is stale, or the log grew under it
+  | "STORE_UNAVAILABLE" // the database cannot be opened or reached
+  | "STORE_SCHEMA_TOO_NEW"; // the database was migrated by a newer Tocsin
+
+export class StoreError extends TocsinError<StoreErrorCode> {}
