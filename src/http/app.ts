@@ -22,6 +22,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: false },
   });
   installProblemHandlers(app);
+  // Every POST body here is JSON; a text/plain body is refused (415), not parsed as a string.
+  app.removeContentTypeParser("text/plain");
   app.get("/healthz", async () => ({ ok: true }));
   registerLogRoutes(app, deps.reader);
   if (deps.config.internalAppend) registerInternalRoutes(app, deps.sequencer);

@@ -54,6 +54,20 @@ export async function auditLog(store: LogStore, options: AuditOptions): Promise<
   const problems: AuditProblem[] = [];
   const full = () => problems.length >= maxProblems;
   const frontier = new MerkleFrontier();
+  // Leaves whose stored hash disagrees with their data, ascending. The tree is recomputed from the
+  // data, so every ancestor of such a leaf disagrees with its stored hash too: those are consequences,
+  // not separate corruption, and are left out so the report names the damaged entry itself.
+  const badLeaves: number[] = [];
+  const coversBadLeaf = (first: number, last: number): boolean => {
+    let lo = 0;
+    let hi = badLeaves.length;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (badLeaves[mid]! < first) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < badLeaves.length && badLeaves[lo]! <= last;
+  };
 
   const checkpoints = await allCheckpoints(store);
   let nextCheckpoint = 0;
@@ -79,6 +93,7 @@ export async function auditLog(store: LogStore, options: AuditOptions): Promise<
       }
       const computed = hashLeaf(leaf.data);
       if (!bytesEqual(computed, leaf.hash)) {
+        badLeaves.push(leaf.index);
         problems.push({ kind: "leaf-hash", entry: leaf.index, message: `entry ${leaf.index}: stored leaf hash does not match its data` });
       }
       frontier.push(computed, (id, hash) => {
@@ -97,7 +112,9 @@ export async function auditLog(store: LogStore, options: AuditOptions): Promise<
       for (let i = 0; i < hashes.length; i++) {
         const nodeIndex = first + i;
         const entry = nodeIndex * pow2(level);
-        const where = `node ${level}/${nodeIndex} (entries ${entry}..${entry + pow2(level) - 1})`;
+        const last = entry + pow2(level) - 1;
+        const where = `node ${level}/${nodeIndex} (entries ${entry}..${last})`;
+        if (stored[i] !== undefined && coversBadLeaf(entry, last)) continue;
         if (stored[i] === undefined) problems.push({ kind: "node-missing", entry, level, nodeIndex, message: `${where} is missing` });
         else if (!bytesEqual(stored[i]!, hashes[i]!)) problems.push({ kind: "node-hash", entry, level, nodeIndex, message: `${where}: stored hash differs` });
       }
