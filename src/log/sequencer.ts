@@ -6,7 +6,7 @@ import { MerkleFrontier, hashLeaf, rangeNodes, type NodeId } from "../core/merkl
 import { hashesFromMap } from "../core/merkle/proof-plan.js";
 import { signCheckpoint, type NoteSigner } from "../core/note/index.js";
 import { MAX_ENTRY_BYTES } from "../core/tiles/index.js";
-import type { Lease, Store, StoredCheckpoint, StoredNode } from "../store/store.js";
+import type { BatchLeaf, Lease, NewRecord, Store, StoredCheckpoint, StoredNode } from "../store/store.js";
 
 export type SequencerErrorCode =
   | "SEQUENCER_NOT_LEADER" // another process holds the lease
@@ -33,10 +33,18 @@ export interface SequencerOptions {
 export interface Appended {
   readonly index: number;
   readonly leafHash: Uint8Array;
+  /** For entries carrying a record: its TAXII date_added, microseconds since the epoch. */
+  readonly addedUs?: number;
+}
+
+/** A leaf to append, and the record it stands for (stored in the same transaction). */
+export interface AppendEntry {
+  readonly leaf: Uint8Array;
+  readonly record?: NewRecord;
 }
 
 interface Pending {
-  readonly leaves: readonly Uint8Array[];
+  readonly leaves: readonly AppendEntry[];
   readonly resolve: (r: Appended[]) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -62,6 +70,7 @@ export class Sequencer {
   #lastCheckpoint: { size: number; at: number } = { size: -1, at: 0 };
   #timers: NodeJS.Timeout[] = [];
   #fatal: unknown;
+  #lastAddedUs = 0;
 
   constructor(options: SequencerOptions) {
     this.#o = {
@@ -88,6 +97,7 @@ export class Sequencer {
     if (!lease) throw new SequencerError("SEQUENCER_NOT_LEADER", "another process is sequencing this log");
     this.#lease = lease;
     await this.#loadFrontier();
+    this.#lastAddedUs = await store.maxAddedUs();
     const latest = await store.latestCheckpoint();
     this.#lastCheckpoint = { size: latest?.size ?? -1, at: clock.now() };
     this.#stopped = false;
@@ -110,8 +120,13 @@ export class Sequencer {
 
   /** Appends leaves at consecutive indices; resolves once all are durable. */
   appendMany(leaves: readonly Uint8Array[]): Promise<Appended[]> {
+    return this.appendEntries(leaves.map((leaf) => ({ leaf })));
+  }
+
+  /** Appends entries (leaves with their records) at consecutive indices; resolves once all are durable. */
+  appendEntries(leaves: readonly AppendEntry[]): Promise<Appended[]> {
     if (this.#stopped) return Promise.reject(new SequencerError("SEQUENCER_STOPPED", "the sequencer is not running", { cause: this.#fatal }));
-    for (const leaf of leaves) {
+    for (const { leaf } of leaves) {
       if (leaf.length > MAX_ENTRY_BYTES) {
         return Promise.reject(new SequencerError("LOG_ENTRY_TOO_LARGE", `a log entry is at most ${MAX_ENTRY_BYTES} bytes`));
       }
@@ -174,24 +189,32 @@ export class Sequencer {
   }
 
   /** Hashes, stores and (maybe) signs one batch; the in-memory frontier moves only after the commit. */
-  async #commit(groups: readonly (readonly Uint8Array[])[], withCheckpoint: boolean): Promise<Appended[][]> {
+  async #commit(groups: readonly (readonly AppendEntry[])[], withCheckpoint: boolean): Promise<Appended[][]> {
     const lease = this.#lease;
     if (!lease) throw new SequencerError("SEQUENCER_STOPPED", "no lease");
+    const now = this.#o.clock.now();
     const frontier = this.#frontier.clone();
     const startIndex = frontier.size;
-    const leaves: { data: Uint8Array; hash: Uint8Array }[] = [];
+    const leaves: BatchLeaf[] = [];
     const nodes: StoredNode[] = [];
     const emit = (id: NodeId, hash: Uint8Array): void => void nodes.push({ level: id.level, index: id.index, hash });
+    // TAXII's date_added must be unique per object version and increase with the log: microseconds
+    // from the node clock, bumped by one where two records fall in the same microsecond.
+    let addedUs = this.#lastAddedUs;
     const results = groups.map((group) =>
-      group.map((data) => {
+      group.map(({ leaf: data, record }) => {
         const hash = hashLeaf(data);
         const index = frontier.size;
         frontier.push(hash, emit);
-        leaves.push({ data, hash });
-        return { index, leafHash: hash };
+        if (!record) {
+          leaves.push({ data, hash });
+          return { index, leafHash: hash };
+        }
+        addedUs = Math.max(addedUs + 1, now * 1000);
+        leaves.push({ data, hash, record, addedUs });
+        return { index, leafHash: hash, addedUs };
       }),
     );
-    const now = this.#o.clock.now();
     let checkpoint: StoredCheckpoint | undefined;
     if (withCheckpoint && frontier.size !== this.#lastCheckpoint.size) {
       const root = frontier.root();
@@ -200,6 +223,7 @@ export class Sequencer {
     }
     await this.#o.store.appendBatch({ epoch: lease.epoch, startIndex, leaves, nodes, ...(checkpoint ? { checkpoint } : {}) });
     this.#frontier = frontier;
+    this.#lastAddedUs = addedUs;
     if (checkpoint) this.#lastCheckpoint = { size: checkpoint.size, at: now };
     return results;
   }

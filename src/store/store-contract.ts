@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { toHex } from "../core/crypto/bytes.js";
 import { hashLeaf, MemoryTree, MerkleFrontier, nodeKey, type NodeId } from "../core/merkle/index.js";
-import type { AppendBatch, Store, StoredNode } from "./store.js";
+import type { AppendBatch, NewRecord, PartyKeyRow, PartyRow, Store, StoredNode } from "./store.js";
 
 /**
  * The behaviour every Store engine must have, written once and run against each engine
@@ -133,5 +133,95 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.equal(await s.initMeta("k", "v1"), "v1");
     assert.equal(await s.initMeta("k", "v2"), "v1");
     assert.equal(await s.getMeta("k"), "v1");
+  });
+
+  const party = (slug: string, extra: Partial<PartyRow> = {}): PartyRow => ({
+    id: `identity--00000000-0000-4000-8000-${slug.padStart(12, "0").slice(-12)}`,
+    slug,
+    name: slug.toUpperCase(),
+    custodial: false,
+    createdAt: "2026-11-25T00:00:00.000Z",
+    ...extra,
+  });
+  const key = (p: PartyRow, n: number, at = p.createdAt): PartyKeyRow => ({
+    partyId: p.id,
+    keyId: String(n).padStart(32, "0"),
+    publicKey: new Uint8Array(32).fill(n),
+    createdAt: at,
+  });
+
+  withStore("parties: created with a key and a token hash, found by id, slug and token", async (s) => {
+    const a = party("aaa", { custodial: true });
+    await s.insertParty(a, key(a, 1), new Uint8Array(32).fill(7));
+    assert.deepEqual(await s.getParty(a.slug), { ...a, organisationId: undefined });
+    assert.equal((await s.getParty(a.id))?.slug, "aaa");
+    assert.equal((await s.partyForToken(new Uint8Array(32).fill(7)))?.id, a.id);
+    assert.equal(await s.partyForToken(new Uint8Array(32).fill(8)), undefined);
+    await assert.rejects(s.insertParty(party("aaa"), key(a, 2), new Uint8Array(32).fill(9)), { code: "PARTY_EXISTS" });
+    assert.equal((await s.listParties()).length, 1);
+    await s.addPartyToken(a.id, new Uint8Array(32).fill(9), a.createdAt);
+    assert.equal((await s.partyForToken(new Uint8Array(32).fill(9)))?.id, a.id);
+  });
+
+  withStore("parties: key rotation retires the old key but keeps it", async (s) => {
+    const a = party("bbb");
+    await s.insertParty(a, key(a, 1), new Uint8Array(32).fill(1));
+    await s.rotatePartyKey(key(a, 2, "2026-11-26T00:00:00.000Z"));
+    const keys = await s.partyKeys(a.id);
+    assert.deepEqual(keys.map((k) => [k.keyId.slice(-1), k.retiredAt]), [["1", "2026-11-26T00:00:00.000Z"], ["2", undefined]]);
+  });
+
+  withStore("parties: organisations and relations", async (s) => {
+    const org = party("org");
+    const unit = party("unit", { organisationId: org.id });
+    const client = party("client");
+    for (const [i, p] of [org, unit, client].entries()) await s.insertParty(p, key(p, i + 1), new Uint8Array(32).fill(i + 1));
+    await s.addPartyRelation({ kind: "client-of", partyId: client.id, target: org.id });
+    await s.addPartyRelation({ kind: "community", partyId: unit.id, target: "cert-community" });
+    await s.addPartyRelation({ kind: "community", partyId: unit.id, target: "cert-community" });
+    assert.equal((await s.getParty("unit"))?.organisationId, org.id);
+    assert.deepEqual(await s.listPartyRelations(), [
+      { kind: "client-of", partyId: client.id, target: org.id },
+      { kind: "community", partyId: unit.id, target: "cert-community" },
+    ]);
+  });
+
+  withStore("records are stored with their leaf, in the same transaction, and queried", async (s) => {
+    const lease = (await s.acquireLease("a", 10_000, 1_000))!;
+    const rec = (i: number, extra: Partial<NewRecord> = {}): NewRecord => ({
+      digest: new Uint8Array(32).fill(i),
+      id: `report--00000000-0000-4000-8000-00000000000${i}`,
+      modified: `2026-11-25T00:00:0${i}.000Z`,
+      type: "report",
+      kind: "warning",
+      author: "identity--x",
+      warningRef: `report--00000000-0000-4000-8000-00000000000${i}`,
+      loggedAt: "2026-11-25T00:00:00.000Z",
+      custodial: false,
+      body: "{}",
+      ...extra,
+    });
+    const w1 = rec(1);
+    const receipt = rec(2, { kind: "receipt", type: "x-tocsin-receipt", id: "x-tocsin-receipt--00000000-0000-4000-8000-000000000002", warningRef: w1.id });
+    const w1v2 = rec(3, { id: w1.id, warningRef: w1.id, modified: "2026-11-25T00:00:09.000Z" });
+    const leaves = [w1, receipt, w1v2].map((r, i) => ({ data: new Uint8Array([i]), hash: hashLeaf(new Uint8Array([i])), record: r, addedUs: 1000 + i }));
+    const f = new MerkleFrontier();
+    const nodes: StoredNode[] = [];
+    for (const l of leaves) f.push(l.hash, (id, h) => void nodes.push({ ...id, hash: h }));
+    await s.appendBatch({ epoch: lease.epoch, startIndex: 0, leaves, nodes });
+    assert.equal((await s.recordByDigest(receipt.digest))?.logIndex, 1);
+    assert.equal((await s.recordByDigest(receipt.digest))?.addedUs, 1001);
+    assert.deepEqual((await s.recordVersions(w1.id)).map((r) => r.modified), [w1.modified, w1v2.modified]);
+    assert.deepEqual((await s.recordsAbout(w1.id)).map((r) => r.logIndex), [0, 1, 2]);
+    assert.deepEqual((await s.listRecords({ limit: 10, kind: "warning" })).map((r) => r.logIndex), [0, 2]);
+    assert.deepEqual((await s.listRecords({ limit: 1, addedAfterUs: 1000 })).map((r) => r.logIndex), [1]);
+    assert.equal(await s.maxAddedUs(), 1002);
+    // The same digest again violates the record key: the whole batch, leaf included, rolls back.
+    const again = { data: new Uint8Array([9]), hash: hashLeaf(new Uint8Array([9])), record: w1, addedUs: 2000 };
+    const f2 = f.clone();
+    const nodes2: StoredNode[] = [];
+    f2.push(again.hash, (id, h) => void nodes2.push({ ...id, hash: h }));
+    await assert.rejects(s.appendBatch({ epoch: lease.epoch, startIndex: 3, leaves: [again], nodes: nodes2 }));
+    assert.equal(await s.logSize(), 3);
   });
 }

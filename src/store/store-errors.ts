@@ -3,6 +3,7 @@ import { TocsinError } from "../core/errors/tocsin-error.js";
 export type StoreErrorCode =
   | "STORE_FENCED" // the writer's lease epoch is stale, or the log grew under it
   | "STORE_UNAVAILABLE" // the database cannot be opened or reached
-  | "STORE_SCHEMA_TOO_NEW"; // the database was migrated by a newer Tocsin
+  | "STORE_SCHEMA_TOO_NEW" // the database was migrated by a newer Tocsin
+  | "PARTY_EXISTS"; // a party with that slug or id is already registered
 
 export class StoreError extends TocsinError<StoreErrorCode> {}

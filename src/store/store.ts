@@ -7,7 +7,7 @@ import type { NodeId } from "../core/merkle/node-id.js";
  * hashes and hands complete rows to `appendBatch`. Nothing engine-specific (rowids, pragmas, advisory
  * locks) appears here; each engine passes the same contract suite in store-contract.ts.
  */
-export interface Store extends LogStore {
+export interface Store extends LogStore, PartyStore, RecordStore {
   /** Which engine, for logs and benchmarks. */
   readonly engine: "sqlite" | "postgres";
   /** Releases connections; the store is unusable afterwards. */
@@ -43,13 +43,22 @@ export interface Lease {
   readonly expiresAt: number;
 }
 
+/** A leaf of a batch; a record's leaf carries the record, stored in the same transaction. */
+export interface BatchLeaf {
+  readonly data: Uint8Array;
+  readonly hash: Uint8Array;
+  readonly record?: NewRecord;
+  /** TAXII date_added in microseconds since the epoch: unique and increasing (set with `record`). */
+  readonly addedUs?: number;
+}
+
 /** One durable group commit: consecutive leaves, the interior nodes they complete, maybe a checkpoint. */
 export interface AppendBatch {
   /** The lease epoch of the writer; a batch from a superseded writer is refused (STORE_FENCED). */
   readonly epoch: number;
   /** Must equal the stored log size, so two writers can never both extend the same tree. */
   readonly startIndex: number;
-  readonly leaves: readonly { readonly data: Uint8Array; readonly hash: Uint8Array }[];
+  readonly leaves: readonly BatchLeaf[];
   /** Every node of level ≥ 1 that these leaves complete. */
   readonly nodes: readonly StoredNode[];
   /** A checkpoint for the size after this batch, signed by the log key. */
@@ -86,4 +95,91 @@ export interface LogStore {
   getMeta(key: string): Promise<string | undefined>;
   /** Sets a value if absent and returns the stored one (first writer wins). */
   initMeta(key: string, value: string): Promise<string>;
+}
+
+/** A party: an organisation (or unit) that sends or receives warnings; `id` is its STIX identity id. */
+export interface PartyRow {
+  readonly id: string;
+  readonly slug: string;
+  readonly name: string;
+  /** The node holds the party's private key and signs for it (marked in every record it signs). */
+  readonly custodial: boolean;
+  /** The organisation this party is a unit of; undefined when it is its own organisation. */
+  readonly organisationId?: string | undefined;
+  readonly createdAt: string;
+}
+
+export interface PartyKeyRow {
+  readonly partyId: string;
+  /** 32 hex digits: the first 16 bytes of SHA-256 of the public key. */
+  readonly keyId: string;
+  readonly publicKey: Uint8Array;
+  readonly createdAt: string;
+  /** Set when a newer key replaced this one: it no longer signs, but what it signed stays valid. */
+  readonly retiredAt?: string | undefined;
+}
+
+/** "client-of" (target: an organisation's party id) or "community" (target: a community name). */
+export interface PartyRelationRow {
+  readonly kind: "client-of" | "community";
+  readonly partyId: string;
+  readonly target: string;
+}
+
+export interface PartyStore {
+  /** Creates a party with its first key and API token (hash only), atomically; PARTY_EXISTS on a taken slug or id. */
+  insertParty(party: PartyRow, key: PartyKeyRow, tokenHash: Uint8Array): Promise<void>;
+  /** By STIX id or slug. */
+  getParty(idOrSlug: string): Promise<PartyRow | undefined>;
+  listParties(): Promise<PartyRow[]>;
+  partyKeys(partyId: string): Promise<PartyKeyRow[]>;
+  /** Adds a key and retires every other active key of the party (rotation), atomically. */
+  rotatePartyKey(key: PartyKeyRow): Promise<void>;
+  /** The party owning an unrevoked API token with this SHA-256 hash. */
+  partyForToken(tokenHash: Uint8Array): Promise<PartyRow | undefined>;
+  addPartyToken(partyId: string, tokenHash: Uint8Array, createdAt: string): Promise<void>;
+  addPartyRelation(relation: PartyRelationRow): Promise<void>;
+  listPartyRelations(): Promise<PartyRelationRow[]>;
+}
+
+/** A signed record as admitted, before the log assigns its index. */
+export interface NewRecord {
+  /** SHA-256 of the canonical JSON of the whole signed object: the record's identity. */
+  readonly digest: Uint8Array;
+  readonly id: string;
+  readonly modified: string;
+  readonly type: string;
+  readonly kind: string;
+  readonly author: string;
+  /** The warning the record is about (a warning's own id for a warning). */
+  readonly warningRef?: string | undefined;
+  readonly loggedAt: string;
+  readonly custodial: boolean;
+  /** The canonical JSON of the signed object. */
+  readonly body: string;
+}
+
+export interface StoredRecord extends NewRecord {
+  readonly logIndex: number;
+  readonly addedUs: number;
+}
+
+export interface RecordQuery {
+  readonly kind?: string;
+  readonly type?: string;
+  /** Only records with added_us greater than this. */
+  readonly addedAfterUs?: number;
+  readonly limit: number;
+}
+
+export interface RecordStore {
+  recordByDigest(digest: Uint8Array): Promise<StoredRecord | undefined>;
+  /** Every stored version of a STIX id, oldest `modified` first. */
+  recordVersions(id: string): Promise<StoredRecord[]>;
+  /** The warning's versions and every record about it, in log order. */
+  recordsAbout(warningId: string): Promise<StoredRecord[]>;
+  /** Records in date_added order. */
+  listRecords(query: RecordQuery): Promise<StoredRecord[]>;
+  /** The largest date_added so far (0 when none), so the sequencer keeps it increasing across restarts. */
+  maxAddedUs(): Promise<number>;
 }

@@ -27,4 +27,36 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
       INSERT INTO log_head (id, size, lease_holder, lease_epoch, lease_expires_at) VALUES (1, 0, NULL, 0, 0);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE party (
+        id TEXT PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+        custodial INTEGER NOT NULL, organisation_id TEXT, created_at TEXT NOT NULL
+      );
+      CREATE TABLE party_key (
+        party_id TEXT NOT NULL REFERENCES party (id), key_id TEXT NOT NULL, public_key BLOB NOT NULL,
+        created_at TEXT NOT NULL, retired_at TEXT,
+        PRIMARY KEY (party_id, key_id)
+      );
+      CREATE TABLE party_token (
+        token_hash BLOB PRIMARY KEY, party_id TEXT NOT NULL REFERENCES party (id),
+        created_at TEXT NOT NULL, revoked_at TEXT
+      );
+      CREATE TABLE party_relation (
+        kind TEXT NOT NULL, party_id TEXT NOT NULL REFERENCES party (id), target TEXT NOT NULL,
+        PRIMARY KEY (kind, party_id, target)
+      );
+      CREATE TABLE record (
+        digest BLOB PRIMARY KEY,
+        id TEXT NOT NULL, modified TEXT NOT NULL, type TEXT NOT NULL, kind TEXT NOT NULL,
+        author TEXT NOT NULL, warning_ref TEXT, log_index INTEGER NOT NULL UNIQUE,
+        logged_at TEXT NOT NULL, added_us INTEGER NOT NULL UNIQUE, custodial INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX record_version ON record (id, modified);
+      CREATE INDEX record_warning ON record (warning_ref, log_index);
+      CREATE INDEX record_kind ON record (kind, log_index);
+    `,
+  },
 ];

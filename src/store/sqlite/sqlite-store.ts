@@ -3,7 +3,18 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { nodeKey, type NodeId } from "../../core/merkle/node-id.js";
 import { StoreError } from "../store-errors.js";
-import type { AppendBatch, Lease, LogLeaf, Store, StoredCheckpoint } from "../store.js";
+import type {
+  AppendBatch,
+  Lease,
+  LogLeaf,
+  PartyKeyRow,
+  PartyRelationRow,
+  PartyRow,
+  RecordQuery,
+  Store,
+  StoredCheckpoint,
+  StoredRecord,
+} from "../store.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 
 type Row = Record<string, unknown>;
@@ -121,7 +132,16 @@ export class SqliteStore implements Store {
       throw new StoreError("STORE_FENCED", "the log's writer lease or size changed under this writer");
     }
     let index = batch.startIndex;
-    for (const leaf of batch.leaves) this.#stmt.insertLeaf.run(index++, leaf.data, leaf.hash);
+    for (const leaf of batch.leaves) {
+      const r = leaf.record;
+      if (r) {
+        this.#stmt.insertRecord.run(
+          r.digest, r.id, r.modified, r.type, r.kind, r.author, r.warningRef ?? null,
+          index, r.loggedAt, leaf.addedUs, r.custodial ? 1 : 0, r.body,
+        );
+      }
+      this.#stmt.insertLeaf.run(index++, leaf.data, leaf.hash);
+    }
     for (const n of batch.nodes) this.#stmt.insertNode.run(n.level, n.index, n.hash);
     const c = batch.checkpoint;
     if (c) this.#stmt.insertCheckpoint.run(c.size, c.root, c.note, c.createdAt);
@@ -134,6 +154,82 @@ export class SqliteStore implements Store {
   async initMeta(key: string, value: string): Promise<string> {
     this.#stmt.initMeta.run(key, value);
     return (await this.getMeta(key))!;
+  }
+
+  async insertParty(party: PartyRow, key: PartyKeyRow, tokenHash: Uint8Array): Promise<void> {
+    this.#db.transaction(() => {
+      if (this.#stmt.partyByIdOrSlug.get(party.id, party.slug)) {
+        throw new StoreError("PARTY_EXISTS", `a party with slug ${party.slug} or id ${party.id} exists`);
+      }
+      this.#stmt.insertParty.run(party.id, party.slug, party.name, party.custodial ? 1 : 0, party.organisationId ?? null, party.createdAt);
+      this.#stmt.insertKey.run(key.partyId, key.keyId, key.publicKey, key.createdAt, key.retiredAt ?? null);
+      this.#stmt.insertToken.run(tokenHash, party.id, party.createdAt);
+    }).immediate();
+  }
+
+  async getParty(idOrSlug: string): Promise<PartyRow | undefined> {
+    return toParty(this.#stmt.partyByIdOrSlug.get(idOrSlug, idOrSlug) as Row | undefined);
+  }
+
+  async listParties(): Promise<PartyRow[]> {
+    return (this.#stmt.parties.all() as Row[]).map((r) => toParty(r)!);
+  }
+
+  async partyKeys(partyId: string): Promise<PartyKeyRow[]> {
+    return (this.#stmt.keysOf.all(partyId) as Row[]).map((r) => ({
+      partyId: r.party_id as string,
+      keyId: r.key_id as string,
+      publicKey: bytes(r.public_key),
+      createdAt: r.created_at as string,
+      retiredAt: (r.retired_at as string | null) ?? undefined,
+    }));
+  }
+
+  async rotatePartyKey(key: PartyKeyRow): Promise<void> {
+    this.#db.transaction(() => {
+      this.#stmt.retireKeys.run(key.createdAt, key.partyId);
+      this.#stmt.insertKey.run(key.partyId, key.keyId, key.publicKey, key.createdAt, null);
+    }).immediate();
+  }
+
+  async partyForToken(tokenHash: Uint8Array): Promise<PartyRow | undefined> {
+    return toParty(this.#stmt.partyByToken.get(tokenHash) as Row | undefined);
+  }
+
+  async addPartyToken(partyId: string, tokenHash: Uint8Array, createdAt: string): Promise<void> {
+    this.#stmt.insertToken.run(tokenHash, partyId, createdAt);
+  }
+
+  async addPartyRelation(rel: PartyRelationRow): Promise<void> {
+    this.#stmt.insertRelation.run(rel.kind, rel.partyId, rel.target);
+  }
+
+  async listPartyRelations(): Promise<PartyRelationRow[]> {
+    return (this.#stmt.relations.all() as Row[]).map((r) => ({
+      kind: r.kind as PartyRelationRow["kind"],
+      partyId: r.party_id as string,
+      target: r.target as string,
+    }));
+  }
+
+  async recordByDigest(digest: Uint8Array): Promise<StoredRecord | undefined> {
+    return toRecord(this.#stmt.recordByDigest.get(digest) as Row | undefined);
+  }
+
+  async recordVersions(id: string): Promise<StoredRecord[]> {
+    return (this.#stmt.recordVersions.all(id) as Row[]).map((r) => toRecord(r)!);
+  }
+
+  async recordsAbout(warningId: string): Promise<StoredRecord[]> {
+    return (this.#stmt.recordsAbout.all(warningId) as Row[]).map((r) => toRecord(r)!);
+  }
+
+  async listRecords(q: RecordQuery): Promise<StoredRecord[]> {
+    return (this.#stmt.listRecords.all({ after: q.addedAfterUs ?? -1, kind: q.kind ?? null, type: q.type ?? null, limit: q.limit }) as Row[]).map((r) => toRecord(r)!);
+  }
+
+  async maxAddedUs(): Promise<number> {
+    return ((this.#stmt.maxAddedUs.get() as Row).m as number | null) ?? 0;
   }
 
   /** For tests that corrupt the file on purpose and for `log audit`: the raw database. */
@@ -162,7 +258,57 @@ function prepare(db: Database.Database) {
     insertNode: db.prepare("INSERT INTO log_node (level, idx, hash) VALUES (?, ?, ?)"),
     insertCheckpoint: db.prepare("INSERT INTO log_checkpoint (size, root, note, created_at) VALUES (?, ?, ?, ?)"),
     getMeta: db.prepare("SELECT value FROM meta WHERE key = ?"),
+    insertParty: db.prepare("INSERT INTO party (id, slug, name, custodial, organisation_id, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
+    partyByIdOrSlug: db.prepare("SELECT * FROM party WHERE id = ? OR slug = ?"),
+    parties: db.prepare("SELECT * FROM party ORDER BY created_at, slug"),
+    insertKey: db.prepare("INSERT INTO party_key (party_id, key_id, public_key, created_at, retired_at) VALUES (?, ?, ?, ?, ?)"),
+    keysOf: db.prepare("SELECT * FROM party_key WHERE party_id = ? ORDER BY created_at, key_id"),
+    retireKeys: db.prepare("UPDATE party_key SET retired_at = ? WHERE party_id = ? AND retired_at IS NULL"),
+    insertToken: db.prepare("INSERT INTO party_token (token_hash, party_id, created_at) VALUES (?, ?, ?)"),
+    partyByToken: db.prepare("SELECT p.* FROM party_token t JOIN party p ON p.id = t.party_id WHERE t.token_hash = ? AND t.revoked_at IS NULL"),
+    insertRelation: db.prepare("INSERT INTO party_relation (kind, party_id, target) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"),
+    relations: db.prepare("SELECT * FROM party_relation ORDER BY kind, party_id, target"),
+    insertRecord: db.prepare(
+      "INSERT INTO record (digest, id, modified, type, kind, author, warning_ref, log_index, logged_at, added_us, custodial, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ),
+    recordByDigest: db.prepare("SELECT * FROM record WHERE digest = ?"),
+    recordVersions: db.prepare("SELECT * FROM record WHERE id = ? ORDER BY modified"),
+    recordsAbout: db.prepare("SELECT * FROM record WHERE warning_ref = ? ORDER BY log_index"),
+    listRecords: db.prepare(
+      "SELECT * FROM record WHERE added_us > @after AND (@kind IS NULL OR kind = @kind) AND (@type IS NULL OR type = @type) ORDER BY added_us LIMIT @limit",
+    ),
+    maxAddedUs: db.prepare("SELECT MAX(added_us) AS m FROM record"),
     initMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
+  };
+}
+
+function toParty(r: Row | undefined): PartyRow | undefined {
+  if (!r) return undefined;
+  return {
+    id: r.id as string,
+    slug: r.slug as string,
+    name: r.name as string,
+    custodial: r.custodial === 1,
+    organisationId: (r.organisation_id as string | null) ?? undefined,
+    createdAt: r.created_at as string,
+  };
+}
+
+function toRecord(r: Row | undefined): StoredRecord | undefined {
+  if (!r) return undefined;
+  return {
+    digest: bytes(r.digest),
+    id: r.id as string,
+    modified: r.modified as string,
+    type: r.type as string,
+    kind: r.kind as string,
+    author: r.author as string,
+    warningRef: (r.warning_ref as string | null) ?? undefined,
+    loggedAt: r.logged_at as string,
+    custodial: r.custodial === 1,
+    body: r.body as string,
+    logIndex: r.log_index as number,
+    addedUs: r.added_us as number,
   };
 }
 
