@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { parseSignerKey, parseVerifierKey, verifierFromSigner, type NoteVerifier } from "../core/note/index.js";
+import { formatVerifierKey, parseSignerKey, parseVerifierKey, verifierFromSigner, type NoteVerifier } from "../core/note/index.js";
 import { auditLog } from "../log/audit.js";
 import { LOG_KEY_FILE } from "../node/log-key.js";
 import { SQLITE_FILE } from "../node/node.js";
@@ -37,9 +37,10 @@ export async function logAuditCommand(argv: string[], out: (s: string) => void):
     const report = await auditLog(store, { verifier, onProgress: (d, t) => bar.update(d, t) });
     bar.done();
     const recordedKey = await store.getMeta("log.vkey");
-    const keyNote = recordedKey !== undefined && recordedKey.split("+")[2] !== Buffer.from([1, ...verifier.publicKey]).toString("base64")
-      ? "warning: the database names a different log key than the one trusted here\n"
-      : "";
+    const keyNote =
+      recordedKey !== undefined && recordedKey !== formatVerifierKey(verifier)
+        ? "warning: the database names a different log key than the one trusted here\n"
+        : "";
     if (values.json) {
       out(JSON.stringify(report, null, 2) + "\n");
     } else {

@@ -1,6 +1,7 @@
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { UsageError } from "./cli-errors.js";
 import { logAuditCommand } from "./log-commands.js";
+import { partyCreateCommand, partyRotateKeyCommand, partyTokenCommand } from "./party-commands.js";
 import { verifyConsistencyCommand, verifyInclusionCommand } from "./proof-commands.js";
 import { serveCommand } from "./serve-command.js";
 
@@ -8,6 +9,10 @@ const USAGE = `usage: tocsin <command> [options]
 
   serve [--data DIR] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS] [--internal-append]
   log audit [--data DIR] [--key VKEY] [--json]
+  party create SLUG --name NAME [--custodial] [--public-key KEY] [--organisation SLUG]
+               [--client-of SLUG]... [--community NAME]... [--data DIR]
+  party rotate-key SLUG [--public-key KEY] [--data DIR]
+  party token SLUG [--data DIR]
   proof verify-inclusion --leaf-hash HEX --index N --size N --root HEX --proof HEX[,HEX...]
   proof verify-consistency --size1 N --size2 N --root1 HEX --root2 HEX --proof HEX[,HEX...]
 
@@ -19,6 +24,9 @@ type Command = (argv: string[], out: (s: string) => void) => number | Promise<nu
 const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   "log audit": logAuditCommand,
+  "party create": partyCreateCommand,
+  "party rotate-key": partyRotateKeyCommand,
+  "party token": partyTokenCommand,
   "proof verify-inclusion": verifyInclusionCommand,
   "proof verify-consistency": verifyConsistencyCommand,
 };

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { LogReader } from "../log/log-reader.js";
 import type { Sequencer } from "../log/sequencer.js";
 import type { NodeConfig } from "../node/config.js";
+import { registerApiRoutes, type ApiDeps } from "./api-routes.js";
 import { registerInternalRoutes } from "./internal-routes.js";
 import { registerLogRoutes } from "./log-routes.js";
 import { installProblemHandlers } from "./problem.js";
@@ -10,6 +11,8 @@ export interface AppDeps {
   readonly config: Pick<NodeConfig, "internalAppend" | "maxBodyBytes">;
   readonly reader: LogReader;
   readonly sequencer: Sequencer;
+  /** The records API; absent in log-only apps (tests of the log alone). */
+  readonly api?: ApiDeps;
   readonly logger?: boolean;
 }
 
@@ -26,6 +29,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser("text/plain");
   app.get("/healthz", async () => ({ ok: true }));
   registerLogRoutes(app, deps.reader);
+  if (deps.api) registerApiRoutes(app, deps.api);
   if (deps.config.internalAppend) registerInternalRoutes(app, deps.sequencer);
   await app.ready();
   return app;

@@ -26,6 +26,8 @@ export function problemOf(e: TocsinError): Problem {
 
 export function sendProblem(reply: FastifyReply, e: TocsinError): FastifyReply {
   const p = problemOf(e);
+  // RFC 9110 §11.6.1: a 401 names the schemes the client may use.
+  if (p.status === 401) reply.header("www-authenticate", 'Bearer realm="tocsin", Basic realm="tocsin"');
   return reply.code(p.status).type("application/problem+json").send(p);
 }
 
@@ -53,9 +55,8 @@ function translateFastifyError(e: FastifyError): TocsinError {
 export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const e = isTocsinError(error) ? error : translateFastifyError(error as FastifyError);
-    const p = problemOf(e);
-    if (p.status >= 500) request.log.error({ err: error }, "request failed");
-    return reply.code(p.status).type("application/problem+json").send(p);
+    if (problemOf(e).status >= 500) request.log.error({ err: error }, "request failed");
+    return sendProblem(reply, e);
   });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, new TocsinError("HTTP_NOT_FOUND", `no route for ${request.method} ${request.url}`)),

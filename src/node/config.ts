@@ -15,6 +15,8 @@ export interface NodeConfig {
   readonly internalAppend: boolean;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
+  /** How often missed deadlines are looked for (0: only at start and on demand). */
+  readonly escalationIntervalMs: number;
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -25,6 +27,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   checkpointIntervalMs: 0,
   internalAppend: false,
   maxBodyBytes: 16 * 1024 * 1024,
+  escalationIntervalMs: 1000,
 };
 
 function invalid(message: string): TocsinError {
@@ -59,5 +62,6 @@ export function parseConfig(input: Record<string, unknown>): NodeConfig {
     checkpointIntervalMs: int("checkpointIntervalMs", 0, 3_600_000),
     internalAppend: bool("internalAppend"),
     maxBodyBytes: int("maxBodyBytes", 1024, 1024 * 1024 * 1024),
+    escalationIntervalMs: int("escalationIntervalMs", 0, 3_600_000),
   };
 }

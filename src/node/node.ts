@@ -6,6 +6,12 @@ import { buildApp } from "../http/app.js";
 import { LogReader } from "../log/log-reader.js";
 import { Sequencer } from "../log/sequencer.js";
 import { systemClock } from "../log/system-clock.js";
+import { createStixValidator, loadStixSchemas, type StixValidator } from "../core/stix/index.js";
+import { TOCSIN_EXTENSIONS } from "../core/record/index.js";
+import { Admission } from "../exchange/admission.js";
+import { Escalator } from "../exchange/escalator.js";
+import { PartyService } from "../exchange/party-service.js";
+import { RecordReader } from "../exchange/record-reader.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
 import type { NodeConfig } from "./config.js";
@@ -20,8 +26,23 @@ export interface TocsinNode {
   readonly signer: NoteSigner;
   readonly sequencer: Sequencer;
   readonly reader: LogReader;
+  readonly parties: PartyService;
+  readonly admission: Admission;
+  readonly records: RecordReader;
+  readonly escalator: Escalator;
   readonly app: FastifyInstance;
   close(): Promise<void>;
+}
+
+/** The node's own party: it signs escalations. */
+export const NODE_PARTY_SLUG = "node";
+
+let cachedValidator: StixValidator | undefined;
+
+/** The STIX validator with Tocsin's extensions; compiled once per process (the schemas are large). */
+export function stixValidator(): StixValidator {
+  cachedValidator ??= createStixValidator({ schemas: loadStixSchemas(), extensionSchemas: TOCSIN_EXTENSIONS });
+  return cachedValidator;
 }
 
 export function openSqliteStore(dataDir: string): SqliteStore {
@@ -37,15 +58,32 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
     const sequencer = new Sequencer({ store, signer, clock, checkpointIntervalMs: config.checkpointIntervalMs });
     await sequencer.start();
     const reader = new LogReader(store);
-    const app = await buildApp({ config, reader, sequencer });
+    const parties = new PartyService(store, clock, join(config.dataDir, "keys"));
+    const node = (await parties.get(NODE_PARTY_SLUG)) ?? (await parties.require((await parties.create({ slug: NODE_PARTY_SLUG, name: `Tocsin node ${signer.name}`, custodial: true })).id));
+    const validator = stixValidator();
+    const admission = new Admission({ store, sequencer, parties, clock, validate: (o) => validator.assertValidStix(o), nodeIdentity: node.id });
+    const records = new RecordReader(store, parties);
+    const escalator = new Escalator({ store, admission, clock, node });
+    await escalator.start(config.escalationIntervalMs);
+    const app = await buildApp({
+      config,
+      reader,
+      sequencer,
+      api: { store, parties, admission, records, log: reader, onWarning: (id) => escalator.track(id) },
+    });
     return {
       config,
       store,
       signer,
       sequencer,
       reader,
+      parties,
+      admission,
+      records,
+      escalator,
       app,
       async close() {
+        escalator.stop();
         await app.close();
         await sequencer.stop();
         await store.close();

@@ -262,7 +262,7 @@ function prepare(db: Database.Database) {
     partyByIdOrSlug: db.prepare("SELECT * FROM party WHERE id = ? OR slug = ?"),
     parties: db.prepare("SELECT * FROM party ORDER BY created_at, slug"),
     insertKey: db.prepare("INSERT INTO party_key (party_id, key_id, public_key, created_at, retired_at) VALUES (?, ?, ?, ?, ?)"),
-    keysOf: db.prepare("SELECT * FROM party_key WHERE party_id = ? ORDER BY created_at, key_id"),
+    keysOf: db.prepare("SELECT * FROM party_key WHERE party_id = ? ORDER BY created_at, retired_at IS NULL, key_id"),
     retireKeys: db.prepare("UPDATE party_key SET retired_at = ? WHERE party_id = ? AND retired_at IS NULL"),
     insertToken: db.prepare("INSERT INTO party_token (token_hash, party_id, created_at) VALUES (?, ?, ?)"),
     partyByToken: db.prepare("SELECT p.* FROM party_token t JOIN party p ON p.id = t.party_id WHERE t.token_hash = ? AND t.revoked_at IS NULL"),

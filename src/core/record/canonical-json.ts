@@ -1,0 +1,103 @@
+import canonicalize from "canonicalize";
+import { utf8 } from "../crypto/index.js";
+import { RecordError } from "./record-errors.js";
+import { isPlainObject } from "./stix-syntax.js";
+
+/** A JSON value as JCS sees it: what `JSON.parse` can return. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/**
+ * Nesting limit. RFC 8785 has none, but the serializer recurses, and a hostile record nested a hundred
+ * thousand levels deep must become a coded error, not a stack overflow. STIX objects nest a handful of levels.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * The RFC 8785 (JCS) canonical form of `value`, by the reference implementation (`canonicalize`).
+ *
+ * The package follows `JSON.stringify` where JCS has no answer: it drops `undefined` members, calls
+ * `toJSON` (a Date becomes a string) and would write a sparse array as `[1,,2]`. Two parties must never
+ * disagree on what was signed, so anything that is not plain JSON data is refused first, with
+ * RECORD_NOT_CANONICALIZABLE: `undefined` anywhere, NaN and ±Infinity (JCS §3.2.2.3), BigInt, functions,
+ * symbols, objects other than plain objects and arrays, array holes, strings or keys with a lone
+ * surrogate (I-JSON, RFC 7493 §2.1: not expressible as Unicode), cycles, and nesting deeper than
+ * {@link MAX_JSON_DEPTH}.
+ */
+export function canonicalJson(value: unknown): string {
+  assertJsonData(value, "$", 0, new Set());
+  const out = canonicalize(value);
+  // Unreachable after the walk above; kept so a future change in the package cannot slip an `undefined` through.
+  if (out === undefined) throw notJson("$", "no JSON text");
+  return out;
+}
+
+/** The UTF-8 bytes of {@link canonicalJson} (JCS §3.2.4: the canonical form is UTF-8). */
+export function canonicalBytes(value: unknown): Uint8Array {
+  return utf8.encode(canonicalJson(value));
+}
+
+function notJson(path: string, reason: string): RecordError {
+  return new RecordError("RECORD_NOT_CANONICALIZABLE", `${path}: ${reason} has no RFC 8785 canonical form`, {
+    details: { path, reason },
+  });
+}
+
+function hasLoneSurrogate(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1); // NaN past the end
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function assertJsonData(v: unknown, path: string, depth: number, ancestors: Set<object>): void {
+  switch (typeof v) {
+    case "string":
+      if (hasLoneSurrogate(v)) throw notJson(path, "a string with a lone surrogate");
+      return;
+    case "number":
+      if (!Number.isFinite(v)) throw notJson(path, String(v));
+      return;
+    case "boolean":
+      return;
+    case "undefined":
+      throw notJson(path, "undefined");
+    case "bigint":
+      throw notJson(path, "a BigInt");
+    case "function":
+      throw notJson(path, "a function");
+    case "symbol":
+      throw notJson(path, "a symbol");
+    case "object":
+      break;
+  }
+  if (v === null) return;
+  if (depth >= MAX_JSON_DEPTH) throw notJson(path, `nesting deeper than ${MAX_JSON_DEPTH}`);
+  const o = v as object;
+  if (ancestors.has(o)) throw notJson(path, "a cycle");
+  ancestors.add(o);
+  if (Array.isArray(o)) {
+    for (let i = 0; i < o.length; i++) {
+      if (!(i in o)) throw notJson(`${path}[${i}]`, "an array hole");
+      assertJsonData(o[i], `${path}[${i}]`, depth + 1, ancestors);
+    }
+  } else if (isPlainObject(o)) {
+    for (const key of Object.keys(o)) {
+      const p = `${path}.${key}`;
+      if (hasLoneSurrogate(key)) throw notJson(p, "a key with a lone surrogate");
+      assertJsonData(o[key], p, depth + 1, ancestors);
+    }
+  } else {
+    throw notJson(path, `a non-plain object (${Object.prototype.toString.call(o)})`);
+  }
+  ancestors.delete(o);
+}

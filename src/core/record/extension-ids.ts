@@ -1,0 +1,39 @@
+/**
+ * The fixed STIX identifiers of Tocsin's own extension definitions (STIX 2.1 §7.3) and of the project
+ * identity that created them. They are part of the wire format: never change one; a new version of an
+ * extension gets a new id.
+ */
+
+/** The Tocsin project, `created_by_ref` of every extension definition below. */
+export const TOCSIN_IDENTITY_ID = "identity--1fcc52c6-a55e-4476-b2c6-832469b70fc6";
+
+/** Property extension (any object): the author's Ed25519 signature over the record (schema signature-v1). */
+export const SIGNATURE_EXT = "extension-definition--0e99f551-135d-42e5-bb1f-a4638591bd32";
+
+/** Property extension on `report`: makes a threat report a Tocsin warning (schema warning-v1). */
+export const WARNING_EXT = "extension-definition--0de8ec1e-9148-4c81-950a-43f78d514dc7";
+
+/** Property extension on `course-of-action`: a recipient's action on a warning (schema action-v1). */
+export const ACTION_EXT = "extension-definition--68874b5c-280e-4e13-82cb-8aa768f40223";
+
+/** Property extension on `note`: the outcome of a warning (schema resolution-v1). */
+export const RESOLUTION_EXT = "extension-definition--9872a551-346b-4695-9410-a2a0d9fb487d";
+
+/** New SDO `x-tocsin-receipt`: "we received exactly this warning version" (schema receipt-v1). */
+export const RECEIPT_EXT = "extension-definition--0cdec084-8846-4476-9a95-bbf1590f5705";
+
+/** New SDO `x-tocsin-reveal`: salt and evidence opening an earlier commitment (schema reveal-v1). */
+export const REVEAL_EXT = "extension-definition--873ff163-6851-4f79-b0eb-e65a0f8bba1a";
+
+/** New SDO `x-tocsin-escalation`: the node's statement that a recipient missed a deadline (schema escalation-v1). */
+export const ESCALATION_EXT = "extension-definition--d10cbdfc-3289-4bea-ad8e-8075aa81805e";
+
+/** Property extension on `identity`: a party's slug, custodial flag, organisation and signing keys (schema party-v1). */
+export const PARTY_EXT = "extension-definition--3639b3ec-083c-480c-b386-a8a5c84b6b3b";
+
+// Reserved for the ACH board extension (not defined yet): extension-definition--2194259a-42b2-43fb-b25c-f76d6143aedd
+
+/** The STIX types of Tocsin's new SDOs. */
+export const RECEIPT_TYPE = "x-tocsin-receipt";
+export const REVEAL_TYPE = "x-tocsin-reveal";
+export const ESCALATION_TYPE = "x-tocsin-escalation";

@@ -1,0 +1,55 @@
+/** Tocsin's signed records, a pure core: canonical JSON, record signatures, kinds, log leaves, commitments, extension definitions. */
+export { RecordError } from "./record-errors.js";
+export type { RecordErrorCode } from "./record-errors.js";
+export {
+  TOCSIN_IDENTITY_ID,
+  SIGNATURE_EXT,
+  WARNING_EXT,
+  ACTION_EXT,
+  RESOLUTION_EXT,
+  RECEIPT_EXT,
+  REVEAL_EXT,
+  ESCALATION_EXT,
+  PARTY_EXT,
+  RECEIPT_TYPE,
+  REVEAL_TYPE,
+  ESCALATION_TYPE,
+} from "./extension-ids.js";
+export {
+  TOCSIN_DEFINITIONS_TIMESTAMP,
+  TOCSIN_IDENTITY,
+  TOCSIN_EXTENSIONS,
+  TOCSIN_EXTENSION_DEFINITIONS,
+  tocsinExtension,
+} from "./extension-definitions.js";
+export type { StixExtensionDefinition, TocsinExtension, TocsinExtensionType } from "./extension-definitions.js";
+export { MAX_JSON_DEPTH, canonicalJson, canonicalBytes } from "./canonical-json.js";
+export type { JsonValue, JsonObject } from "./canonical-json.js";
+export {
+  RECORD_SIGNING_PREFIX,
+  RECORD_SIGNATURE_ALGORITHM,
+  keyIdOf,
+  assertStixObject,
+  recordSigningBytes,
+  signRecord,
+  readSignatureExtension,
+  verifyRecordSignature,
+  recordDigest,
+  recordDigestHex,
+} from "./record-signature.js";
+export type {
+  SignatureExtension,
+  StixObject,
+  SignedRecord,
+  SignRecordOptions,
+  VerifiedRecordSignature,
+  RecordKeyResolver,
+} from "./record-signature.js";
+export { RECORD_KINDS, RECORD_KIND_STIX_TYPE, recordKindOf, warningRefOf } from "./record-kind.js";
+export type { RecordKind } from "./record-kind.js";
+export { RECORD_LEAF_VERSION, MAX_RECORD_LEAF_BYTES, encodeRecordLeaf, decodeRecordLeaf, recordLeafOf } from "./log-leaf.js";
+export type { LeafKind, RecordLeaf } from "./log-leaf.js";
+export { COMMITMENT_SALT_BYTES, commitmentDigest, checkReveal } from "./commitment.js";
+export { UUID_PATTERN, isStixId, stixIdType, isTimestamp, isHex64, isKeyIdHex, isPlainObject } from "./stix-syntax.js";
+export { workedExample } from "./worked-example.js";
+export type { WorkedExample } from "./worked-example.js";

@@ -1,0 +1,147 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ed25519PublicKey, utf8 } from "../crypto/index.js";
+import { MAX_RECORD_LEAF_BYTES, decodeRecordLeaf, encodeRecordLeaf, recordLeafOf, type RecordLeaf } from "./log-leaf.js";
+import { RecordError } from "./record-errors.js";
+import { keyIdOf, recordDigestHex, signRecord } from "./record-signature.js";
+import { workedExample } from "./worked-example.js";
+
+const malformed = (fn: () => unknown): void =>
+  assert.throws(fn, (e: unknown) => e instanceof RecordError && e.code === "RECORD_LEAF_MALFORMED");
+
+const leaf: RecordLeaf = {
+  kind: "warning",
+  id: "report--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
+  modified: "2026-11-25T09:00:00.000Z",
+  author: "identity--5d0b3c4e-8f2a-4b7c-9d1e-2a3b4c5d6e7f",
+  keyId: "65b60673d6ed884bf01c2c222d82ada0",
+  custodial: false,
+  digest: "b26d9b502b88f7bc25d48817e3d26add79defbf31fd583f1bf5c0cd1289702b6",
+  loggedAt: "2026-11-25T09:00:01.234567Z",
+};
+
+test("a leaf encodes to the JCS of the nine public fields, and decodes back", () => {
+  const bytes = encodeRecordLeaf(leaf);
+  assert.equal(
+    utf8.decode(bytes),
+    '{"author":"identity--5d0b3c4e-8f2a-4b7c-9d1e-2a3b4c5d6e7f","custodial":false,' +
+      '"digest":"b26d9b502b88f7bc25d48817e3d26add79defbf31fd583f1bf5c0cd1289702b6",' +
+      '"id":"report--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b","key_id":"65b60673d6ed884bf01c2c222d82ada0",' +
+      '"kind":"warning","logged_at":"2026-11-25T09:00:01.234567Z","modified":"2026-11-25T09:00:00.000Z","v":1}',
+  );
+  assert.deepEqual(decodeRecordLeaf(bytes), leaf);
+  assert.ok(bytes.length < MAX_RECORD_LEAF_BYTES / 4);
+});
+
+test("every kind round-trips with an id of its type; tombstone and other take any id", () => {
+  const ids: Record<RecordLeaf["kind"], string> = {
+    warning: "report--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
+    receipt: "x-tocsin-receipt--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
+    assessment: "opinion--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
+    action: "course-of-action--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
+    resolution: "note--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
+    reveal: "x-tocsin-reveal--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
+    escalation: "x-tocsin-escalation--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
+    identity: "identity--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
+    other: "threat-actor--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
+    tombstone: "report--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
+  };
+  for (const [kind, id] of Object.entries(ids) as [RecordLeaf["kind"], string][]) {
+    const l = { ...leaf, kind, id, custodial: kind === "escalation" };
+    assert.deepEqual(decodeRecordLeaf(encodeRecordLeaf(l)), l, kind);
+  }
+  malformed(() => encodeRecordLeaf({ ...leaf, kind: "warning", id: "note--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b" }));
+  malformed(() => encodeRecordLeaf({ ...leaf, kind: "receipt" }));
+});
+
+test("encode refuses bad fields", () => {
+  const bad: Partial<Record<keyof RecordLeaf, unknown>>[] = [
+    { kind: "warnings" },
+    { kind: undefined },
+    { id: "report--7E3F5A2B-1C4D-4E6F-8A9B-0C1D2E3F4A5B" },
+    { id: "report" },
+    { modified: "2026-11-25 09:00:00Z" },
+    { modified: "2026-11-25T09:00:00+01:00" },
+    { modified: "2026-02-30T09:00:00Z" },
+    { author: "report--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b" },
+    { keyId: "65B60673D6ED884BF01C2C222D82ADA0" },
+    { keyId: "65b6" },
+    { custodial: "false" },
+    { custodial: undefined },
+    { digest: "ee52" },
+    { loggedAt: "yesterday" },
+    { loggedAt: "2026-11-25T24:00:00Z" },
+  ];
+  for (const b of bad) malformed(() => encodeRecordLeaf({ ...leaf, ...b } as RecordLeaf));
+});
+
+test("decode is strict: JSON, members, version, field syntax and the canonical byte form", () => {
+  const good = utf8.decode(encodeRecordLeaf(leaf));
+  const obj = JSON.parse(good) as Record<string, unknown>;
+  const variants: (string | Uint8Array)[] = [
+    "",
+    "null",
+    "[]",
+    "not json",
+    good + " ",
+    " " + good,
+    good.replace('"v":1', '"v":2'),
+    good.replace('"v":1', '"v":1.0'),
+    good.replace('"v":1', '"v":"1"'),
+    good.replace(',"v":1', ""),
+    good.replace('"v":1', '"v":1,"extra":0'),
+    good.replace('"custodial":false', '"custodial":0'),
+    JSON.stringify(obj, null, 1), // same content, not canonical
+    JSON.stringify(Object.fromEntries(Object.entries(obj).reverse())), // member order not canonical
+    good.replace("report--", "report\\u002d-"), // an escape that JCS would not write
+    new Uint8Array([0xef, 0xbb, 0xbf, ...utf8.encode(good)]), // BOM
+    new Uint8Array([...utf8.encode(good).slice(0, -1), 0xff]), // invalid UTF-8
+    "{".padEnd(MAX_RECORD_LEAF_BYTES + 1, " "),
+  ];
+  for (const v of variants) malformed(() => decodeRecordLeaf(typeof v === "string" ? utf8.encode(v) : v));
+  // Duplicate members: JSON.parse keeps the last, but the bytes are not the canonical encoding.
+  malformed(() => decodeRecordLeaf(utf8.encode(good.replace('{"author":', '{"author":"identity--0a0b0c0d-0e0f-4a1b-8c1d-1e1f2a2b2c2d","author":'))));
+});
+
+test("recordLeafOf derives the leaf of a signed record", () => {
+  const ex = workedExample();
+  const l = recordLeafOf(ex.signed, "2026-11-25T09:00:01.234567Z");
+  assert.deepEqual(l, {
+    kind: "warning",
+    id: ex.signed.id,
+    modified: ex.signed.modified,
+    author: ex.signed.created_by_ref,
+    keyId: ex.keyId,
+    custodial: false,
+    digest: ex.digest,
+    loggedAt: "2026-11-25T09:00:01.234567Z",
+  });
+  assert.deepEqual(l, leaf);
+  // The leaf never carries content.
+  const text = utf8.decode(encodeRecordLeaf(l));
+  assert.ok(!text.includes("venue") && !text.includes("probability"));
+  malformed(() => recordLeafOf(ex.signed, "not a time"));
+  // An identity (no `modified`? then `created`) signed custodially.
+  const seed = new Uint8Array(32).fill(3);
+  const pub = ed25519PublicKey(seed);
+  const identity = {
+    type: "identity",
+    spec_version: "2.1",
+    id: "identity--0a0b0c0d-0e0f-4a1b-8c1d-1e1f2a2b2c2d",
+    created: "2026-11-20T00:00:00.000Z",
+    created_by_ref: "identity--0a0b0c0d-0e0f-4a1b-8c1d-1e1f2a2b2c2d",
+    name: "CERT",
+  };
+  const signedIdentity = signRecord(identity, { signerRef: identity.id, seed, publicKey: pub, custodial: true });
+  assert.deepEqual(recordLeafOf(signedIdentity, "2026-11-25T00:00:00Z"), {
+    kind: "identity",
+    id: identity.id,
+    modified: identity.created,
+    author: identity.id,
+    keyId: keyIdOf(pub),
+    custodial: true,
+    digest: recordDigestHex(signedIdentity),
+    loggedAt: "2026-11-25T00:00:00Z",
+  });
+  assert.throws(() => recordLeafOf(identity, "2026-11-25T00:00:00Z"), (e: unknown) => e instanceof RecordError && e.code === "RECORD_UNSIGNED");
+});

@@ -1,0 +1,106 @@
+import { ACTION_EXT, ESCALATION_TYPE, RECEIPT_TYPE, RESOLUTION_EXT, REVEAL_TYPE, WARNING_EXT } from "./extension-ids.js";
+import { isPlainObject, isStixId } from "./stix-syntax.js";
+
+/** The kinds of Tocsin records (design README, "Record kinds"); `other` is any other STIX object. */
+export type RecordKind = "warning" | "receipt" | "assessment" | "action" | "resolution" | "reveal" | "escalation" | "identity" | "other";
+
+export const RECORD_KINDS: readonly RecordKind[] = [
+  "warning",
+  "receipt",
+  "assessment",
+  "action",
+  "resolution",
+  "reveal",
+  "escalation",
+  "identity",
+  "other",
+];
+
+/** The STIX type every record of a kind has (`other` has none). */
+export const RECORD_KIND_STIX_TYPE: Readonly<Record<Exclude<RecordKind, "other">, string>> = {
+  warning: "report",
+  receipt: RECEIPT_TYPE,
+  assessment: "opinion",
+  action: "course-of-action",
+  resolution: "note",
+  reveal: REVEAL_TYPE,
+  escalation: ESCALATION_TYPE,
+  identity: "identity",
+};
+
+function extensionOf(obj: Record<string, unknown>, extId: string): Record<string, unknown> | undefined {
+  const exts = obj.extensions;
+  if (!isPlainObject(exts)) return undefined;
+  const ext = exts[extId];
+  return isPlainObject(ext) ? ext : undefined;
+}
+
+function firstReportRef(obj: Record<string, unknown>): string | undefined {
+  const refs = obj.object_refs;
+  if (!Array.isArray(refs)) return undefined;
+  return refs.find((r): r is string => isStixId(r, "report"));
+}
+
+/**
+ * Classifies a STIX object by shape only (nothing is validated or verified here):
+ * a `report` with the warning extension is a warning; an `opinion` whose object_refs include a report
+ * id is an assessment; a `course-of-action` with the action extension an action; a `note` with the
+ * resolution extension a resolution; the `x-tocsin-*` types are receipts, reveals and escalations; an
+ * `identity` is a party. Anything else, including a plain report or note, is `other`.
+ */
+export function recordKindOf(obj: unknown): RecordKind {
+  if (!isPlainObject(obj)) return "other";
+  switch (obj.type) {
+    case "report":
+      return extensionOf(obj, WARNING_EXT) !== undefined ? "warning" : "other";
+    case RECEIPT_TYPE:
+      return "receipt";
+    case REVEAL_TYPE:
+      return "reveal";
+    case ESCALATION_TYPE:
+      return "escalation";
+    case "opinion":
+      return firstReportRef(obj) !== undefined ? "assessment" : "other";
+    case "course-of-action":
+      return extensionOf(obj, ACTION_EXT) !== undefined ? "action" : "other";
+    case "note":
+      return extensionOf(obj, RESOLUTION_EXT) !== undefined ? "resolution" : "other";
+    case "identity":
+      return "identity";
+    default:
+      return "other";
+  }
+}
+
+/**
+ * The id of the warning a record is about: a warning's own id; `warning_ref` of a receipt, reveal or
+ * escalation, or of the action / resolution extension; for an assessment, the first report id in its
+ * object_refs. Undefined for other records, or when the reference is not a report id.
+ */
+export function warningRefOf(obj: unknown): string | undefined {
+  const kind = recordKindOf(obj);
+  const o = obj as Record<string, unknown>;
+  let ref: unknown;
+  switch (kind) {
+    case "warning":
+      ref = o.id;
+      break;
+    case "receipt":
+    case "reveal":
+    case "escalation":
+      ref = o.warning_ref;
+      break;
+    case "action":
+      ref = extensionOf(o, ACTION_EXT)?.warning_ref;
+      break;
+    case "resolution":
+      ref = extensionOf(o, RESOLUTION_EXT)?.warning_ref;
+      break;
+    case "assessment":
+      ref = firstReportRef(o);
+      break;
+    default:
+      return undefined;
+  }
+  return isStixId(ref, "report") ? ref : undefined;
+}

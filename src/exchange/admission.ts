@@ -1,0 +1,232 @@
+import { rfc3339, type Clock } from "../core/clock.js";
+import { toHex } from "../core/crypto/bytes.js";
+import { applyEvent, MAX_CLOCK_SKEW_MS, startWarning, type WarningState } from "../core/lifecycle/index.js";
+import { lifecycleEventOf } from "../core/lifecycle-mapping/record-events.js";
+import {
+  SIGNATURE_EXT,
+  canonicalJson,
+  encodeRecordLeaf,
+  recordDigest,
+  recordKindOf,
+  recordLeafOf,
+  signRecord,
+  verifyRecordSignature,
+  warningRefOf,
+  type RecordKind,
+  type StixObject,
+} from "../core/record/index.js";
+import type { Sequencer } from "../log/sequencer.js";
+import type { NewRecord, PartyKeyRow, PartyRow, Store } from "../store/store.js";
+import { ExchangeError } from "./exchange-errors.js";
+import { KeyedMutex } from "./keyed-mutex.js";
+import type { PartyService } from "./party-service.js";
+import { commitmentDigestIn, WarningStates } from "./warning-states.js";
+
+/** Most records in one admission request. */
+export const MAX_BATCH_RECORDS = 1000;
+
+export interface Admitted {
+  readonly id: string;
+  readonly modified: string;
+  readonly kind: RecordKind;
+  readonly digest: string;
+  readonly index: number;
+  readonly leafHash: string;
+  readonly custodial: boolean;
+  /** True when this exact record was already in the log: nothing new was written. */
+  readonly duplicate: boolean;
+  /** The signed record as stored (with the node's signature for a custodial author). */
+  readonly record: Record<string, unknown>;
+}
+
+export interface AdmissionDeps {
+  readonly store: Store;
+  readonly sequencer: Sequencer;
+  readonly parties: PartyService;
+  readonly clock: Clock;
+  /** Checks a STIX object against the official and Tocsin schemas and the MUST rules; throws a coded error. */
+  readonly validate: (obj: unknown) => void;
+  /** The node's own identity id (the author of escalations). */
+  readonly nodeIdentity: string;
+}
+
+interface Prepared {
+  readonly obj: StixObject;
+  readonly kind: RecordKind;
+  readonly digest: Uint8Array;
+  readonly custodial: boolean;
+  readonly keyId: string;
+  readonly warningId: string | undefined;
+}
+
+/**
+ * The one path by which a record enters the node (the records API, TAXII and the node's own
+ * escalations all call it): parse, validate, verify the signature against the author's registered key
+ * (or sign for a custodial author), check the lifecycle, then append the log leaf — digest and public
+ * metadata only — and store the record in the same durable transaction.
+ *
+ * A batch is all or nothing: the first bad record rejects it, naming its position, and nothing of it is
+ * stored or logged. Records about one warning are admitted one batch at a time (a lock per warning and
+ * per record id), so lifecycle checks never race.
+ */
+export class Admission {
+  readonly #locks = new KeyedMutex();
+  readonly states: WarningStates;
+
+  constructor(private readonly d: AdmissionDeps) {
+    this.states = new WarningStates(d.store, d.nodeIdentity);
+  }
+
+  async admit(poster: PartyRow, objects: readonly unknown[]): Promise<Admitted[]> {
+    if (objects.length === 0) throw new ExchangeError("BATCH_EMPTY", "no records to admit");
+    if (objects.length > MAX_BATCH_RECORDS) {
+      throw new ExchangeError("BATCH_TOO_LARGE", `at most ${MAX_BATCH_RECORDS} records per request`);
+    }
+    // Everything that needs no shared state first: validation, signatures, digests.
+    const prepared: Prepared[] = [];
+    for (let i = 0; i < objects.length; i++) prepared.push(await withIndex(i, () => this.#prepare(poster, objects[i])));
+    const keys = prepared.flatMap((p) => [`id:${p.obj.id}`, ...(p.warningId ? [`w:${p.warningId}`] : [])]);
+    return this.#locks.run(keys, () => this.#admitLocked(prepared));
+  }
+
+  async #prepare(poster: PartyRow, raw: unknown): Promise<Prepared> {
+    this.d.validate(raw);
+    let obj = raw as StixObject;
+    const author = obj.created_by_ref;
+    if (typeof author !== "string") throw new ExchangeError("RECORD_AUTHOR_MISMATCH", "a record must name its author in created_by_ref");
+    if (author !== poster.id) {
+      throw new ExchangeError("RECORD_AUTHOR_MISMATCH", `record authored by ${author} posted by ${poster.id}`, { details: { property: "created_by_ref" } });
+    }
+    const now = this.d.clock.now();
+    for (const t of ["created", "modified"] as const) {
+      const v = obj[t];
+      if (typeof v === "string" && Date.parse(v) > now + MAX_CLOCK_SKEW_MS) {
+        throw new ExchangeError("RECORD_FUTURE_DATED", `${t} is in the future`, { details: { property: t } });
+      }
+    }
+    let custodial = false;
+    let keyId: string;
+    const keys = await this.d.parties.keys(poster.id);
+    if (obj.extensions?.[SIGNATURE_EXT] === undefined && poster.custodial) {
+      const k = await this.d.parties.custodialKey(poster.id);
+      obj = signRecord(obj, { signerRef: poster.id, seed: k.seed, publicKey: k.publicKey, custodial: true });
+      custodial = true;
+      keyId = k.keyId;
+    } else {
+      const verified = verifyRecordSignature(obj, (signer, id) => keyFor(keys, signer, id, poster.id));
+      keyId = verified.keyId;
+      custodial = verified.custodial;
+      const key = keys.find((k) => k.keyId === keyId)!;
+      if (key.retiredAt !== undefined) {
+        throw new ExchangeError("RECORD_KEY_RETIRED", `key ${keyId} was retired at ${key.retiredAt}`, { details: { property: "extensions" } });
+      }
+    }
+    const kind = recordKindOf(obj);
+    return { obj, kind, digest: recordDigest(obj), custodial, keyId, warningId: warningRefOf(obj) };
+  }
+
+  async #admitLocked(prepared: readonly Prepared[]): Promise<Admitted[]> {
+    const now = this.d.clock.now();
+    const loggedAt = rfc3339(now);
+    const results: (Admitted | undefined)[] = [];
+    const fresh: { at: number; p: Prepared; leaf: Uint8Array; record: NewRecord }[] = [];
+    const pendingStates = new Map<string, WarningState>();
+    const seenDigests = new Set<string>();
+    for (let i = 0; i < prepared.length; i++) {
+      const p = prepared[i]!;
+      const digestHex = toHex(p.digest);
+      const existing = await this.d.store.recordByDigest(p.digest);
+      if (existing || seenDigests.has(digestHex)) {
+        // Re-posting an identical record is not an error and not a second leaf.
+        results.push(existing ? this.#result(p, existing.logIndex, existing.custodial, true, digestHex) : undefined);
+        continue;
+      }
+      seenDigests.add(digestHex);
+      await withIndex(i, async () => {
+        const versions = await this.d.store.recordVersions(p.obj.id);
+        if (versions.some((v) => v.modified === versionOf(p.obj))) {
+          throw new ExchangeError("RECORD_VERSION_CONFLICT", `${p.obj.id} version ${versionOf(p.obj)} exists with other content`, {
+            details: { property: "modified" },
+          });
+        }
+        if (p.warningId !== undefined) {
+          const state = pendingStates.get(p.warningId) ?? (await this.states.get(p.warningId));
+          // A reveal is checked against the commitment its warning sealed.
+          const warningVersions = p.kind === "reveal" ? await this.d.store.recordVersions(p.warningId) : [];
+          const event = lifecycleEventOf(p.obj, p.kind, {
+            loggedAt: now,
+            nodeIdentity: this.d.nodeIdentity,
+            commitmentDigest: (id) => commitmentDigestIn(warningVersions, id),
+          });
+          if (event) pendingStates.set(p.warningId, nextState(state, event, now, p.warningId));
+        }
+      });
+      const leaf = encodeRecordLeaf(recordLeafOf(p.obj, loggedAt));
+      const record: NewRecord = {
+        digest: p.digest,
+        id: p.obj.id,
+        modified: versionOf(p.obj),
+        type: p.obj.type,
+        kind: p.kind,
+        author: p.obj.created_by_ref!,
+        warningRef: p.warningId,
+        loggedAt,
+        custodial: p.custodial,
+        body: canonicalJson(p.obj),
+      };
+      fresh.push({ at: i, p, leaf, record });
+      results.push(undefined);
+    }
+    if (fresh.length > 0) {
+      const appended = await this.d.sequencer.appendEntries(fresh.map((f) => ({ leaf: f.leaf, record: f.record })));
+      fresh.forEach((f, j) => (results[f.at] = this.#result(f.p, appended[j]!.index, f.p.custodial, false, toHex(f.p.digest), appended[j]!.leafHash)));
+      for (const [id, s] of pendingStates) this.states.set(id, s);
+    }
+    // Duplicates within the batch point at the copy admitted just now.
+    for (let i = 0; i < prepared.length; i++) {
+      if (results[i] === undefined) {
+        const twin = results.find((r, j) => r && j !== i && r.digest === toHex(prepared[i]!.digest))!;
+        results[i] = { ...twin, duplicate: true };
+      }
+    }
+    return results as Admitted[];
+  }
+
+  #result(p: Prepared, index: number, custodial: boolean, duplicate: boolean, digest: string, leafHash?: Uint8Array): Admitted {
+    const leaf = leafHash ? toHex(leafHash) : "";
+    return { id: p.obj.id, modified: versionOf(p.obj), kind: p.kind, digest, index, leafHash: leaf, custodial, duplicate, record: p.obj };
+  }
+}
+
+function nextState(state: WarningState | undefined, event: Parameters<typeof applyEvent>[1], now: number, warningId: string): WarningState {
+  if (state === undefined) {
+    if (event.kind !== "warning") {
+      throw new ExchangeError("RECORD_NOT_FOUND", `no warning ${warningId}`, { details: { property: "warning_ref" } });
+    }
+    return startWarning(event, now);
+  }
+  return applyEvent(state, event, now);
+}
+
+/** The version a record is stored under: `modified`, or `created` for objects without versions. */
+function versionOf(obj: StixObject): string {
+  return (obj.modified ?? obj.created) as string;
+}
+
+function keyFor(keys: readonly PartyKeyRow[], signer: string, keyId: string, author: string): Uint8Array | undefined {
+  if (signer !== author) return undefined;
+  return keys.find((k) => k.keyId === keyId)?.publicKey;
+}
+
+/** Runs `fn`, adding the record's position in the batch to any coded error it throws. */
+async function withIndex<T>(index: number, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e && typeof e === "object" && "code" in e) {
+      const err = e as { details?: Record<string, unknown> };
+      Object.defineProperty(err, "details", { value: { ...(err.details ?? {}), record: index }, configurable: true, writable: true });
+    }
+    throw e;
+  }
+}
