@@ -84,12 +84,13 @@ export class Admission {
     }
     // Everything that needs no shared state first: validation, signatures, digests.
     const prepared: Prepared[] = [];
-    for (let i = 0; i < objects.length; i++) prepared.push(await withIndex(i, () => this.#prepare(poster, objects[i])));
-    const keys = prepared.flatMap((p) => [`id:${p.obj.id}`, ...(p.warningId ? [`w:${p.warningId}`] : [])]);
-    return this.#locks.run(keys, () => this.#admitLocked(prepared));
+    const keys = await this.d.parties.keys(poster.id);
+    for (let i = 0; i < objects.length; i++) prepared.push(await withIndex(i, () => this.#prepare(poster, keys, objects[i])));
+    const lockKeys = prepared.flatMap((p) => [`id:${p.obj.id}`, ...(p.warningId ? [`w:${p.warningId}`] : [])]);
+    return this.#locks.run(lockKeys, () => this.#admitLocked(prepared));
   }
 
-  async #prepare(poster: PartyRow, raw: unknown): Promise<Prepared> {
+  async #prepare(poster: PartyRow, keys: readonly PartyKeyRow[], raw: unknown): Promise<Prepared> {
     this.d.validate(raw);
     let obj = raw as StixObject;
     const author = obj.created_by_ref;
@@ -106,7 +107,6 @@ export class Admission {
     }
     let custodial = false;
     let keyId: string;
-    const keys = await this.d.parties.keys(poster.id);
     if (obj.extensions?.[SIGNATURE_EXT] === undefined && poster.custodial) {
       const k = await this.d.parties.custodialKey(poster.id);
       obj = signRecord(obj, { signerRef: poster.id, seed: k.seed, publicKey: k.publicKey, custodial: true });

@@ -30,18 +30,46 @@ export function generateEd25519(): Ed25519KeyPair {
 
 /** The public key of a 32-byte seed. */
 export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
-  const pub = createPublicKey(privateKeyObject(seed)).export({ format: "der", type: "spki" });
+  const pub = publicOfPrivate(privateKeyObject(seed)).export({ format: "der", type: "spki" });
   return new Uint8Array(pub.subarray(SPKI_PREFIX.length));
+}
+
+const publicOfPrivateCache = new WeakMap<KeyObject, KeyObject>();
+
+function publicOfPrivate(k: KeyObject): KeyObject {
+  let p = publicOfPrivateCache.get(k);
+  if (p === undefined) publicOfPrivateCache.set(k, (p = createPublicKey(k)));
+  return p;
+}
+
+/*
+ * Parsing a DER key into a KeyObject costs more than the signature itself (OpenSSL decodes and
+ * validates it each time), so the few keys a node uses — its parties', its own — are kept parsed.
+ * Bounded, so a stream of distinct attacker-supplied keys cannot grow memory without limit.
+ */
+const CACHE_LIMIT = 4096;
+const privateCache = new Map<string, KeyObject>();
+const publicCache = new Map<string, KeyObject>();
+
+function cached(cache: Map<string, KeyObject>, bytes: Uint8Array, make: () => KeyObject): KeyObject {
+  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  let k = cache.get(key);
+  if (k === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    k = make();
+    cache.set(key, k);
+  }
+  return k;
 }
 
 export function privateKeyObject(seed: Uint8Array): KeyObject {
   if (seed.length !== ED25519_SEED_BYTES) throw new RangeError("Ed25519 seed must be 32 bytes");
-  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+  return cached(privateCache, seed, () => createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" }));
 }
 
 export function publicKeyObject(publicKey: Uint8Array): KeyObject {
   if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES) throw new RangeError("Ed25519 public key must be 32 bytes");
-  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: "der", type: "spki" });
+  return cached(publicCache, publicKey, () => createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: "der", type: "spki" }));
 }
 
 /** Signs `message`; `key` is a seed or a KeyObject made by {@link privateKeyObject} (faster when reused). */

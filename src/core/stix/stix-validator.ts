@@ -1,4 +1,5 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
+import { withSafePatterns } from "./safe-patterns.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
 import { pointerJoin } from "./json-pointer.js";
@@ -124,7 +125,11 @@ export function createStixValidator(options: StixValidatorOptions): StixValidato
 
   const typeValidators = new Map<string, ValidateFunction>();
   try {
-    for (const schema of options.schemas) add(schema.$id === TIMESTAMP_ID ? { ...schema, format: "stix-timestamp" } : schema, schema);
+    // withSafePatterns: the official schemas carry one exponential-time pattern (see safe-patterns.ts).
+    for (const raw of options.schemas) {
+      const schema = withSafePatterns(raw);
+      add(schema.$id === TIMESTAMP_ID ? { ...schema, format: "stix-timestamp" } : schema, schema);
+    }
     for (const type of STIX_OFFICIAL_TYPES) {
       const v = ajv.getSchema(officialSchemaId(type) as string);
       if (v === undefined) throw new Error(`no official schema for type ${type}`);
