@@ -7,7 +7,7 @@ import { serveCommand } from "./serve-command.js";
 
 const USAGE = `usage: tocsin <command> [options]
 
-  serve [--data DIR] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS] [--internal-append]
+  serve [--data DIR] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS] [--internal-append] [--demo]
   log audit [--data DIR] [--key VKEY] [--json]
   party create SLUG --name NAME [--custodial] [--public-key KEY] [--organisation SLUG]
                [--client-of SLUG]... [--community NAME]... [--data DIR]

@@ -2,11 +2,14 @@ import { parseArgs } from "node:util";
 import { TocsinError } from "../core/errors/tocsin-error.js";
 import { parseConfig } from "../node/config.js";
 import { openNode } from "../node/node.js";
+import { formatDemoBanner } from "../demo/demo-banner.js";
+import { demoClockFor, loadDemoScenario } from "../demo/demo-scenario.js";
 import { UsageError } from "./cli-errors.js";
 
 /**
  * `tocsin serve [--data DIR] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS]
- * [--internal-append]`: starts a node and prints its URLs. SIGINT/SIGTERM close it cleanly (queued
+ * [--internal-append] [--demo]`: starts a node and prints its URLs. `--demo` first loads the illustrative
+ * demo scenario into a new data directory (src/demo/). SIGINT/SIGTERM close it cleanly (queued
  * appends are committed first).
  */
 export async function serveCommand(argv: string[], out: (s: string) => void): Promise<number> {
@@ -22,6 +25,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
         "checkpoint-interval": { type: "string" },
         "internal-append": { type: "boolean" },
         quiet: { type: "boolean", default: false },
+        demo: { type: "boolean", default: false },
       },
       strict: true,
     }));
@@ -42,7 +46,10 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
     if (e instanceof TocsinError) throw new UsageError(e.message);
     throw e;
   }
-  const node = await openNode(config);
+  const demoClock = values.demo ? demoClockFor(config.dataDir) : undefined;
+  const node = await openNode(config, demoClock ? { clock: demoClock } : {});
+  const demo = demoClock ? await loadDemoScenario(node, demoClock) : undefined;
+  demoClock?.release();
   const address = await node.app.listen({ host: config.host, port: config.port });
   const base = address.replace("[::1]", "localhost");
   out(
@@ -55,7 +62,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
       `  proofs:       ${base}/log/proof/inclusion?index=0&size=1`,
       ...(config.internalAppend ? [`  raw appends:  POST ${base}/internal/v1/log/entries`] : []),
       "",
-    ].join("\n"),
+    ].join("\n") + (demoClock ? formatDemoBanner(demo, base) : ""),
   );
   await new Promise<void>((resolve) => {
     const stop = (): void => {

@@ -4,6 +4,7 @@ import { applyEvent, MAX_CLOCK_SKEW_MS, startWarning, type WarningState } from "
 import { lifecycleEventOf } from "../core/lifecycle-mapping/record-events.js";
 import {
   SIGNATURE_EXT,
+  WARNING_EXT,
   canonicalJson,
   encodeRecordLeaf,
   recordDigest,
@@ -16,7 +17,7 @@ import {
   type StixObject,
 } from "../core/record/index.js";
 import type { Sequencer } from "../log/sequencer.js";
-import type { NewRecord, PartyKeyRow, PartyRow, Store } from "../store/store.js";
+import type { NewRecord, PartyKeyRow, PartyRow, Store, StoredRecord } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import type { PartyService } from "./party-service.js";
@@ -149,6 +150,7 @@ export class Admission {
             details: { property: "modified" },
           });
         }
+        if (p.kind === "warning") checkCommitments(p.obj, versions);
         if (p.warningId !== undefined) {
           const state = pendingStates.get(p.warningId) ?? (await this.states.get(p.warningId));
           // A reveal is checked against the commitment its warning sealed.
@@ -195,6 +197,26 @@ export class Admission {
   #result(p: Prepared, index: number, custodial: boolean, duplicate: boolean, digest: string, leafHash?: Uint8Array): Admitted {
     const leaf = leafHash ? toHex(leafHash) : "";
     return { id: p.obj.id, modified: versionOf(p.obj), kind: p.kind, digest, index, leafHash: leaf, custodial, duplicate, record: p.obj };
+  }
+}
+
+/**
+ * A sealed commitment is opened against the digest it was first logged with, so within a warning
+ * its id must be unique, and no later version may give a logged id another digest (which would let the
+ * reader of the latest version and the verifier of the reveal see different commitments).
+ */
+function checkCommitments(obj: StixObject, earlier: readonly StoredRecord[]): void {
+  const listed = ((obj.extensions?.[WARNING_EXT] as { commitments?: { commitment_id: string; digest: string }[] } | undefined)?.commitments ?? []);
+  const seen = new Set<string>();
+  for (const c of listed) {
+    if (seen.has(c.commitment_id)) {
+      throw new ExchangeError("RECORD_COMMITMENT_DUPLICATE", `commitment ${c.commitment_id} is listed twice`, { details: { property: "extensions" } });
+    }
+    seen.add(c.commitment_id);
+    const logged = commitmentDigestIn(earlier, c.commitment_id);
+    if (logged !== undefined && logged !== c.digest) {
+      throw new ExchangeError("RECORD_COMMITMENT_RESEALED", `commitment ${c.commitment_id} was logged with another digest`, { details: { property: "extensions" } });
+    }
   }
 }
 

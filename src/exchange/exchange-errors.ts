@@ -13,6 +13,8 @@ export type ExchangeErrorCode =
   | "RECORD_AUTHOR_MISMATCH" // a record posted by one party but authored by another (not custodial for it)
   | "RECORD_VERSION_CONFLICT" // the same id and version with different content
   | "RECORD_FUTURE_DATED" // created or modified later than the node's clock allows
+  | "RECORD_COMMITMENT_DUPLICATE" // one warning lists a commitment id twice
+  | "RECORD_COMMITMENT_RESEALED" // a new version gives a logged commitment id another digest
   | "BATCH_TOO_LARGE" // more records in one request than allowed
   | "BATCH_EMPTY"; // a batch with no records
 

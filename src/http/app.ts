@@ -27,6 +27,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installProblemHandlers(app);
   // Every POST body here is JSON; a text/plain body is refused (415), not parsed as a string.
   app.removeContentTypeParser("text/plain");
+  // While the node shuts down, answer what is in flight with Connection: close, so keep-alive
+  // clients let go at once instead of holding the process open until their idle timeout.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
   app.get("/healthz", async () => ({ ok: true }));
   registerLogRoutes(app, deps.reader);
   if (deps.api) registerApiRoutes(app, deps.api);

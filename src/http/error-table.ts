@@ -112,6 +112,8 @@ export const ERROR_TABLE: Readonly<Record<string, { status: number; title: strin
   RECORD_AUTHOR_MISMATCH: { status: 403, title: "Author mismatch" },
   RECORD_VERSION_CONFLICT: { status: 409, title: "Version conflict" },
   RECORD_FUTURE_DATED: { status: 422, title: "Future dated" },
+  RECORD_COMMITMENT_DUPLICATE: { status: 422, title: "Commitment duplicate" },
+  RECORD_COMMITMENT_RESEALED: { status: 422, title: "Commitment resealed" },
   BATCH_TOO_LARGE: { status: 413, title: "Too large" },
   BATCH_EMPTY: { status: 400, title: "Empty" },
   // TLP

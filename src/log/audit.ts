@@ -1,4 +1,4 @@
-import { bytesEqual, toHex } from "../core/crypto/bytes.js";
+import { publicBytesEqual as bytesEqual, toHex } from "../core/crypto/bytes.js";
 import { MerkleFrontier, hashLeaf, pow2 } from "../core/merkle/index.js";
 import { openCheckpoint, type NoteVerifier } from "../core/note/index.js";
 import type { LogStore, StoredCheckpoint } from "../store/store.js";
@@ -108,15 +108,17 @@ export async function auditLog(store: LogStore, options: AuditOptions): Promise<
       break;
     }
     for (const [level, { first, hashes }] of [...emitted].sort((a, b) => a[0] - b[0])) {
-      const stored = await store.getNodeRange(level, first, hashes.length);
+      // Aligned by index, so a missing row is reported as missing, not as every later node shifted.
+      const stored = new Map((await store.getNodeRange(level, first, hashes.length)).map((n) => [n.index, n.hash]));
       for (let i = 0; i < hashes.length; i++) {
         const nodeIndex = first + i;
+        const storedHash = stored.get(nodeIndex);
         const entry = nodeIndex * pow2(level);
         const last = entry + pow2(level) - 1;
         const where = `node ${level}/${nodeIndex} (entries ${entry}..${last})`;
-        if (stored[i] !== undefined && coversBadLeaf(entry, last)) continue;
-        if (stored[i] === undefined) problems.push({ kind: "node-missing", entry, level, nodeIndex, message: `${where} is missing` });
-        else if (!bytesEqual(stored[i]!, hashes[i]!)) problems.push({ kind: "node-hash", entry, level, nodeIndex, message: `${where}: stored hash differs` });
+        if (storedHash !== undefined && coversBadLeaf(entry, last)) continue;
+        if (storedHash === undefined) problems.push({ kind: "node-missing", entry, level, nodeIndex, message: `${where} is missing` });
+        else if (!bytesEqual(storedHash, hashes[i]!)) problems.push({ kind: "node-hash", entry, level, nodeIndex, message: `${where}: stored hash differs` });
       }
     }
     start = end;

@@ -83,9 +83,9 @@ export class LogReader {
     const r = resolveTileRequest(ref, await this.store.logSize());
     if (!r.found) throw new LogReadError("LOG_TILE_NOT_FOUND", `tile not available: ${r.reason}`);
     const { treeLevel, start, count } = r.coordinates;
-    const hashes = await this.store.getNodeRange(treeLevel, start, count);
-    if (hashes.length !== count) throw new LogReadError("LOG_TILE_NOT_FOUND", "tile hashes missing from the store");
-    return Buffer.concat(hashes);
+    const nodes = await this.store.getNodeRange(treeLevel, start, count);
+    if (nodes.length !== count) throw new LogReadError("LOG_TILE_NOT_FOUND", "tile hashes missing from the store");
+    return Buffer.concat(nodes.map((n) => n.hash));
   }
 
   async entryBundle(ref: EntryBundleRef): Promise<Uint8Array> {

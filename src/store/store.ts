@@ -72,8 +72,8 @@ export interface LogStore {
   getLeaves(start: number, count: number): Promise<LogLeaf[]>;
   /** Hashes of complete nodes (level 0 = leaf hashes), keyed by nodeKey(level, index); absent if unknown. */
   getNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>>;
-  /** Hashes of nodes [start, start + count) at one level, for tiles; fewer if not all exist. */
-  getNodeRange(level: number, start: number, count: number): Promise<Uint8Array[]>;
+  /** The stored nodes among [start, start + count) at one level, by index (gaps where rows are missing). */
+  getNodeRange(level: number, start: number, count: number): Promise<StoredNode[]>;
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
   /** Checkpoints by ascending size, `after` exclusive, at most `limit`. */
   listCheckpoints(after: number, limit: number): Promise<StoredCheckpoint[]>;

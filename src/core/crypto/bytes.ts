@@ -21,12 +21,20 @@ export function toBase64(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
 }
 
-const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Strict standard base64 with padding (RFC 4648 §4); undefined for anything else. */
+/**
+ * Strict standard base64 with padding (RFC 4648 §4); undefined for anything else. Node's decoder is
+ * lenient (it skips junk, accepts missing padding and non-zero pad bits), so the input is accepted only
+ * if it is exactly the canonical encoding of what was decoded: one spelling per byte string.
+ */
 export function fromBase64(s: string): Uint8Array | undefined {
-  if (!B64.test(s)) return undefined;
-  return new Uint8Array(Buffer.from(s, "base64"));
+  const b = Buffer.from(s, "base64");
+  // A copy: Buffer.from may return a view into a shared pool, and callers may use .buffer.
+  return b.toString("base64") === s ? new Uint8Array(b) : undefined;
+}
+
+/** Equality for public data (hashes in proofs and audits), where constant time buys nothing. */
+export function publicBytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {

@@ -11,4 +11,4 @@ export {
   ED25519_SIGNATURE_BYTES,
 } from "./ed25519.js";
 export type { Ed25519KeyPair } from "./ed25519.js";
-export { bytesEqual, toHex, fromHex, toBase64, fromBase64, concatBytes, utf8 } from "./bytes.js";
+export { bytesEqual, publicBytesEqual, toHex, fromHex, toBase64, fromBase64, concatBytes, utf8 } from "./bytes.js";

@@ -13,6 +13,7 @@ import type {
   RecordQuery,
   Store,
   StoredCheckpoint,
+  StoredNode,
   StoredRecord,
 } from "../store.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
@@ -66,25 +67,48 @@ export class SqliteStore implements Store {
   }
 
   async getLeaves(start: number, count: number): Promise<LogLeaf[]> {
-    return (this.#stmt.leaves.all(start, start + count) as Row[]).map((r) => ({
-      index: r.idx as number,
-      data: bytes(r.data),
-      hash: bytes(r.hash),
-    }));
+    return (this.#stmt.leaves.raw().all(start, start + count) as [number, Uint8Array, Uint8Array][]).map(([index, data, hash]) => ({ index, data, hash }));
   }
 
   async getNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+    // One statement per table for the whole set: a proof's ~30 point reads cost one query's overhead.
     const out = new Map<string, Uint8Array>();
-    for (const id of ids) {
-      const row = (id.level === 0 ? this.#stmt.leafHash.get(id.index) : this.#stmt.node.get(id.level, id.index)) as Row | undefined;
-      if (row) out.set(nodeKey(id.level, id.index), bytes(row.hash));
+    const leaves = ids.filter((id) => id.level === 0).map((id) => id.index);
+    const nodes = ids.filter((id) => id.level > 0).flatMap((id) => [id.level, id.index]);
+    if (leaves.length > 0) {
+      for (const [idx, hash] of this.#leafHashesIn(leaves.length).raw().all(...leaves) as [number, Uint8Array][]) out.set(nodeKey(0, idx), hash);
+    }
+    if (nodes.length > 0) {
+      for (const [level, idx, hash] of this.#nodesIn(nodes.length / 2).raw().all(...nodes) as [number, number, Uint8Array][]) {
+        out.set(nodeKey(level, idx), hash);
+      }
     }
     return out;
   }
 
-  async getNodeRange(level: number, start: number, count: number): Promise<Uint8Array[]> {
-    const rows = (level === 0 ? this.#stmt.leafHashRange.all(start, start + count) : this.#stmt.nodeRange.all(level, start, start + count)) as Row[];
-    return rows.map((r) => bytes(r.hash));
+  readonly #inCache = new Map<string, Database.Statement>();
+
+  #leafHashesIn(n: number): Database.Statement {
+    return this.#cachedIn(`l${n}`, () => `SELECT idx, hash FROM log_leaf WHERE idx IN (${Array(n).fill("?").join(",")})`);
+  }
+
+  #nodesIn(n: number): Database.Statement {
+    return this.#cachedIn(`n${n}`, () => `SELECT level, idx, hash FROM log_node WHERE (level, idx) IN (VALUES ${Array(n).fill("(?,?)").join(",")})`);
+  }
+
+  #cachedIn(key: string, sql: () => string): Database.Statement {
+    let s = this.#inCache.get(key);
+    if (!s) {
+      // Statements for large sets are built on demand and not kept: proofs need at most ~130 nodes.
+      s = this.#db.prepare(sql());
+      if (this.#inCache.size < 512) this.#inCache.set(key, s);
+    }
+    return s;
+  }
+
+  async getNodeRange(level: number, start: number, count: number): Promise<StoredNode[]> {
+    const rows = (level === 0 ? this.#stmt.leafHashRange.raw().all(start, start + count) : this.#stmt.nodeRange.raw().all(level, start, start + count)) as [number, Uint8Array][];
+    return rows.map(([index, hash]) => ({ level, index, hash }));
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
@@ -243,10 +267,8 @@ function prepare(db: Database.Database) {
     head: db.prepare("SELECT size, lease_holder, lease_epoch, lease_expires_at FROM log_head WHERE id = 1"),
     headSize: db.prepare("SELECT size FROM log_head WHERE id = 1"),
     leaves: db.prepare("SELECT idx, data, hash FROM log_leaf WHERE idx >= ? AND idx < ? ORDER BY idx"),
-    leafHash: db.prepare("SELECT hash FROM log_leaf WHERE idx = ?"),
-    leafHashRange: db.prepare("SELECT hash FROM log_leaf WHERE idx >= ? AND idx < ? ORDER BY idx"),
-    node: db.prepare("SELECT hash FROM log_node WHERE level = ? AND idx = ?"),
-    nodeRange: db.prepare("SELECT hash FROM log_node WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx"),
+    leafHashRange: db.prepare("SELECT idx, hash FROM log_leaf WHERE idx >= ? AND idx < ? ORDER BY idx"),
+    nodeRange: db.prepare("SELECT idx, hash FROM log_node WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx"),
     latestCheckpoint: db.prepare("SELECT size, root, note, created_at FROM log_checkpoint ORDER BY size DESC LIMIT 1"),
     checkpoints: db.prepare("SELECT size, root, note, created_at FROM log_checkpoint WHERE size > ? ORDER BY size LIMIT ?"),
     checkpointAt: db.prepare("SELECT size, root, note, created_at FROM log_checkpoint WHERE size = ?"),

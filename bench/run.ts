@@ -1,0 +1,41 @@
+/**
+ * Benchmark entry point: `npm run bench -- <name> [args…]` (= `node dist/bench/run.js <name> …`).
+ * Benchmarks are not part of `npm test`. Each module is loaded only when named, so one benchmark's
+ * imports never slow down or break another. Adding a benchmark is one line in BENCHMARKS.
+ */
+
+type Benchmark = (args: string[]) => Promise<void>;
+
+const BENCHMARKS: Record<string, { readonly about: string; readonly load: () => Promise<Benchmark> }> = {
+  log: { about: "transparency log: durable appends/s, proof latency, audit speed, bytes per leaf [--full]", load: async () => (await import("./log-bench.js")).runLogBench },
+};
+
+function usage(): string {
+  const names = Object.entries(BENCHMARKS).map(([name, b]) => `  ${name.padEnd(8)} ${b.about}`);
+  return ["usage: npm run bench -- <name> [args…]", "", "benchmarks:", ...names, ""].join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === "-h" || name === "--help" || name === "help") {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const bench = name === undefined ? undefined : Object.hasOwn(BENCHMARKS, name) ? BENCHMARKS[name] : undefined;
+  if (!bench) {
+    process.stderr.write((name === undefined ? "no benchmark named\n\n" : `unknown benchmark "${name}"\n\n`) + usage());
+    return 2;
+  }
+  await (await bench.load())(rest);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

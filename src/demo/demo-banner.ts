@@ -1,0 +1,38 @@
+import type { DemoSummary } from "./demo-scenario.js";
+
+/**
+ * What `tocsin serve --demo` prints after the node listens: the parties and their API tokens, the first
+ * warning, and calls a newcomer can paste. `undefined` means the demo was not loaded (the data
+ * directory already held a node).
+ */
+export function formatDemoBanner(summary: DemoSummary | undefined, base: string): string {
+  if (summary === undefined) {
+    return "Demo not loaded: this data directory already holds a node (the demo loads only into a new one; try --data <new dir>).\n";
+  }
+  const width = Math.max(...summary.parties.map((p) => p.slug.length));
+  const ruFsb = summary.parties.find((p) => p.slug === "ru-fsb");
+  const first = summary.warnings[0];
+  const lines = [
+    `Demo scenario loaded: the March 2024 warning before the Crocus City Hall attack.`,
+    `  ${summary.label.toUpperCase()}`,
+    `  Plus ${summary.synthetic.warnings} SYNTHETIC past warnings (2023, from synthetic-calibrated and synthetic-overconfident)`,
+    "  for the track-record charts: not real warnings, sources or events.",
+    `  ${summary.records} records, log size ${summary.logSize}.`,
+    "",
+    "  Parties (API tokens are shown only now; the node stores their hashes):",
+    ...summary.parties.map((p) => `    ${p.slug.padEnd(width)}  ${p.token}  ${p.id}${p.custodial ? "  (custodial: the node signs)" : ""}`),
+    "",
+    ...summary.warnings.map((w, i) => `  Warning ${i + 1}: ${w.id}\n    ${w.title}`),
+    "",
+    "  Try:",
+    ...(first && ruFsb
+      ? [
+          `    curl -H "Authorization: Bearer ${ruFsb.token}" ${base}/api/v1/records/${first.id}`,
+          `    curl -H "Authorization: Bearer ${ruFsb.token}" ${base}/api/v1/warnings`,
+        ]
+      : []),
+    `    curl ${base}/log/checkpoint`,
+    "",
+  ];
+  return lines.join("\n") + "\n";
+}
