@@ -1,0 +1,125 @@
+/**
+ * `npm run bench -- admit`: signed records admitted per second, end to end over HTTP on loopback —
+ * JSON parsing, STIX validation (official + Tocsin schemas), Ed25519 signature check, lifecycle,
+ * durable log append and storage — in batches of 1 and of 1 000, beside the machine's one-core
+ * OpenSSL Ed25519 verify rate measured in the same run (the target: ≥ 1.0× that rate).
+ *
+ * Records are signed warnings (≈1.2 KB of STIX each) prepared before the clock starts; the HTTP
+ * clients run in a worker thread. Rows go to bench/out/admit.json.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { buildWarning } from "../src/client/record-builders.js";
+import { ed25519PublicKey } from "../src/core/crypto/ed25519.js";
+import { readSeed } from "../src/exchange/party-service.js";
+import { parseConfig } from "../src/node/config.js";
+import { openNode, type TocsinNode } from "../src/node/node.js";
+import { ed25519Rates, opensslVersion } from "./baseline.js";
+import type { PostMessage, PostSpec } from "./post-worker.js";
+import { report, sci, type Row } from "./report.js";
+
+const scale = Number(process.env.TOCSIN_BENCH_SCALE ?? "1");
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function withNode<T>(fn: (node: TocsinNode, url: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), "tocsin-bench-admit-"));
+  const node = await openNode(parseConfig({ dataDir: dir, escalationIntervalMs: 0, maxBodyBytes: 64 * 1024 * 1024 }));
+  try {
+    const url = await node.app.listen({ host: "127.0.0.1", port: 0 });
+    return await fn(node, url);
+  } finally {
+    await node.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Signed warnings from a fresh sender to a fresh recipient, prepared before timing. */
+async function signedWarnings(node: TocsinNode, n: number, tag: string) {
+  const sender = await node.parties.create({ slug: `sender-${tag}`, name: "Sender" });
+  const recipient = await node.parties.create({ slug: `recipient-${tag}`, name: "Recipient" });
+  const seed = readSeed(sender.keyFile!);
+  const author = { id: sender.id, seed, publicKey: ed25519PublicKey(seed) };
+  const now = Date.now();
+  const records = Array.from({ length: n }, (_, i) =>
+    buildWarning(author, {
+      at: now,
+      name: `Benchmark warning ${i}`,
+      description: "An attack on a large public venue is likely within the window.",
+      recipients: [recipient.id],
+      windowStart: now,
+      windowEnd: now + 14 * 86_400_000,
+      probability: 0.7,
+      deadlines: { receipt: now + 3_600_000, assessment: now + 86_400_000, action: now + 3 * 86_400_000 },
+      requestedActions: ["protect large venues"],
+      tlp: "AMBER",
+    }),
+  );
+  return { token: sender.token, records };
+}
+
+async function post(spec: PostSpec): Promise<Extract<PostMessage, { type: "done" }>> {
+  const w = new Worker(new URL("./post-worker.js", import.meta.url), { workerData: spec });
+  const m = await new Promise<PostMessage>((resolve, reject) => {
+    w.once("message", resolve);
+    w.once("error", reject);
+  });
+  await w.terminate();
+  if (m.type === "error") throw new Error(m.message);
+  return m;
+}
+
+export async function runAdmitBench(_args: string[]): Promise<void> {
+  const started = performance.now();
+  process.stderr.write("baseline: openssl speed ed25519 …\n");
+  const ed = ed25519Rates(2);
+  const verifyBaseline = `openssl ed25519 verify, 1 core: ${sci(ed.verifyPerSec)}/s`;
+  const rows: Row[] = [];
+  const target = ">= 1.0x verify/s";
+
+  for (const { batch, total, clients } of [
+    { batch: 1, total: Math.round(3000 * scale), clients: 16 },
+    { batch: 1000, total: Math.round(20_000 * scale), clients: 4 },
+  ]) {
+    await withNode(async (node, url) => {
+      process.stderr.write(`admit over HTTP, batch ${batch}: preparing ${total} signed records …\n`);
+      const { token, records } = await signedWarnings(node, total, `b${batch}`);
+      const bodies: string[] = [];
+      for (let i = 0; i < records.length; i += batch) bodies.push(JSON.stringify(batch === 1 ? records[i] : records.slice(i, i + batch)));
+      const sizeBefore = await node.store.logSize();
+      const done = await post({
+        url: `${url}/api/v1/records`,
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        bodies,
+        clients,
+        ok: [201],
+      });
+      const admitted = (await node.store.logSize()) - sizeBefore;
+      if (admitted !== total) throw new Error(`expected ${total} new leaves, found ${admitted}`);
+      const rate = total / done.seconds;
+      const lat = [...done.latenciesMs].sort((a, b) => a - b);
+      process.stderr.write(`  ${Math.round(rate)} records/s\n`);
+      rows.push({ name: `admit over HTTP, batch ${batch} x ${clients} clients (${total} warnings)`, value: rate, unit: "records/s", baseline: verifyBaseline, ratio: rate / ed.verifyPerSec, target });
+      rows.push({ name: `  request latency p50, batch ${batch}`, value: percentile(lat, 50), unit: "ms", baseline: verifyBaseline, ratio: (percentile(lat, 50) / 1000) * ed.verifyPerSec });
+      rows.push({ name: `  request latency p99, batch ${batch}`, value: percentile(lat, 99), unit: "ms", baseline: verifyBaseline, ratio: (percentile(lat, 99) / 1000) * ed.verifyPerSec });
+    });
+  }
+
+  await withNode(async (node) => {
+    const total = Math.round(20_000 * scale);
+    process.stderr.write(`admit in-process (no HTTP), batch 1000: preparing ${total} …\n`);
+    const { records } = await signedWarnings(node, total, "inproc");
+    const poster = (await node.parties.get("sender-inproc"))!;
+    const t = performance.now();
+    for (let i = 0; i < records.length; i += 1000) await node.admission.admit(poster, records.slice(i, i + 1000));
+    const rate = total / ((performance.now() - t) / 1000);
+    rows.push({ name: `admit in-process, batch 1000 (${total} warnings)`, value: rate, unit: "records/s", baseline: verifyBaseline, ratio: rate / ed.verifyPerSec });
+  });
+
+  rows.push({ name: "openssl ed25519 verify (baseline, 1 core)", value: ed.verifyPerSec, unit: "verify/s", baseline: verifyBaseline, ratio: 1 });
+  report("admit", rows, { opensslVersion: opensslVersion(), ed25519: ed, seconds: (performance.now() - started) / 1000 });
+}
