@@ -17,7 +17,7 @@ import {
   type StixObject,
 } from "../core/record/index.js";
 import type { Sequencer } from "../log/sequencer.js";
-import type { NewRecord, PartyKeyRow, PartyRow, Store, StoredRecord } from "../store/store.js";
+import type { NewRecord, PartyKeyRow, PartyRow, Store } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import type { PartyService } from "./party-service.js";
@@ -133,6 +133,10 @@ export class Admission {
     const fresh: { at: number; p: Prepared; leaf: Uint8Array; record: NewRecord }[] = [];
     const pendingStates = new Map<string, WarningState>();
     const seenDigests = new Set<string>();
+    // Versions admitted earlier in this batch count as much as stored ones: a batch must not carry two
+    // contents for one version, re-seal a commitment, or miss the commitment its own warning sealed.
+    const batchVersions = new Map<string, NewRecord[]>();
+    const versionsOf = async (id: string): Promise<NewRecord[]> => [...(await this.d.store.recordVersions(id)), ...(batchVersions.get(id) ?? [])];
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i]!;
       const digestHex = toHex(p.digest);
@@ -143,27 +147,6 @@ export class Admission {
         continue;
       }
       seenDigests.add(digestHex);
-      await withIndex(i, async () => {
-        const versions = await this.d.store.recordVersions(p.obj.id);
-        if (versions.some((v) => v.modified === versionOf(p.obj))) {
-          throw new ExchangeError("RECORD_VERSION_CONFLICT", `${p.obj.id} version ${versionOf(p.obj)} exists with other content`, {
-            details: { property: "modified" },
-          });
-        }
-        if (p.kind === "warning") checkCommitments(p.obj, versions);
-        if (p.warningId !== undefined) {
-          const state = pendingStates.get(p.warningId) ?? (await this.states.get(p.warningId));
-          // A reveal is checked against the commitment its warning sealed.
-          const warningVersions = p.kind === "reveal" ? await this.d.store.recordVersions(p.warningId) : [];
-          const event = lifecycleEventOf(p.obj, p.kind, {
-            loggedAt: now,
-            nodeIdentity: this.d.nodeIdentity,
-            commitmentDigest: (id) => commitmentDigestIn(warningVersions, id),
-          });
-          if (event) pendingStates.set(p.warningId, nextState(state, event, now, p.warningId));
-        }
-      });
-      const leaf = encodeRecordLeaf(recordLeafOf(p.obj, loggedAt));
       const record: NewRecord = {
         digest: p.digest,
         id: p.obj.id,
@@ -176,6 +159,28 @@ export class Admission {
         custodial: p.custodial,
         body: canonicalJson(p.obj),
       };
+      await withIndex(i, async () => {
+        const versions = await versionsOf(p.obj.id);
+        if (versions.some((v) => v.modified === record.modified)) {
+          throw new ExchangeError("RECORD_VERSION_CONFLICT", `${p.obj.id} version ${record.modified} exists with other content`, {
+            details: { property: "modified" },
+          });
+        }
+        if (p.kind === "warning") checkCommitments(p.obj, versions);
+        if (p.warningId !== undefined) {
+          const state = pendingStates.get(p.warningId) ?? (await this.states.get(p.warningId));
+          // A reveal is checked against the commitment its warning sealed.
+          const warningVersions = p.kind === "reveal" ? await versionsOf(p.warningId) : [];
+          const event = lifecycleEventOf(p.obj, p.kind, {
+            loggedAt: now,
+            nodeIdentity: this.d.nodeIdentity,
+            commitmentDigest: (id) => commitmentDigestIn(warningVersions, id),
+          });
+          if (event) pendingStates.set(p.warningId, nextState(state, event, now, p.warningId));
+        }
+      });
+      batchVersions.set(record.id, [...(batchVersions.get(record.id) ?? []), record]);
+      const leaf = encodeRecordLeaf(recordLeafOf(p.obj, loggedAt));
       fresh.push({ at: i, p, leaf, record });
       results.push(undefined);
     }
@@ -205,7 +210,7 @@ export class Admission {
  * its id must be unique, and no later version may give a logged id another digest (which would let the
  * reader of the latest version and the verifier of the reveal see different commitments).
  */
-function checkCommitments(obj: StixObject, earlier: readonly StoredRecord[]): void {
+function checkCommitments(obj: StixObject, earlier: readonly Pick<NewRecord, "kind" | "body">[]): void {
   const listed = ((obj.extensions?.[WARNING_EXT] as { commitments?: { commitment_id: string; digest: string }[] } | undefined)?.commitments ?? []);
   const seen = new Set<string>();
   for (const c of listed) {

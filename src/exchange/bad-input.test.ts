@@ -136,7 +136,6 @@ describe("bad input: each is a coded 4xx problem, and nothing is stored or logge
 
   test(
     "another method on the records route → 405 HTTP_METHOD_NOT_ALLOWED, as docs/errors.md documents",
-    { todo: "product bug: HTTP_METHOD_NOT_ALLOWED is in the error table and docs but never produced; PUT/DELETE/PATCH on an existing route answer 404 HTTP_NOT_FOUND" },
     async () => {
       const size = await h.logSize();
       const w = warningOf(h, a, [b.id]);
@@ -543,12 +542,6 @@ describe("bad input over real HTTP on loopback", () => {
 describe("a batch carrying two contents for one id and version", () => {
   test(
     "→ 409 RECORD_VERSION_CONFLICT at the second, nothing stored, and the node keeps admitting",
-    {
-      todo:
-        "product bug: Admission checks RECORD_VERSION_CONFLICT only against STORED versions, not earlier records of the same batch; " +
-        "two records with one id+modified and different content (outside the lifecycle, e.g. threat-actor) reach the store, whose UNIQUE(record.id, record.modified) fails inside the sequencer's commit: " +
-        "the poster gets 500 HTTP_INTERNAL and the sequencer stops, so every later write by anyone is 503 SEQUENCER_STOPPED until restart",
-    },
     async () => {
       const h = await NodeHarness.start();
       try {

@@ -264,7 +264,6 @@ test("a later version may not re-seal a logged commitment id with another digest
 
 test(
   "re-sealing inside one batch (v1 and v2 posted together) is refused too",
-  { todo: "product bug: Admission's commitment checks (checkCommitments and the reveal's commitmentDigestIn) read only STORED versions, not versions earlier in the same batch, so [v1 e1=A, v2 e1=B] in one request is admitted" },
   async () => {
     const t0 = Date.parse("2024-06-20T00:00:00.000Z");
     const clock = new TestClock(t0);
@@ -310,7 +309,6 @@ test("two different reveals of one commitment racing: exactly one is admitted", 
 
 test(
   "a warning and the reveal of its commitment in one batch: the reveal is judged against the batch's warning",
-  { todo: "product bug: Admission.#admitLocked looks the commitment digest up only in STORED versions (store.recordVersions), not in warning versions earlier in the same batch, so a matching reveal batched after its warning (or after the version adding the commitment) is refused as LIFECYCLE_REVEAL_MISMATCH" },
   async () => {
     const t0 = Date.parse("2024-06-16T00:00:00.000Z");
     const h = await NodeHarness.start({ clock: new TestClock(t0) });

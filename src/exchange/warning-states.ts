@@ -51,7 +51,7 @@ export function foldRecords(records: readonly StoredRecord[], nodeIdentity: stri
 }
 
 /** The digest a commitment id was sealed with, from any stored version of the warning. */
-export function commitmentDigestIn(records: readonly StoredRecord[], id: string): string | undefined {
+export function commitmentDigestIn(records: readonly Pick<StoredRecord, "kind" | "body">[], id: string): string | undefined {
   for (const r of records) {
     if (r.kind !== "warning") continue;
     const ext = (JSON.parse(r.body) as Record<string, any>).extensions?.[WARNING_EXT];

@@ -53,12 +53,42 @@ function translateFastifyError(e: FastifyError): TocsinError {
 
 /** Every error leaves the server as a problem document with a code; 5xx are logged. */
 export function installProblemHandlers(app: FastifyInstance): void {
+  const routes = routeMethods(app);
   app.setErrorHandler((error, request, reply) => {
     const e = isTocsinError(error) ? error : translateFastifyError(error as FastifyError);
     if (problemOf(e).status >= 500) request.log.error({ err: error }, "request failed");
     return sendProblem(reply, e);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new TocsinError("HTTP_NOT_FOUND", `no route for ${request.method} ${request.url}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    // RFC 9110 §15.5.6: a path that exists under other methods is a 405 naming them, not a 404.
+    const allowed = routes.allowedFor(request.url.split("?", 1)[0]!);
+    if (allowed.length > 0) {
+      reply.header("allow", allowed.join(", "));
+      return sendProblem(reply, new TocsinError("HTTP_METHOD_NOT_ALLOWED", `${request.method} is not allowed here; use ${allowed.join(", ")}`));
+    }
+    return sendProblem(reply, new TocsinError("HTTP_NOT_FOUND", `no route for ${request.method} ${request.url}`));
+  });
+}
+
+/**
+ * Records every route's path pattern and methods as routes are registered (install this before the
+ * routes), so a request that matched no route can be told which methods its path does accept.
+ */
+function routeMethods(app: FastifyInstance): { allowedFor(path: string): string[] } {
+  const patterns: { re: RegExp; methods: string[] }[] = [];
+  app.addHook("onRoute", (route) => {
+    const methods = ([] as string[]).concat(route.method);
+    const source = route.url
+      .split("/")
+      .map((seg) => (seg === "*" ? ".*" : seg.startsWith(":") ? "[^/]+" : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+      .join("/");
+    patterns.push({ re: new RegExp(`^${source}$`), methods });
+  });
+  return {
+    allowedFor(path) {
+      const allowed = new Set<string>();
+      for (const p of patterns) if (p.re.test(path)) for (const m of p.methods) allowed.add(m);
+      return [...allowed].sort();
+    },
+  };
 }
