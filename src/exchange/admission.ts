@@ -1,5 +1,6 @@
 import { rfc3339, type Clock } from "../core/clock.js";
 import { toHex } from "../core/crypto/bytes.js";
+import { sha256, utf8 } from "../core/crypto/index.js";
 import { applyEvent, MAX_CLOCK_SKEW_MS, startWarning, type WarningState } from "../core/lifecycle/index.js";
 import { lifecycleEventOf } from "../core/lifecycle-mapping/record-events.js";
 import {
@@ -7,12 +8,9 @@ import {
   WARNING_EXT,
   canonicalJson,
   encodeRecordLeaf,
-  recordDigest,
-  recordKindOf,
   recordLeafOf,
   signRecord,
   verifyRecordSignature,
-  warningRefOf,
   type RecordKind,
   type StixObject,
 } from "../core/record/index.js";
@@ -20,6 +18,8 @@ import type { Sequencer } from "../log/sequencer.js";
 import type { NewRecord, PartyKeyRow, PartyRow, Store } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
 import { KeyedMutex } from "./keyed-mutex.js";
+import type { RecordCheckPool } from "./record-check-pool.js";
+import { checkRecord, raise, type RecordCheck } from "./record-check.js";
 import type { PartyService } from "./party-service.js";
 import { commitmentDigestIn, WarningStates } from "./warning-states.js";
 
@@ -49,12 +49,16 @@ export interface AdmissionDeps {
   readonly validate: (obj: unknown) => void;
   /** The node's own identity id (the author of escalations). */
   readonly nodeIdentity: string;
+  /** Worker threads for the per-record checks; without it they run inline (tests, small nodes). */
+  readonly checks?: RecordCheckPool | undefined;
 }
 
 interface Prepared {
   readonly obj: StixObject;
   readonly kind: RecordKind;
   readonly digest: Uint8Array;
+  /** The canonical JSON of the signed object, computed once: stored as the body, hashed as the digest. */
+  readonly body: string;
   readonly custodial: boolean;
   readonly keyId: string;
   readonly warningId: string | undefined;
@@ -83,16 +87,21 @@ export class Admission {
     if (objects.length > MAX_BATCH_RECORDS) {
       throw new ExchangeError("BATCH_TOO_LARGE", `at most ${MAX_BATCH_RECORDS} records per request`);
     }
-    // Everything that needs no shared state first: validation, signatures, digests.
-    const prepared: Prepared[] = [];
+    // Everything that needs no shared state first: validation, signatures, digests — on the worker
+    // pool when there is one, which is where most of a record's CPU time goes.
     const keys = await this.d.parties.keys(poster.id);
-    for (let i = 0; i < objects.length; i++) prepared.push(await withIndex(i, () => this.#prepare(poster, keys, objects[i])));
+    const checks = this.d.checks
+      ? await this.d.checks.check(poster.id, keys, objects)
+      : objects.map((o) => checkRecord(o, poster.id, keys, this.d.validate));
+    const prepared: Prepared[] = [];
+    for (let i = 0; i < objects.length; i++) prepared.push(await withIndex(i, () => this.#prepare(poster, keys, objects[i], checks[i]!)));
     const lockKeys = prepared.flatMap((p) => [`id:${p.obj.id}`, ...(p.warningId ? [`w:${p.warningId}`] : [])]);
     return this.#locks.run(lockKeys, () => this.#admitLocked(prepared));
   }
 
-  async #prepare(poster: PartyRow, keys: readonly PartyKeyRow[], raw: unknown): Promise<Prepared> {
-    this.d.validate(raw);
+  /** Applies the checks in their order of precedence: schema, authorship, dates, signature, key. */
+  async #prepare(poster: PartyRow, keys: readonly PartyKeyRow[], raw: unknown, check: RecordCheck): Promise<Prepared> {
+    if (check.invalid) raise(check.invalid);
     let obj = raw as StixObject;
     const author = obj.created_by_ref;
     if (typeof author !== "string") throw new ExchangeError("RECORD_AUTHOR_MISMATCH", "a record must name its author in created_by_ref");
@@ -106,24 +115,21 @@ export class Admission {
         throw new ExchangeError("RECORD_FUTURE_DATED", `${t} is in the future`, { details: { property: t } });
       }
     }
-    let custodial = false;
-    let keyId: string;
-    if (obj.extensions?.[SIGNATURE_EXT] === undefined && poster.custodial) {
+    if (check.unsigned && poster.custodial) {
       const k = await this.d.parties.custodialKey(poster.id);
       obj = signRecord(obj, { signerRef: poster.id, seed: k.seed, publicKey: k.publicKey, custodial: true });
-      custodial = true;
-      keyId = k.keyId;
-    } else {
-      const verified = verifyRecordSignature(obj, (signer, id) => keyFor(keys, signer, id, poster.id));
-      keyId = verified.keyId;
-      custodial = verified.custodial;
-      const key = keys.find((k) => k.keyId === keyId)!;
-      if (key.retiredAt !== undefined) {
-        throw new ExchangeError("RECORD_KEY_RETIRED", `key ${keyId} was retired at ${key.retiredAt}`, { details: { property: "extensions" } });
-      }
+      const body = canonicalJson(obj);
+      return { obj, kind: check.kind, digest: sha256(utf8.encode(body)), body, custodial: true, keyId: k.keyId, warningId: check.warningId };
     }
-    const kind = recordKindOf(obj);
-    return { obj, kind, digest: recordDigest(obj), custodial, keyId, warningId: warningRefOf(obj) };
+    // Unsigned from a party that signs for itself: the verifier names what is missing.
+    if (check.signature === undefined) verifyRecordSignature(obj, () => undefined);
+    const sig = check.signature!;
+    if ("failed" in sig) raise(sig.failed);
+    const key = keys.find((k) => k.keyId === sig.keyId)!;
+    if (key.retiredAt !== undefined) {
+      throw new ExchangeError("RECORD_KEY_RETIRED", `key ${sig.keyId} was retired at ${key.retiredAt}`, { details: { property: "extensions" } });
+    }
+    return { obj, kind: check.kind, digest: check.digest, body: check.body, custodial: sig.custodial, keyId: sig.keyId, warningId: check.warningId };
   }
 
   async #admitLocked(prepared: readonly Prepared[]): Promise<Admitted[]> {
@@ -157,7 +163,7 @@ export class Admission {
         warningRef: p.warningId,
         loggedAt,
         custodial: p.custodial,
-        body: canonicalJson(p.obj),
+        body: p.body,
       };
       await withIndex(i, async () => {
         const versions = await versionsOf(p.obj.id);
@@ -180,7 +186,7 @@ export class Admission {
         }
       });
       batchVersions.set(record.id, [...(batchVersions.get(record.id) ?? []), record]);
-      const leaf = encodeRecordLeaf(recordLeafOf(p.obj, loggedAt));
+      const leaf = encodeRecordLeaf(recordLeafOf(p.obj, loggedAt, digestHex));
       fresh.push({ at: i, p, leaf, record });
       results.push(undefined);
     }

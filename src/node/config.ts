@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { TocsinError } from "../core/errors/tocsin-error.js";
 
@@ -17,6 +18,8 @@ export interface NodeConfig {
   readonly maxBodyBytes: number;
   /** How often missed deadlines are looked for (0: only at start and on demand). */
   readonly escalationIntervalMs: number;
+  /** Worker threads that validate and verify incoming records (0: on the main thread). */
+  readonly checkWorkers: number;
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -28,6 +31,8 @@ export const DEFAULT_CONFIG: NodeConfig = {
   internalAppend: false,
   maxBodyBytes: 16 * 1024 * 1024,
   escalationIntervalMs: 1000,
+  // One per core: the main thread mostly waits on HTTP and the disk while the workers verify.
+  checkWorkers: Math.min(8, availableParallelism()),
 };
 
 function invalid(message: string): TocsinError {
@@ -63,5 +68,6 @@ export function parseConfig(input: Record<string, unknown>): NodeConfig {
     internalAppend: bool("internalAppend"),
     maxBodyBytes: int("maxBodyBytes", 1024, 1024 * 1024 * 1024),
     escalationIntervalMs: int("escalationIntervalMs", 0, 3_600_000),
+    checkWorkers: int("checkWorkers", 0, 64),
   };
 }

@@ -6,11 +6,11 @@ import { buildApp } from "../http/app.js";
 import { LogReader } from "../log/log-reader.js";
 import { Sequencer } from "../log/sequencer.js";
 import { systemClock } from "../log/system-clock.js";
-import { createStixValidator, loadStixSchemas, type StixValidator } from "../core/stix/index.js";
-import { TOCSIN_EXTENSIONS } from "../core/record/index.js";
 import { Admission } from "../exchange/admission.js";
 import { Escalator } from "../exchange/escalator.js";
 import { PartyService } from "../exchange/party-service.js";
+import { RecordCheckPool } from "../exchange/record-check-pool.js";
+import { stixValidator } from "../exchange/stix-validator.js";
 import { RecordReader } from "../exchange/record-reader.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
@@ -37,14 +37,6 @@ export interface TocsinNode {
 /** The node's own party: it signs escalations. */
 export const NODE_PARTY_SLUG = "node";
 
-let cachedValidator: StixValidator | undefined;
-
-/** The STIX validator with Tocsin's extensions; compiled once per process (the schemas are large). */
-export function stixValidator(): StixValidator {
-  cachedValidator ??= createStixValidator({ schemas: loadStixSchemas(), extensionSchemas: TOCSIN_EXTENSIONS });
-  return cachedValidator;
-}
-
 export function openSqliteStore(dataDir: string): SqliteStore {
   return SqliteStore.open(join(dataDir, SQLITE_FILE));
 }
@@ -53,6 +45,7 @@ export function openSqliteStore(dataDir: string): SqliteStore {
 export async function openNode(config: NodeConfig, options: { clock?: Clock } = {}): Promise<TocsinNode> {
   const clock = options.clock ?? systemClock;
   const store = openSqliteStore(config.dataDir);
+  const checks = config.checkWorkers > 0 ? new RecordCheckPool(config.checkWorkers) : undefined;
   try {
     const signer = await loadOrCreateLogKey(config.dataDir, store, config.origin);
     const sequencer = new Sequencer({ store, signer, clock, checkpointIntervalMs: config.checkpointIntervalMs });
@@ -61,7 +54,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
     const parties = new PartyService(store, clock, join(config.dataDir, "keys"));
     const node = (await parties.get(NODE_PARTY_SLUG)) ?? (await parties.require((await parties.create({ slug: NODE_PARTY_SLUG, name: `Tocsin node ${signer.name}`, custodial: true })).id));
     const validator = stixValidator();
-    const admission = new Admission({ store, sequencer, parties, clock, validate: (o) => validator.assertValidStix(o), nodeIdentity: node.id });
+    const admission = new Admission({ store, sequencer, parties, clock, validate: (o) => validator.assertValidStix(o), nodeIdentity: node.id, checks });
     const records = new RecordReader(store, parties);
     const escalator = new Escalator({ store, admission, clock, node });
     await escalator.start(config.escalationIntervalMs);
@@ -86,10 +79,12 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
         escalator.stop();
         await app.close();
         await sequencer.stop();
+        await checks?.close();
         await store.close();
       },
     };
   } catch (e) {
+    await checks?.close();
     await store.close();
     throw e;
   }

@@ -34,7 +34,7 @@ export class NodeHarness {
   static async start(options: { clock?: TestClock; config?: Partial<NodeConfig> } = {}): Promise<NodeHarness> {
     const dir = mkdtempSync(join(tmpdir(), "tocsin-node-"));
     const clock = options.clock ?? new TestClock(Date.now());
-    const node = await openNode(parseConfig({ dataDir: dir, escalationIntervalMs: 0, ...options.config }), { clock });
+    const node = await openNode(parseConfig({ dataDir: dir, escalationIntervalMs: 0, checkWorkers: 0, ...options.config }), { clock });
     return new NodeHarness(node, clock, dir);
   }
 

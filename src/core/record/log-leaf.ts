@@ -120,9 +120,10 @@ export function decodeRecordLeaf(bytes: Uint8Array): RecordLeaf {
 
 /**
  * The leaf of a signed record, logged at `loggedAt`. Reads the signature extension strictly but does not
- * verify the signature: verify first ({@link verifyRecordSignature}), then log.
+ * verify the signature: verify first ({@link verifyRecordSignature}), then log. A caller that has
+ * already computed the record's digest passes it, saving a second canonicalisation.
  */
-export function recordLeafOf(record: unknown, loggedAt: string): RecordLeaf {
+export function recordLeafOf(record: unknown, loggedAt: string, digestHex?: string): RecordLeaf {
   const sig = readSignatureExtension(record);
   const r = record as Record<string, unknown>;
   const modified = r.modified ?? r.created;
@@ -133,7 +134,7 @@ export function recordLeafOf(record: unknown, loggedAt: string): RecordLeaf {
     author: sig.signer_ref,
     keyId: sig.key_id,
     custodial: sig.custodial === true,
-    digest: recordDigestHex(record),
+    digest: digestHex ?? recordDigestHex(record),
     loggedAt,
   };
   checkLeaf(leaf);

@@ -1,0 +1,77 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { buildWarning, sign, type Author } from "../client/record-builders.js";
+import { SIGNATURE_EXT, type StixObject } from "../core/record/index.js";
+import { NodeHarness, TestClock } from "../testing/node-harness.js";
+
+/*
+ * The worker pool is an optimisation, never a change of meaning: the same requests answer the same
+ * statuses, codes and positions with the checks on worker threads as on the main thread.
+ */
+
+const DAY = 86_400_000;
+const T0 = Date.parse("2025-03-01T00:00:00.000Z");
+
+function warning(from: Author, to: string, name: string): StixObject {
+  return buildWarning(from, { at: T0, name, recipients: [to], windowStart: T0, windowEnd: T0 + 7 * DAY, probability: 0.6 });
+}
+
+function badSignature(obj: StixObject): StixObject {
+  const copy = structuredClone(obj);
+  const ext = (copy.extensions as Record<string, Record<string, string>>)[SIGNATURE_EXT]!;
+  ext.signature = (ext.signature![0] === "A" ? "B" : "A") + ext.signature!.slice(1);
+  return copy;
+}
+
+/** Runs one script of requests on a node with `workers` check workers and returns what each answered. */
+async function answers(workers: number): Promise<string[]> {
+  const h = await NodeHarness.start({ clock: new TestClock(T0 + 1000), config: { checkWorkers: workers } });
+  try {
+    const a = await h.party("alpha");
+    const b = await h.party("bravo");
+    const hosted = await h.party("hosted", { custodial: true });
+    const ok = warning(a, b.id, "fine");
+    const invalid = { ...warning(a, b.id, "invalid"), probability_x: 1, created: "yesterday" };
+    const unsigned = structuredClone(ok);
+    delete (unsigned.extensions as Record<string, unknown>)[SIGNATURE_EXT];
+    const custodialUnsigned = structuredClone(warning(a, b.id, "hosted"));
+    delete (custodialUnsigned.extensions as Record<string, unknown>)[SIGNATURE_EXT];
+    custodialUnsigned.created_by_ref = hosted.id;
+    const batch = Array.from({ length: 40 }, (_, i) => warning(a, b.id, `batch ${i}`));
+    batch[29] = badSignature(batch[29]!);
+    const foreign = sign({ ...warning(b, a.id, "by bravo") }, b);
+    const out: string[] = [];
+    const note = async (label: string, who: typeof a, body: unknown) => {
+      const r = await h.post(who, body);
+      const j = r.json();
+      out.push(`${label}: ${r.statusCode} ${j.code ?? ""} ${j.details?.record ?? ""} ${(j.records ?? []).map((x: { index: number }) => x.index).join(",")}`);
+    };
+    await note("ok", a, ok);
+    await note("duplicate", a, ok);
+    await note("bad signature", a, badSignature(warning(a, b.id, "tampered")));
+    await note("invalid", a, invalid);
+    await note("unsigned", a, unsigned);
+    await note("custodial", hosted, custodialUnsigned);
+    await note("batch with a bad one at 29", a, batch);
+    await note("batch fixed", a, batch.slice(0, 29));
+    await note("another author", a, foreign);
+    return out;
+  } finally {
+    await h.close();
+  }
+}
+
+test("checks on two worker threads answer exactly as checks on the main thread", async () => {
+  const inline = await answers(0);
+  const pooled = await answers(2);
+  assert.deepEqual(pooled, inline);
+  // And the script did exercise successes and each kind of refusal.
+  assert.match(inline[0]!, /^ok: 201/);
+  assert.match(inline[2]!, /^bad signature: 4\d\d RECORD_BAD_SIGNATURE/);
+  assert.match(inline[3]!, /^invalid: 400 /);
+  assert.match(inline[4]!, /^unsigned: 4\d\d RECORD_UNSIGNED/);
+  assert.match(inline[5]!, /^custodial: 201/);
+  assert.match(inline[6]!, /^batch with a bad one at 29: 4\d\d RECORD_BAD_SIGNATURE 29/);
+  assert.match(inline[7]!, /^batch fixed: 201 /);
+  assert.match(inline[8]!, /^another author: 403 RECORD_AUTHOR_MISMATCH/);
+});

@@ -1,0 +1,83 @@
+import { sha256, utf8 } from "../core/crypto/index.js";
+import { isTocsinError, TocsinError } from "../core/errors/tocsin-error.js";
+import {
+  SIGNATURE_EXT,
+  canonicalJson,
+  recordKindOf,
+  verifyRecordSignature,
+  warningRefOf,
+  type RecordKind,
+  type StixObject,
+} from "../core/record/index.js";
+
+/** A key the poster may have signed with (the author's registered keys). */
+export interface PosterKey {
+  readonly keyId: string;
+  readonly publicKey: Uint8Array;
+}
+
+/** A coded error as data, so it can cross a worker boundary and be thrown again unchanged. */
+export interface CodedFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly details?: Record<string, unknown> | undefined;
+}
+
+/**
+ * The CPU-heavy, state-free part of admitting one record: schema validation, the signature check and
+ * the canonical form. The admission decides what to make of it, in its own order of checks (schema
+ * first, then authorship and dates, then the signature), so this records each stage's outcome
+ * instead of throwing the first failure.
+ */
+export type RecordCheck =
+  | { readonly invalid: CodedFailure }
+  | {
+      readonly invalid?: undefined;
+      /** The record carries no signature extension (a custodial author's node may sign it). */
+      readonly unsigned: boolean;
+      /** The verified signature, or why it failed (absent when unsigned). */
+      readonly signature?: { readonly keyId: string; readonly custodial: boolean } | { readonly failed: CodedFailure };
+      /** The canonical JSON of the signed object and its SHA-256: the stored body and the record's digest. */
+      readonly body: string;
+      readonly digest: Uint8Array;
+      readonly kind: RecordKind;
+      readonly warningId: string | undefined;
+    };
+
+/** Checks one record posted by `posterId`, whose registered keys are `keys`; pure. */
+export function checkRecord(raw: unknown, posterId: string, keys: readonly PosterKey[], validate: (obj: unknown) => void): RecordCheck {
+  try {
+    validate(raw);
+  } catch (e) {
+    return { invalid: failureOf(e) };
+  }
+  const obj = raw as StixObject;
+  const unsigned = obj.extensions?.[SIGNATURE_EXT] === undefined;
+  let signature: { keyId: string; custodial: boolean } | { failed: CodedFailure } | undefined;
+  if (!unsigned) {
+    try {
+      const v = verifyRecordSignature(obj, (signer, id) => (signer === posterId ? keys.find((k) => k.keyId === id)?.publicKey : undefined));
+      signature = { keyId: v.keyId, custodial: v.custodial };
+    } catch (e) {
+      signature = { failed: failureOf(e) };
+    }
+  }
+  let body: string;
+  try {
+    body = canonicalJson(obj);
+  } catch (e) {
+    return { invalid: failureOf(e) };
+  }
+  return { unsigned, signature, body, digest: sha256(utf8.encode(body)), kind: recordKindOf(obj), warningId: warningRefOf(obj) };
+}
+
+/** Only coded errors become failures; anything else is a bug and propagates. */
+function failureOf(e: unknown): CodedFailure {
+  if (!isTocsinError(e)) throw e;
+  return { code: e.code, message: e.message, details: e.details };
+}
+
+/** Throws a failure again as a coded error. */
+export function raise(f: CodedFailure): never {
+  throw new TocsinError(f.code, f.message, f.details === undefined ? {} : { details: f.details });
+}
