@@ -7,12 +7,12 @@ import { serveCommand } from "./serve-command.js";
 
 const USAGE = `usage: tocsin <command> [options]
 
-  serve [--data DIR] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS] [--internal-append] [--demo]
-  log audit [--data DIR] [--key VKEY] [--json]
+  serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS] [--internal-append] [--demo]
+  log audit [--data DIR] [--db postgres://…] [--key VKEY] [--json]
   party create SLUG --name NAME [--custodial] [--public-key KEY] [--organisation SLUG]
-               [--client-of SLUG]... [--community NAME]... [--data DIR]
-  party rotate-key SLUG [--public-key KEY] [--data DIR]
-  party token SLUG [--data DIR]
+               [--client-of SLUG]... [--community NAME]... [--data DIR] [--db postgres://…]
+  party rotate-key SLUG [--public-key KEY] [--data DIR] [--db postgres://…]
+  party token SLUG [--data DIR] [--db postgres://…]
   proof verify-inclusion --leaf-hash HEX --index N --size N --root HEX --proof HEX[,HEX...]
   proof verify-consistency --size1 N --size2 N --root1 HEX --root2 HEX --proof HEX[,HEX...]
 

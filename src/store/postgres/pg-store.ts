@@ -195,6 +195,12 @@ export class PgStore implements Store {
     await this.#pool.query("UPDATE log_head SET lease_holder = NULL, lease_expires_at = 0 WHERE id = 1 AND lease_holder = $1 AND lease_epoch = $2", [holder, epoch]);
   }
 
+  async currentLease(): Promise<Lease | undefined> {
+    const head = (await this.#rows("SELECT lease_holder, lease_epoch, lease_expires_at FROM log_head WHERE id = 1", [], "head-lease"))[0]!;
+    if (head.lease_holder === null) return undefined;
+    return { holder: head.lease_holder as string, epoch: head.lease_epoch as number, expiresAt: head.lease_expires_at as number };
+  }
+
   async appendBatch(batch: AppendBatch): Promise<void> {
     await this.#tx(async (c) => {
       const newSize = batch.startIndex + batch.leaves.length;

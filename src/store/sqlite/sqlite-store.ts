@@ -144,6 +144,12 @@ export class SqliteStore implements Store {
     this.#stmt.releaseLease.run(holder, epoch);
   }
 
+  async currentLease(): Promise<Lease | undefined> {
+    const head = this.#stmt.head.get() as Row;
+    if (head.lease_holder === null) return undefined;
+    return { holder: head.lease_holder as string, epoch: head.lease_epoch as number, expiresAt: head.lease_expires_at as number };
+  }
+
   async appendBatch(batch: AppendBatch): Promise<void> {
     this.#append.immediate(batch);
   }
