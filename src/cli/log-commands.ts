@@ -5,12 +5,13 @@ import { formatVerifierKey, parseSignerKey, parseVerifierKey, verifierFromSigner
 import { auditLog } from "../log/audit.js";
 import { LOG_KEY_FILE } from "../node/log-key.js";
 import { SQLITE_FILE } from "../node/node.js";
-import { SqliteStore } from "../store/sqlite/sqlite-store.js";
+import { isPostgresUrl } from "../node/config.js";
+import { openStore } from "../store/open-store.js";
 import { UsageError } from "./cli-errors.js";
 import { progressBar } from "./progress-bar.js";
 
 /**
- * `tocsin log audit [--data DIR] [--key VKEY] [--json]`: recomputes the log from its leaves and checks
+ * `tocsin log audit [--data DIR] [--db postgres://…] [--key VKEY] [--json]`: recomputes the log from its leaves and checks
  * every stored hash and checkpoint. Exit 0 clean, 1 corrupted (the first corrupted entry named).
  *
  * The checkpoints' signatures are checked against a key the auditor trusts: `--key` (a verifier key
@@ -22,16 +23,18 @@ export async function logAuditCommand(argv: string[], out: (s: string) => void):
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { data: { type: "string", default: "./data" }, key: { type: "string" }, json: { type: "boolean", default: false } },
+      options: { data: { type: "string", default: "./data" }, db: { type: "string" }, key: { type: "string" }, json: { type: "boolean", default: false } },
       strict: true,
     }));
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const db = values.db ?? (process.env.TOCSIN_DB || undefined);
+  if (db !== undefined && !isPostgresUrl(db)) throw new UsageError("--db must be a postgres:// URL");
   const dbPath = join(values.data!, SQLITE_FILE);
-  if (!existsSync(dbPath)) throw new UsageError(`no Tocsin database at ${dbPath}`);
+  if (db === undefined && !existsSync(dbPath)) throw new UsageError(`no Tocsin database at ${dbPath}`);
   const verifier = trustedVerifier(values.data!, values.key);
-  const store = SqliteStore.open(dbPath);
+  const store = await openStore({ db, dataDir: values.data! });
   try {
     const bar = progressBar("audit");
     const report = await auditLog(store, { verifier, onProgress: (d, t) => bar.update(d, t) });

@@ -4,15 +4,17 @@ import { logAuditCommand } from "./log-commands.js";
 import { partyCreateCommand, partyRotateKeyCommand, partyTokenCommand } from "./party-commands.js";
 import { verifyConsistencyCommand, verifyInclusionCommand } from "./proof-commands.js";
 import { serveCommand } from "./serve-command.js";
+import { migrateCommand } from "./migrate-command.js";
 
 const USAGE = `usage: tocsin <command> [options]
 
-  serve [--data DIR] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS] [--internal-append] [--demo]
-  log audit [--data DIR] [--key VKEY] [--json]
+  serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS] [--internal-append] [--demo]
+  log audit [--data DIR] [--db postgres://…] [--key VKEY] [--json]
   party create SLUG --name NAME [--custodial] [--public-key KEY] [--organisation SLUG]
-               [--client-of SLUG]... [--community NAME]... [--data DIR]
-  party rotate-key SLUG [--public-key KEY] [--data DIR]
-  party token SLUG [--data DIR]
+               [--client-of SLUG]... [--community NAME]... [--data DIR] [--db postgres://…]
+  party rotate-key SLUG [--public-key KEY] [--data DIR] [--db postgres://…]
+  party token SLUG [--data DIR] [--db postgres://…]
+  migrate [--db postgres://… | --data DIR]
   proof verify-inclusion --leaf-hash HEX --index N --size N --root HEX --proof HEX[,HEX...]
   proof verify-consistency --size1 N --size2 N --root1 HEX --root2 HEX --proof HEX[,HEX...]
 
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
   "party create": partyCreateCommand,
   "party rotate-key": partyRotateKeyCommand,
   "party token": partyTokenCommand,
+  migrate: migrateCommand,
   "proof verify-inclusion": verifyInclusionCommand,
   "proof verify-consistency": verifyConsistencyCommand,
 };

@@ -2,7 +2,8 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { systemClock } from "../log/system-clock.js";
 import { PartyService, parsePublicKey } from "../exchange/party-service.js";
-import { openSqliteStore } from "../node/node.js";
+import { isPostgresUrl } from "../node/config.js";
+import { openStore } from "../store/open-store.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { UsageError } from "./cli-errors.js";
 
@@ -16,8 +17,13 @@ function parse(argv: string[], options: NonNullable<ParseArgsConfig["options"]>)
   }
 }
 
-async function withParties<T>(dataDir: string, fn: (parties: PartyService) => Promise<T>): Promise<T> {
-  const store = openSqliteStore(dataDir);
+/** `--db URL` (or TOCSIN_DB) selects a PostgreSQL store; the keys stay under `--data`. */
+const DB_OPTION = { db: { type: "string" as const } };
+
+async function withParties<T>(dataDir: string, fn: (parties: PartyService) => Promise<T>, db?: unknown): Promise<T> {
+  const url = typeof db === "string" ? db : process.env.TOCSIN_DB || undefined;
+  if (url !== undefined && !isPostgresUrl(url)) throw new UsageError("--db must be a postgres:// URL");
+  const store = await openStore({ db: url, dataDir });
   try {
     return await fn(new PartyService(store, systemClock, join(dataDir, "keys")));
   } catch (e) {
@@ -43,6 +49,7 @@ export async function partyCreateCommand(argv: string[], out: (s: string) => voi
     "client-of": { type: "string", multiple: true },
     community: { type: "string", multiple: true },
     data: { type: "string", default: process.env.TOCSIN_DATA ?? "./data" },
+    ...DB_OPTION,
   });
   if (positionals.length !== 1) throw new UsageError("party create takes one SLUG");
   if (typeof values.name !== "string") throw new UsageError("--name is required");
@@ -56,6 +63,7 @@ export async function partyCreateCommand(argv: string[], out: (s: string) => voi
       clientOf: (values["client-of"] as string[] | undefined) ?? [],
       communities: (values.community as string[] | undefined) ?? [],
     }),
+    values.db,
   );
   out(JSON.stringify(created, null, 2) + "\n");
   return 0;
@@ -66,19 +74,20 @@ export async function partyRotateKeyCommand(argv: string[], out: (s: string) => 
   const { values, positionals } = parse(argv, {
     "public-key": { type: "string" },
     data: { type: "string", default: process.env.TOCSIN_DATA ?? "./data" },
+    ...DB_OPTION,
   });
   if (positionals.length !== 1) throw new UsageError("party rotate-key takes one SLUG");
   const pk = values["public-key"] ? parsePublicKey(values["public-key"] as string) : undefined;
-  const rotated = await withParties(values.data as string, (parties) => parties.rotateKey(positionals[0]!, pk));
+  const rotated = await withParties(values.data as string, (parties) => parties.rotateKey(positionals[0]!, pk), values.db);
   out(JSON.stringify(rotated, null, 2) + "\n");
   return 0;
 }
 
 /** `tocsin party token SLUG [--data DIR]`: issues another API token for a party. */
 export async function partyTokenCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values, positionals } = parse(argv, { data: { type: "string", default: process.env.TOCSIN_DATA ?? "./data" } });
+  const { values, positionals } = parse(argv, { data: { type: "string", default: process.env.TOCSIN_DATA ?? "./data" }, ...DB_OPTION });
   if (positionals.length !== 1) throw new UsageError("party token takes one SLUG");
-  const token = await withParties(values.data as string, (parties) => parties.issueToken(positionals[0]!));
+  const token = await withParties(values.data as string, (parties) => parties.issueToken(positionals[0]!), values.db);
   out(JSON.stringify({ slug: positionals[0], token }, null, 2) + "\n");
   return 0;
 }

@@ -4,11 +4,14 @@ import { parseConfig } from "../node/config.js";
 import { openNode } from "../node/node.js";
 import { formatDemoBanner } from "../demo/demo-banner.js";
 import { demoClockFor, loadDemoScenario } from "../demo/demo-scenario.js";
+import { describeStore } from "../store/open-store.js";
 import { UsageError } from "./cli-errors.js";
 
 /**
- * `tocsin serve [--data DIR] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS]
- * [--internal-append] [--demo]`: starts a node and prints its URLs. `--demo` first loads the illustrative
+ * `tocsin serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--host H] [--port P] [--origin NAME]
+ * [--checkpoint-interval MS] [--internal-append] [--demo]`: starts a node and prints its URLs. With
+ * `--db` (or TOCSIN_DB) the store is that PostgreSQL database, which several processes may share
+ * (`--data` then holds only the keys); without, SQLite in `--data`. `--demo` first loads the illustrative
  * demo scenario into a new data directory (src/demo/). SIGINT/SIGTERM close it cleanly (queued
  * appends are committed first).
  */
@@ -19,6 +22,8 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
       args: argv,
       options: {
         data: { type: "string" },
+        db: { type: "string" },
+        "lease-ttl": { type: "string" },
         host: { type: "string" },
         port: { type: "string" },
         origin: { type: "string" },
@@ -36,6 +41,8 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
   try {
     config = parseConfig({
       dataDir: values.data ?? process.env.TOCSIN_DATA,
+      db: values.db ?? (process.env.TOCSIN_DB || undefined),
+      leaseTtlMs: values["lease-ttl"],
       host: values.host,
       port: values.port,
       origin: values.origin,
@@ -52,11 +59,16 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
   demoClock?.release();
   const address = await node.app.listen({ host: config.host, port: config.port });
   const base = address.replace("[::1]", "localhost");
+  // On a shared database: compete for the sequencing lease, advertising where to forward writes.
+  await node.startLeadership(base);
   out(
     [
       `Tocsin node listening on ${base}`,
       `  log origin:   ${node.signer.name}`,
       `  data:         ${config.dataDir}`,
+      ...(config.db !== undefined
+        ? [`  database:     ${describeStore(config)} (${node.sequencer.running ? "sequencing" : "following; writes forwarded to the sequencing process"})`]
+        : []),
       `  checkpoint:   ${base}/log/checkpoint`,
       `  tiles:        ${base}/log/tile/0/000.p/1 (C2SP tlog-tiles)`,
       `  proofs:       ${base}/log/proof/inclusion?index=0&size=1`,

@@ -9,13 +9,21 @@ import type { Store, StoredRecord } from "../store/store.js";
  */
 export class WarningStates {
   readonly #cache = new Map<string, WarningState>();
+  /**
+   * On a database shared by several processes another process may have admitted records since a state
+   * was cached (this one was a follower, or lost and regained the lease): fold from the store every time.
+   */
+  readonly #caching: boolean;
 
   constructor(
     private readonly store: Store,
     private readonly nodeIdentity: string,
-  ) {}
+  ) {
+    this.#caching = store.engine !== "postgres";
+  }
 
   async get(warningId: string): Promise<WarningState | undefined> {
+    if (!this.#caching) return foldRecords(await this.store.recordsAbout(warningId), this.nodeIdentity);
     const cached = this.#cache.get(warningId);
     if (cached) return cached;
     const records = await this.store.recordsAbout(warningId);
@@ -25,7 +33,7 @@ export class WarningStates {
   }
 
   set(warningId: string, state: WarningState): void {
-    this.#cache.set(warningId, state);
+    if (this.#caching) this.#cache.set(warningId, state);
   }
 }
 

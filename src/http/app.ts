@@ -5,6 +5,7 @@ import type { NodeConfig } from "../node/config.js";
 import { registerApiRoutes, type ApiDeps } from "./api-routes.js";
 import { registerInternalRoutes } from "./internal-routes.js";
 import { registerLogRoutes } from "./log-routes.js";
+import { installLeaderForwarding, type WriteRouting } from "./leader-forward.js";
 import { installProblemHandlers } from "./problem.js";
 
 export interface AppDeps {
@@ -14,6 +15,8 @@ export interface AppDeps {
   /** The records API; absent in log-only apps (tests of the log alone). */
   readonly api?: ApiDeps;
   readonly logger?: boolean;
+  /** Several processes on one database: writes reaching a non-sequencing process go to the leader. */
+  readonly routing?: WriteRouting;
 }
 
 /** The node's HTTP surface. Never listens: tests call inject(), the CLI's serve calls listen(). */
@@ -36,6 +39,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onSend", async (_request, reply) => {
     if (closing) reply.header("connection", "close");
   });
+  if (deps.routing) installLeaderForwarding(app, deps.routing, { maxBodyBytes: deps.config.maxBodyBytes });
   app.get("/healthz", async () => ({ ok: true }));
   registerLogRoutes(app, deps.reader);
   if (deps.api) registerApiRoutes(app, deps.api);

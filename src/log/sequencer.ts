@@ -71,6 +71,7 @@ export class Sequencer {
   #timers: NodeJS.Timeout[] = [];
   #fatal: unknown;
   #lastAddedUs = 0;
+  #holder: string;
 
   constructor(options: SequencerOptions) {
     this.#o = {
@@ -80,6 +81,7 @@ export class Sequencer {
       holder: defaultHolder(),
       ...options,
     };
+    this.#holder = this.#o.holder;
   }
 
   get size(): number {
@@ -90,9 +92,23 @@ export class Sequencer {
     return this.#o.signer.name;
   }
 
+  /** True while this process holds the lease and appends; false before start and after stop or failure. */
+  get running(): boolean {
+    return !this.#stopped;
+  }
+
+  /**
+   * Appends a URL to this process's lease holder name (`host:pid:nonce URL`), from the next start on:
+   * processes that do not sequence forward writes to the URL found in the lease.
+   */
+  advertise(url: string): void {
+    this.#holder = `${this.#o.holder} ${url}`;
+  }
+
   /** Takes the lease (or throws SEQUENCER_NOT_LEADER), loads the tree's right edge, signs a first checkpoint if none covers the size. */
   async start(): Promise<void> {
-    const { store, clock, leaseTtlMs, holder } = this.#o;
+    const { store, clock, leaseTtlMs } = this.#o;
+    const holder = this.#holder;
     const lease = await store.acquireLease(holder, leaseTtlMs, clock.now(), isDeadLocalHolder);
     if (!lease) throw new SequencerError("SEQUENCER_NOT_LEADER", "another process is sequencing this log");
     this.#lease = lease;

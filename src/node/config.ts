@@ -6,6 +6,13 @@ import { TocsinError } from "../core/errors/tocsin-error.js";
 export interface NodeConfig {
   /** Directory of the embedded SQLite database and the log key. */
   readonly dataDir: string;
+  /**
+   * A PostgreSQL URL (postgres://…): the node's store is then that database, and several processes may
+   * share it; `dataDir` still holds the log key and custodial party keys. Undefined: SQLite in `dataDir`.
+   */
+  readonly db: string | undefined;
+  /** How long the sequencing lease lasts without renewal: a dead leader's successor takes over within it. */
+  readonly leaseTtlMs: number;
   readonly host: string;
   readonly port: number;
   /** The log's origin line (and key name); fixed when the log is created. */
@@ -24,6 +31,8 @@ export interface NodeConfig {
 
 export const DEFAULT_CONFIG: NodeConfig = {
   dataDir: "./data",
+  db: undefined,
+  leaseTtlMs: 5_000,
   host: "127.0.0.1",
   port: 8080,
   origin: undefined,
@@ -59,8 +68,12 @@ export function parseConfig(input: Record<string, unknown>): NodeConfig {
   };
   const origin = c.origin === undefined ? undefined : str("origin");
   if (origin !== undefined && /[\s+]/.test(origin)) throw invalid("origin must contain no spaces and no '+'");
+  const db = c.db === undefined ? undefined : str("db");
+  if (db !== undefined && !isPostgresUrl(db)) throw invalid("db must be a postgres:// or postgresql:// URL");
   return {
     dataDir: resolve(str("dataDir")),
+    db,
+    leaseTtlMs: int("leaseTtlMs", 500, 600_000),
     host: str("host"),
     port: int("port", 0, 65535),
     origin,
@@ -70,4 +83,9 @@ export function parseConfig(input: Record<string, unknown>): NodeConfig {
     escalationIntervalMs: int("escalationIntervalMs", 0, 3_600_000),
     checkWorkers: int("checkWorkers", 0, 64),
   };
+}
+
+/** Whether a --db value names a PostgreSQL database. */
+export function isPostgresUrl(s: string): boolean {
+  return /^postgres(ql)?:\/\//.test(s);
 }

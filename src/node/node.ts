@@ -12,12 +12,14 @@ import { PartyService } from "../exchange/party-service.js";
 import { RecordCheckPool } from "../exchange/record-check-pool.js";
 import { stixValidator } from "../exchange/stix-validator.js";
 import { RecordReader } from "../exchange/record-reader.js";
+import { openStore, SQLITE_FILE } from "../store/open-store.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
 import type { NodeConfig } from "./config.js";
+import { Leadership } from "./leadership.js";
 import { loadOrCreateLogKey } from "./log-key.js";
 
-export const SQLITE_FILE = "tocsin.db";
+export { SQLITE_FILE };
 
 /** A running node's parts, wired once here (the composition root) and closed in reverse order. */
 export interface TocsinNode {
@@ -31,6 +33,11 @@ export interface TocsinNode {
   readonly records: RecordReader;
   readonly escalator: Escalator;
   readonly app: FastifyInstance;
+  /**
+   * Shared-database (PostgreSQL) nodes only: advertises `url` as where followers forward writes, and
+   * starts competing for the sequencing lease. A SQLite node sequences from the start; this is a no-op.
+   */
+  startLeadership(url: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,25 +51,31 @@ export function openSqliteStore(dataDir: string): SqliteStore {
 /** Opens the store, loads the log key, starts the sequencer and builds the HTTP app (not listening). */
 export async function openNode(config: NodeConfig, options: { clock?: Clock } = {}): Promise<TocsinNode> {
   const clock = options.clock ?? systemClock;
-  const store = openSqliteStore(config.dataDir);
+  const store = await openStore(config);
+  // On a shared database any number of processes run; one sequences at a time (see Leadership).
+  const shared = store.engine === "postgres";
   const checks = config.checkWorkers > 0 ? new RecordCheckPool(config.checkWorkers) : undefined;
   try {
     const signer = await loadOrCreateLogKey(config.dataDir, store, config.origin);
-    const sequencer = new Sequencer({ store, signer, clock, checkpointIntervalMs: config.checkpointIntervalMs });
-    await sequencer.start();
+    const sequencer = new Sequencer({ store, signer, clock, checkpointIntervalMs: config.checkpointIntervalMs, leaseTtlMs: config.leaseTtlMs });
+    if (!shared) await sequencer.start();
     const reader = new LogReader(store);
     const parties = new PartyService(store, clock, join(config.dataDir, "keys"));
-    const node = (await parties.get(NODE_PARTY_SLUG)) ?? (await parties.require((await parties.create({ slug: NODE_PARTY_SLUG, name: `Tocsin node ${signer.name}`, custodial: true })).id));
+    const node = (await parties.get(NODE_PARTY_SLUG)) ?? (await createNodeParty(parties, signer.name));
     const validator = stixValidator();
     const admission = new Admission({ store, sequencer, parties, clock, validate: (o) => validator.assertValidStix(o), nodeIdentity: node.id, checks });
     const records = new RecordReader(store, parties);
     const escalator = new Escalator({ store, admission, clock, node });
-    await escalator.start(config.escalationIntervalMs);
+    if (!shared) await escalator.start(config.escalationIntervalMs);
+    const leadership = shared
+      ? new Leadership({ store, sequencer, escalator, clock, leaseTtlMs: config.leaseTtlMs, escalationIntervalMs: config.escalationIntervalMs })
+      : undefined;
     const app = await buildApp({
       config,
       reader,
       sequencer,
       api: { store, parties, admission, records, log: reader, onWarning: (id) => escalator.track(id) },
+      ...(leadership ? { routing: leadership } : {}),
     });
     return {
       config,
@@ -75,7 +88,13 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
       records,
       escalator,
       app,
+      async startLeadership(url: string) {
+        if (!leadership) return;
+        sequencer.advertise(url);
+        await leadership.start();
+      },
       async close() {
+        leadership?.stop();
         escalator.stop();
         await app.close();
         await sequencer.stop();
@@ -86,6 +105,17 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
   } catch (e) {
     await checks?.close();
     await store.close();
+    throw e;
+  }
+}
+
+/** The node's own party; several processes starting on one database may race to create it. */
+async function createNodeParty(parties: PartyService, origin: string) {
+  try {
+    return await parties.require((await parties.create({ slug: NODE_PARTY_SLUG, name: `Tocsin node ${origin}`, custodial: true })).id);
+  } catch (e) {
+    const existing = await parties.get(NODE_PARTY_SLUG);
+    if (existing) return existing;
     throw e;
   }
 }

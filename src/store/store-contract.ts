@@ -124,7 +124,9 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.equal(await s.renewLease("a", a.epoch, 1_000, 12_100), undefined, "the old holder lost it");
     const c = (await s.acquireLease("c", 1_000, 12_100, (h) => h === "b"))!;
     assert.equal(c.epoch, b.epoch + 1, "a dead holder's lease is taken at once");
+    assert.deepEqual(await s.currentLease(), { holder: "c", epoch: c.epoch, expiresAt: 13_100 });
     await s.releaseLease("c", c.epoch);
+    assert.equal(await s.currentLease(), undefined, "released: nobody holds it");
     assert.ok(await s.acquireLease("d", 1_000, 12_200), "released means free");
   });
 

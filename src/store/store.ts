@@ -88,6 +88,8 @@ export interface LogStore {
   /** Extends a lease still held at `epoch`; undefined when it was lost. */
   renewLease(holder: string, epoch: number, ttlMs: number, nowMs: number): Promise<Lease | undefined>;
   releaseLease(holder: string, epoch: number): Promise<void>;
+  /** The lease as stored (possibly expired); undefined when nobody holds it. Followers find the leader here. */
+  currentLease(): Promise<Lease | undefined>;
   /** Appends atomically and durably; see AppendBatch for the fencing rules. */
   appendBatch(batch: AppendBatch): Promise<void>;
 

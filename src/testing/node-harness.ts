@@ -23,7 +23,7 @@ export interface TestParty extends Author {
   readonly token: string;
 }
 
-/** A real node on a temporary SQLite directory, with helpers to register parties and call its API. */
+/** A real node on a temporary directory (SQLite, or PostgreSQL with `config.db`), with helpers to register parties and call its API. */
 export class NodeHarness {
   private constructor(
     readonly node: TocsinNode,
@@ -35,6 +35,8 @@ export class NodeHarness {
     const dir = mkdtempSync(join(tmpdir(), "tocsin-node-"));
     const clock = options.clock ?? new TestClock(Date.now());
     const node = await openNode(parseConfig({ dataDir: dir, escalationIntervalMs: 0, checkWorkers: 0, ...options.config }), { clock });
+    // A PostgreSQL node sequences once it holds the lease (a no-op on SQLite); nothing forwards to it here.
+    await node.startLeadership("http://127.0.0.1:0");
     return new NodeHarness(node, clock, dir);
   }
 

@@ -58,6 +58,17 @@ export class SqliteStore implements Store {
     return new SqliteStore(db);
   }
 
+  /** Migrates the file to the latest schema (`tocsin migrate`); returns the versions before and after. */
+  static migrate(path: string): { from: number; to: number } {
+    const db = new Database(path, { fileMustExist: true });
+    try {
+      db.pragma("busy_timeout = 10000");
+      return migrate(db, false);
+    } finally {
+      db.close();
+    }
+  }
+
   async close(): Promise<void> {
     this.#db.close();
   }
@@ -142,6 +153,12 @@ export class SqliteStore implements Store {
 
   async releaseLease(holder: string, epoch: number): Promise<void> {
     this.#stmt.releaseLease.run(holder, epoch);
+  }
+
+  async currentLease(): Promise<Lease | undefined> {
+    const head = this.#stmt.head.get() as Row;
+    if (head.lease_holder === null) return undefined;
+    return { holder: head.lease_holder as string, epoch: head.lease_epoch as number, expiresAt: head.lease_expires_at as number };
   }
 
   async appendBatch(batch: AppendBatch): Promise<void> {
@@ -339,18 +356,22 @@ function toCheckpoint(r: Row | undefined): StoredCheckpoint | undefined {
   return { size: r.size as number, root: bytes(r.root), note: r.note as string, createdAt: r.created_at as string };
 }
 
-function migrate(db: Database.Database, readonly: boolean): void {
+export const SQLITE_LATEST_VERSION = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]!.version;
+
+/** Applies the missing versions up to `target` (default latest) in one immediate transaction. */
+function migrate(db: Database.Database, readonly: boolean, target = SQLITE_LATEST_VERSION): { from: number; to: number } {
   const current = db.pragma("user_version", { simple: true }) as number;
-  const latest = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]!.version;
+  const latest = SQLITE_LATEST_VERSION;
   if (current > latest) {
     throw new StoreError("STORE_SCHEMA_TOO_NEW", `database schema ${current} is newer than this Tocsin (${latest})`);
   }
-  if (current === latest || readonly) return;
+  if (current >= target || readonly) return { from: current, to: current };
   db.transaction(() => {
     for (const m of SQLITE_MIGRATIONS) {
-      if (m.version <= current) continue;
+      if (m.version <= current || m.version > target) continue;
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
     }
   }).immediate();
+  return { from: current, to: db.pragma("user_version", { simple: true }) as number };
 }

@@ -1,0 +1,84 @@
+import type { Clock } from "../core/clock.js";
+import { isTocsinError } from "../core/errors/tocsin-error.js";
+import type { Escalator } from "../exchange/escalator.js";
+import type { Sequencer } from "../log/sequencer.js";
+import type { Store } from "../store/store.js";
+
+/**
+ * Which process of a shared database sequences the log. Every process runs this loop: a process
+ * without the lease tries to take it every quarter TTL (it succeeds once the leader's lease expires,
+ * or at once if the leader's PID on this host is gone), and then starts its sequencer and escalator;
+ * a leader whose sequencer stopped (lease lost, store error) stops its escalator and competes again.
+ *
+ * The lease's fencing epoch, checked inside every append transaction, is what makes this safe: the
+ * loop only decides who tries to write, the store decides who can.
+ */
+export class Leadership {
+  #timer: NodeJS.Timeout | undefined;
+  #busy = false;
+  #escalating = false;
+  #stopped = false;
+
+  constructor(
+    private readonly d: {
+      readonly store: Store;
+      readonly sequencer: Sequencer;
+      readonly escalator: Escalator;
+      readonly clock: Clock;
+      readonly leaseTtlMs: number;
+      readonly escalationIntervalMs: number;
+    },
+  ) {}
+
+  /** One attempt now, then one every quarter TTL. */
+  async start(): Promise<void> {
+    await this.#tick();
+    this.#timer = setInterval(() => void this.#tick(), Math.max(100, Math.floor(this.d.leaseTtlMs / 4)));
+    this.#timer.unref();
+  }
+
+  isLeader(): boolean {
+    return this.d.sequencer.running;
+  }
+
+  /** The URL the current, unexpired leader advertised in its lease; undefined between leaders. */
+  async leaderUrl(): Promise<string | undefined> {
+    const lease = await this.d.store.currentLease();
+    if (!lease || lease.expiresAt <= this.d.clock.now()) return undefined;
+    return lease.holder.split(" ")[1];
+  }
+
+  /** Stops competing (the caller then stops the sequencer, which releases the lease). */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.d.escalator.stop();
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#busy || this.#stopped) return;
+    this.#busy = true;
+    try {
+      if (!this.d.sequencer.running) {
+        if (this.#escalating) this.d.escalator.stop();
+        this.#escalating = false;
+        try {
+          await this.d.sequencer.start();
+        } catch (e) {
+          if (isTocsinError(e) && e.code === "SEQUENCER_NOT_LEADER") return;
+          process.stderr.write(`tocsin: could not start sequencing: ${(e as Error).message}\n`);
+          return;
+        }
+      }
+      if (!this.#escalating && !this.#stopped) {
+        this.#escalating = true;
+        await this.d.escalator.start(this.d.escalationIntervalMs);
+      }
+    } catch (e) {
+      process.stderr.write(`tocsin: leadership: ${(e as Error).message}\n`);
+    } finally {
+      this.#busy = false;
+    }
+  }
+}
