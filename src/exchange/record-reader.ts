@@ -28,13 +28,20 @@ export class RecordReader {
     return this.parties.relations();
   }
 
-  /** The audience TLP judges a stored record by. */
-  async audienceOf(record: StoredRecord): Promise<RecordAudience> {
+  /**
+   * The audience TLP judges a stored record by. `warnings` memoises the latest version of the warnings
+   * looked up, for a caller judging many records at once (a TAXII page).
+   */
+  async audienceOf(record: StoredRecord, warnings?: Map<string, StoredRecord | undefined>): Promise<RecordAudience> {
     const obj = JSON.parse(record.body) as Obj;
     const own: RecordAudience = { author: record.author, recipients: [], markingRefs: markingsOf(obj) };
     if (record.kind === "warning") return { ...own, recipients: recipientsOf(obj) };
     if (!record.warningRef) return own;
-    const warning = (await this.store.recordVersions(record.warningRef)).at(-1);
+    let warning = warnings?.get(record.warningRef);
+    if (!warnings?.has(record.warningRef)) {
+      warning = (await this.store.recordVersions(record.warningRef)).at(-1);
+      warnings?.set(record.warningRef, warning);
+    }
     if (!warning) return own;
     const w = JSON.parse(warning.body) as Obj;
     return audienceForRelatedRecord(
@@ -53,6 +60,21 @@ export class RecordReader {
     const record = version === undefined ? versions.at(-1) : versions.find((v) => v.modified === version);
     if (!record || !(await this.canRead(reader, record))) throw new ExchangeError("RECORD_NOT_FOUND", `no record ${id}`);
     return record;
+  }
+
+  /**
+   * The records the reader may see, in the order given, each with its audience (so a view can narrow
+   * further, e.g. a TAXII inbox to what is addressed to its party).
+   */
+  async visible(reader: Reader, records: readonly StoredRecord[], relations?: PartyRelations): Promise<{ record: StoredRecord; audience: RecordAudience }[]> {
+    const rel = relations ?? (await this.relations());
+    const warnings = new Map<string, StoredRecord | undefined>();
+    const out: { record: StoredRecord; audience: RecordAudience }[] = [];
+    for (const record of records) {
+      const audience = await this.audienceOf(record, warnings);
+      if (canRead(reader, audience, rel)) out.push({ record, audience });
+    }
+    return out;
   }
 
   /** The records the reader may see, in the order given. */

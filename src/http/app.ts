@@ -6,6 +6,7 @@ import { registerApiRoutes, type ApiDeps } from "./api-routes.js";
 import { registerInternalRoutes } from "./internal-routes.js";
 import { registerLogRoutes } from "./log-routes.js";
 import { installProblemHandlers } from "./problem.js";
+import { registerTaxiiRoutes, type TaxiiDeps } from "./taxii/taxii-routes.js";
 
 export interface AppDeps {
   readonly config: Pick<NodeConfig, "internalAppend" | "maxBodyBytes">;
@@ -13,6 +14,8 @@ export interface AppDeps {
   readonly sequencer: Sequencer;
   /** The records API; absent in log-only apps (tests of the log alone). */
   readonly api?: ApiDeps;
+  /** TAXII 2.1 under /taxii2/; absent in log-only apps. */
+  readonly taxii?: TaxiiDeps;
   readonly logger?: boolean;
 }
 
@@ -39,6 +42,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get("/healthz", async () => ({ ok: true }));
   registerLogRoutes(app, deps.reader);
   if (deps.api) registerApiRoutes(app, deps.api);
+  if (deps.taxii) registerTaxiiRoutes(app, deps.taxii);
   if (deps.config.internalAppend) registerInternalRoutes(app, deps.sequencer);
   await app.ready();
   return app;

@@ -11,6 +11,7 @@ import { TOCSIN_EXTENSIONS } from "../core/record/index.js";
 import { Admission } from "../exchange/admission.js";
 import { Escalator } from "../exchange/escalator.js";
 import { PartyService } from "../exchange/party-service.js";
+import { RecordDeletion } from "../exchange/record-deletion.js";
 import { RecordReader } from "../exchange/record-reader.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
@@ -70,6 +71,16 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
       reader,
       sequencer,
       api: { store, parties, admission, records, log: reader, onWarning: (id) => escalator.track(id) },
+      taxii: {
+        store,
+        parties,
+        admission,
+        records,
+        deletion: new RecordDeletion({ store, sequencer, parties, clock }),
+        clock,
+        maxBodyBytes: config.maxBodyBytes,
+        onWarning: (id) => escalator.track(id),
+      },
     });
     return {
       config,
