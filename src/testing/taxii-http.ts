@@ -1,4 +1,3 @@
-import type { TestParty } from "./node-harness.js";
 
 export const TAXII = "application/taxii+json;version=2.1";
 
@@ -18,7 +17,7 @@ export interface HttpAnswer {
 export async function call(
   base: string,
   path: string,
-  o: { who?: TestParty; auth?: string; method?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  o: { who?: { slug: string; token: string }; auth?: string; method?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
 ): Promise<HttpAnswer> {
   const headers: Record<string, string> = { accept: TAXII, ...(o.body !== undefined || o.raw !== undefined ? { "content-type": TAXII } : {}) };
   if (o.who) headers.authorization = basic(o.who);
