@@ -55,6 +55,8 @@ export interface PartyKeyMaterial {
  * party's is handed over and should be removed from the node.
  */
 export class PartyService {
+  readonly #custodialKeys = new Map<string, PartyKeyMaterial>();
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -132,11 +134,16 @@ export class PartyService {
     const party = await this.require(partyId);
     const active = (await this.store.partyKeys(party.id)).find((k) => k.retiredAt === undefined);
     const file = active && this.#keyPath(party.slug, active.keyId);
+    // Key files are written once per key id and never change: parsed once, not per record signed.
+    const known = active && this.#custodialKeys.get(`${party.id} ${active.keyId}`);
+    if (party.custodial && known) return known;
     if (!party.custodial || !active || !file || !existsSync(file)) {
       throw new ExchangeError("PARTY_NOT_CUSTODIAL", `the node holds no signing key for ${party.slug}`);
     }
     const seed = readSeed(file);
-    return { keyId: active.keyId, seed, publicKey: ed25519PublicKey(seed) };
+    const material = { keyId: active.keyId, seed, publicKey: ed25519PublicKey(seed) };
+    this.#custodialKeys.set(`${party.id} ${active.keyId}`, material);
+    return material;
   }
 
   /** The relations TLP decides with, from the registry. */

@@ -12,6 +12,9 @@ import type { PartyService } from "./party-service.js";
 
 type Obj = Record<string, any>;
 
+/** Records whose TLP facts are kept parsed (≈150 bytes each). */
+const FACTS_CACHE_LIMIT = 250_000;
+
 /**
  * Every read of a record goes through here, so TLP is decided in one place: the record's audience
  * (its author, the warning's recipients, its markings — a record about a warning inherits the
@@ -28,19 +31,45 @@ export class RecordReader {
     return this.parties.relations();
   }
 
-  /** The audience TLP judges a stored record by. */
-  async audienceOf(record: StoredRecord): Promise<RecordAudience> {
-    const obj = JSON.parse(record.body) as Obj;
-    const own: RecordAudience = { author: record.author, recipients: [], markingRefs: markingsOf(obj) };
-    if (record.kind === "warning") return { ...own, recipients: recipientsOf(obj) };
+  /**
+   * The audience TLP judges a stored record by. `warnings` memoises the latest version of the warnings
+   * looked up, for a caller judging many records at once (a TAXII page).
+   */
+  async audienceOf(record: StoredRecord, warnings?: Map<string, StoredRecord | undefined>): Promise<RecordAudience> {
+    const facts = this.#factsOf(record);
+    const own: RecordAudience = { author: record.author, recipients: [], markingRefs: facts.markingRefs };
+    if (record.kind === "warning") return { ...own, recipients: facts.recipients };
     if (!record.warningRef) return own;
-    const warning = (await this.store.recordVersions(record.warningRef)).at(-1);
+    let warning = warnings?.get(record.warningRef);
+    if (!warnings?.has(record.warningRef)) {
+      warning = (await this.store.recordVersions(record.warningRef)).at(-1);
+      warnings?.set(record.warningRef, warning);
+    }
     if (!warning) return own;
-    const w = JSON.parse(warning.body) as Obj;
+    const w = this.#factsOf(warning);
     return audienceForRelatedRecord(
-      { author: warning.author, recipients: recipientsOf(w), markingRefs: markingsOf(w) },
+      { author: warning.author, recipients: w.recipients, markingRefs: w.markingRefs },
       { author: record.author, markingRefs: own.markingRefs },
     );
+  }
+
+  /*
+   * A stored version never changes (its digest is its identity), so the TLP facts read from its body
+   * are kept by digest: paging a large collection parses each record once, not on every page. Bounded
+   * (oldest first out) so memory stays flat however large the store grows.
+   */
+  readonly #facts = new Map<string, { markingRefs: string[]; recipients: string[] }>();
+
+  #factsOf(record: StoredRecord): { markingRefs: string[]; recipients: string[] } {
+    const key = Buffer.from(record.digest.buffer, record.digest.byteOffset, record.digest.byteLength).toString("base64");
+    let f = this.#facts.get(key);
+    if (f === undefined) {
+      const obj = JSON.parse(record.body) as Obj;
+      f = { markingRefs: markingsOf(obj), recipients: record.kind === "warning" ? recipientsOf(obj) : [] };
+      if (this.#facts.size >= FACTS_CACHE_LIMIT) this.#facts.delete(this.#facts.keys().next().value!);
+      this.#facts.set(key, f);
+    }
+    return f;
   }
 
   async canRead(reader: Reader, record: StoredRecord, relations?: PartyRelations): Promise<boolean> {
@@ -53,6 +82,21 @@ export class RecordReader {
     const record = version === undefined ? versions.at(-1) : versions.find((v) => v.modified === version);
     if (!record || !(await this.canRead(reader, record))) throw new ExchangeError("RECORD_NOT_FOUND", `no record ${id}`);
     return record;
+  }
+
+  /**
+   * The records the reader may see, in the order given, each with its audience (so a view can narrow
+   * further, e.g. a TAXII inbox to what is addressed to its party).
+   */
+  async visible(reader: Reader, records: readonly StoredRecord[], relations?: PartyRelations): Promise<{ record: StoredRecord; audience: RecordAudience }[]> {
+    const rel = relations ?? (await this.relations());
+    const warnings = new Map<string, StoredRecord | undefined>();
+    const out: { record: StoredRecord; audience: RecordAudience }[] = [];
+    for (const record of records) {
+      const audience = await this.audienceOf(record, warnings);
+      if (canRead(reader, audience, rel)) out.push({ record, audience });
+    }
+    return out;
   }
 
   /** The records the reader may see, in the order given. */

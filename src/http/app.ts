@@ -7,6 +7,7 @@ import { registerInternalRoutes } from "./internal-routes.js";
 import { registerLogRoutes } from "./log-routes.js";
 import { installLeaderForwarding, type WriteRouting } from "./leader-forward.js";
 import { installProblemHandlers } from "./problem.js";
+import { registerTaxiiRoutes, type TaxiiDeps } from "./taxii/taxii-routes.js";
 
 export interface AppDeps {
   readonly config: Pick<NodeConfig, "internalAppend" | "maxBodyBytes">;
@@ -14,6 +15,8 @@ export interface AppDeps {
   readonly sequencer: Sequencer;
   /** The records API; absent in log-only apps (tests of the log alone). */
   readonly api?: ApiDeps;
+  /** TAXII 2.1 under /taxii2/; absent in log-only apps. */
+  readonly taxii?: TaxiiDeps;
   readonly logger?: boolean;
   /** Several processes on one database: writes reaching a non-sequencing process go to the leader. */
   readonly routing?: WriteRouting;
@@ -43,6 +46,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get("/healthz", async () => ({ ok: true }));
   registerLogRoutes(app, deps.reader);
   if (deps.api) registerApiRoutes(app, deps.api);
+  if (deps.taxii) registerTaxiiRoutes(app, deps.taxii);
   if (deps.config.internalAppend) registerInternalRoutes(app, deps.sequencer);
   await app.ready();
   return app;

@@ -116,6 +116,11 @@ export const ERROR_TABLE: Readonly<Record<string, { status: number; title: strin
   RECORD_COMMITMENT_RESEALED: { status: 422, title: "Commitment resealed" },
   BATCH_TOO_LARGE: { status: 413, title: "Too large" },
   BATCH_EMPTY: { status: 400, title: "Empty" },
+  // TAXII 2.1
+  HTTP_NOT_ACCEPTABLE: { status: 406, title: "Not acceptable" },
+  TAXII_COLLECTION_NOT_FOUND: { status: 404, title: "No such collection" },
+  TAXII_STATUS_NOT_FOUND: { status: 404, title: "No such status" },
+  TAXII_NOT_PERMITTED: { status: 403, title: "Not permitted" },
   // TLP
   TLP_RELATIONS_CYCLE: { status: 500, title: "Relations cycle" },
   TLP_UNKNOWN_LEVEL: { status: 500, title: "Unknown level" },

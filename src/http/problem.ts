@@ -32,7 +32,7 @@ export function sendProblem(reply: FastifyReply, e: TocsinError): FastifyReply {
 }
 
 /** Fastify's own errors (body parsing, limits, routing) translated to our codes, so no client ever sees FST_ERR_*. */
-function translateFastifyError(e: FastifyError): TocsinError {
+export function translateFastifyError(e: FastifyError): TocsinError {
   switch (e.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return new TocsinError("HTTP_BODY_TOO_LARGE", "request body exceeds the limit");

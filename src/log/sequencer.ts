@@ -41,6 +41,8 @@ export interface Appended {
 export interface AppendEntry {
   readonly leaf: Uint8Array;
   readonly record?: NewRecord;
+  /** For a tombstone leaf: the digest of the record version it deletes (marked in the same transaction). */
+  readonly tombstone?: Uint8Array;
 }
 
 interface Pending {
@@ -218,12 +220,12 @@ export class Sequencer {
     // from the node clock, bumped by one where two records fall in the same microsecond.
     let addedUs = this.#lastAddedUs;
     const results = groups.map((group) =>
-      group.map(({ leaf: data, record }) => {
+      group.map(({ leaf: data, record, tombstone }) => {
         const hash = hashLeaf(data);
         const index = frontier.size;
         frontier.push(hash, emit);
         if (!record) {
-          leaves.push({ data, hash });
+          leaves.push({ data, hash, ...(tombstone ? { tombstone } : {}) });
           return { index, leafHash: hash };
         }
         addedUs = Math.max(addedUs + 1, now * 1000);

@@ -11,6 +11,7 @@ import { Escalator } from "../exchange/escalator.js";
 import { PartyService } from "../exchange/party-service.js";
 import { RecordCheckPool } from "../exchange/record-check-pool.js";
 import { stixValidator } from "../exchange/stix-validator.js";
+import { RecordDeletion } from "../exchange/record-deletion.js";
 import { RecordReader } from "../exchange/record-reader.js";
 import { openStore, SQLITE_FILE } from "../store/open-store.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
@@ -76,6 +77,16 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
       sequencer,
       api: { store, parties, admission, records, log: reader, onWarning: (id) => escalator.track(id) },
       ...(leadership ? { routing: leadership } : {}),
+      taxii: {
+        store,
+        parties,
+        admission,
+        records,
+        deletion: new RecordDeletion({ store, sequencer, parties, clock }),
+        clock,
+        maxBodyBytes: config.maxBodyBytes,
+        onWarning: (id) => escalator.track(id),
+      },
     });
     return {
       config,

@@ -102,11 +102,13 @@ test("postgres: three processes, the sequencer killed then paused under load —
   const c = await startServer(dir, args);
   let live = [a, b, c];
   const store = await PgStore.open(db.url, { poolSize: 1 });
+  // Stopped in `finally` too: a failed assertion must not leave the clients looping (the file would never end).
+  let load: { stop(): Promise<void> } | undefined;
   try {
     const first = await waitForLeader(store, live, -1, 5_000);
     assert.equal(first.server, a, "the first process to start sequences");
     const o: Observed = { acked: new Map(), notes: new Set(), errors: [], failed: 0 };
-    const load = startLoad(() => live, o);
+    load = startLoad(() => live, o);
     await sleep(1_500);
 
     // 1. kill -9 the sequencing process under load.
@@ -161,6 +163,7 @@ test("postgres: three processes, the sequencer killed then paused under load —
         `${o.acked.size} entries acknowledged, ${o.failed} requests failed, ${rootBySize.size} checkpoints seen\n`,
     );
   } finally {
+    await load?.stop();
     await store.close();
   }
 });

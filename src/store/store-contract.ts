@@ -226,4 +226,67 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     await assert.rejects(s.appendBatch({ epoch: lease.epoch, startIndex: 3, leaves: [again], nodes: nodes2 }));
     assert.equal(await s.logSize(), 3);
   });
+
+  withStore("TAXII queries: ids, types, first/last/timestamp versions, tombstones in the same transaction", async (s) => {
+    const lease = (await s.acquireLease("a", 10_000, 1_000))!;
+    const rid = (n: number) => `indicator--00000000-0000-4000-8000-00000000000${n}`;
+    const rec = (i: number, id: string, modified: string, type = "indicator"): NewRecord => ({
+      digest: new Uint8Array(32).fill(i + 1),
+      id,
+      modified,
+      type,
+      kind: "other",
+      author: "identity--x",
+      loggedAt: "2026-11-25T00:00:00.000Z",
+      custodial: false,
+      body: `{"n":${i}}`,
+    });
+    const t = (n: number) => `2026-11-25T00:00:0${n}.000Z`;
+    // id 1 in three versions (added out of version order), id 2 once, a note once.
+    const records = [rec(0, rid(1), t(2)), rec(1, rid(2), t(1)), rec(2, rid(1), t(1)), rec(3, rid(1), t(3)), rec(4, "note--00000000-0000-4000-8000-000000000009", t(1), "note")];
+    const f = new MerkleFrontier();
+    const nodes: StoredNode[] = [];
+    const leaves = records.map((r, i) => ({ data: new Uint8Array([i]), hash: hashLeaf(new Uint8Array([i])), record: r, addedUs: 100 + i }));
+    for (const l of leaves) f.push(l.hash, (id, h) => void nodes.push({ ...id, hash: h }));
+    await s.appendBatch({ epoch: lease.epoch, startIndex: 0, leaves, nodes });
+    const q = async (extra: Partial<Parameters<Store["listRecords"]>[0]>) => (await s.listRecords({ limit: 100, ...extra })).map((r) => r.addedUs);
+    assert.deepEqual(await q({ ids: [rid(1)] }), [100, 102, 103]);
+    assert.deepEqual(await q({ ids: [rid(1), rid(2)], versions: { last: true } }), [101, 103]);
+    assert.deepEqual(await q({ ids: [rid(1)], versions: { first: true } }), [102]);
+    assert.deepEqual(await q({ ids: [rid(1)], versions: { first: true, last: true } }), [102, 103]);
+    assert.deepEqual(await q({ versions: { modified: [t(1)] } }), [101, 102, 104]);
+    assert.deepEqual(await q({ versions: { all: true }, types: ["note"] }), [104]);
+    assert.deepEqual(await q({ types: ["indicator"], addedAfterUs: 101, limit: 1 }), [102]);
+    assert.deepEqual(await q({ ids: [] }), []);
+    assert.deepEqual(await q({ versions: {} }), []);
+    // Tombstone the newest version of id 1: its leaf is logged and the version leaves the live set.
+    const g = f.clone();
+    const nodes2: StoredNode[] = [];
+    const stone = { data: new Uint8Array([50]), hash: hashLeaf(new Uint8Array([50])), tombstone: records[3]!.digest };
+    g.push(stone.hash, (id, h) => void nodes2.push({ ...id, hash: h }));
+    await s.appendBatch({ epoch: lease.epoch, startIndex: 5, leaves: [stone], nodes: nodes2 });
+    assert.equal(await s.logSize(), 6);
+    assert.deepEqual(await q({ ids: [rid(1)], live: true, versions: { last: true } }), [100]);
+    assert.deepEqual(await q({ ids: [rid(1)], live: true }), [100, 102]);
+    assert.deepEqual(await q({ ids: [rid(1)] }), [100, 102, 103], "without live, deleted versions are listed");
+    assert.equal((await s.recordByDigest(records[3]!.digest))?.addedUs, 103, "the record row stays");
+    // A second tombstone of the same version is ignored (its leaf is still logged).
+    const h = g.clone();
+    const nodes3: StoredNode[] = [];
+    const again = { data: new Uint8Array([51]), hash: hashLeaf(new Uint8Array([51])), tombstone: records[3]!.digest };
+    h.push(again.hash, (id, hh) => void nodes3.push({ ...id, hash: hh }));
+    await s.appendBatch({ epoch: lease.epoch, startIndex: 6, leaves: [again], nodes: nodes3 });
+    assert.equal(await s.logSize(), 7);
+  });
+
+  withStore("TAXII statuses: saved, read back, replaced, pruned by age", async (s) => {
+    await s.saveTaxiiStatus({ id: "s1", owner: "identity--a", createdAtMs: 1_000, body: '{"v":1}' }, 0);
+    assert.deepEqual(await s.taxiiStatus("s1"), { id: "s1", owner: "identity--a", createdAtMs: 1_000, body: '{"v":1}' });
+    await s.saveTaxiiStatus({ id: "s1", owner: "identity--a", createdAtMs: 1_000, body: '{"v":2}' }, 0);
+    assert.equal((await s.taxiiStatus("s1"))?.body, '{"v":2}');
+    await s.saveTaxiiStatus({ id: "s2", owner: "identity--b", createdAtMs: 5_000, body: "{}" }, 2_000);
+    assert.equal(await s.taxiiStatus("s1"), undefined);
+    assert.equal((await s.taxiiStatus("s2"))?.owner, "identity--b");
+    assert.equal(await s.taxiiStatus("nope"), undefined);
+  });
 }

@@ -7,7 +7,7 @@ import type { NodeId } from "../core/merkle/node-id.js";
  * hashes and hands complete rows to `appendBatch`. Nothing engine-specific (rowids, pragmas, advisory
  * locks) appears here; each engine passes the same contract suite in store-contract.ts.
  */
-export interface Store extends LogStore, PartyStore, RecordStore {
+export interface Store extends LogStore, PartyStore, RecordStore, TaxiiStatusStore {
   /** Which engine, for logs and benchmarks. */
   readonly engine: "sqlite" | "postgres";
   /** Releases connections; the store is unusable afterwards. */
@@ -50,6 +50,11 @@ export interface BatchLeaf {
   readonly record?: NewRecord;
   /** TAXII date_added in microseconds since the epoch: unique and increasing (set with `record`). */
   readonly addedUs?: number;
+  /**
+   * For a tombstone leaf: the digest of the stored record version it deletes. The version is marked
+   * deleted in the same transaction (a second tombstone of one version is ignored, the leaf kept).
+   */
+  readonly tombstone?: Uint8Array;
 }
 
 /** One durable group commit: consecutive leaves, the interior nodes they complete, maybe a checkpoint. */
@@ -172,6 +177,43 @@ export interface RecordQuery {
   /** Only records with added_us greater than this. */
   readonly addedAfterUs?: number;
   readonly limit: number;
+  /** Only these STIX ids (TAXII match[id]); an empty list matches nothing. */
+  readonly ids?: readonly string[];
+  /** Only these STIX types (TAXII match[type]); an empty list matches nothing. */
+  readonly types?: readonly string[];
+  /** Leave out versions deleted by a tombstone; `versions` then chooses among the live ones. */
+  readonly live?: boolean;
+  /** Which versions of each id (TAXII match[version]); absent means all. */
+  readonly versions?: VersionSelector;
+}
+
+/** A union: a version is kept when any member selects it. */
+export interface VersionSelector {
+  readonly all?: boolean;
+  /** The oldest `modified` of its id. */
+  readonly first?: boolean;
+  /** The newest `modified` of its id. */
+  readonly last?: boolean;
+  /** Exactly these `modified` strings. */
+  readonly modified?: readonly string[];
+}
+
+/** A TAXII status resource, kept so clients can poll it (at least 24 h). */
+export interface TaxiiStatusRow {
+  /** The status id (a UUID). */
+  readonly id: string;
+  /** The party id that made the request: only it may read the status. */
+  readonly owner: string;
+  /** Milliseconds since the epoch. */
+  readonly createdAtMs: number;
+  /** The status resource as JSON. */
+  readonly body: string;
+}
+
+export interface TaxiiStatusStore {
+  /** Stores a status (replacing one with its id) and deletes those created before `pruneBeforeMs`. */
+  saveTaxiiStatus(status: TaxiiStatusRow, pruneBeforeMs: number): Promise<void>;
+  taxiiStatus(id: string): Promise<TaxiiStatusRow | undefined>;
 }
 
 export interface RecordStore {
@@ -180,7 +222,7 @@ export interface RecordStore {
   recordVersions(id: string): Promise<StoredRecord[]>;
   /** The warning's versions and every record about it, in log order. */
   recordsAbout(warningId: string): Promise<StoredRecord[]>;
-  /** Records in date_added order. */
+  /** Records in date_added order, filtered as the query says. */
   listRecords(query: RecordQuery): Promise<StoredRecord[]>;
   /** The largest date_added so far (0 when none), so the sequencer keeps it increasing across restarts. */
   maxAddedUs(): Promise<number>;

@@ -30,9 +30,17 @@ export function generateEd25519(): Ed25519KeyPair {
 
 /** The public key of a 32-byte seed. */
 export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
-  const pub = publicOfPrivate(privateKeyObject(seed)).export({ format: "der", type: "spki" });
-  return new Uint8Array(pub.subarray(SPKI_PREFIX.length));
+  // Exporting the key costs several signatures' worth; signing checks the pair on every record.
+  const k = privateKeyObject(seed);
+  let pub = publicBytesCache.get(k);
+  if (pub === undefined) {
+    pub = new Uint8Array(publicOfPrivate(k).export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length));
+    publicBytesCache.set(k, pub);
+  }
+  return new Uint8Array(pub);
 }
+
+const publicBytesCache = new WeakMap<KeyObject, Uint8Array>();
 
 const publicOfPrivateCache = new WeakMap<KeyObject, KeyObject>();
 

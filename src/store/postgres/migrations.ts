@@ -60,4 +60,18 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX record_kind ON record (kind, log_index);
     `,
   },
+  {
+    // TAXII, as SQLite's version 3: tombstones, status resources, type + added_us for match[type] paging.
+    version: 3,
+    sql: `
+      CREATE TABLE record_tombstone (
+        digest BYTEA PRIMARY KEY REFERENCES record (digest), log_index BIGINT NOT NULL UNIQUE
+      );
+      CREATE TABLE taxii_status (
+        id TEXT PRIMARY KEY, owner TEXT NOT NULL, created_ms BIGINT NOT NULL, body TEXT NOT NULL
+      );
+      CREATE INDEX taxii_status_created ON taxii_status (created_ms);
+      CREATE INDEX record_type_added ON record (type, added_us);
+    `,
+  },
 ];

@@ -13,6 +13,7 @@ import type {
   StoredCheckpoint,
   StoredNode,
   StoredRecord,
+  TaxiiStatusRow,
 } from "../store.js";
 import { PG_MIGRATIONS } from "./migrations.js";
 
@@ -240,6 +241,14 @@ export class PgStore implements Store {
           ],
         });
       }
+      const tombs = batch.leaves.flatMap((l, i) => (l.tombstone ? [{ digest: l.tombstone, index: batch.startIndex + i }] : []));
+      if (tombs.length > 0) {
+        await c.query({
+          name: "insert-tombstones",
+          text: "INSERT INTO record_tombstone (digest, log_index) SELECT * FROM unnest($1::bytea[], $2::bigint[]) ON CONFLICT (digest) DO NOTHING",
+          values: [tombs.map((t) => buf(t.digest)), tombs.map((t) => t.index)],
+        });
+      }
       const cp = batch.checkpoint;
       if (cp) {
         await c.query({
@@ -342,8 +351,43 @@ export class PgStore implements Store {
   }
 
   async listRecords(q: RecordQuery): Promise<StoredRecord[]> {
-    const sql = "SELECT * FROM record WHERE added_us > $1 AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR type = $3) ORDER BY added_us LIMIT $4";
-    return (await this.#rows(sql, [q.addedAfterUs ?? -1, q.kind ?? null, q.type ?? null, q.limit], "list-records")).map((r) => toRecord(r)!);
+    if (q.ids?.length === 0 || q.types?.length === 0) return [];
+    const v = q.versions;
+    const anyVersion = v === undefined || v.all === true;
+    const values: unknown[] = [q.addedAfterUs ?? -1, q.kind ?? null, q.type ?? null, q.limit];
+    const where = ["r.added_us > $1", "($2::text IS NULL OR r.kind = $2)", "($3::text IS NULL OR r.type = $3)"];
+    // Lists travel as one array parameter each, so a statement's text depends only on the query's shape.
+    const param = (value: unknown) => `$${values.push(value)}`;
+    if (q.ids) where.push(`r.id = ANY(${param(q.ids)}::text[])`);
+    if (q.types) where.push(`r.type = ANY(${param(q.types)}::text[])`);
+    const notDeleted = (alias: string) => `NOT EXISTS (SELECT 1 FROM record_tombstone t WHERE t.digest = ${alias}.digest)`;
+    if (q.live) where.push(notDeleted("r"));
+    if (!anyVersion) {
+      const edge = (op: string) => `NOT EXISTS (SELECT 1 FROM record o WHERE o.id = r.id AND o.modified ${op} r.modified${q.live ? ` AND ${notDeleted("o")}` : ""})`;
+      const any: string[] = [];
+      if (v.first) any.push(edge("<"));
+      if (v.last) any.push(edge(">"));
+      if (v.modified) any.push(`r.modified = ANY(${param(v.modified)}::text[])`);
+      where.push(any.length === 0 ? "FALSE" : `(${any.join(" OR ")})`);
+    }
+    const sql = `SELECT r.* FROM record r WHERE ${where.join(" AND ")} ORDER BY r.added_us LIMIT $4`;
+    return (await this.#rows(sql, values)).map((r) => toRecord(r)!);
+  }
+
+  async saveTaxiiStatus(status: TaxiiStatusRow, pruneBeforeMs: number): Promise<void> {
+    await this.#tx(async (c) => {
+      await c.query("DELETE FROM taxii_status WHERE created_ms < $1", [pruneBeforeMs]);
+      await c.query(
+        `INSERT INTO taxii_status (id, owner, created_ms, body) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET owner = EXCLUDED.owner, created_ms = EXCLUDED.created_ms, body = EXCLUDED.body`,
+        [status.id, status.owner, status.createdAtMs, status.body],
+      );
+    });
+  }
+
+  async taxiiStatus(id: string): Promise<TaxiiStatusRow | undefined> {
+    const r = (await this.#rows("SELECT * FROM taxii_status WHERE id = $1", [id], "taxii-status"))[0];
+    return r ? { id: r.id as string, owner: r.owner as string, createdAtMs: r.created_ms as number, body: r.body as string } : undefined;
   }
 
   async maxAddedUs(): Promise<number> {
@@ -351,13 +395,18 @@ export class PgStore implements Store {
   }
 }
 
+const IDLE_IN_TRANSACTION_MS = 1_000;
+
 function createPool(url: string, max: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
     types: TYPES,
     // Durable commits whatever the server's default says (fsync of the WAL before COMMIT returns).
-    options: "-c synchronous_commit=on",
+    // A process frozen mid-transaction (SIGSTOP, a VM pause) would hold the log_head row lock for
+    // ever and no successor could take the lease: the server ends such a session after 1 s idle in
+    // its transaction, rolling it back. Our transactions never wait on the client that long.
+    options: `-c synchronous_commit=on -c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
     connectionTimeoutMillis: 10_000,
   });
   // An idle connection the server dropped must not crash the process; the next query reconnects.

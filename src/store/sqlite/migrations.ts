@@ -59,4 +59,19 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX record_kind ON record (kind, log_index);
     `,
   },
+  {
+    // TAXII: tombstones mark deleted record versions (the record row and its leaf stay, so history is
+    // provable); status resources are kept for polling; type + added_us serves match[type] paging.
+    version: 3,
+    sql: `
+      CREATE TABLE record_tombstone (
+        digest BLOB PRIMARY KEY REFERENCES record (digest), log_index INTEGER NOT NULL UNIQUE
+      );
+      CREATE TABLE taxii_status (
+        id TEXT PRIMARY KEY, owner TEXT NOT NULL, created_ms INTEGER NOT NULL, body TEXT NOT NULL
+      );
+      CREATE INDEX taxii_status_created ON taxii_status (created_ms);
+      CREATE INDEX record_type_added ON record (type, added_us);
+    `,
+  },
 ];

@@ -15,6 +15,7 @@ import type {
   StoredCheckpoint,
   StoredNode,
   StoredRecord,
+  TaxiiStatusRow,
 } from "../store.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 
@@ -181,6 +182,7 @@ export class SqliteStore implements Store {
           index, r.loggedAt, leaf.addedUs, r.custodial ? 1 : 0, r.body,
         );
       }
+      if (leaf.tombstone) this.#stmt.insertTombstone.run(leaf.tombstone, index);
       this.#stmt.insertLeaf.run(index++, leaf.data, leaf.hash);
     }
     for (const n of batch.nodes) this.#stmt.insertNode.run(n.level, n.index, n.hash);
@@ -266,7 +268,32 @@ export class SqliteStore implements Store {
   }
 
   async listRecords(q: RecordQuery): Promise<StoredRecord[]> {
-    return (this.#stmt.listRecords.all({ after: q.addedAfterUs ?? -1, kind: q.kind ?? null, type: q.type ?? null, limit: q.limit }) as Row[]).map((r) => toRecord(r)!);
+    const base = { after: q.addedAfterUs ?? -1, kind: q.kind ?? null, type: q.type ?? null, limit: q.limit };
+    if (q.ids === undefined && q.types === undefined && q.live === undefined && q.versions === undefined) {
+      return (this.#stmt.listRecords.all(base) as Row[]).map((r) => toRecord(r)!);
+    }
+    if (q.ids?.length === 0 || q.types?.length === 0) return [];
+    const v = q.versions;
+    const anyVersion = v === undefined || v.all === true;
+    const params: Record<string, unknown> = { ...base };
+    if (q.ids) params.ids = JSON.stringify(q.ids);
+    if (q.types) params.types = JSON.stringify(q.types);
+    if (!anyVersion && v.modified) params.modified = JSON.stringify(v.modified);
+    const shape = [q.ids ? "i" : "", q.types ? "t" : "", q.live ? "l" : "", anyVersion ? "a" : `${v.first ? "f" : ""}${v.last ? "z" : ""}${v.modified ? "m" : ""}`].join("");
+    const stmt = this.#cachedIn(`q${shape}`, () => taxiiQuerySql(q.ids !== undefined, q.types !== undefined, q.live === true, anyVersion ? undefined : v));
+    return (stmt.all(params) as Row[]).map((r) => toRecord(r)!);
+  }
+
+  async saveTaxiiStatus(status: TaxiiStatusRow, pruneBeforeMs: number): Promise<void> {
+    this.#db.transaction(() => {
+      this.#stmt.pruneStatuses.run(pruneBeforeMs);
+      this.#stmt.saveStatus.run(status.id, status.owner, status.createdAtMs, status.body);
+    }).immediate();
+  }
+
+  async taxiiStatus(id: string): Promise<TaxiiStatusRow | undefined> {
+    const r = this.#stmt.status.get(id) as Row | undefined;
+    return r ? { id: r.id as string, owner: r.owner as string, createdAtMs: r.created_ms as number, body: r.body as string } : undefined;
   }
 
   async maxAddedUs(): Promise<number> {
@@ -317,8 +344,34 @@ function prepare(db: Database.Database) {
       "SELECT * FROM record WHERE added_us > @after AND (@kind IS NULL OR kind = @kind) AND (@type IS NULL OR type = @type) ORDER BY added_us LIMIT @limit",
     ),
     maxAddedUs: db.prepare("SELECT MAX(added_us) AS m FROM record"),
+    insertTombstone: db.prepare("INSERT INTO record_tombstone (digest, log_index) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING"),
+    pruneStatuses: db.prepare("DELETE FROM taxii_status WHERE created_ms < ?"),
+    saveStatus: db.prepare("INSERT OR REPLACE INTO taxii_status (id, owner, created_ms, body) VALUES (?, ?, ?, ?)"),
+    status: db.prepare("SELECT * FROM taxii_status WHERE id = ?"),
     initMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
   };
+}
+
+/**
+ * The SQL of a filtered record query (TAXII objects, manifest, versions). Lists travel as one JSON
+ * parameter each (json_each), so one prepared statement serves every list length. first/last are
+ * decided with the (id, modified) index, among live versions when tombstoned ones are left out.
+ */
+function taxiiQuerySql(ids: boolean, types: boolean, live: boolean, v: RecordQuery["versions"]): string {
+  const notDeleted = (alias: string) => `NOT EXISTS (SELECT 1 FROM record_tombstone t WHERE t.digest = ${alias}.digest)`;
+  const where = ["r.added_us > @after", "(@kind IS NULL OR r.kind = @kind)", "(@type IS NULL OR r.type = @type)"];
+  if (ids) where.push("r.id IN (SELECT value FROM json_each(@ids))");
+  if (types) where.push("r.type IN (SELECT value FROM json_each(@types))");
+  if (live) where.push(notDeleted("r"));
+  if (v) {
+    const edge = (op: string) => `NOT EXISTS (SELECT 1 FROM record o WHERE o.id = r.id AND o.modified ${op} r.modified${live ? ` AND ${notDeleted("o")}` : ""})`;
+    const any = [];
+    if (v.first) any.push(edge("<"));
+    if (v.last) any.push(edge(">"));
+    if (v.modified) any.push("r.modified IN (SELECT value FROM json_each(@modified))");
+    where.push(any.length === 0 ? "0" : `(${any.join(" OR ")})`);
+  }
+  return `SELECT r.* FROM record r WHERE ${where.join(" AND ")} ORDER BY r.added_us LIMIT @limit`;
 }
 
 function toParty(r: Row | undefined): PartyRow | undefined {

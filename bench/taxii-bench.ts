@@ -1,0 +1,129 @@
+/**
+ * `npm run bench -- taxii`: the TAXII 2.1 server over HTTP on loopback.
+ *
+ * - POST objects/s: envelopes of 1 000 signed warnings (≈1.2 KB of STIX each, signed by the client
+ *   before the clock starts) to the shared collection, 4 concurrent clients in a worker thread: TAXII
+ *   parsing, STIX validation, Ed25519 verification, lifecycle, durable log append, status resource.
+ * - Paging GET objects/s: one reader (a recipient, so TLP lets it see everything) follows `next` with
+ *   `limit` 1 000 through the whole collection of 100 000 objects, twice; p50/p99 per page.
+ *
+ * The baseline is this machine's one-core OpenSSL Ed25519 verify rate, measured in the same run: POST
+ * rows divide by it (every posted object costs at least one verify); page latencies are expressed as
+ * verifies' worth of time. Targets: POST ≥ 5 000 signed objects/s, paging ≥ 50 000 objects/s, p99 of a
+ * 1 000-object page < 50 ms. Rows go to bench/out/taxii.json. TOCSIN_BENCH_SCALE scales the counts.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { buildWarning } from "../src/client/record-builders.js";
+import { ed25519PublicKey } from "../src/core/crypto/ed25519.js";
+import { readSeed } from "../src/exchange/party-service.js";
+import { parseConfig } from "../src/node/config.js";
+import { openNode } from "../src/node/node.js";
+import { ed25519Rates, opensslVersion } from "./baseline.js";
+import type { PostMessage, PostSpec } from "./post-worker.js";
+import { report, sci, type Row } from "./report.js";
+import type { PageMessage, PageSpec } from "./taxii-page-worker.js";
+
+const scale = Number(process.env.TOCSIN_BENCH_SCALE ?? "1");
+const TAXII = "application/taxii+json;version=2.1";
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function inWorker<T extends { type: string }>(file: string, data: unknown): Promise<T> {
+  const w = new Worker(new URL(file, import.meta.url), { workerData: data });
+  const m = await new Promise<T>((resolve, reject) => {
+    w.once("message", resolve);
+    w.once("error", reject);
+  });
+  await w.terminate();
+  if (m.type === "error") throw new Error((m as unknown as { message: string }).message);
+  return m;
+}
+
+export async function runTaxiiBench(_args: string[]): Promise<void> {
+  const started = performance.now();
+  process.stderr.write("baseline: openssl speed ed25519 …\n");
+  const ed = ed25519Rates(2);
+  const baseline = `openssl ed25519 verify, 1 core: ${sci(ed.verifyPerSec)}/s`;
+  const rows: Row[] = [];
+  const total = Math.round(100_000 * scale);
+  const perEnvelope = 1000;
+
+  const dir = mkdtempSync(join(tmpdir(), "tocsin-bench-taxii-"));
+  const node = await openNode(parseConfig({ dataDir: dir, escalationIntervalMs: 0, maxBodyBytes: 64 * 1024 * 1024 }));
+  try {
+    const url = await node.app.listen({ host: "127.0.0.1", port: 0 });
+    const sender = await node.parties.create({ slug: "sender", name: "Sender" });
+    const recipient = await node.parties.create({ slug: "recipient", name: "Recipient" });
+    const seed = readSeed(sender.keyFile!);
+    const author = { id: sender.id, seed, publicKey: ed25519PublicKey(seed) };
+    process.stderr.write(`preparing ${total} signed warnings …\n`);
+    const now = Date.now();
+    const bodies: string[] = [];
+    for (let i = 0; i < total; i += perEnvelope) {
+      const objects = [];
+      for (let j = i; j < Math.min(total, i + perEnvelope); j++) {
+        objects.push(
+          buildWarning(author, {
+            at: now,
+            name: `Benchmark warning ${j}`,
+            description: "An attack on a large public venue is likely within the window.",
+            recipients: [recipient.id],
+            windowStart: now,
+            windowEnd: now + 14 * 86_400_000,
+            probability: 0.7,
+            deadlines: { receipt: now + 3_600_000, assessment: now + 86_400_000, action: now + 3 * 86_400_000 },
+            requestedActions: ["protect large venues"],
+            tlp: "AMBER",
+          }),
+        );
+      }
+      bodies.push(JSON.stringify({ objects }));
+    }
+    const basic = (slug: string, token: string) => `Basic ${Buffer.from(`${slug}:${token}`).toString("base64")}`;
+    const objectsUrl = `${url}/taxii2/exchange/collections/shared/objects/`;
+
+    process.stderr.write(`POST ${bodies.length} envelopes of ${perEnvelope} …\n`);
+    const sizeBefore = await node.store.logSize();
+    const posted = await inWorker<Extract<PostMessage, { type: "done" }>>("./post-worker.js", {
+      url: objectsUrl,
+      headers: { "content-type": TAXII, accept: TAXII, authorization: basic("sender", sender.token) },
+      bodies,
+      clients: 4,
+      ok: [202],
+    } satisfies PostSpec);
+    const admitted = (await node.store.logSize()) - sizeBefore;
+    if (admitted !== total) throw new Error(`expected ${total} new leaves, found ${admitted}`);
+    const postRate = total / posted.seconds;
+    const postLat = [...posted.latenciesMs].sort((a, b) => a - b);
+    process.stderr.write(`  ${Math.round(postRate)} objects/s\n`);
+    rows.push({ name: `POST objects, envelopes of ${perEnvelope} signed warnings x 4 clients (${total})`, value: postRate, unit: "objects/s", baseline, ratio: postRate / ed.verifyPerSec, target: ">= 5 000 objects/s" });
+    rows.push({ name: "  POST request latency p50", value: percentile(postLat, 50), unit: "ms", baseline, ratio: (percentile(postLat, 50) / 1000) * ed.verifyPerSec });
+    rows.push({ name: "  POST request latency p99", value: percentile(postLat, 99), unit: "ms", baseline, ratio: (percentile(postLat, 99) / 1000) * ed.verifyPerSec });
+
+    for (const pass of [1, 2]) {
+      process.stderr.write(`paging GET, limit 1000, pass ${pass} …\n`);
+      const paged = await inWorker<Extract<PageMessage, { type: "done" }>>("./taxii-page-worker.js", {
+        url: objectsUrl,
+        limit: 1000,
+        headers: { accept: TAXII, authorization: basic("recipient", recipient.token) },
+      } satisfies PageSpec);
+      if (paged.objects !== total || paged.distinct !== total) throw new Error(`paged ${paged.objects} objects (${paged.distinct} distinct), expected ${total}`);
+      const rate = paged.objects / paged.seconds;
+      const lat = [...paged.latenciesMs].sort((a, b) => a - b);
+      process.stderr.write(`  ${Math.round(rate)} objects/s, p99 ${percentile(lat, 99).toFixed(1)} ms\n`);
+      rows.push({ name: `paging GET objects, limit 1000, pass ${pass} (${total} objects, ${paged.latenciesMs.length} pages)`, value: rate, unit: "objects/s", baseline, ratio: rate / ed.verifyPerSec, target: ">= 50 000 objects/s" });
+      rows.push({ name: `  page latency p50, pass ${pass}`, value: percentile(lat, 50), unit: "ms", baseline, ratio: (percentile(lat, 50) / 1000) * ed.verifyPerSec });
+      rows.push({ name: `  page latency p99, pass ${pass}`, value: percentile(lat, 99), unit: "ms", baseline, ratio: (percentile(lat, 99) / 1000) * ed.verifyPerSec, target: "< 50 ms" });
+    }
+  } finally {
+    await node.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  rows.push({ name: "openssl ed25519 verify (baseline, 1 core)", value: ed.verifyPerSec, unit: "verify/s", baseline, ratio: 1 });
+  report("taxii", rows, { opensslVersion: opensslVersion(), ed25519: ed, seconds: (performance.now() - started) / 1000 });
+}

@@ -1,0 +1,46 @@
+/**
+ * A TAXII reader in a worker thread (the other core, like a separate client process): pages through a
+ * collection's objects with `limit`, following `next` while `more`, and reports per-request latency.
+ *
+ * workerData = PageSpec; posts back {type:"done", seconds, objects, latenciesMs, ids?} or {type:"error"}.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+
+export interface PageSpec {
+  /** The objects URL of the collection, ending in /objects/. */
+  readonly url: string;
+  readonly limit: number;
+  readonly headers: Record<string, string>;
+}
+
+export type PageMessage =
+  | { readonly type: "done"; readonly seconds: number; readonly objects: number; readonly distinct: number; readonly bytes: number; readonly latenciesMs: number[] }
+  | { readonly type: "error"; readonly message: string };
+
+async function run(spec: PageSpec): Promise<PageMessage> {
+  const latenciesMs: number[] = [];
+  const ids = new Set<string>();
+  let objects = 0;
+  let bytes = 0;
+  let url = `${spec.url}?limit=${spec.limit}`;
+  const started = performance.now();
+  for (;;) {
+    const sent = performance.now();
+    const res = await fetch(url, { headers: spec.headers });
+    const text = await res.text();
+    latenciesMs.push(performance.now() - sent);
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`);
+    bytes += text.length;
+    const page = JSON.parse(text) as { more?: boolean; next?: string; objects?: { id: string }[] };
+    for (const o of page.objects ?? []) ids.add(o.id);
+    objects += page.objects?.length ?? 0;
+    if (!page.more) break;
+    url = `${spec.url}?limit=${spec.limit}&next=${encodeURIComponent(page.next!)}`;
+  }
+  return { type: "done", seconds: (performance.now() - started) / 1000, objects, distinct: ids.size, bytes, latenciesMs };
+}
+
+run(workerData as PageSpec).then(
+  (m) => parentPort!.postMessage(m),
+  (e: unknown) => parentPort!.postMessage({ type: "error", message: e instanceof Error ? e.message : String(e) } satisfies PageMessage),
+);

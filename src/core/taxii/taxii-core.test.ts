@@ -1,0 +1,40 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { decodePageToken, encodePageToken, formatDateAdded, parseTaxiiFilters, parseTimestampUs, queryFingerprint } from "./index.js";
+
+test("date_added: microseconds round-trip through the TAXII text form; parsing rounds down and is strict", () => {
+  const us = Date.parse("2026-11-25T10:00:00.123Z") * 1000 + 456;
+  assert.equal(formatDateAdded(us), "2026-11-25T10:00:00.123456Z");
+  assert.equal(parseTimestampUs("2026-11-25T10:00:00.123456Z", "p"), us);
+  assert.equal(parseTimestampUs("2026-11-25T10:00:00.1234569Z", "p"), us, "nanoseconds round down");
+  assert.equal(parseTimestampUs("2026-11-25T10:00:00Z", "p"), Date.parse("2026-11-25T10:00:00Z") * 1000);
+  for (const bad of ["2026-11-25", "2026-11-25T10:00:00+01:00", "2026-02-30T00:00:00Z", "2026-11-25T24:00:00Z", "x"]) {
+    assert.throws(() => parseTimestampUs(bad, "added_after"), { code: "HTTP_BAD_PARAMETER" });
+  }
+});
+
+test("page tokens: opaque, bound to their query, refused when tampered", () => {
+  const fp = queryFingerprint(["alice", "shared", "objects", "[]"]);
+  const t = encodePageToken(1_795_000_000_000_123, fp);
+  assert.match(t, /^[A-Za-z0-9_-]+$/);
+  assert.equal(decodePageToken(t, fp), 1_795_000_000_000_123);
+  assert.throws(() => decodePageToken(t, queryFingerprint(["bob", "shared", "objects", "[]"])), { code: "HTTP_BAD_PARAMETER" });
+  assert.throws(() => decodePageToken(t.slice(1), fp), { code: "HTTP_BAD_PARAMETER" });
+  assert.throws(() => decodePageToken("a".repeat(65), fp), { code: "HTTP_BAD_PARAMETER" });
+});
+
+test("filters: defaults, lists, version keywords, caps, and the canonical form ignores order and limit", () => {
+  const d = parseTaxiiFilters({}, []);
+  assert.equal(d.limit, 1000);
+  assert.deepEqual(d.versions, { last: true });
+  const f = parseTaxiiFilters({ limit: "99999", "match[type]": ["report", "note,indicator"], "match[version]": "first,2026-11-25T00:00:00Z" }, ["limit", "match[type]", "match[version]"]);
+  assert.equal(f.limit, 10_000);
+  assert.deepEqual(f.types, ["report", "note", "indicator"]);
+  assert.deepEqual(f.versions, { first: true, last: false, modified: ["2026-11-25T00:00:00Z"] });
+  assert.deepEqual(parseTaxiiFilters({ "match[version]": "last,all" }, ["match[version]"]).versions, { all: true });
+  const a = parseTaxiiFilters({ "match[type]": "a-b,c-d", limit: "5" }, ["match[type]", "limit"]);
+  const b = parseTaxiiFilters({ "match[type]": "c-d,a-b" }, ["match[type]"]);
+  assert.equal(a.canonical, b.canonical);
+  assert.throws(() => parseTaxiiFilters({ "match[type]": "a,,b" }, ["match[type]"]), { code: "HTTP_BAD_PARAMETER" });
+  assert.throws(() => parseTaxiiFilters({ "match[id]": "x" }, []), { code: "HTTP_BAD_PARAMETER" });
+});
