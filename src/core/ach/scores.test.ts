@@ -146,7 +146,7 @@ test("asserted without evidence: only interested or low-credibility support is f
   const b = { ...small, ratings: small.ratings.map((r) => (r.evidence === "E1" && r.hypothesis === "H2" ? { ...r, rating: "CC" as const } : r)) };
   const h2 = unsupportedFlags(b)[1]!;
   assert.equal(h2.flagged, true);
-  assert.match(h2.reason, /E1 \(Group one is an interested party\)/);
+  assert.match(h2.reason, /E1 \(interested party: Group one\)/);
   assert.deepEqual(h2.support, [{ evidence: "E1", credibility: "high", sourceGroup: "g1", interested: true, qualifies: false }]);
 });
 

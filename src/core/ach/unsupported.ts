@@ -49,7 +49,7 @@ function reasonOf(flagged: boolean, support: readonly SupportItem[], groupName: 
   }
   if (support.length === 0) return "asserted without evidence: no evidence item is consistent with it";
   const why = support.map((s) => {
-    const faults = [...(s.interested ? [`${groupName(s.sourceGroup)} is an interested party`] : []), ...(s.credibility === "low" ? ["low credibility"] : [])];
+    const faults = [...(s.interested ? [`interested party: ${groupName(s.sourceGroup)}`] : []), ...(s.credibility === "low" ? ["low credibility"] : [])];
     return `${s.evidence} (${faults.join("; ")})`;
   });
   return `asserted without evidence: its only support is ${why.join(", ")}`;
