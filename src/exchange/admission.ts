@@ -49,6 +49,8 @@ export interface AdmissionDeps {
   readonly validate: (obj: unknown) => void;
   /** The node's own identity id (the author of escalations). */
   readonly nodeIdentity: string;
+  /** Rules of record kinds kept by other services (attribution boards: rights and version chain); throws a coded error. */
+  readonly checkRecord?: (obj: StixObject, kind: RecordKind) => Promise<void>;
 }
 
 interface Prepared {
@@ -123,6 +125,7 @@ export class Admission {
       }
     }
     const kind = recordKindOf(obj);
+    await this.d.checkRecord?.(obj, kind);
     return { obj, kind, digest: recordDigest(obj), custodial, keyId, warningId: warningRefOf(obj) };
   }
 

@@ -3,6 +3,8 @@ import type { LogReader } from "../log/log-reader.js";
 import type { Sequencer } from "../log/sequencer.js";
 import type { NodeConfig } from "../node/config.js";
 import { registerApiRoutes, type ApiDeps } from "./api-routes.js";
+import type { BoardService } from "../exchange/board-service.js";
+import { registerBoardRoutes } from "./board-routes.js";
 import { registerInternalRoutes } from "./internal-routes.js";
 import { registerLogRoutes } from "./log-routes.js";
 import { installProblemHandlers } from "./problem.js";
@@ -13,6 +15,8 @@ export interface AppDeps {
   readonly sequencer: Sequencer;
   /** The records API; absent in log-only apps (tests of the log alone). */
   readonly api?: ApiDeps;
+  /** Attribution boards (with the records API). */
+  readonly boards?: BoardService;
   readonly logger?: boolean;
 }
 
@@ -39,6 +43,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get("/healthz", async () => ({ ok: true }));
   registerLogRoutes(app, deps.reader);
   if (deps.api) registerApiRoutes(app, deps.api);
+  if (deps.api && deps.boards) registerBoardRoutes(app, deps.boards, deps.api.parties);
   if (deps.config.internalAppend) registerInternalRoutes(app, deps.sequencer);
   await app.ready();
   return app;

@@ -9,6 +9,7 @@ import { systemClock } from "../log/system-clock.js";
 import { createStixValidator, loadStixSchemas, type StixValidator } from "../core/stix/index.js";
 import { TOCSIN_EXTENSIONS } from "../core/record/index.js";
 import { Admission } from "../exchange/admission.js";
+import { BoardService } from "../exchange/board-service.js";
 import { Escalator } from "../exchange/escalator.js";
 import { PartyService } from "../exchange/party-service.js";
 import { RecordReader } from "../exchange/record-reader.js";
@@ -30,6 +31,7 @@ export interface TocsinNode {
   readonly admission: Admission;
   readonly records: RecordReader;
   readonly escalator: Escalator;
+  readonly boards: BoardService;
   readonly app: FastifyInstance;
   close(): Promise<void>;
 }
@@ -61,8 +63,12 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
     const parties = new PartyService(store, clock, join(config.dataDir, "keys"));
     const node = (await parties.get(NODE_PARTY_SLUG)) ?? (await parties.require((await parties.create({ slug: NODE_PARTY_SLUG, name: `Tocsin node ${signer.name}`, custodial: true })).id));
     const validator = stixValidator();
-    const admission = new Admission({ store, sequencer, parties, clock, validate: (o) => validator.assertValidStix(o), nodeIdentity: node.id });
+    // Board records obey the board rules (rights, version chain) however they arrive.
+    let boards: BoardService | undefined;
+    const checkRecord = async (o: Parameters<BoardService["checkRecord"]>[0], k: Parameters<BoardService["checkRecord"]>[1]): Promise<void> => boards?.checkRecord(o, k);
+    const admission = new Admission({ store, sequencer, parties, clock, validate: (o) => validator.assertValidStix(o), nodeIdentity: node.id, checkRecord });
     const records = new RecordReader(store, parties);
+    boards = new BoardService({ store, admission, parties, records, clock });
     const escalator = new Escalator({ store, admission, clock, node });
     await escalator.start(config.escalationIntervalMs);
     const app = await buildApp({
@@ -70,6 +76,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
       reader,
       sequencer,
       api: { store, parties, admission, records, log: reader, onWarning: (id) => escalator.track(id) },
+      boards,
     });
     return {
       config,
@@ -81,6 +88,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
       admission,
       records,
       escalator,
+      boards,
       app,
       async close() {
         escalator.stop();

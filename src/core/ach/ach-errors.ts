@@ -3,7 +3,8 @@ import { TocsinError } from "../errors/tocsin-error.js";
 /** Why a board, an edit to it, or a board record was refused; tests assert these codes. */
 export type AchErrorCode =
   | "ACH_BOARD_INVALID" // the board's shape is wrong: a missing or mistyped field, an empty title, no subject
-  | "ACH_DUPLICATE_ID" // two hypotheses, evidence items or source groups share an id
+  | "ACH_DUPLICATE_ID" // two hypotheses, evidence items or source groups share an id, or an analyst rates a cell twice
+  | "ACH_NAME_TAKEN" // another board on the node has this name
   | "ACH_UNKNOWN_REFERENCE" // a rating, comment, prior or interest names a hypothesis, evidence item or source group the board lacks
   | "ACH_RATING_INVALID" // a rating outside the scale CC, C, N, I, II, NA (blank is no rating)
   | "ACH_LEVEL_INVALID" // a credibility or relevance outside low, medium, high

@@ -243,9 +243,9 @@ export function checkBoard(b: Board): void {
   }
 }
 
-/** A board in wire form (the inverse of {@link parseBoard}; optional fields left out when absent). */
+/** A board in wire form (the inverse of {@link parseBoard}; absent fields and empty lists left out, as STIX wants). */
 export function boardToWire(b: Board): Json {
-  return {
+  return withoutEmptyLists({
     name: b.name,
     title: b.title,
     subject_refs: [...b.subjectRefs],
@@ -280,5 +280,16 @@ export function boardToWire(b: Board): Json {
       ...(c.evidence !== undefined ? { evidence: c.evidence } : {}),
       ...(c.hypothesis !== undefined ? { hypothesis: c.hypothesis } : {}),
     })),
-  };
+  });
+}
+
+/** STIX 2.1 §3.1: a list property is never empty; an empty list is left out (parseBoard reads it as empty). */
+function withoutEmptyLists(v: Json): Json {
+  const out: Json = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (Array.isArray(x)) {
+      if (x.length > 0) out[k] = x.map((y) => (typeof y === "object" && y !== null && !Array.isArray(y) ? withoutEmptyLists(y as Json) : y));
+    } else out[k] = typeof x === "object" && x !== null ? withoutEmptyLists(x as Json) : x;
+  }
+  return out;
 }

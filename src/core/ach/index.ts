@@ -23,3 +23,6 @@ export { analyseBoard } from "./analyse.js";
 export type { BoardAnalysis } from "./analyse.js";
 export { buildBoardRecord, readBoardRecord, checkSuccession } from "./board-record.js";
 export type { BoardChainLink, BoardVersion } from "./board-record.js";
+export { boardCsv, cellText } from "./board-csv.js";
+export { renderBoard } from "./render-matrix.js";
+export type { RenderMeta } from "./render-matrix.js";

@@ -32,7 +32,9 @@ const ctx = { party: OWNER, at: "2024-03-25T00:00:00.000Z" };
 
 test("a valid board parses and round-trips through its wire form", () => {
   const b = parseBoard(base);
-  assert.deepEqual(boardToWire(b), { ...base, editor_refs: [] });
+  assert.deepEqual(boardToWire(b), base);
+  const empty = parseBoard({ ...base, hypotheses: [], source_groups: [{ id: "g1", name: "G" }], evidence: [], ratings: [], comments: [] });
+  assert.deepEqual(Object.keys(boardToWire(empty)), ["name", "title", "subject_refs", "owner_ref", "source_groups"]);
   assert.deepEqual(parseBoard(boardToWire(b)), b);
 });
 
