@@ -7,7 +7,8 @@ const OWNER = "identity--00000001-aaaa-4bbb-8ccc-dddddddddddd";
 const WARNING = "report--00000002-aaaa-4bbb-8ccc-dddddddddddd";
 
 function demoBoard(): Board {
-  let b = parseBoard(demoBoardCreate({ owner: OWNER, warning: WARNING }));
+  const { tlp: _tlp, change: _change, ...wire } = demoBoardCreate({ owner: OWNER, warning: WARNING });
+  let b = parseBoard(wire);
   for (const e of demoBoardEdits()) b = applyEdits(b, e.operations, { party: OWNER, at: e.at });
   return b;
 }

@@ -17,11 +17,16 @@ export const DEMO_ANALYSTS = ["analyst-1", "analyst-2"] as const;
 
 type Json = Record<string, unknown>;
 
+/** When the first version is saved (the day after the attack). */
+export const DEMO_BOARD_CREATED = "2024-03-23T12:00:00.000Z";
+
 /** The first version: the question, the hypotheses, the source groups and the first evidence. */
 export function demoBoardCreate(ids: { owner: string; warning: string }): Json {
   return {
     name: DEMO_BOARD_NAME,
     title: "Crocus City Hall attack, 22 March 2024: who is responsible? (illustrative)",
+    tlp: "CLEAR",
+    change: "created: hypotheses, source groups, first evidence",
     subject_refs: [ids.warning],
     owner_ref: ids.owner,
     editor_refs: [],
@@ -126,7 +131,7 @@ export function demoBoardEdits(): { at: string; change: string; operations: Json
       ],
     },
     {
-      at: "2024-04-03T10:00:00.000Z",
+      at: "2024-04-02T10:00:00.000Z",
       change: "analyst-2 rates the matrix; adds Ukraine's denial",
       operations: [
         {

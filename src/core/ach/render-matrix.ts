@@ -41,7 +41,15 @@ export function renderBoard(board: Board, a: BoardAnalysis, meta: RenderMeta = {
   const name = meta.partyName ?? ((id: string) => id);
   const hs = board.hypotheses;
   const cells = cellsOf(board);
-  const cellTexts = board.evidence.flatMap((e) => hs.map((h) => cellText(cells.get(e.id)?.get(h.id))));
+  // Where analysts differ a cell shows each one's rating in this order ("C|N"), blank as "·".
+  const analysts = [...new Set(board.ratings.map((r) => r.analyst))].sort();
+  const cell = (e: string, h: string): string => {
+    const c = cells.get(e)?.get(h);
+    const one = cellText(c);
+    if (!c || !one.includes(":")) return one || "·";
+    return analysts.map((x) => c.get(x) ?? "·").join("|");
+  };
+  const cellTexts = board.evidence.flatMap((e) => hs.map((h) => cell(e.id, h.id)));
   const colW = Math.min(24, Math.max(7, ...cellTexts.map((t) => t.length), ...hs.map((h) => h.id.length)));
   const descW = 40;
   const groupW = Math.min(14, Math.max(5, ...board.evidence.map((e) => e.sourceGroup.length)));
@@ -62,7 +70,7 @@ export function renderBoard(board: Board, a: BoardAnalysis, meta: RenderMeta = {
   L.push(rule);
   board.evidence.forEach((e, i) => {
     const cr = `${LEVEL[e.credibility]}/${LEVEL[e.relevance]}`;
-    const row = hs.map((h) => fit(cellText(cells.get(e.id)?.get(h.id)) || "·", colW)).join(" ");
+    const row = hs.map((h) => fit(cell(e.id, h.id), colW)).join(" ");
     L.push(`${e.id.padEnd(4)} ${fit(e.description, descW)} ${cr} ${fit(e.sourceGroup, groupW)} ${row} ${num(a.diagnosticity[i]!.weighted).padStart(5)}`);
   });
   L.push(rule);
@@ -75,7 +83,13 @@ export function renderBoard(board: Board, a: BoardAnalysis, meta: RenderMeta = {
   L.push("");
   L.push(`Ranking: ${a.ranking}`);
   L.push("  C/R = credibility/relevance (L, M, H: weights 1/√2, 1, √2); I = −1, II = −2; a source group counts once.");
-  L.push("  Cells: CC C N I II NA, · blank; \"analyst:rating\" where the analysts differ.");
+  L.push(`  Cells: CC C N I II NA, · blank${analysts.length > 1 ? `; where analysts differ, each one's rating: ${analysts.join("|")}` : ""}.`);
+  L.push("");
+  L.push("Evidence");
+  for (const e of board.evidence) {
+    const link = e.link?.recordRef ?? (e.link?.logIndex !== undefined ? `log entry ${e.link.logIndex}` : e.link?.url);
+    L.push(...wrap(`${e.id} ${e.date} ${e.description} Source: ${e.source} (group ${e.sourceGroup}; credibility ${e.credibility}, relevance ${e.relevance}).${link ? ` Link: ${link}` : ""}`, 110, "  ").map((x, i) => (i === 0 ? x : `    ${x.trimStart()}`)));
+  }
   L.push("");
   L.push("Flags");
   for (const f of a.flags) L.push(...wrap(`${f.hypothesis}: ${f.flagged ? "FLAGGED" : "supported"} — ${f.reason}`, 110, "  ").map((s, i) => (i === 0 ? s : `    ${s.trimStart()}`)));
@@ -106,5 +120,5 @@ export function renderBoard(board: Board, a: BoardAnalysis, meta: RenderMeta = {
       L.push(...wrap(`${c.at.slice(0, 10)} ${c.analyst ?? name(c.author)}${on ? ` on ${on}` : ""}: ${c.text}`, 110, "  "));
     }
   }
-  return L.join("\n") + "\n";
+  return L.map((l) => l.trimEnd()).join("\n") + "\n";
 }
