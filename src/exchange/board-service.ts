@@ -222,9 +222,22 @@ export async function allBoardVersions(store: Store): Promise<StoredBoardVersion
   }
 }
 
-/** The versions of one board among `all`, version 1 first. */
+/**
+ * The versions of one board among `all`, version 1 first: the chain from the board's first version,
+ * each link the first-logged record that names the previous one by id and digest. Admission lets no
+ * other record in; should two processes ever race past its head check, the later branch is left out
+ * here (it stays in the log, visible to an audit) rather than forking the board.
+ */
 export function versionsOf(all: readonly StoredBoardVersion[], boardRef: string): StoredBoardVersion[] {
-  return all.filter((v) => v.version.boardRef === boardRef).sort((a, b) => a.version.version - b.version.version || a.record.logIndex - b.record.logIndex);
+  const mine = all.filter((v) => v.version.boardRef === boardRef).sort((a, b) => a.record.logIndex - b.record.logIndex);
+  const chain: StoredBoardVersion[] = [];
+  let head = mine.find((v) => v.version.version === 1 && v.record.id === boardRef);
+  while (head) {
+    chain.push(head);
+    const h = head;
+    head = mine.find((v) => v.version.version === h.version.version + 1 && v.version.previousRef === h.record.id && v.version.previousDigest === h.digest);
+  }
+  return chain;
 }
 
 /** The board a name or id denotes among `all`: a board id, the id of any of its versions, or its name. */

@@ -190,9 +190,21 @@ test("TLP applies to boards; self-signing parties sign their versions; forged ve
     const stale = await call(h, signer, "POST", "/api/v1/boards/amber-board/versions", sign({ ...unsigned, id: "grouping--6f0c6a3e-0c5b-4b1e-9d7a-1c2b3d4e5f61" } as StixObject, signer));
     assert.deepEqual([stale.statusCode, stale.json().code], [409, "ACH_VERSION_CONFLICT"], stale.body);
     assert.equal(await h.logSize(), size2);
+    // A self-signing party creates its own board the same way: the first version comes back to sign.
+    const own = await call(h, signer, "POST", "/api/v1/boards", newBoard("signer-board"));
+    assert.deepEqual([own.statusCode, own.json().code], [422, "ACH_SIGNATURE_REQUIRED"]);
+    const v1 = own.json().details.unsigned as StixObject;
+    const ownPosted = await call(h, signer, "POST", `/api/v1/boards/${v1.id}/versions`, sign(v1, signer));
+    assert.equal(ownPosted.statusCode, 201, ownPosted.body);
+    assert.deepEqual([ownPosted.json().version, ownPosted.json().board_ref, ownPosted.json().name], [1, v1.id, "signer-board"]);
+    // Its version posted under another board's path is refused.
+    const wrongPath = await call(h, signer, "POST", "/api/v1/boards/amber-board/versions", sign({ ...v1, id: "grouping--7f0c6a3e-0c5b-4b1e-9d7a-1c2b3d4e5f62" } as StixObject, signer));
+    assert.deepEqual([wrongPath.statusCode, wrongPath.json().code], [400, "ACH_BOARD_INVALID"]);
+    const size3 = await h.logSize();
+
     // Re-posting the accepted version exactly is not an error and not a second entry.
     assert.equal((await call(h, signer, "POST", "/api/v1/records", signed)).statusCode, 200);
-    assert.equal(await h.logSize(), size2);
+    assert.equal(await h.logSize(), size3);
   } finally {
     await h.close();
   }
