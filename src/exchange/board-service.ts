@@ -14,7 +14,7 @@ import {
   type BoardVersion,
 } from "../core/ach/index.js";
 import { BOARD_EXT, recordDigestHex, type RecordKind, type StixObject } from "../core/record/index.js";
-import { TLP_LEVELS, tlpMarkingId, type Reader, type TlpLevel } from "../core/tlp/index.js";
+import { TLP_LEVELS, partyReader, tlpMarkingId, type Reader, type TlpLevel } from "../core/tlp/index.js";
 import type { PartyRow, Store, StoredRecord } from "../store/store.js";
 import type { Admission } from "./admission.js";
 import { KeyedMutex } from "./keyed-mutex.js";
@@ -142,7 +142,8 @@ export class BoardService {
     return this.#locks.run([boardRef], async () => {
       const head = (await this.versions(boardRef)).at(-1)!;
       if (!mayEdit(head.version.board, poster.id)) {
-        // Those who may not read it learn nothing more than that they may not edit it.
+        // A board the party may not even read does not exist for it (TLP: existence is not revealed).
+        if (!(await this.d.records.canRead(partyReader(poster.id), head.record))) throw new AchError("ACH_BOARD_NOT_FOUND", `no board ${idOrName}`);
         throw new AchError("ACH_FORBIDDEN", "only the board's owner and the parties it granted may edit it");
       }
       if (base_version !== undefined && base_version !== head.version.version) {
@@ -201,8 +202,12 @@ export class BoardService {
     }
     const head = next.version === 1 ? undefined : (await this.versions(next.boardRef)).at(-1);
     if (next.version !== 1 && head === undefined) throw new AchError("ACH_BOARD_NOT_FOUND", `no board ${next.boardRef}`);
-    if (next.version === 1 && (await this.versions(next.boardRef)).length > 0) {
-      throw new AchError("ACH_VERSION_CONFLICT", `board ${next.boardRef} exists`);
+    if (next.version === 1) {
+      const all = await this.#allVersions();
+      if (all.some((v) => v.version.boardRef === next.boardRef)) throw new AchError("ACH_VERSION_CONFLICT", `board ${next.boardRef} exists`);
+      if (all.some((v) => v.version.board.name === next.board.name)) {
+        throw new AchError("ACH_NAME_TAKEN", `a board named ${next.board.name} exists`, { details: { field: "name" } });
+      }
     }
     checkSuccession(head && { version: head.version, digest: head.digest }, next);
   }

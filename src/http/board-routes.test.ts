@@ -97,7 +97,9 @@ test("bad board input is a coded 4xx and nothing is stored", async () => {
     const owner = await h.party("desk", { custodial: true });
     const outsider = await h.party("outsider", { custodial: true });
     const helper = await h.party("helper", { custodial: true });
-    assert.equal((await call(h, owner, "POST", "/api/v1/boards", newBoard("board-two"))).statusCode, 201);
+    // TLP:CLEAR: the outsider and the helper may read the board, not edit it.
+    assert.equal((await call(h, owner, "POST", "/api/v1/boards", newBoard("board-two", "CLEAR"))).statusCode, 201);
+    assert.equal((await call(h, owner, "POST", "/api/v1/boards", newBoard("board-amber"))).statusCode, 201);
     const size = await h.logSize();
     const versions = async () => (await call(h, owner, "GET", "/api/v1/boards/board-two/history")).json().versions.length;
     const expectProblem = async (who: TestParty | undefined, url: string, body: unknown, status: number, code: string, field?: string) => {
@@ -119,6 +121,9 @@ test("bad board input is a coded 4xx and nothing is stored", async () => {
     await expectProblem(undefined, edits, { operations: rateOps }, 401, "AUTH_REQUIRED");
     await expectProblem(owner, "/api/v1/boards/no-such-board/edits", { operations: rateOps }, 404, "ACH_BOARD_NOT_FOUND");
     await expectProblem(owner, "/api/v1/boards", newBoard("board-two"), 409, "ACH_NAME_TAKEN");
+    // A board the party may not read is not found for it, so its edit does not reveal it exists.
+    const hidden = await call(h, outsider, "POST", "/api/v1/boards/board-amber/edits", { operations: rateOps });
+    assert.deepEqual([hidden.statusCode, hidden.json().code], [404, "ACH_BOARD_NOT_FOUND"]);
     await expectProblem(owner, "/api/v1/boards", { ...newBoard("board-x"), tlp: "PURPLE" }, 400, "ACH_BOARD_INVALID", "tlp");
     const noSource = newBoard("board-y");
     delete (noSource.evidence[0] as Partial<(typeof noSource.evidence)[0]>).source;
@@ -197,6 +202,11 @@ test("TLP applies to boards; self-signing parties sign their versions; forged ve
     const ownPosted = await call(h, signer, "POST", `/api/v1/boards/${v1.id}/versions`, sign(v1, signer));
     assert.equal(ownPosted.statusCode, 201, ownPosted.body);
     assert.deepEqual([ownPosted.json().version, ownPosted.json().board_ref, ownPosted.json().name], [1, v1.id, "signer-board"]);
+    // Another first version with a taken name, posted as a plain record, is refused at admission.
+    const twinId = "grouping--8f0c6a3e-0c5b-4b1e-9d7a-1c2b3d4e5f63";
+    const twinExt = Object.fromEntries(Object.entries(v1.extensions!).map(([k, e]) => [k, (e as { board_ref?: string }).board_ref ? { ...(e as object), board_ref: twinId } : e]));
+    const twin = await call(h, signer, "POST", "/api/v1/records", sign({ ...v1, id: twinId, extensions: twinExt } as StixObject, signer));
+    assert.deepEqual([twin.statusCode, twin.json().code], [409, "ACH_NAME_TAKEN"], twin.body);
     // Its version posted under another board's path is refused.
     const wrongPath = await call(h, signer, "POST", "/api/v1/boards/amber-board/versions", sign({ ...v1, id: "grouping--7f0c6a3e-0c5b-4b1e-9d7a-1c2b3d4e5f62" } as StixObject, signer));
     assert.deepEqual([wrongPath.statusCode, wrongPath.json().code], [400, "ACH_BOARD_INVALID"]);
