@@ -183,3 +183,47 @@ test("sensitivity: one linchpin item flips the ranking, the others do not", () =
   );
   assert.deepEqual(analyseBoard(board).linchpins, s.linchpins);
 });
+
+test("sensitivity agrees with rescoring every variant of random boards", () => {
+  let seed = 7;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const levels = ["low", "medium", "high"] as const;
+  let found = 0;
+  const scale = ["CC", "C", "N", "I", "II", "NA"] as const;
+  for (let round = 0; round < 60; round++) {
+    const nh = 2 + rnd(3);
+    const ne = 1 + rnd(7);
+    const groups = 1 + rnd(3);
+    const hyps = Array.from({ length: nh }, (_, i) => ({ id: `H${i + 1}`, title: `h${i}` }));
+    const evidence = Array.from({ length: ne }, (_, i) => ({ id: `E${i + 1}`, description: "e", source: "s", source_group: `g${rnd(groups)}`, date: "2024-03-23", credibility: levels[rnd(3)], relevance: levels[rnd(3)] }));
+    const ratings = evidence.flatMap((e) => hyps.flatMap((h) => ["A", "B"].filter(() => rnd(3) > 0).map((analyst) => ({ analyst, evidence: e.id, hypothesis: h.id, rating: scale[rnd(6)] }))));
+    const board = parseBoard({
+      name: "random",
+      title: "Random",
+      subject_refs: ["incident--00000002-aaaa-4bbb-8ccc-dddddddddddd"],
+      owner_ref: OWNER,
+      hypotheses: hyps,
+      source_groups: Array.from({ length: groups }, (_, i) => ({ id: `g${i}`, name: `g${i}`, interested_in: [] })),
+      evidence,
+      ratings,
+    });
+    const expected: string[] = [];
+    const base = rankingOf(inconsistencyScores(board));
+    for (const e of board.evidence) {
+      const without = rankingOf(inconsistencyScores({ ...board, evidence: board.evidence.filter((x) => x !== e), ratings: board.ratings.filter((r) => r.evidence !== e.id) }));
+      if (without !== base) expected.push(`${e.id} remove ${without}`);
+      for (const to of levels) {
+        if (to === e.credibility) continue;
+        const r = rankingOf(inconsistencyScores({ ...board, evidence: board.evidence.map((x) => (x === e ? { ...x, credibility: to } : x)) }));
+        if (r !== base) expected.push(`${e.id} ${to} ${r}`);
+      }
+    }
+    const got = sensitivity(board).linchpins.map((l) => `${l.evidence} ${l.change.kind === "remove" ? "remove" : l.change.to} ${l.ranking}`);
+    assert.deepEqual(got, expected, `round ${round}`);
+    found += got.length;
+  }
+  assert.ok(found > 20, `the random boards have linchpins to find (${found})`);
+});
