@@ -59,7 +59,15 @@ export async function achShowCommand(argv: string[], out: (s: string) => void): 
     const versionLine =
       `version ${v.version.version} of ${versions.length} · saved ${v.version.modified} by ${name(v.record.author)}` +
       `${v.record.custodial ? " (node-signed)" : ""} · log entry ${v.record.logIndex} · digest ${v.digest.slice(0, 16)}…`;
-    out(renderBoard(v.version.board, analyseBoard(v.version.board), { versionLine, partyName: name }));
+    const notes = new Map<string, string>();
+    const size = await store.logSize();
+    for (const e of v.version.board.evidence) {
+      if (e.link?.recordRef !== undefined) {
+        const r = (await store.recordVersions(e.link.recordRef)).at(-1);
+        notes.set(e.id, r ? `${r.kind} by ${name(r.author)}, log entry ${r.logIndex}` : "not on this node");
+      } else if (e.link?.logIndex !== undefined) notes.set(e.id, e.link.logIndex < size ? "in this log" : "beyond this log");
+    }
+    out(renderBoard(v.version.board, analyseBoard(v.version.board), { versionLine, partyName: name, linkNote: (id) => notes.get(id) }));
     out("\nHistory\n");
     for (const x of versions) out(`  v${x.version.version}  ${x.version.modified}  ${name(x.record.author).padEnd(14)} log ${String(x.record.logIndex).padStart(6)}  ${x.version.change ?? ""}\n`);
     return 0;

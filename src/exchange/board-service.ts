@@ -91,6 +91,25 @@ export class BoardService {
     return { latest: v, analysis: analyseBoard(v.version.board) };
   }
 
+  /**
+   * What each evidence link points at on this node, as the reader may see it: a linked record (its
+   * kind and log entry) or a log entry index within the log; `found: false` when it is not here or
+   * not visible to the reader.
+   */
+  async links(reader: Reader, v: StoredBoardVersion): Promise<{ evidence: string; found: boolean; kind?: string; index?: number }[]> {
+    const size = await this.d.store.logSize();
+    const out: { evidence: string; found: boolean; kind?: string; index?: number }[] = [];
+    for (const e of v.version.board.evidence) {
+      if (e.link?.recordRef !== undefined) {
+        const r = await this.d.records.get(reader, e.link.recordRef).catch(() => undefined);
+        out.push(r ? { evidence: e.id, found: true, kind: r.kind, index: r.logIndex } : { evidence: e.id, found: false });
+      } else if (e.link?.logIndex !== undefined) {
+        out.push({ evidence: e.id, found: e.link.logIndex < size, ...(e.link.logIndex < size ? { index: e.link.logIndex } : {}) });
+      }
+    }
+    return out;
+  }
+
   /** The boards the reader may see, latest version each. */
   async list(reader: Reader, party: PartyRow | undefined): Promise<StoredBoardVersion[]> {
     const latest = new Map<string, StoredBoardVersion>();

@@ -35,7 +35,7 @@ export function registerBoardRoutes(app: FastifyInstance, boards: BoardService, 
     const q = onlyParams(request.query, ["version"]);
     const [reader, party] = await who(request);
     const { latest, analysis } = await boards.get(reader, party, boardParam(request), integerParam(q.version, "version", { optional: true }));
-    return { ...summaryView(latest), board: boardToWire(latest.version.board), analysis: analysisView(analysis) };
+    return { ...summaryView(latest), board: boardToWire(latest.version.board), analysis: analysisView(analysis), links: await boards.links(reader, latest) };
   });
 
   app.get("/api/v1/boards/:board/history", async (request) => {

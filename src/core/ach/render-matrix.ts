@@ -14,6 +14,8 @@ export interface RenderMeta {
   readonly versionLine?: string;
   /** Party display names by identity id (comments, owner). */
   readonly partyName?: (id: string) => string;
+  /** What an evidence item's link resolves to here, e.g. "warning, log entry 3" (by evidence id). */
+  readonly linkNote?: (evidence: string) => string | undefined;
 }
 
 const LEVEL = { low: "L", medium: "M", high: "H" } as const;
@@ -87,7 +89,9 @@ export function renderBoard(board: Board, a: BoardAnalysis, meta: RenderMeta = {
   L.push("");
   L.push("Evidence");
   for (const e of board.evidence) {
-    const link = e.link?.recordRef ?? (e.link?.logIndex !== undefined ? `log entry ${e.link.logIndex}` : e.link?.url);
+    const target = e.link?.recordRef ?? (e.link?.logIndex !== undefined ? `log entry ${e.link.logIndex}` : e.link?.url);
+    const note = meta.linkNote?.(e.id);
+    const link = target && note ? `${target} (${note})` : target;
     L.push(...wrap(`${e.id} ${e.date} ${e.description} Source: ${e.source} (group ${e.sourceGroup}; credibility ${e.credibility}, relevance ${e.relevance}).${link ? ` Link: ${link}` : ""}`, 110, "  ").map((x, i) => (i === 0 ? x : `    ${x.trimStart()}`)));
   }
   L.push("");
