@@ -25,6 +25,9 @@ export function demoBoardCreate(ids: { owner: string; warning: string }): Json {
   return {
     name: DEMO_BOARD_NAME,
     title: "Crocus City Hall attack, 22 March 2024: who is responsible? (illustrative)",
+    description:
+      "ILLUSTRATIVE, reconstructed from press reports: the events and statements are as reported; the credibility levels, " +
+      "ratings, declared interests and comments are the demo's invented analysis, not a finding.",
     tlp: "CLEAR",
     change: "created: hypotheses, source groups, first evidence",
     subject_refs: [ids.warning],

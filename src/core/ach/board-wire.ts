@@ -176,7 +176,7 @@ export function parseComment(v: unknown, field: string): BoardComment {
 }
 
 /** The board's own fields in wire form (the extension adds the version chain). */
-export const BOARD_WIRE_KEYS = ["name", "title", "subject_refs", "owner_ref", "editor_refs", "hypotheses", "source_groups", "evidence", "ratings", "comments"] as const;
+export const BOARD_WIRE_KEYS = ["name", "title", "description", "subject_refs", "owner_ref", "editor_refs", "hypotheses", "source_groups", "evidence", "ratings", "comments"] as const;
 
 /** Parses and fully checks a board in wire form; a coded AchError on the first problem. */
 export function parseBoard(v: unknown, extraKeys: readonly string[] = []): Board {
@@ -191,9 +191,11 @@ export function parseBoard(v: unknown, extraKeys: readonly string[] = []): Board
   });
   const owner = identity(o.owner_ref, "owner_ref");
   const editors = arr(o.editor_refs, "editor_refs", 100).map((x, i) => identity(x, `editor_refs/${i}`));
+  const description = optText(o.description, "description");
   const board: Board = {
     name,
     title: text(o.title, "title", BOARD_LIMITS.short),
+    ...(description !== undefined ? { description } : {}),
     subjectRefs: [...new Set(subjects as string[])],
     owner,
     editors: [...new Set(editors)].filter((e) => e !== owner),
@@ -248,6 +250,7 @@ export function boardToWire(b: Board): Json {
   return withoutEmptyLists({
     name: b.name,
     title: b.title,
+    ...(b.description !== undefined ? { description: b.description } : {}),
     subject_refs: [...b.subjectRefs],
     owner_ref: b.owner,
     editor_refs: [...b.editors],

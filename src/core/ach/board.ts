@@ -76,6 +76,8 @@ export interface Board {
   /** Short handle, unique enough to type (`tocsin ach show crocus-attribution`). */
   readonly name: string;
   readonly title: string;
+  /** Scope and caveats of the analysis. */
+  readonly description?: string;
   /** The STIX ids the board attributes (an incident, a warning). */
   readonly subjectRefs: readonly string[];
   /** The owning party (identity id): it may edit and grant editing. */

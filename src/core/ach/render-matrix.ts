@@ -57,6 +57,7 @@ export function renderBoard(board: Board, a: BoardAnalysis, meta: RenderMeta = {
   const groupW = Math.min(14, Math.max(5, ...board.evidence.map((e) => e.sourceGroup.length)));
   const L: string[] = [];
   L.push(`${board.title}`);
+  if (board.description) L.push(...wrap(board.description, 110, ""));
   L.push(`board ${board.name} · owner ${name(board.owner)}${board.editors.length ? ` · editors ${board.editors.map(name).join(", ")}` : ""}`);
   if (meta.versionLine) L.push(meta.versionLine);
   L.push("");

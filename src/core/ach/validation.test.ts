@@ -7,6 +7,7 @@ const OTHER = "identity--00000003-aaaa-4bbb-8ccc-dddddddddddd";
 const base = {
   name: "checks",
   title: "Checks",
+  description: "What we check.",
   subject_refs: ["incident--00000002-aaaa-4bbb-8ccc-dddddddddddd"],
   owner_ref: OWNER,
   hypotheses: [
@@ -34,7 +35,7 @@ test("a valid board parses and round-trips through its wire form", () => {
   const b = parseBoard(base);
   assert.deepEqual(boardToWire(b), base);
   const empty = parseBoard({ ...base, hypotheses: [], source_groups: [{ id: "g1", name: "G" }], evidence: [], ratings: [], comments: [] });
-  assert.deepEqual(Object.keys(boardToWire(empty)), ["name", "title", "subject_refs", "owner_ref", "source_groups"]);
+  assert.deepEqual(Object.keys(boardToWire(empty)), ["name", "title", "description", "subject_refs", "owner_ref", "source_groups"]);
   assert.deepEqual(parseBoard(boardToWire(b)), b);
 });
 
