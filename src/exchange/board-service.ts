@@ -127,9 +127,8 @@ export class BoardService {
    * owns it), plus optional `tlp` (default AMBER) and `change`.
    */
   async create(poster: PartyRow, input: unknown): Promise<StoredBoardVersion> {
-    const body = (typeof input === "object" && input !== null && !Array.isArray(input) ? input : {}) as Record<string, unknown>;
     if (typeof input !== "object" || input === null || Array.isArray(input)) throw new AchError("ACH_BOARD_INVALID", "the body must be a board object");
-    const { tlp, change, owner_ref, ...wire } = body;
+    const { tlp, change, owner_ref, ...wire } = input as Record<string, unknown>;
     if (owner_ref !== undefined && owner_ref !== poster.id) throw new AchError("ACH_FORBIDDEN", "a board is owned by the party that creates it");
     const level = tlpOf(tlp ?? "AMBER");
     const board = parseBoard({ editor_refs: [], ...wire, owner_ref: poster.id });

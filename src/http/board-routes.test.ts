@@ -125,6 +125,8 @@ test("bad board input is a coded 4xx and nothing is stored", async () => {
     const hidden = await call(h, outsider, "POST", "/api/v1/boards/board-amber/edits", { operations: rateOps });
     assert.deepEqual([hidden.statusCode, hidden.json().code], [404, "ACH_BOARD_NOT_FOUND"]);
     await expectProblem(owner, "/api/v1/boards", { ...newBoard("board-x"), tlp: "PURPLE" }, 400, "ACH_BOARD_INVALID", "tlp");
+    await expectProblem(owner, "/api/v1/boards", [newBoard("board-x")], 400, "ACH_BOARD_INVALID");
+    await expectProblem(owner, "/api/v1/boards", { ...newBoard("board-x"), owner_ref: outsider.id }, 403, "ACH_FORBIDDEN");
     const noSource = newBoard("board-y");
     delete (noSource.evidence[0] as Partial<(typeof noSource.evidence)[0]>).source;
     await expectProblem(owner, "/api/v1/boards", noSource, 400, "ACH_EVIDENCE_SOURCE_MISSING", "evidence/0/source");
