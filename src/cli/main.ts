@@ -1,4 +1,5 @@
 import { isTocsinError } from "../core/errors/tocsin-error.js";
+import { achExportCommand, achShowCommand } from "./ach-commands.js";
 import { UsageError } from "./cli-errors.js";
 import { logAuditCommand } from "./log-commands.js";
 import { partyCreateCommand, partyRotateKeyCommand, partyTokenCommand } from "./party-commands.js";
@@ -17,6 +18,8 @@ const USAGE = `usage: tocsin <command> [options]
   migrate [--db postgres://… | --data DIR]
   proof verify-inclusion --leaf-hash HEX --index N --size N --root HEX --proof HEX[,HEX...]
   proof verify-consistency --size1 N --size2 N --root1 HEX --root2 HEX --proof HEX[,HEX...]
+  ach show BOARD [--data DIR] [--version N]
+  ach export BOARD --csv [--data DIR] [--version N]
 
 Exit status: 0 success / valid / clean, 1 invalid / corrupted, 2 bad usage or input.
 `;
@@ -32,6 +35,8 @@ const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
   "proof verify-inclusion": verifyInclusionCommand,
   "proof verify-consistency": verifyConsistencyCommand,
+  "ach show": achShowCommand,
+  "ach export": achExportCommand,
 };
 
 /** Dispatches `argv` to a command; returns the exit status. Thin: every command is one call below. */

@@ -32,6 +32,12 @@ export function formatDemoBanner(summary: DemoSummary | undefined, base: string)
         ]
       : []),
     `    curl ${base}/log/checkpoint`,
+    ...(summary.board
+      ? [
+          `    curl ${base}/api/v1/boards/${summary.board.name}`,
+          `    tocsin ach show ${summary.board.name} --data <this node's data directory>   (the attribution board, ${summary.board.versions} signed versions)`,
+        ]
+      : []),
     "",
   ];
   return lines.join("\n") + "\n";

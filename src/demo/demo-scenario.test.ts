@@ -8,6 +8,9 @@ import { auditLog } from "../log/audit.js";
 import { parseConfig } from "../node/config.js";
 import { openNode } from "../node/node.js";
 import { formatDemoBanner } from "./demo-banner.js";
+import { main } from "../cli/main.js";
+
+const banner0 = (summary: Parameters<typeof formatDemoBanner>[0]): string => formatDemoBanner(summary, "http://127.0.0.1:8080");
 import { DEMO_LABEL, DEMO_START, demoClockFor, loadDemoScenario } from "./demo-scenario.js";
 import { ScriptedClock } from "./scripted-clock.js";
 
@@ -80,6 +83,27 @@ test("the demo scenario loads into an empty node: the March 2024 timeline, escal
     const audit = await auditLog(node.store, { verifier: verifierFromSigner(node.signer) });
     assert.equal(audit.ok, true, JSON.stringify(audit.problems));
     assert.equal(audit.leaves, summary.logSize);
+
+    // The attribution board: three signed versions by analyst-desk, readable by anyone (TLP:CLEAR), H1 first,
+    // H2-H4 flagged; and `tocsin ach show` renders it from the data directory.
+    assert.deepEqual(summary.board && [summary.board.name, summary.board.versions], ["crocus-attribution", 3]);
+    const board = (await node.app.inject({ method: "GET", url: "/api/v1/boards/crocus-attribution" })).json();
+    assert.equal(board.analysis.ranking, "H1 > H4 > H2 > H3");
+    assert.deepEqual(board.analysis.flags.map((f: { flagged: boolean }) => f.flagged), [false, true, true, true]);
+    assert.equal(board.author, summary.parties.find((p) => p.slug === "analyst-desk")!.id);
+    assert.equal(board.board.evidence.find((e: { id: string }) => e.id === "E3").link.record_ref, first.id);
+    // The anonymous reader may not see the TLP:AMBER warning E3 links to; the FSB, its recipient, may.
+    assert.deepEqual(board.links, [{ evidence: "E3", found: false }]);
+    const asFsb = (await node.app.inject({ method: "GET", url: "/api/v1/boards/crocus-attribution", headers: auth })).json();
+    assert.deepEqual(asFsb.links, [{ evidence: "E3", found: true, kind: "warning", index: about[0]!.logIndex }]);
+    const boardHistory = (await node.app.inject({ method: "GET", url: "/api/v1/boards/crocus-attribution/history" })).json().versions;
+    assert.deepEqual(boardHistory.map((v: { logged_at: string }) => v.logged_at), ["2024-03-23T12:00:00.000Z", "2024-03-27T10:00:00.000Z", "2024-04-02T10:00:00.000Z"]);
+    let shown = "";
+    assert.equal(await main(["ach", "show", "crocus-attribution", "--data", dir], (x) => (shown += x)), 0);
+    assert.match(shown, /Ranking: H1 > H4 > H2 > H3/);
+    assert.match(shown, /H4: FLAGGED — asserted without evidence: its only support is E7/);
+    assert.ok(shown.replace(/\s+/g, " ").includes(`Link: ${first.id} (warning by us-ic, log entry ${about[0]!.logIndex})`), shown);
+    assert.ok(banner0(summary).includes("tocsin ach show crocus-attribution"));
 
     // A second load is a no-op, and so is one into a node that already existed.
     assert.equal(await loadDemoScenario(node, clock), undefined);

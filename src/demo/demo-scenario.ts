@@ -11,9 +11,13 @@ import {
   buildReveal,
   buildWarning,
   newSalt,
+  sign,
   type Author,
 } from "../client/record-builders.js";
 import { readSeed } from "../exchange/party-service.js";
+import { AchError } from "../core/ach/index.js";
+import type { StoredBoardVersion } from "../exchange/board-service.js";
+import { DEMO_BOARD_CREATED, DEMO_BOARD_NAME, demoBoardCreate, demoBoardEdits } from "./demo-board.js";
 import { NODE_PARTY_SLUG, SQLITE_FILE, type TocsinNode } from "../node/node.js";
 import type { PartyRow } from "../store/store.js";
 import { ScriptedClock } from "./scripted-clock.js";
@@ -63,6 +67,8 @@ export interface DemoSummary {
   /** The sealed evidence of the first warning, as committed and later revealed. */
   readonly commitment: { warningId: string; commitmentId: string; salt: string; evidence: string; revealId: string };
   readonly synthetic: { label: string; warnings: number; materialized: number };
+  /** The attribution board (`tocsin ach show crocus-attribution`). */
+  readonly board?: { id: string; name: string; versions: number };
   /** Records admitted by the load, escalations included. */
   readonly records: number;
   readonly logSize: number;
@@ -221,6 +227,9 @@ export async function loadDemoScenario(node: TocsinNode, clock: ScriptedClock): 
     }),
   ]);
 
+  // 2024-03-23 … 2024-04-02: analyst-desk's attribution board, one signed version per step (demo-board.ts).
+  const board = await loadDemoBoard(load, a("analyst-desk"), w1.id);
+
   // 2024-04-02: the source opens its sealed evidence, showing what it committed to on 6 March.
   clock.set("2024-04-02T12:00:00Z");
   const reveal = buildReveal(usIc.author, w1.id, clock.now(), commitment, "AMBER");
@@ -242,6 +251,7 @@ export async function loadDemoScenario(node: TocsinNode, clock: ScriptedClock): 
       revealId: reveal.id,
     },
     synthetic,
+    board,
     records: load.records,
     logSize: await node.store.logSize(),
   };
@@ -291,6 +301,34 @@ class Loader {
     this.clock.set(at);
     this.records += await this.node.escalator.tick();
   }
+}
+
+/**
+ * The attribution board as analyst-desk builds it through the board service: created, then edited,
+ * each version at its date. analyst-desk signs its own records, so the service hands back each
+ * version unsigned (ACH_SIGNATURE_REQUIRED) and the desk signs and submits it, as a client would.
+ */
+async function loadDemoBoard(load: Loader, desk: Actor, warningId: string): Promise<NonNullable<DemoSummary["board"]>> {
+  const save = async (fn: () => Promise<StoredBoardVersion>): Promise<StoredBoardVersion> => {
+    let saved: StoredBoardVersion;
+    try {
+      saved = await fn();
+    } catch (e) {
+      if (!(e instanceof AchError && e.code === "ACH_SIGNATURE_REQUIRED")) throw e;
+      saved = await load.node.boards.submit(desk.row, sign(e.details!.unsigned as StixObject, desk.author));
+    }
+    load.records++;
+    return saved;
+  };
+  load.clock.set(DEMO_BOARD_CREATED);
+  const first = await save(() => load.node.boards.create(desk.row, demoBoardCreate({ owner: desk.row.id, warning: warningId })));
+  let versions = 1;
+  for (const step of demoBoardEdits()) {
+    load.clock.set(step.at);
+    await save(() => load.node.boards.edit(desk.row, first.version.boardRef, { change: step.change, operations: step.operations }));
+    versions++;
+  }
+  return { id: first.version.boardRef, name: DEMO_BOARD_NAME, versions };
 }
 
 /**

@@ -51,6 +51,8 @@ export interface AdmissionDeps {
   readonly nodeIdentity: string;
   /** Worker threads for the per-record checks; without it they run inline (tests, small nodes). */
   readonly checks?: RecordCheckPool | undefined;
+  /** Rules of record kinds kept by other services (attribution boards: rights and version chain); throws a coded error. */
+  readonly kindRules?: (obj: StixObject, kind: RecordKind) => Promise<void>;
 }
 
 interface Prepared {
@@ -115,21 +117,25 @@ export class Admission {
         throw new ExchangeError("RECORD_FUTURE_DATED", `${t} is in the future`, { details: { property: t } });
       }
     }
+    let prepared: Prepared;
     if (check.unsigned && poster.custodial) {
       const k = await this.d.parties.custodialKey(poster.id);
       obj = signRecord(obj, { signerRef: poster.id, seed: k.seed, publicKey: k.publicKey, custodial: true });
       const body = canonicalJson(obj);
-      return { obj, kind: check.kind, digest: sha256(utf8.encode(body)), body, custodial: true, keyId: k.keyId, warningId: check.warningId };
+      prepared = { obj, kind: check.kind, digest: sha256(utf8.encode(body)), body, custodial: true, keyId: k.keyId, warningId: check.warningId };
+    } else {
+      // Unsigned from a party that signs for itself: the verifier names what is missing.
+      if (check.signature === undefined) verifyRecordSignature(obj, () => undefined);
+      const sig = check.signature!;
+      if ("failed" in sig) raise(sig.failed);
+      const key = keys.find((k) => k.keyId === sig.keyId)!;
+      if (key.retiredAt !== undefined) {
+        throw new ExchangeError("RECORD_KEY_RETIRED", `key ${sig.keyId} was retired at ${key.retiredAt}`, { details: { property: "extensions" } });
+      }
+      prepared = { obj, kind: check.kind, digest: check.digest, body: check.body, custodial: sig.custodial, keyId: sig.keyId, warningId: check.warningId };
     }
-    // Unsigned from a party that signs for itself: the verifier names what is missing.
-    if (check.signature === undefined) verifyRecordSignature(obj, () => undefined);
-    const sig = check.signature!;
-    if ("failed" in sig) raise(sig.failed);
-    const key = keys.find((k) => k.keyId === sig.keyId)!;
-    if (key.retiredAt !== undefined) {
-      throw new ExchangeError("RECORD_KEY_RETIRED", `key ${sig.keyId} was retired at ${key.retiredAt}`, { details: { property: "extensions" } });
-    }
-    return { obj, kind: check.kind, digest: check.digest, body: check.body, custodial: sig.custodial, keyId: sig.keyId, warningId: check.warningId };
+    await this.d.kindRules?.(prepared.obj, prepared.kind);
+    return prepared;
   }
 
   async #admitLocked(prepared: readonly Prepared[]): Promise<Admitted[]> {

@@ -3,6 +3,8 @@ import type { LogReader } from "../log/log-reader.js";
 import type { Sequencer } from "../log/sequencer.js";
 import type { NodeConfig } from "../node/config.js";
 import { registerApiRoutes, type ApiDeps } from "./api-routes.js";
+import type { BoardService } from "../exchange/board-service.js";
+import { registerBoardRoutes } from "./board-routes.js";
 import { registerInternalRoutes } from "./internal-routes.js";
 import { registerLogRoutes } from "./log-routes.js";
 import { installLeaderForwarding, type WriteRouting } from "./leader-forward.js";
@@ -17,6 +19,8 @@ export interface AppDeps {
   readonly api?: ApiDeps;
   /** TAXII 2.1 under /taxii2/; absent in log-only apps. */
   readonly taxii?: TaxiiDeps;
+  /** Attribution boards (with the records API). */
+  readonly boards?: BoardService;
   readonly logger?: boolean;
   /** Several processes on one database: writes reaching a non-sequencing process go to the leader. */
   readonly routing?: WriteRouting;
@@ -47,6 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerLogRoutes(app, deps.reader);
   if (deps.api) registerApiRoutes(app, deps.api);
   if (deps.taxii) registerTaxiiRoutes(app, deps.taxii);
+  if (deps.api && deps.boards) registerBoardRoutes(app, deps.boards, deps.api.parties);
   if (deps.config.internalAppend) registerInternalRoutes(app, deps.sequencer);
   await app.ready();
   return app;

@@ -7,6 +7,7 @@ import { LogReader } from "../log/log-reader.js";
 import { Sequencer } from "../log/sequencer.js";
 import { systemClock } from "../log/system-clock.js";
 import { Admission } from "../exchange/admission.js";
+import { BoardService } from "../exchange/board-service.js";
 import { Escalator } from "../exchange/escalator.js";
 import { PartyService } from "../exchange/party-service.js";
 import { RecordCheckPool } from "../exchange/record-check-pool.js";
@@ -33,6 +34,7 @@ export interface TocsinNode {
   readonly admission: Admission;
   readonly records: RecordReader;
   readonly escalator: Escalator;
+  readonly boards: BoardService;
   readonly app: FastifyInstance;
   /**
    * Shared-database (PostgreSQL) nodes only: advertises `url` as where followers forward writes, and
@@ -64,8 +66,12 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
     const parties = new PartyService(store, clock, join(config.dataDir, "keys"));
     const node = (await parties.get(NODE_PARTY_SLUG)) ?? (await createNodeParty(parties, signer.name));
     const validator = stixValidator();
-    const admission = new Admission({ store, sequencer, parties, clock, validate: (o) => validator.assertValidStix(o), nodeIdentity: node.id, checks });
+    // Board records obey the board rules (rights, version chain) however they arrive.
+    let boards: BoardService | undefined;
+    const kindRules = async (o: Parameters<BoardService["checkRecord"]>[0], k: Parameters<BoardService["checkRecord"]>[1]): Promise<void> => boards?.checkRecord(o, k);
+    const admission = new Admission({ store, sequencer, parties, clock, validate: (o) => validator.assertValidStix(o), nodeIdentity: node.id, checks, kindRules });
     const records = new RecordReader(store, parties);
+    boards = new BoardService({ store, admission, parties, records, clock });
     const escalator = new Escalator({ store, admission, clock, node });
     if (!shared) await escalator.start(config.escalationIntervalMs);
     const leadership = shared
@@ -87,6 +93,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
         maxBodyBytes: config.maxBodyBytes,
         onWarning: (id) => escalator.track(id),
       },
+      boards,
     });
     return {
       config,
@@ -98,6 +105,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
       admission,
       records,
       escalator,
+      boards,
       app,
       async startLeadership(url: string) {
         if (!leadership) return;

@@ -1,4 +1,5 @@
 import actionSchema from "../../../schemas/tocsin/action-v1.json" with { type: "json" };
+import boardSchema from "../../../schemas/tocsin/board-v1.json" with { type: "json" };
 import escalationSchema from "../../../schemas/tocsin/escalation-v1.json" with { type: "json" };
 import partySchema from "../../../schemas/tocsin/party-v1.json" with { type: "json" };
 import receiptSchema from "../../../schemas/tocsin/receipt-v1.json" with { type: "json" };
@@ -8,6 +9,7 @@ import signatureSchema from "../../../schemas/tocsin/signature-v1.json" with { t
 import warningSchema from "../../../schemas/tocsin/warning-v1.json" with { type: "json" };
 import {
   ACTION_EXT,
+  BOARD_EXT,
   ESCALATION_EXT,
   ESCALATION_TYPE,
   PARTY_EXT,
@@ -87,6 +89,7 @@ export const TOCSIN_EXTENSIONS: readonly TocsinExtension[] = [
   { extensionId: REVEAL_EXT, extensionType: "new-sdo", objectType: REVEAL_TYPE, schema: revealSchema },
   { extensionId: ESCALATION_EXT, extensionType: "new-sdo", objectType: ESCALATION_TYPE, schema: escalationSchema },
   { extensionId: PARTY_EXT, extensionType: "property-extension", objectType: "identity", schema: partySchema },
+  { extensionId: BOARD_EXT, extensionType: "property-extension", objectType: "grouping", schema: boardSchema },
 ];
 
 const NAMES_AND_DESCRIPTIONS: Readonly<Record<string, readonly [string, string]>> = {
@@ -129,6 +132,12 @@ const NAMES_AND_DESCRIPTIONS: Readonly<Record<string, readonly [string, string]>
     "Makes an identity a Tocsin party: its slug on its node, whether the node signs on its behalf (custodial), its " +
       "organisation, and every Ed25519 signing key it has had (key id, public key, validity period), so a verifier can " +
       "check a record's signature without asking the node.",
+  ],
+  [BOARD_EXT]: [
+    "Tocsin attribution board",
+    "Makes a grouping one saved state of an Analysis of Competing Hypotheses board: hypotheses, evidence items with " +
+      "source, date, credibility, relevance and upstream source group, each analyst's ratings (CC, C, N, I, II, NA) and " +
+      "comments, chained to the version it replaces by id and digest, so a board's history cannot be rewritten unnoticed.",
   ],
 };
 

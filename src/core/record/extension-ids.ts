@@ -31,7 +31,8 @@ export const ESCALATION_EXT = "extension-definition--d10cbdfc-3289-4bea-ad8e-807
 /** Property extension on `identity`: a party's slug, custodial flag, organisation and signing keys (schema party-v1). */
 export const PARTY_EXT = "extension-definition--3639b3ec-083c-480c-b386-a8a5c84b6b3b";
 
-// Reserved for the ACH board extension (not defined yet): extension-definition--2194259a-42b2-43fb-b25c-f76d6143aedd
+/** Property extension on `grouping`: one saved state of an attribution (ACH) board (schema board-v1). */
+export const BOARD_EXT = "extension-definition--2194259a-42b2-43fb-b25c-f76d6143aedd";
 
 /** The STIX types of Tocsin's new SDOs. */
 export const RECEIPT_TYPE = "x-tocsin-receipt";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ACTION_EXT, RESOLUTION_EXT, WARNING_EXT } from "./extension-ids.js";
+import { ACTION_EXT, BOARD_EXT, RESOLUTION_EXT, WARNING_EXT } from "./extension-ids.js";
 import { recordKindOf, warningRefOf } from "./record-kind.js";
 
 const W = "report--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b";
@@ -22,6 +22,8 @@ test("recordKindOf and warningRefOf for every kind", () => {
     [{ type: "note", object_refs: [W], ...ext(RESOLUTION_EXT, { warning_ref: W }) }, "resolution", W],
     [{ type: "note", object_refs: [W] }, "other", undefined],
     [{ type: "identity" }, "identity", undefined],
+    [{ type: "grouping", ...ext(BOARD_EXT, {}) }, "attribution-board", undefined],
+    [{ type: "grouping" }, "other", undefined],
     [{ type: "incident" }, "other", undefined],
     [null, "other", undefined],
     ["report", "other", undefined],

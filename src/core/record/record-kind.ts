@@ -1,8 +1,8 @@
-import { ACTION_EXT, ESCALATION_TYPE, RECEIPT_TYPE, RESOLUTION_EXT, REVEAL_TYPE, WARNING_EXT } from "./extension-ids.js";
+import { ACTION_EXT, BOARD_EXT, ESCALATION_TYPE, RECEIPT_TYPE, RESOLUTION_EXT, REVEAL_TYPE, WARNING_EXT } from "./extension-ids.js";
 import { isPlainObject, isStixId } from "./stix-syntax.js";
 
 /** The kinds of Tocsin records (design README, "Record kinds"); `other` is any other STIX object. */
-export type RecordKind = "warning" | "receipt" | "assessment" | "action" | "resolution" | "reveal" | "escalation" | "identity" | "other";
+export type RecordKind = "warning" | "receipt" | "assessment" | "action" | "resolution" | "reveal" | "escalation" | "identity" | "other" | "attribution-board";
 
 export const RECORD_KINDS: readonly RecordKind[] = [
   "warning",
@@ -14,6 +14,7 @@ export const RECORD_KINDS: readonly RecordKind[] = [
   "escalation",
   "identity",
   "other",
+  "attribution-board",
 ];
 
 /** The STIX type every record of a kind has (`other` has none). */
@@ -26,6 +27,7 @@ export const RECORD_KIND_STIX_TYPE: Readonly<Record<Exclude<RecordKind, "other">
   reveal: REVEAL_TYPE,
   escalation: ESCALATION_TYPE,
   identity: "identity",
+  "attribution-board": "grouping",
 };
 
 function extensionOf(obj: Record<string, unknown>, extId: string): Record<string, unknown> | undefined {
@@ -67,6 +69,9 @@ export function recordKindOf(obj: unknown): RecordKind {
       return extensionOf(obj, RESOLUTION_EXT) !== undefined ? "resolution" : "other";
     case "identity":
       return "identity";
+    case "grouping":
+      // An attribution (ACH) board version.
+      return extensionOf(obj, BOARD_EXT) !== undefined ? "attribution-board" : "other";
     default:
       return "other";
   }

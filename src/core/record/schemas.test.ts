@@ -15,6 +15,7 @@ import {
 } from "./extension-definitions.js";
 import {
   ACTION_EXT,
+  BOARD_EXT,
   ESCALATION_EXT,
   PARTY_EXT,
   RECEIPT_EXT,
@@ -247,10 +248,52 @@ const CASES: Record<string, { valid: Record<string, unknown>; invalid: [string, 
       ["extra", 1],
     ],
   },
+  [BOARD_EXT]: {
+    valid: {
+      extension_type: "property-extension",
+      board_ref: ID("grouping", 7),
+      version: 2,
+      previous_ref: ID("grouping", 7),
+      previous_digest: "ab".repeat(32),
+      name: "crocus-attribution",
+      title: "Who attacked?",
+      description: "Scope and caveats.",
+      subject_refs: [WARNING],
+      owner_ref: ALICE,
+      editor_refs: [BOB],
+      hypotheses: [{ id: "H1", title: "Group A alone", prior: 0.5 }, { id: "H2", title: "State B", prior: 0.5 }],
+      source_groups: [{ id: "g1", name: "Group A media", interested_in: ["H1"] }],
+      evidence: [{ id: "E1", description: "The claim", source: "Agency", source_group: "g1", date: "2024-03-22", credibility: "medium", relevance: "high", link: { log_index: 3 } }],
+      ratings: [{ analyst: "A", evidence: "E1", hypothesis: "H1", rating: "CC" }],
+      comments: [{ author_ref: ALICE, at: T, text: "noted", evidence: "E1" }],
+    },
+    invalid: [
+      ["ratings/0/rating", "X"],
+      ["ratings/0/rating", "c"],
+      ["evidence/0/source", undefined],
+      ["evidence/0/source", ""],
+      ["evidence/0/source_group", undefined],
+      ["evidence/0/credibility", "certain"],
+      ["evidence/0/date", "yesterday"],
+      ["evidence/0/link", {}],
+      ["evidence/0/link/url", "ftp://x"],
+      ["hypotheses/0/prior", 0],
+      ["hypotheses/0/id", "H 1"],
+      ["subject_refs", []],
+      ["owner_ref", ID("report", 5)],
+      ["board_ref", ID("report", 5)],
+      ["version", 0],
+      ["previous_digest", undefined],
+      ["comments/0/at", "2024-03-22"],
+      ["name", "Crocus"],
+      ["description", ""],
+      ["extra", 1],
+    ],
+  },
 };
 
 test("every schema compiles with Ajv2020 (strict) and accepts its valid example", () => {
-  assert.equal(TOCSIN_EXTENSIONS.length, 8);
+  assert.equal(TOCSIN_EXTENSIONS.length, 9);
   for (const ext of TOCSIN_EXTENSIONS) {
     const v = validatorOf(ext.extensionId);
     const c = CASES[ext.extensionId]!;
@@ -299,8 +342,8 @@ test("schema files, TOCSIN_EXTENSIONS and the extension definitions agree", () =
     assert.equal(def.modified, TOCSIN_DEFINITIONS_TIMESTAMP);
     assert.equal(tocsinExtension(def.id), ext);
   }
-  assert.equal(new Set(TOCSIN_EXTENSIONS.map((e) => e.extensionId)).size, 8);
-  assert.equal(tocsinExtension("extension-definition--2194259a-42b2-43fb-b25c-f76d6143aedd"), undefined);
+  assert.equal(new Set(TOCSIN_EXTENSIONS.map((e) => e.extensionId)).size, 9);
+  assert.equal(tocsinExtension("extension-definition--2194259a-42b2-43fb-b25c-f76d6143aedd")?.objectType, "grouping");
 });
 
 /** The OASIS STIX 2.1 schemas (vendor/), compiled as standards.md says. */

@@ -1,0 +1,28 @@
+/** Attribution boards (Analysis of Competing Hypotheses): the board model, its validation, edits and scores. A pure core. */
+export { AchError } from "./ach-errors.js";
+export type { AchErrorCode } from "./ach-errors.js";
+export { RATINGS, LEVELS, mayEdit } from "./board.js";
+export type { Board, BoardComment, CellRating, EvidenceItem, EvidenceLink, Hypothesis, Level, Rating, SourceGroup } from "./board.js";
+export { BOARD_LIMITS, BOARD_WIRE_KEYS, boardToWire, checkBoard, parseBoard } from "./board-wire.js";
+export { EDIT_OPS, applyEdits } from "./edits.js";
+export type { EditContext, EditOp } from "./edits.js";
+export { LEVEL_WEIGHT, INCONSISTENCY, SCALE_VALUE, LIKELIHOOD, itemWeight } from "./weights.js";
+export { inconsistencyScores, rankingOf, SCORE_EPSILON } from "./inconsistency.js";
+export type { HypothesisScore } from "./inconsistency.js";
+export { diagnosticity } from "./diagnosticity.js";
+export type { EvidenceDiagnosticity } from "./diagnosticity.js";
+export { disagreements } from "./disagreement.js";
+export type { CellDisagreement } from "./disagreement.js";
+export { bayesView } from "./bayes.js";
+export type { BayesView } from "./bayes.js";
+export { sensitivity } from "./sensitivity.js";
+export type { Linchpin, Sensitivity } from "./sensitivity.js";
+export { unsupportedFlags } from "./unsupported.js";
+export type { SupportItem, UnsupportedFlag } from "./unsupported.js";
+export { analyseBoard } from "./analyse.js";
+export type { BoardAnalysis } from "./analyse.js";
+export { buildBoardRecord, readBoardRecord, checkSuccession } from "./board-record.js";
+export type { BoardChainLink, BoardVersion } from "./board-record.js";
+export { boardCsv, cellText } from "./board-csv.js";
+export { renderBoard } from "./render-matrix.js";
+export type { RenderMeta } from "./render-matrix.js";
