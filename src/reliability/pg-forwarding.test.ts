@@ -1,0 +1,69 @@
+/**
+ * A follower process admits records as the leader does: it forwards writes (body and credentials) to
+ * the sequencing process and relays the answer — successes and every kind of refusal — unchanged.
+ */
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { buildWarning } from "../client/record-builders.js";
+import { parseConfig } from "../node/config.js";
+import { PgStore } from "../store/postgres/pg-store.js";
+import { createTestDatabase, type TestDatabase } from "../testing/pg-database.js";
+import { cleanup, httpExchange, runCli, startServer, tempDir } from "./harness.js";
+
+let db: TestDatabase | undefined;
+after(async () => {
+  await cleanup();
+  await db?.drop();
+});
+
+test("postgres: a follower forwards admissions and relays the leader's answers, refusals included", { timeout: 90_000 }, async () => {
+  db = await createTestDatabase("forward");
+  const dir = tempDir("pg-forward");
+  const created = await runCli(["party", "create", "src", "--name", "Source", "--custodial", "--data", dir, "--db", db.url]);
+  assert.equal(created.code, 0, created.stderr);
+  const src = JSON.parse(created.stdout);
+  const dst = JSON.parse((await runCli(["party", "create", "dst", "--name", "Dest", "--data", dir, "--db", db.url])).stdout);
+  const leader = await startServer(dir, ["--db", db.url]);
+  const follower = await startServer(dir, ["--db", db.url]);
+  const store = await PgStore.open(db.url, { poolSize: 1 });
+  try {
+    assert.equal(Number((await store.currentLease())!.holder.split(":")[1]), leader.pid, "the first process sequences");
+    const auth = { authorization: `Bearer ${src.token}` };
+    const at = Date.now() - 60_000;
+    const warning = buildWarning({ id: src.id }, { at, name: "Via a follower", recipients: [dst.id], windowStart: at, windowEnd: at + 86_400_000, probability: 0.4, tlp: "CLEAR" });
+    const posted = await httpExchange(`${follower.url}/api/v1/records`, { method: "POST", body: JSON.stringify(warning), headers: auth });
+    assert.equal(posted.status, 201, posted.body);
+    const admitted = JSON.parse(posted.body).records[0];
+    assert.equal(admitted.duplicate, false);
+    // Stored once, readable from either process; re-posting through the leader is a duplicate.
+    const again = JSON.parse((await httpExchange(`${leader.url}/api/v1/records`, { method: "POST", body: JSON.stringify(warning), headers: auth })).body);
+    assert.deepEqual([again.records[0].index, again.records[0].duplicate], [admitted.index, true]);
+    assert.equal((await httpExchange(`${follower.url}/api/v1/records/${warning.id}`, { headers: auth })).status, 200);
+
+    // Refusals come back as the leader gave them: same status, same problem code.
+    const cases: { name: string; body?: string; headers?: Record<string, string> }[] = [
+      { name: "no credentials", body: JSON.stringify(warning) },
+      { name: "bad token", body: JSON.stringify(warning), headers: { authorization: "Bearer tocsin_nope" } },
+      { name: "malformed JSON", body: "{", headers: auth },
+      { name: "not STIX", body: JSON.stringify({ hello: "world" }), headers: auth },
+    ];
+    for (const c of cases) {
+      const viaLeader = await httpExchange(`${leader.url}/api/v1/records`, { method: "POST", ...(c.body ? { body: c.body } : {}), ...(c.headers ? { headers: c.headers } : {}) });
+      const viaFollower = await httpExchange(`${follower.url}/api/v1/records`, { method: "POST", ...(c.body ? { body: c.body } : {}), ...(c.headers ? { headers: c.headers } : {}) });
+      assert.ok(viaLeader.status >= 400, `${c.name}: refused`);
+      assert.equal(viaFollower.status, viaLeader.status, c.name);
+      assert.equal(JSON.parse(viaFollower.body).code, JSON.parse(viaLeader.body).code, c.name);
+    }
+    assert.equal(await store.logSize(), admitted.index + 1, "refusals wrote nothing");
+  } finally {
+    await store.close();
+  }
+});
+
+test("config: --db must be a PostgreSQL URL, the lease TTL and advertised URL are checked", () => {
+  assert.throws(() => parseConfig({ db: "mysql://x" }), { code: "CONFIG_INVALID" });
+  assert.throws(() => parseConfig({ leaseTtlMs: 10 }), { code: "CONFIG_INVALID" });
+  assert.throws(() => parseConfig({ advertiseUrl: "ftp://x" }), { code: "CONFIG_INVALID" });
+  const c = parseConfig({ db: "postgresql://u@h/db", leaseTtlMs: "2000", advertiseUrl: "http://10.0.0.5:8080" });
+  assert.deepEqual([c.db, c.leaseTtlMs, c.advertiseUrl], ["postgresql://u@h/db", 2000, "http://10.0.0.5:8080"]);
+});
