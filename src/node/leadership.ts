@@ -41,12 +41,25 @@ export class Leadership {
     return this.d.sequencer.running;
   }
 
-  /** The URL the current, unexpired leader advertised in its lease; undefined between leaders. */
+  /**
+   * The URL the current, unexpired leader advertised in its lease; undefined between leaders. Looked
+   * up at most every 200 ms (not once per forwarded write); a stale answer costs at most a refused
+   * connection, which the forwarder retries.
+   */
   async leaderUrl(): Promise<string | undefined> {
+    const now = this.d.clock.now();
+    if (this.#known && this.#known.until > now) return this.#known.url;
     const lease = await this.d.store.currentLease();
-    if (!lease || lease.expiresAt <= this.d.clock.now()) return undefined;
-    return lease.holder.split(" ")[1];
+    if (!lease || lease.expiresAt <= now) {
+      this.#known = undefined;
+      return undefined;
+    }
+    const url = lease.holder.split(" ")[1];
+    this.#known = url === undefined ? undefined : { url, until: Math.min(lease.expiresAt, now + 200) };
+    return url;
   }
+
+  #known: { url: string; until: number } | undefined;
 
   /** Stops competing (the caller then stops the sequencer, which releases the lease). */
   stop(): void {
