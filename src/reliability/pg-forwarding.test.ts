@@ -67,3 +67,24 @@ test("config: --db must be a PostgreSQL URL, the lease TTL and advertised URL ar
   const c = parseConfig({ db: "postgresql://u@h/db", leaseTtlMs: "2000", advertiseUrl: "http://10.0.0.5:8080" });
   assert.deepEqual([c.db, c.leaseTtlMs, c.advertiseUrl], ["postgresql://u@h/db", 2000, "http://10.0.0.5:8080"]);
 });
+
+test("postgres: processes started together on a fresh directory and database agree on one log and one node party", { timeout: 90_000 }, async () => {
+  const fresh = await createTestDatabase("together");
+  try {
+    const dir = tempDir("pg-together");
+    const servers = await Promise.all([0, 1, 2].map(() => startServer(dir, ["--db", fresh.url])));
+    const notes = await Promise.all(servers.map(async (s) => (await httpExchange(`${s.url}/log/checkpoint`)).body));
+    assert.equal(new Set(notes.map((n) => n.split("\n")[0])).size, 1, "one origin");
+    const store = await PgStore.open(fresh.url, { poolSize: 1 });
+    try {
+      assert.equal((await store.listParties()).filter((p) => p.slug === "node").length, 1);
+      const lease = (await store.currentLease())!;
+      assert.ok(servers.some((s) => Number(lease.holder.split(":")[1]) === s.pid), "one of them sequences");
+    } finally {
+      await store.close();
+    }
+    for (const s of servers) await s.stop();
+  } finally {
+    await fresh.drop();
+  }
+});
