@@ -167,6 +167,10 @@ export class PgStore implements Store {
   }
 
   async acquireLease(holder: string, ttlMs: number, nowMs: number, isDead?: (holder: string) => boolean): Promise<Lease | undefined> {
+    // Followers ask several times a second: answer "taken" from a plain read when the lease is
+    // clearly live and someone else's, without queueing for the head row's lock behind appends.
+    const seen = await this.currentLease();
+    if (seen && seen.holder !== holder && seen.expiresAt > nowMs && !(isDead?.(seen.holder) ?? false)) return undefined;
     return this.#tx(async (c) => {
       const head = (await this.#rows("SELECT lease_holder, lease_epoch, lease_expires_at FROM log_head WHERE id = 1 FOR UPDATE", [], "head-lock", c))[0]!;
       const current = head.lease_holder as string | null;
