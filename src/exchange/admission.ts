@@ -42,13 +42,16 @@ export interface Admitted {
 
 export interface AdmissionDeps {
   readonly store: Store;
-  readonly sequencer: Sequencer;
+  /** Appends the leaves (with their records) durably: the sequencer, or on a shared database whichever process sequences. */
+  readonly sequencer: Pick<Sequencer, "appendEntries">;
   readonly parties: PartyService;
   readonly clock: Clock;
   /** Checks a STIX object against the official and Tocsin schemas and the MUST rules; throws a coded error. */
   readonly validate: (obj: unknown) => void;
   /** The node's own identity id (the author of escalations). */
   readonly nodeIdentity: string;
+  /** Locks by warning and record id; on a database shared by several processes they must span them all. Default: in-process. */
+  readonly locks?: { run<T>(keys: Iterable<string>, fn: () => Promise<T>): Promise<T> };
 }
 
 interface Prepared {
@@ -88,7 +91,7 @@ export class Admission {
     const keys = await this.d.parties.keys(poster.id);
     for (let i = 0; i < objects.length; i++) prepared.push(await withIndex(i, () => this.#prepare(poster, keys, objects[i])));
     const lockKeys = prepared.flatMap((p) => [`id:${p.obj.id}`, ...(p.warningId ? [`w:${p.warningId}`] : [])]);
-    return this.#locks.run(lockKeys, () => this.#admitLocked(prepared));
+    return (this.d.locks ?? this.#locks).run(lockKeys, () => this.#admitLocked(prepared));
   }
 
   async #prepare(poster: PartyRow, keys: readonly PartyKeyRow[], raw: unknown): Promise<Prepared> {

@@ -14,7 +14,7 @@ export interface NodeConfig {
   readonly leaseTtlMs: number;
   /**
    * The base URL other processes of a shared database reach this one at, when it sequences (they
-   * forward writes to it). Undefined: the address it listens on (right for processes on one host).
+   * hand it their admitted entries). Undefined: the address it listens on (right for processes on one host).
    */
   readonly advertiseUrl: string | undefined;
   readonly host: string;

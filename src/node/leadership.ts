@@ -18,17 +18,22 @@ export class Leadership {
   #busy = false;
   #escalating = false;
   #stopped = false;
+  #escalator: Escalator | undefined;
 
   constructor(
     private readonly d: {
       readonly store: Store;
       readonly sequencer: Sequencer;
-      readonly escalator: Escalator;
       readonly clock: Clock;
       readonly leaseTtlMs: number;
       readonly escalationIntervalMs: number;
     },
   ) {}
+
+  /** The escalator runs only in the sequencing process (set once the node is wired). */
+  setEscalator(escalator: Escalator): void {
+    this.#escalator = escalator;
+  }
 
   /** One attempt now, then one every quarter TTL. */
   async start(): Promise<void> {
@@ -43,8 +48,8 @@ export class Leadership {
 
   /**
    * The URL the current, unexpired leader advertised in its lease; undefined between leaders. Looked
-   * up at most every 200 ms (not once per forwarded write); a stale answer costs at most a refused
-   * connection, which the forwarder retries.
+   * up at most every 200 ms (not once per hand-over); a stale answer costs at most a refused
+   * connection, which the hand-over retries.
    */
   async leaderUrl(): Promise<string | undefined> {
     const now = this.d.clock.now();
@@ -66,7 +71,7 @@ export class Leadership {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    this.d.escalator.stop();
+    this.#escalator?.stop();
   }
 
   async #tick(): Promise<void> {
@@ -74,7 +79,7 @@ export class Leadership {
     this.#busy = true;
     try {
       if (!this.d.sequencer.running) {
-        if (this.#escalating) this.d.escalator.stop();
+        if (this.#escalating) this.#escalator?.stop();
         this.#escalating = false;
         try {
           await this.d.sequencer.start();
@@ -84,9 +89,9 @@ export class Leadership {
           return;
         }
       }
-      if (!this.#escalating && !this.#stopped) {
+      if (!this.#escalating && !this.#stopped && this.#escalator) {
         this.#escalating = true;
-        await this.d.escalator.start(this.d.escalationIntervalMs);
+        await this.#escalator.start(this.d.escalationIntervalMs);
       }
     } catch (e) {
       process.stderr.write(`tocsin: leadership: ${(e as Error).message}\n`);

@@ -16,7 +16,10 @@ import { openStore, SQLITE_FILE } from "../store/open-store.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
 import type { NodeConfig } from "./config.js";
+import { PgAdvisoryLocks } from "../store/postgres/advisory-locks.js";
+import { ClusterAppender } from "./cluster-appender.js";
 import { Leadership } from "./leadership.js";
+import { loadOrCreateNodeSecret } from "./node-secret.js";
 import { loadOrCreateLogKey } from "./log-key.js";
 
 export { SQLITE_FILE };
@@ -34,7 +37,7 @@ export interface TocsinNode {
   readonly escalator: Escalator;
   readonly app: FastifyInstance;
   /**
-   * Shared-database (PostgreSQL) nodes only: advertises `url` as where followers forward writes, and
+   * Shared-database (PostgreSQL) nodes only: advertises `url` as where the other processes hand over admitted entries, and
    * starts competing for the sequencing lease. A SQLite node sequences from the start; this is a no-op.
    */
   startLeadership(url: string): Promise<void>;
@@ -62,6 +65,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
   const store = await openStore(config);
   // On a shared database any number of processes run; one sequences at a time (see Leadership).
   const shared = store.engine === "postgres";
+  let locks: PgAdvisoryLocks | undefined;
   try {
     const signer = await loadOrCreateLogKey(config.dataDir, store, config.origin);
     const sequencer = new Sequencer({ store, signer, clock, checkpointIntervalMs: config.checkpointIntervalMs, leaseTtlMs: config.leaseTtlMs });
@@ -70,19 +74,33 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
     const parties = new PartyService(store, clock, join(config.dataDir, "keys"));
     const node = (await parties.get(NODE_PARTY_SLUG)) ?? (await createNodeParty(parties, signer.name));
     const validator = stixValidator();
-    const admission = new Admission({ store, sequencer, parties, clock, validate: (o) => validator.assertValidStix(o), nodeIdentity: node.id });
+    // On a shared database every process admits; lifecycle locks span the processes and the append
+    // goes to whichever process sequences (ClusterAppender). Alone, the local sequencer and locks.
+    const leadership = shared
+      ? new Leadership({ store, sequencer, clock, leaseTtlMs: config.leaseTtlMs, escalationIntervalMs: config.escalationIntervalMs })
+      : undefined;
+    const secret = shared ? loadOrCreateNodeSecret(config.dataDir) : undefined;
+    const appender = leadership && secret !== undefined ? new ClusterAppender(sequencer, leadership, secret) : sequencer;
+    locks = shared ? new PgAdvisoryLocks(config.db!) : undefined;
+    const admission = new Admission({
+      store,
+      sequencer: appender,
+      parties,
+      clock,
+      validate: (o) => validator.assertValidStix(o),
+      nodeIdentity: node.id,
+      ...(locks ? { locks } : {}),
+    });
     const records = new RecordReader(store, parties);
     const escalator = new Escalator({ store, admission, clock, node });
     if (!shared) await escalator.start(config.escalationIntervalMs);
-    const leadership = shared
-      ? new Leadership({ store, sequencer, escalator, clock, leaseTtlMs: config.leaseTtlMs, escalationIntervalMs: config.escalationIntervalMs })
-      : undefined;
+    leadership?.setEscalator(escalator);
     const app = await buildApp({
       config,
       reader,
-      sequencer,
+      sequencer: appender,
       api: { store, parties, admission, records, log: reader, onWarning: (id) => escalator.track(id) },
-      ...(leadership ? { routing: leadership } : {}),
+      ...(secret !== undefined ? { cluster: { sequencer, secret } } : {}),
     });
     return {
       config,
@@ -105,10 +123,12 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
         escalator.stop();
         await app.close();
         await sequencer.stop();
+        await locks?.close();
         await store.close();
       },
     };
   } catch (e) {
+    await locks?.close();
     await store.close();
     throw e;
   }

@@ -153,7 +153,7 @@ test("postgres: three processes, the sequencer killed then paused under load —
     const audit = await runCli(["log", "audit", "--data", dir, "--db", db.url, "--json"]);
     assert.equal(audit.code, 0, audit.stdout + audit.stderr);
     assert.equal(JSON.parse(audit.stdout).ok, true);
-    // The resumed process is a follower now and still serves (and forwards) correctly.
+    // The resumed process is a follower now and still serves and admits correctly.
     const late = await appendEntries(second.server.url, [randomBytes(20)]);
     assert.equal(late[0]!.index, leaves.length);
     process.stdout.write(

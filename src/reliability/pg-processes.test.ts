@@ -1,6 +1,8 @@
 /**
- * A follower process admits records as the leader does: it forwards writes (body and credentials) to
- * the sequencing process and relays the answer — successes and every kind of refusal — unchanged.
+ * Processes sharing one PostgreSQL database: a follower admits records exactly as the sequencing
+ * process does (it checks them itself and hands the leader only the append), the same record posted
+ * to two processes at once is stored once (cross-process locks), and the internal hand-over route
+ * is closed to anyone without the node secret.
  */
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
@@ -16,7 +18,7 @@ after(async () => {
   await db?.drop();
 });
 
-test("postgres: a follower forwards admissions and relays the leader's answers, refusals included", { timeout: 90_000 }, async () => {
+test("postgres: a follower admits like the leader — same answers, refusals included; concurrent duplicates stored once", { timeout: 90_000 }, async () => {
   db = await createTestDatabase("forward");
   const dir = tempDir("pg-forward");
   const created = await runCli(["party", "create", "src", "--name", "Source", "--custodial", "--data", dir, "--db", db.url]);
@@ -55,6 +57,26 @@ test("postgres: a follower forwards admissions and relays the leader's answers, 
       assert.equal(JSON.parse(viaFollower.body).code, JSON.parse(viaLeader.body).code, c.name);
     }
     assert.equal(await store.logSize(), admitted.index + 1, "refusals wrote nothing");
+
+    // The same new record at both processes at once, several times: one leaf each, the other a duplicate.
+    for (let i = 0; i < 5; i++) {
+      const w = buildWarning({ id: src.id }, { at, name: `Race ${i}`, recipients: [dst.id], windowStart: at, windowEnd: at + 86_400_000, probability: 0.3, tlp: "CLEAR" });
+      const both = await Promise.all(
+        [leader, follower].map((s) => httpExchange(`${s.url}/api/v1/records`, { method: "POST", body: JSON.stringify(w), headers: auth })),
+      );
+      for (const r of both) assert.ok([200, 201].includes(r.status), r.body);
+      const [x, y] = both.map((r) => JSON.parse(r.body).records[0]);
+      assert.equal(x.index, y.index, "both answers name the one stored copy");
+      assert.deepEqual([x.duplicate, y.duplicate].sort(), [false, true]);
+    }
+    assert.equal(await store.logSize(), admitted.index + 6);
+
+    // The hand-over route: without the node secret it does not exist.
+    for (const headers of [{}, { "x-tocsin-node-secret": "0".repeat(64) }] as Record<string, string>[]) {
+      const r = await httpExchange(`${leader.url}/internal/v1/cluster/sequence`, { method: "POST", body: JSON.stringify({ entries: [{ leaf: "AAEC" }] }), headers });
+      assert.equal(r.status, 404);
+    }
+    assert.equal(await store.logSize(), admitted.index + 6);
   } finally {
     await store.close();
   }
