@@ -59,7 +59,11 @@ export function openSqliteStore(dataDir: string): SqliteStore {
   return SqliteStore.open(join(dataDir, SQLITE_FILE));
 }
 
-/** Opens the store, loads the log key, starts the sequencer and builds the HTTP app (not listening). */
+/**
+ * Opens the store, loads the log key, wires the services and builds the HTTP app (not listening). On
+ * SQLite the sequencer starts here; on a shared PostgreSQL database, at `startLeadership` (it needs the
+ * URL to advertise), and only in the process that wins the lease.
+ */
 export async function openNode(config: NodeConfig, options: { clock?: Clock } = {}): Promise<TocsinNode> {
   const clock = options.clock ?? systemClock;
   const store = await openStore(config);
