@@ -61,7 +61,7 @@ export async function logAuditCommand(argv: string[], out: (s: string) => void):
   }
 }
 
-function trustedVerifier(dataDir: string, vkey: string | undefined): NoteVerifier {
+export function trustedVerifier(dataDir: string, vkey: string | undefined): NoteVerifier {
   try {
     if (vkey !== undefined) return parseVerifierKey(vkey);
     const keyFile = join(dataDir, LOG_KEY_FILE);

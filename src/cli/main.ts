@@ -6,16 +6,19 @@ import { partyCreateCommand, partyRotateKeyCommand, partyTokenCommand } from "./
 import { verifyConsistencyCommand, verifyInclusionCommand } from "./proof-commands.js";
 import { serveCommand } from "./serve-command.js";
 import { migrateCommand } from "./migrate-command.js";
+import { exportCommand, importCommand } from "./transfer-commands.js";
 
 const USAGE = `usage: tocsin <command> [options]
 
-  serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS] [--internal-append] [--demo]
+  serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--advertise URL] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS] [--internal-append] [--demo]
   log audit [--data DIR] [--db postgres://…] [--key VKEY] [--json]
   party create SLUG --name NAME [--custodial] [--public-key KEY] [--organisation SLUG]
                [--client-of SLUG]... [--community NAME]... [--data DIR] [--db postgres://…]
   party rotate-key SLUG [--public-key KEY] [--data DIR] [--db postgres://…]
   party token SLUG [--data DIR] [--db postgres://…]
   migrate [--db postgres://… | --data DIR]
+  export [--db postgres://… | --data DIR] [--out FILE]
+  import FILE [--db postgres://… | --data DIR] [--key VKEY]
   proof verify-inclusion --leaf-hash HEX --index N --size N --root HEX --proof HEX[,HEX...]
   proof verify-consistency --size1 N --size2 N --root1 HEX --root2 HEX --proof HEX[,HEX...]
   ach show BOARD [--data DIR] [--version N]
@@ -33,6 +36,8 @@ const COMMANDS: Record<string, Command> = {
   "party rotate-key": partyRotateKeyCommand,
   "party token": partyTokenCommand,
   migrate: migrateCommand,
+  export: exportCommand,
+  import: importCommand,
   "proof verify-inclusion": verifyInclusionCommand,
   "proof verify-consistency": verifyConsistencyCommand,
   "ach show": achShowCommand,

@@ -8,7 +8,7 @@ import { describeStore } from "../store/open-store.js";
 import { UsageError } from "./cli-errors.js";
 
 /**
- * `tocsin serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--host H] [--port P] [--origin NAME]
+ * `tocsin serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--advertise URL] [--host H] [--port P] [--origin NAME]
  * [--checkpoint-interval MS] [--internal-append] [--demo]`: starts a node and prints its URLs. With
  * `--db` (or TOCSIN_DB) the store is that PostgreSQL database, which several processes may share
  * (`--data` then holds only the keys); without, SQLite in `--data`. `--demo` first loads the illustrative
@@ -24,6 +24,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
         data: { type: "string" },
         db: { type: "string" },
         "lease-ttl": { type: "string" },
+        advertise: { type: "string" },
         host: { type: "string" },
         port: { type: "string" },
         origin: { type: "string" },
@@ -43,6 +44,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
       dataDir: values.data ?? process.env.TOCSIN_DATA,
       db: values.db ?? (process.env.TOCSIN_DB || undefined),
       leaseTtlMs: values["lease-ttl"],
+      advertiseUrl: values.advertise,
       host: values.host,
       port: values.port,
       origin: values.origin,
@@ -60,7 +62,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
   const address = await node.app.listen({ host: config.host, port: config.port });
   const base = address.replace("[::1]", "localhost");
   // On a shared database: compete for the sequencing lease, advertising where to forward writes.
-  await node.startLeadership(base);
+  await node.startLeadership(config.advertiseUrl ?? base);
   out(
     [
       `Tocsin node listening on ${base}`,

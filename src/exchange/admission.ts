@@ -42,7 +42,8 @@ export interface Admitted {
 
 export interface AdmissionDeps {
   readonly store: Store;
-  readonly sequencer: Sequencer;
+  /** Appends the leaves (with their records) durably: the sequencer, or on a shared database whichever process sequences. */
+  readonly sequencer: Pick<Sequencer, "appendEntries">;
   readonly parties: PartyService;
   readonly clock: Clock;
   /** Checks a STIX object against the official and Tocsin schemas and the MUST rules; throws a coded error. */
@@ -53,6 +54,8 @@ export interface AdmissionDeps {
   readonly checks?: RecordCheckPool | undefined;
   /** Rules of record kinds kept by other services (attribution boards: rights and version chain); throws a coded error. */
   readonly kindRules?: (obj: StixObject, kind: RecordKind) => Promise<void>;
+  /** Locks by warning and record id; on a database shared by several processes they must span them all. Default: in-process. */
+  readonly locks?: { run<T>(keys: Iterable<string>, fn: () => Promise<T>): Promise<T> };
 }
 
 interface Prepared {
@@ -98,7 +101,7 @@ export class Admission {
     const prepared: Prepared[] = [];
     for (let i = 0; i < objects.length; i++) prepared.push(await withIndex(i, () => this.#prepare(poster, keys, objects[i], checks[i]!)));
     const lockKeys = prepared.flatMap((p) => [`id:${p.obj.id}`, ...(p.warningId ? [`w:${p.warningId}`] : [])]);
-    return this.#locks.run(lockKeys, () => this.#admitLocked(prepared));
+    return (this.d.locks ?? this.#locks).run(lockKeys, () => this.#admitLocked(prepared));
   }
 
   /** Applies the checks in their order of precedence: schema, authorship, dates, signature, key. */

@@ -18,7 +18,7 @@ export class RecordDeletion {
   readonly #locks = new KeyedMutex();
 
   constructor(
-    private readonly d: { readonly store: Store; readonly sequencer: Sequencer; readonly parties: PartyService; readonly clock: Clock },
+    private readonly d: { readonly store: Store; readonly sequencer: Pick<Sequencer, "appendEntries">; readonly parties: PartyService; readonly clock: Clock },
   ) {}
 
   /**

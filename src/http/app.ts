@@ -7,14 +7,15 @@ import type { BoardService } from "../exchange/board-service.js";
 import { registerBoardRoutes } from "./board-routes.js";
 import { registerInternalRoutes } from "./internal-routes.js";
 import { registerLogRoutes } from "./log-routes.js";
-import { installLeaderForwarding, type WriteRouting } from "./leader-forward.js";
+import { registerClusterRoutes } from "./cluster-routes.js";
 import { installProblemHandlers } from "./problem.js";
 import { registerTaxiiRoutes, type TaxiiDeps } from "./taxii/taxii-routes.js";
 
 export interface AppDeps {
   readonly config: Pick<NodeConfig, "internalAppend" | "maxBodyBytes">;
   readonly reader: LogReader;
-  readonly sequencer: Sequencer;
+  /** Raw appends (internal route): the sequencer, or on a shared database whichever process sequences. */
+  readonly sequencer: Pick<Sequencer, "appendMany">;
   /** The records API; absent in log-only apps (tests of the log alone). */
   readonly api?: ApiDeps;
   /** TAXII 2.1 under /taxii2/; absent in log-only apps. */
@@ -22,8 +23,8 @@ export interface AppDeps {
   /** Attribution boards (with the records API). */
   readonly boards?: BoardService;
   readonly logger?: boolean;
-  /** Several processes on one database: writes reaching a non-sequencing process go to the leader. */
-  readonly routing?: WriteRouting;
+  /** Several processes on one database: the route by which the others hand admitted entries to the sequencing one. */
+  readonly cluster?: { readonly sequencer: Sequencer; readonly secret: string };
 }
 
 /** The node's HTTP surface. Never listens: tests call inject(), the CLI's serve calls listen(). */
@@ -46,13 +47,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onSend", async (_request, reply) => {
     if (closing) reply.header("connection", "close");
   });
-  if (deps.routing) installLeaderForwarding(app, deps.routing, { maxBodyBytes: deps.config.maxBodyBytes });
   app.get("/healthz", async () => ({ ok: true }));
   registerLogRoutes(app, deps.reader);
   if (deps.api) registerApiRoutes(app, deps.api);
   if (deps.taxii) registerTaxiiRoutes(app, deps.taxii);
   if (deps.api && deps.boards) registerBoardRoutes(app, deps.boards, deps.api.parties);
   if (deps.config.internalAppend) registerInternalRoutes(app, deps.sequencer);
+  if (deps.cluster) registerClusterRoutes(app, deps.cluster.sequencer, deps.cluster.secret);
   await app.ready();
   return app;
 }

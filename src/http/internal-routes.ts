@@ -11,7 +11,7 @@ export const MAX_INTERNAL_BATCH = 10_000;
  * Enabled only by configuration; records from parties go through signed admission instead.
  * The answer comes after the entries are durable, with their indices.
  */
-export function registerInternalRoutes(app: FastifyInstance, sequencer: Sequencer): void {
+export function registerInternalRoutes(app: FastifyInstance, sequencer: Pick<Sequencer, "appendMany">): void {
   app.post("/internal/v1/log/entries", async (request) => {
     const body = request.body as { entries?: unknown } | null;
     const entries = body && typeof body === "object" && !Array.isArray(body) ? body.entries : undefined;

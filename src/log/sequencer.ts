@@ -101,7 +101,7 @@ export class Sequencer {
 
   /**
    * Appends a URL to this process's lease holder name (`host:pid:nonce URL`), from the next start on:
-   * processes that do not sequence forward writes to the URL found in the lease.
+   * processes that do not sequence hand their entries to the URL found in the lease.
    */
   advertise(url: string): void {
     this.#holder = `${this.#o.holder} ${url}`;

@@ -13,6 +13,11 @@ export interface NodeConfig {
   readonly db: string | undefined;
   /** How long the sequencing lease lasts without renewal: a dead leader's successor takes over within it. */
   readonly leaseTtlMs: number;
+  /**
+   * The base URL other processes of a shared database reach this one at, when it sequences (they
+   * hand it their admitted entries). Undefined: the address it listens on (right for processes on one host).
+   */
+  readonly advertiseUrl: string | undefined;
   readonly host: string;
   readonly port: number;
   /** The log's origin line (and key name); fixed when the log is created. */
@@ -33,6 +38,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   dataDir: "./data",
   db: undefined,
   leaseTtlMs: 5_000,
+  advertiseUrl: undefined,
   host: "127.0.0.1",
   port: 8080,
   origin: undefined,
@@ -70,10 +76,13 @@ export function parseConfig(input: Record<string, unknown>): NodeConfig {
   if (origin !== undefined && /[\s+]/.test(origin)) throw invalid("origin must contain no spaces and no '+'");
   const db = c.db === undefined ? undefined : str("db");
   if (db !== undefined && !isPostgresUrl(db)) throw invalid("db must be a postgres:// or postgresql:// URL");
+  const advertiseUrl = c.advertiseUrl === undefined ? undefined : str("advertiseUrl");
+  if (advertiseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(advertiseUrl)) throw invalid("advertiseUrl must be an http(s) URL");
   return {
     dataDir: resolve(str("dataDir")),
     db,
     leaseTtlMs: int("leaseTtlMs", 500, 600_000),
+    advertiseUrl,
     host: str("host"),
     port: int("port", 0, 65535),
     origin,

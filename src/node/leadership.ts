@@ -18,17 +18,22 @@ export class Leadership {
   #busy = false;
   #escalating = false;
   #stopped = false;
+  #escalator: Escalator | undefined;
 
   constructor(
     private readonly d: {
       readonly store: Store;
       readonly sequencer: Sequencer;
-      readonly escalator: Escalator;
       readonly clock: Clock;
       readonly leaseTtlMs: number;
       readonly escalationIntervalMs: number;
     },
   ) {}
+
+  /** The escalator runs only in the sequencing process (set once the node is wired). */
+  setEscalator(escalator: Escalator): void {
+    this.#escalator = escalator;
+  }
 
   /** One attempt now, then one every quarter TTL. */
   async start(): Promise<void> {
@@ -41,19 +46,32 @@ export class Leadership {
     return this.d.sequencer.running;
   }
 
-  /** The URL the current, unexpired leader advertised in its lease; undefined between leaders. */
+  /**
+   * The URL the current, unexpired leader advertised in its lease; undefined between leaders. Looked
+   * up at most every 200 ms (not once per hand-over); a stale answer costs at most a refused
+   * connection, which the hand-over retries.
+   */
   async leaderUrl(): Promise<string | undefined> {
+    const now = this.d.clock.now();
+    if (this.#known && this.#known.until > now) return this.#known.url;
     const lease = await this.d.store.currentLease();
-    if (!lease || lease.expiresAt <= this.d.clock.now()) return undefined;
-    return lease.holder.split(" ")[1];
+    if (!lease || lease.expiresAt <= now) {
+      this.#known = undefined;
+      return undefined;
+    }
+    const url = lease.holder.split(" ")[1];
+    this.#known = url === undefined ? undefined : { url, until: Math.min(lease.expiresAt, now + 200) };
+    return url;
   }
+
+  #known: { url: string; until: number } | undefined;
 
   /** Stops competing (the caller then stops the sequencer, which releases the lease). */
   stop(): void {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    this.d.escalator.stop();
+    this.#escalator?.stop();
   }
 
   async #tick(): Promise<void> {
@@ -61,7 +79,7 @@ export class Leadership {
     this.#busy = true;
     try {
       if (!this.d.sequencer.running) {
-        if (this.#escalating) this.d.escalator.stop();
+        if (this.#escalating) this.#escalator?.stop();
         this.#escalating = false;
         try {
           await this.d.sequencer.start();
@@ -71,9 +89,9 @@ export class Leadership {
           return;
         }
       }
-      if (!this.#escalating && !this.#stopped) {
+      if (!this.#escalating && !this.#stopped && this.#escalator) {
         this.#escalating = true;
-        await this.d.escalator.start(this.d.escalationIntervalMs);
+        await this.#escalator.start(this.d.escalationIntervalMs);
       }
     } catch (e) {
       process.stderr.write(`tocsin: leadership: ${(e as Error).message}\n`);

@@ -31,7 +31,14 @@ export async function loadOrCreateLogKey(dataDir: string, store: Store, origin?:
       throw new TocsinError("CONFIG_INVALID", `the database belongs to log ${storedOrigin} but ${path} is missing`);
     }
     signer = generateNoteSigner(origin ?? `localhost/tocsin/${randomBytes(4).toString("hex")}`);
-    writeFileSync(path, formatSignerKey(signer) + "\n", { mode: 0o600, flag: "wx" });
+    try {
+      writeFileSync(path, formatSignerKey(signer) + "\n", { mode: 0o600, flag: "wx" });
+    } catch (e) {
+      // Another process sharing this directory (several processes on one PostgreSQL database, started
+      // together) wrote its key first: use that one, so both sign the same log.
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      signer = parseSignerKey(readFileSync(path, "utf8").trim());
+    }
   }
   if (origin !== undefined && origin !== signer.name) {
     throw new TocsinError("CONFIG_INVALID", `configured origin ${origin} differs from the key's name ${signer.name}`);

@@ -18,7 +18,10 @@ import { openStore, SQLITE_FILE } from "../store/open-store.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
 import type { NodeConfig } from "./config.js";
+import { PgAdvisoryLocks } from "../store/postgres/advisory-locks.js";
+import { ClusterAppender } from "./cluster-appender.js";
 import { Leadership } from "./leadership.js";
+import { loadOrCreateNodeSecret } from "./node-secret.js";
 import { loadOrCreateLogKey } from "./log-key.js";
 
 export { SQLITE_FILE };
@@ -37,7 +40,7 @@ export interface TocsinNode {
   readonly boards: BoardService;
   readonly app: FastifyInstance;
   /**
-   * Shared-database (PostgreSQL) nodes only: advertises `url` as where followers forward writes, and
+   * Shared-database (PostgreSQL) nodes only: advertises `url` as where the other processes hand over admitted entries, and
    * starts competing for the sequencing lease. A SQLite node sequences from the start; this is a no-op.
    */
   startLeadership(url: string): Promise<void>;
@@ -51,13 +54,18 @@ export function openSqliteStore(dataDir: string): SqliteStore {
   return SqliteStore.open(join(dataDir, SQLITE_FILE));
 }
 
-/** Opens the store, loads the log key, starts the sequencer and builds the HTTP app (not listening). */
+/**
+ * Opens the store, loads the log key, wires the services and builds the HTTP app (not listening). On
+ * SQLite the sequencer starts here; on a shared PostgreSQL database, at `startLeadership` (it needs the
+ * URL to advertise), and only in the process that wins the lease.
+ */
 export async function openNode(config: NodeConfig, options: { clock?: Clock } = {}): Promise<TocsinNode> {
   const clock = options.clock ?? systemClock;
   const store = await openStore(config);
   // On a shared database any number of processes run; one sequences at a time (see Leadership).
   const shared = store.engine === "postgres";
   const checks = config.checkWorkers > 0 ? new RecordCheckPool(config.checkWorkers) : undefined;
+  let locks: PgAdvisoryLocks | undefined;
   try {
     const signer = await loadOrCreateLogKey(config.dataDir, store, config.origin);
     const sequencer = new Sequencer({ store, signer, clock, checkpointIntervalMs: config.checkpointIntervalMs, leaseTtlMs: config.leaseTtlMs });
@@ -69,31 +77,47 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
     // Board records obey the board rules (rights, version chain) however they arrive.
     let boards: BoardService | undefined;
     const kindRules = async (o: Parameters<BoardService["checkRecord"]>[0], k: Parameters<BoardService["checkRecord"]>[1]): Promise<void> => boards?.checkRecord(o, k);
-    const admission = new Admission({ store, sequencer, parties, clock, validate: (o) => validator.assertValidStix(o), nodeIdentity: node.id, checks, kindRules });
+    // On a shared database every process admits; lifecycle locks span the processes and the append
+    // goes to whichever process sequences (ClusterAppender). Alone, the local sequencer and locks.
+    const leadership = shared
+      ? new Leadership({ store, sequencer, clock, leaseTtlMs: config.leaseTtlMs, escalationIntervalMs: config.escalationIntervalMs })
+      : undefined;
+    const secret = shared ? loadOrCreateNodeSecret(config.dataDir) : undefined;
+    const appender = leadership && secret !== undefined ? new ClusterAppender(sequencer, leadership, secret) : sequencer;
+    locks = shared ? new PgAdvisoryLocks(config.db!) : undefined;
+    const admission = new Admission({
+      store,
+      sequencer: appender,
+      parties,
+      clock,
+      validate: (o) => validator.assertValidStix(o),
+      nodeIdentity: node.id,
+      checks,
+      kindRules,
+      ...(locks ? { locks } : {}),
+    });
     const records = new RecordReader(store, parties);
     boards = new BoardService({ store, admission, parties, records, clock });
     const escalator = new Escalator({ store, admission, clock, node });
     if (!shared) await escalator.start(config.escalationIntervalMs);
-    const leadership = shared
-      ? new Leadership({ store, sequencer, escalator, clock, leaseTtlMs: config.leaseTtlMs, escalationIntervalMs: config.escalationIntervalMs })
-      : undefined;
+    leadership?.setEscalator(escalator);
     const app = await buildApp({
       config,
       reader,
-      sequencer,
+      sequencer: appender,
       api: { store, parties, admission, records, log: reader, onWarning: (id) => escalator.track(id) },
-      ...(leadership ? { routing: leadership } : {}),
       taxii: {
         store,
         parties,
         admission,
         records,
-        deletion: new RecordDeletion({ store, sequencer, parties, clock }),
+        deletion: new RecordDeletion({ store, sequencer: appender, parties, clock }),
         clock,
         maxBodyBytes: config.maxBodyBytes,
         onWarning: (id) => escalator.track(id),
       },
       boards,
+      ...(secret !== undefined ? { cluster: { sequencer, secret } } : {}),
     });
     return {
       config,
@@ -118,11 +142,13 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
         await app.close();
         await sequencer.stop();
         await checks?.close();
+        await locks?.close();
         await store.close();
       },
     };
   } catch (e) {
     await checks?.close();
+    await locks?.close();
     await store.close();
     throw e;
   }

@@ -216,7 +216,7 @@ export function openNote(note: string, verifier: NoteVerifier): Checkpoint {
  */
 export function httpExchange(
   url: string,
-  options: { method?: string; body?: string; agent?: Agent; timeoutMs?: number } = {},
+  options: { method?: string; body?: string; agent?: Agent; timeoutMs?: number; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
@@ -229,7 +229,7 @@ export function httpExchange(
         method: options.method ?? "GET",
         // Without an agent of the caller's: a connection of its own, closed after the exchange.
         agent: options.agent ?? false,
-        headers: body ? { "content-type": "application/json", "content-length": body.length } : {},
+        headers: { ...(body ? { "content-type": "application/json", "content-length": body.length } : {}), ...options.headers },
         timeout: options.timeoutMs ?? 15_000,
       },
       (res) => {

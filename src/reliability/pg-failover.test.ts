@@ -10,11 +10,12 @@ import assert from "node:assert/strict";
 import { randomBytes, randomInt } from "node:crypto";
 import { Agent } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { bytesEqual, toHex } from "../core/crypto/bytes.js";
+import { bytesEqual, fromHex, toHex } from "../core/crypto/bytes.js";
+import { buildWarning } from "../client/record-builders.js";
 import { MemoryTree, hashLeaf } from "../core/merkle/index.js";
 import { PgStore } from "../store/postgres/pg-store.js";
 import { createTestDatabase, type TestDatabase } from "../testing/pg-database.js";
-import { appendEntries, cleanup, getCheckpointNote, logVerifier, openNote, runCli, startServer, tempDir, type RunningServer } from "./harness.js";
+import { appendEntries, cleanup, getCheckpointNote, httpExchange, logVerifier, openNote, runCli, startServer, tempDir, type RunningServer } from "./harness.js";
 
 const LEASE_TTL_MS = 2_000;
 const FAILOVER_TARGET_MS = 5_000;
@@ -28,13 +29,15 @@ after(async () => {
 
 interface Observed {
   readonly acked: Map<number, Buffer>;
+  /** Signed records acknowledged (201/200): digest → log index. */
+  readonly records: Map<string, number>;
   readonly notes: Set<string>;
   readonly errors: string[];
   failed: number;
 }
 
 /** Clients spread over every live server; a failed request is simply not acknowledged. */
-function startLoad(servers: () => RunningServer[], o: Observed) {
+function startLoad(servers: () => RunningServer[], o: Observed, author: { id: string; token: string; recipient: string }) {
   let stopped = false;
   const agent = new Agent({ keepAlive: true });
   const client = async (): Promise<void> => {
@@ -68,7 +71,26 @@ function startLoad(servers: () => RunningServer[], o: Observed) {
       await sleep(20);
     }
   };
-  const done = Promise.all([...Array.from({ length: CLIENTS }, client), poller()]);
+  // Signed records too (custodial author: the node signs), admitted by whichever process gets them.
+  const recordClient = async (): Promise<void> => {
+    while (!stopped) {
+      const live = servers();
+      const base = live[randomInt(live.length)]!.url;
+      const at = Date.now() - 1_000;
+      const w = buildWarning({ id: author.id }, { at, name: `Load ${randomInt(1e9)}`, recipients: [author.recipient], windowStart: at, windowEnd: at + 86_400_000, probability: 0.5, tlp: "CLEAR" });
+      try {
+        const r = await httpExchange(`${base}/api/v1/records`, { method: "POST", body: JSON.stringify(w), headers: { authorization: `Bearer ${author.token}` }, agent });
+        if (r.status === 201) {
+          const rec = JSON.parse(r.body).records[0];
+          o.records.set(rec.digest, rec.index);
+        } else o.failed++;
+      } catch {
+        o.failed++;
+        await sleep(20);
+      }
+    }
+  };
+  const done = Promise.all([...Array.from({ length: CLIENTS }, client), recordClient(), recordClient(), poller()]);
   return {
     async stop() {
       stopped = true;
@@ -97,6 +119,8 @@ test("postgres: three processes, the sequencer killed then paused under load —
   db = await createTestDatabase("failover");
   const dir = tempDir("pg-failover");
   const args = ["--db", db.url, "--lease-ttl", String(LEASE_TTL_MS), "--internal-append"];
+  const author = JSON.parse((await runCli(["party", "create", "src", "--name", "Source", "--custodial", "--data", dir, "--db", db.url])).stdout);
+  const recipient = JSON.parse((await runCli(["party", "create", "dst", "--name", "Dest", "--data", dir, "--db", db.url])).stdout);
   const a = await startServer(dir, args);
   const b = await startServer(dir, args);
   const c = await startServer(dir, args);
@@ -107,8 +131,8 @@ test("postgres: three processes, the sequencer killed then paused under load —
   try {
     const first = await waitForLeader(store, live, -1, 5_000);
     assert.equal(first.server, a, "the first process to start sequences");
-    const o: Observed = { acked: new Map(), notes: new Set(), errors: [], failed: 0 };
-    load = startLoad(() => live, o);
+    const o: Observed = { acked: new Map(), records: new Map(), notes: new Set(), errors: [], failed: 0 };
+    load = startLoad(() => live, o, { id: author.id, token: author.token, recipient: recipient.id });
     await sleep(1_500);
 
     // 1. kill -9 the sequencing process under load.
@@ -141,6 +165,11 @@ test("postgres: three processes, the sequencer killed then paused under load —
       assert.ok(leaves[index], `acknowledged entry ${index} missing (log size ${leaves.length})`);
       assert.ok(leaves[index]!.data.equals(data), `acknowledged entry ${index} holds other data`);
     }
+    assert.ok(o.records.size > 0, "signed records were acknowledged");
+    for (const [digest, index] of o.records) {
+      const stored = await store.recordByDigest(fromHex(digest)!);
+      assert.equal(stored?.logIndex, index, `acknowledged record ${digest} is stored at its index`);
+    }
     const tree = new MemoryTree();
     for (const l of leaves) tree.appendLeafHash(l.hash);
     const verifier = logVerifier(dir);
@@ -155,12 +184,12 @@ test("postgres: three processes, the sequencer killed then paused under load —
     const audit = await runCli(["log", "audit", "--data", dir, "--db", db.url, "--json"]);
     assert.equal(audit.code, 0, audit.stdout + audit.stderr);
     assert.equal(JSON.parse(audit.stdout).ok, true);
-    // The resumed process is a follower now and still serves (and forwards) correctly.
+    // The resumed process is a follower now and still serves and admits correctly.
     const late = await appendEntries(second.server.url, [randomBytes(20)]);
     assert.equal(late[0]!.index, leaves.length);
     process.stdout.write(
       `# failover after kill -9: ${second.ms.toFixed(0)} ms; after a pause past the lease: ${third.ms.toFixed(0)} ms; ` +
-        `${o.acked.size} entries acknowledged, ${o.failed} requests failed, ${rootBySize.size} checkpoints seen\n`,
+        `${o.acked.size} entries and ${o.records.size} signed records acknowledged, ${o.failed} requests failed, ${rootBySize.size} checkpoints seen\n`,
     );
   } finally {
     await load?.stop();

@@ -87,14 +87,15 @@ test("postgres: a version-1 database with data migrates to the latest, by `tocsi
   for (const how of ["cli", "open"] as const) {
     const db = await createTestDatabase("migrate");
     databases.push(db);
-    // Version 1 through the engine itself, stopped at that version (its log methods need no later table).
+    // Version 1 exactly as that release wrote it: its DDL (the engine stopped at version 1), its rows.
     const v1 = await PgStore.open(db.url, { targetVersion: 1, poolSize: 2 });
     assert.equal((await v1.pool.query("SELECT version FROM schema_version")).rows[0].version, 1);
     assert.equal((await v1.pool.query("SELECT to_regclass('party') AS t")).rows[0].t, null);
     const b = version1Batch();
-    const lease = (await v1.acquireLease("v1", 10_000, Date.now()))!;
-    await v1.appendBatch({ epoch: lease.epoch, startIndex: 0, leaves: b.leaves, nodes: b.nodes, checkpoint: b.checkpoint });
-    await v1.releaseLease("v1", lease.epoch);
+    for (const [i, l] of b.leaves.entries()) await v1.pool.query("INSERT INTO log_leaf (idx, data, hash) VALUES ($1, $2, $3)", [i, Buffer.from(l.data), Buffer.from(l.hash)]);
+    for (const n of b.nodes) await v1.pool.query("INSERT INTO log_node (level, idx, hash) VALUES ($1, $2, $3)", [n.level, n.index, Buffer.from(n.hash)]);
+    await v1.pool.query("INSERT INTO log_checkpoint (size, root, note, created_at) VALUES (5, $1, $2, $3)", [Buffer.from(b.checkpoint.root), b.checkpoint.note, b.checkpoint.createdAt]);
+    await v1.pool.query("UPDATE log_head SET size = 5 WHERE id = 1");
     await v1.initMeta("log.origin", "v1.example/log");
     await v1.close();
     const hashes = b.hashes;

@@ -47,14 +47,14 @@ const buf = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.b
 /**
  * The server engine: the same tables as the SQLite engine on PostgreSQL, through a node-postgres pool.
  *
- * Durability: every session runs with synchronous_commit=on, so COMMIT returns only after the WAL is
+ * Durability: every session runs with synchronous_commit=on, so a commit returns only after the WAL is
  * flushed — an acknowledged append survives kill -9 of any process and a crash of the server.
  *
- * Fencing: `appendBatch` starts by updating the single `log_head` row under the writer's epoch and
- * expected size. That UPDATE takes the row lock, so appends (and lease changes) are serialised; under
- * READ COMMITTED a concurrent lease takeover that committed first is re-checked against the WHERE
- * clause, so a paused old leader's batch matches no row and is refused (STORE_FENCED) before it
- * writes anything. Lease changes take the same row lock (SELECT … FOR UPDATE).
+ * Fencing: `appendBatch` is one statement (APPEND_SQL) that first updates the single `log_head` row
+ * under the writer's epoch and expected size. That UPDATE takes the row lock, so appends (and lease
+ * changes) are serialised; under READ COMMITTED a concurrent lease takeover that committed first is
+ * re-checked against the WHERE clause, so a paused old leader's batch matches no row, inserts nothing
+ * and is refused (STORE_FENCED). Lease changes take the same row lock (SELECT … FOR UPDATE).
  *
  * Structure for porting: one method per interface method, SQL inline, rows mapped by the to*()
  * helpers at the bottom — a new Store method is one query here and one in sqlite-store.ts.
@@ -132,20 +132,16 @@ export class PgStore implements Store {
   }
 
   async getNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
-    // One query per table for the whole set, the index lists passed as arrays (one round trip each).
+    // One round trip for the whole set (a proof's ~30 point reads), leaves and interior nodes together.
     const out = new Map<string, Uint8Array>();
+    if (ids.length === 0) return out;
     const leaves = ids.filter((id) => id.level === 0).map((id) => id.index);
     const nodes = ids.filter((id) => id.level > 0);
-    if (leaves.length > 0) {
-      for (const r of await this.#rows("SELECT idx, hash FROM log_leaf WHERE idx = ANY($1::bigint[])", [leaves], "leaf-hashes-in")) {
-        out.set(nodeKey(0, r.idx as number), r.hash as Uint8Array);
-      }
-    }
-    if (nodes.length > 0) {
-      const sql = "SELECT n.level, n.idx, n.hash FROM log_node n JOIN unnest($1::smallint[], $2::bigint[]) AS w(level, idx) ON n.level = w.level AND n.idx = w.idx";
-      for (const r of await this.#rows(sql, [nodes.map((n) => n.level), nodes.map((n) => n.index)], "nodes-in")) {
-        out.set(nodeKey(r.level as number, r.idx as number), r.hash as Uint8Array);
-      }
+    const sql = `SELECT 0 AS level, idx, hash FROM log_leaf WHERE idx = ANY($1::bigint[])
+                 UNION ALL
+                 SELECT n.level, n.idx, n.hash FROM log_node n JOIN unnest($2::smallint[], $3::bigint[]) AS w(level, idx) ON n.level = w.level AND n.idx = w.idx`;
+    for (const r of await this.#rows(sql, [leaves, nodes.map((n) => n.level), nodes.map((n) => n.index)], "nodes-in")) {
+      out.set(nodeKey(r.level as number, r.idx as number), r.hash as Uint8Array);
     }
     return out;
   }
@@ -172,6 +168,10 @@ export class PgStore implements Store {
   }
 
   async acquireLease(holder: string, ttlMs: number, nowMs: number, isDead?: (holder: string) => boolean): Promise<Lease | undefined> {
+    // Followers ask several times a second: answer "taken" from a plain read when the lease is
+    // clearly live and someone else's, without queueing for the head row's lock behind appends.
+    const seen = await this.currentLease();
+    if (seen && seen.holder !== holder && seen.expiresAt > nowMs && !(isDead?.(seen.holder) ?? false)) return undefined;
     return this.#tx(async (c) => {
       const head = (await this.#rows("SELECT lease_holder, lease_epoch, lease_expires_at FROM log_head WHERE id = 1 FOR UPDATE", [], "head-lock", c))[0]!;
       const current = head.lease_holder as string | null;
@@ -203,61 +203,28 @@ export class PgStore implements Store {
   }
 
   async appendBatch(batch: AppendBatch): Promise<void> {
-    await this.#tx(async (c) => {
-      const newSize = batch.startIndex + batch.leaves.length;
-      // Fencing first: the head row moves only from the size this writer believes in, under its epoch.
-      const moved = await c.query({
-        name: "advance-head",
-        text: "UPDATE log_head SET size = $1 WHERE id = 1 AND size = $2 AND lease_epoch = $3",
-        values: [newSize, batch.startIndex, batch.epoch],
-      });
-      if (moved.rowCount !== 1) throw new StoreError("STORE_FENCED", "the log's writer lease or size changed under this writer");
-      // Whole columns as arrays through unnest(): one statement per table, whatever the batch size.
-      if (batch.leaves.length > 0) {
-        await c.query({
-          name: "insert-leaves",
-          text: "INSERT INTO log_leaf (idx, data, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[])",
-          values: [batch.leaves.map((_, i) => batch.startIndex + i), batch.leaves.map((l) => buf(l.data)), batch.leaves.map((l) => buf(l.hash))],
-        });
-      }
-      if (batch.nodes.length > 0) {
-        await c.query({
-          name: "insert-nodes",
-          text: "INSERT INTO log_node (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])",
-          values: [batch.nodes.map((n) => n.level), batch.nodes.map((n) => n.index), batch.nodes.map((n) => buf(n.hash))],
-        });
-      }
-      const recs = batch.leaves.flatMap((l, i) => (l.record ? [{ r: l.record, index: batch.startIndex + i, addedUs: l.addedUs }] : []));
-      if (recs.length > 0) {
-        await c.query({
-          name: "insert-records",
-          text: `INSERT INTO record (digest, id, modified, type, kind, author, warning_ref, log_index, logged_at, added_us, custodial, body)
-                 SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                                      $8::bigint[], $9::text[], $10::bigint[], $11::boolean[], $12::text[])`,
-          values: [
-            recs.map((x) => buf(x.r.digest)), recs.map((x) => x.r.id), recs.map((x) => x.r.modified), recs.map((x) => x.r.type),
-            recs.map((x) => x.r.kind), recs.map((x) => x.r.author), recs.map((x) => x.r.warningRef ?? null), recs.map((x) => x.index),
-            recs.map((x) => x.r.loggedAt), recs.map((x) => x.addedUs), recs.map((x) => x.r.custodial), recs.map((x) => x.r.body),
-          ],
-        });
-      }
-      const tombs = batch.leaves.flatMap((l, i) => (l.tombstone ? [{ digest: l.tombstone, index: batch.startIndex + i }] : []));
-      if (tombs.length > 0) {
-        await c.query({
-          name: "insert-tombstones",
-          text: "INSERT INTO record_tombstone (digest, log_index) SELECT * FROM unnest($1::bytea[], $2::bigint[]) ON CONFLICT (digest) DO NOTHING",
-          values: [tombs.map((t) => buf(t.digest)), tombs.map((t) => t.index)],
-        });
-      }
-      const cp = batch.checkpoint;
-      if (cp) {
-        await c.query({
-          name: "insert-cp",
-          text: "INSERT INTO log_checkpoint (size, root, note, created_at) VALUES ($1, $2, $3, $4)",
-          values: [cp.size, buf(cp.root), cp.note, cp.createdAt],
-        });
-      }
+    // One statement, so one round trip and its own transaction: the head update comes first and every
+    // insert is conditional on it, so a fenced batch writes nothing; a failing insert (a duplicate key)
+    // aborts the whole statement. Whole columns travel as arrays through unnest().
+    const newSize = batch.startIndex + batch.leaves.length;
+    const recs = batch.leaves.flatMap((l, i) => (l.record ? [{ r: l.record, index: batch.startIndex + i, addedUs: l.addedUs }] : []));
+    const tombs = batch.leaves.flatMap((l, i) => (l.tombstone ? [{ digest: l.tombstone, index: batch.startIndex + i }] : []));
+    const cp = batch.checkpoint;
+    const r = await this.#pool.query<{ moved: number }>({
+      name: "append-batch",
+      text: APPEND_SQL,
+      values: [
+        newSize, batch.startIndex, batch.epoch,
+        batch.leaves.map((_, i) => batch.startIndex + i), batch.leaves.map((l) => buf(l.data)), batch.leaves.map((l) => buf(l.hash)),
+        batch.nodes.map((n) => n.level), batch.nodes.map((n) => n.index), batch.nodes.map((n) => buf(n.hash)),
+        recs.map((x) => buf(x.r.digest)), recs.map((x) => x.r.id), recs.map((x) => x.r.modified), recs.map((x) => x.r.type),
+        recs.map((x) => x.r.kind), recs.map((x) => x.r.author), recs.map((x) => x.r.warningRef ?? null), recs.map((x) => x.index),
+        recs.map((x) => x.r.loggedAt), recs.map((x) => x.addedUs), recs.map((x) => x.r.custodial), recs.map((x) => x.r.body),
+        cp ? [cp.size] : [], cp ? [buf(cp.root)] : [], cp ? [cp.note] : [], cp ? [cp.createdAt] : [],
+        tombs.map((t) => buf(t.digest)), tombs.map((t) => t.index),
+      ],
     });
+    if (r.rows[0]!.moved !== 1) throw new StoreError("STORE_FENCED", "the log's writer lease or size changed under this writer");
   }
 
   async getMeta(key: string): Promise<string | undefined> {
@@ -394,6 +361,36 @@ export class PgStore implements Store {
     return ((await this.#rows("SELECT MAX(added_us) AS m FROM record"))[0]!.m as number | null) ?? 0;
   }
 }
+
+/**
+ * The whole append as one statement. Fencing: `head` updates the single log_head row only from the
+ * size this writer believes in and under its epoch (the row lock serialises writers; under READ
+ * COMMITTED a takeover that committed first is re-checked against the WHERE clause), and each insert
+ * selects its rows only if `head` moved.
+ */
+const APPEND_SQL = `
+  WITH head AS (
+    UPDATE log_head SET size = $1 WHERE id = 1 AND size = $2 AND lease_epoch = $3 RETURNING 1
+  ), leaves AS (
+    INSERT INTO log_leaf (idx, data, hash)
+    SELECT * FROM unnest($4::bigint[], $5::bytea[], $6::bytea[]) WHERE EXISTS (SELECT 1 FROM head)
+  ), nodes AS (
+    INSERT INTO log_node (level, idx, hash)
+    SELECT * FROM unnest($7::smallint[], $8::bigint[], $9::bytea[]) WHERE EXISTS (SELECT 1 FROM head)
+  ), records AS (
+    INSERT INTO record (digest, id, modified, type, kind, author, warning_ref, log_index, logged_at, added_us, custodial, body)
+    SELECT * FROM unnest($10::bytea[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+                         $17::bigint[], $18::text[], $19::bigint[], $20::boolean[], $21::text[])
+    WHERE EXISTS (SELECT 1 FROM head)
+  ), checkpoint AS (
+    INSERT INTO log_checkpoint (size, root, note, created_at)
+    SELECT * FROM unnest($22::bigint[], $23::bytea[], $24::text[], $25::text[]) WHERE EXISTS (SELECT 1 FROM head)
+  ), tombstones AS (
+    INSERT INTO record_tombstone (digest, log_index)
+    SELECT * FROM unnest($26::bytea[], $27::bigint[]) WHERE EXISTS (SELECT 1 FROM head)
+    ON CONFLICT (digest) DO NOTHING
+  )
+  SELECT (SELECT count(*) FROM head)::int AS moved`;
 
 const IDLE_IN_TRANSACTION_MS = 1_000;
 

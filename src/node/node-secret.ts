@@ -1,0 +1,28 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const NODE_SECRET_FILE = "node.secret";
+
+/**
+ * A secret shared by the processes of one node (they share its data directory, as they share the log
+ * key): followers present it when they hand admitted entries to the sequencing process, so nothing
+ * else can append through that internal route. Created on first use (0600); a process that loses the
+ * creation race reads the winner's.
+ */
+export function loadOrCreateNodeSecret(dataDir: string): string {
+  const path = join(dataDir, NODE_SECRET_FILE);
+  try {
+    writeFileSync(path, randomBytes(32).toString("hex") + "\n", { mode: 0o600, flag: "wx" });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+  return readFileSync(path, "utf8").trim();
+}
+
+export function secretMatches(expected: string, presented: unknown): boolean {
+  if (typeof presented !== "string") return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(presented);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
