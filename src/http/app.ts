@@ -6,6 +6,7 @@ import { registerApiRoutes, type ApiDeps } from "./api-routes.js";
 import { registerInternalRoutes } from "./internal-routes.js";
 import { registerLogRoutes } from "./log-routes.js";
 import { installProblemHandlers } from "./problem.js";
+import { registerRecordRoutes } from "./record-routes.js";
 
 export interface AppDeps {
   readonly config: Pick<NodeConfig, "internalAppend" | "maxBodyBytes">;
@@ -39,6 +40,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get("/healthz", async () => ({ ok: true }));
   registerLogRoutes(app, deps.reader);
   if (deps.api) registerApiRoutes(app, deps.api);
+  if (deps.api) registerRecordRoutes(app, deps.api);
   if (deps.config.internalAppend) registerInternalRoutes(app, deps.sequencer);
   await app.ready();
   return app;

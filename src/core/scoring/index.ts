@@ -23,3 +23,5 @@ export { PERIODS, periodKey, sourceTrackRecord, receivedForecasts } from "./trac
 export type { Period, GroupScores, SourceTrackRecord, ReceivedForecasts, TrackRecordOptions } from "./track-record.js";
 export { DISMISSING_OPINIONS, recipientRecord } from "./recipient-record.js";
 export type { DismissedWarning, MissedDeadline, ResponseTime, RecipientRecord } from "./recipient-record.js";
+export { scoredProbability } from "./scored-probability.js";
+export type { ForecastVersion } from "./scored-probability.js";

@@ -179,3 +179,16 @@ test("periods, and a source's record per recipient and per period", () => {
   const got = receivedForecasts(fs);
   assert.deepEqual(got.bySource.map((g) => g.key), ["src"]);
 });
+
+test("the probability scored is the last version logged before the event: later revisions are hindsight", async () => {
+  const { scoredProbability } = await import("./index.js");
+  const versions = [
+    { loggedAt: 100, probability: 0.3 },
+    { loggedAt: 200, probability: 0.5 },
+    { loggedAt: 400, probability: 0.99 },
+  ];
+  assert.equal(scoredProbability(versions, 300), 0.5);
+  assert.equal(scoredProbability(versions, 200), 0.5);
+  assert.equal(scoredProbability(versions, 1000), 0.99);
+  assert.equal(scoredProbability(versions, 50), 0.3);
+});
