@@ -3,6 +3,7 @@ import { TocsinError } from "../core/errors/tocsin-error.js";
 import { isStixId } from "../core/record/index.js";
 import { PERIODS, type Period } from "../core/scoring/index.js";
 import { ANONYMOUS_READER, partyReader, type Reader } from "../core/tlp/index.js";
+import { exportBundle } from "../exchange/bundle-export.js";
 import { TrackRecords } from "../exchange/track-records.js";
 import { warningTimeline } from "../exchange/warning-timeline.js";
 import type { ApiDeps } from "./api-routes.js";
@@ -42,6 +43,12 @@ export function registerRecordRoutes(app: FastifyInstance, d: ApiDeps): TrackRec
     onlyParams(request.query, []);
     const id = warningIdParam(request.params);
     return warningTimeline(d, await readerOf(request), id);
+  });
+
+  app.get("/api/v1/warnings/:id/bundle", async (request) => {
+    onlyParams(request.query, []);
+    const id = warningIdParam(request.params);
+    return exportBundle({ store: d.store, records: d.records, parties: d.parties, log: d.log }, await readerOf(request), id, new Date());
   });
 
   return trackRecords;
