@@ -1,4 +1,6 @@
 import { isTocsinError } from "../core/errors/tocsin-error.js";
+import { auditCommand, exportBundleCommand } from "./bundle-commands.js";
+import { reportCommand } from "./report-command.js";
 import { UsageError } from "./cli-errors.js";
 import { logAuditCommand } from "./log-commands.js";
 import { partyCreateCommand, partyRotateKeyCommand, partyTokenCommand } from "./party-commands.js";
@@ -15,6 +17,9 @@ const USAGE = `usage: tocsin <command> [options]
   party token SLUG [--data DIR]
   proof verify-inclusion --leaf-hash HEX --index N --size N --root HEX --proof HEX[,HEX...]
   proof verify-consistency --size1 N --size2 N --root1 HEX --root2 HEX --proof HEX[,HEX...]
+  export-bundle --warning ID [--out FILE] [--as SLUG] [--data DIR]
+  audit FILE [--log-key VKEY] [--witness VKEY]... [--json]
+  report --warning ID --format html|pdf [--out FILE] [--bundle FILE] [--as SLUG] [--data DIR]
 
 Exit status: 0 success / valid / clean, 1 invalid / corrupted, 2 bad usage or input.
 `;
@@ -29,6 +34,9 @@ const COMMANDS: Record<string, Command> = {
   "party token": partyTokenCommand,
   "proof verify-inclusion": verifyInclusionCommand,
   "proof verify-consistency": verifyConsistencyCommand,
+  "export-bundle": exportBundleCommand,
+  audit: auditCommand,
+  report: reportCommand,
 };
 
 /** Dispatches `argv` to a command; returns the exit status. Thin: every command is one call below. */
