@@ -9,6 +9,7 @@ type Benchmark = (args: string[]) => Promise<void>;
 const BENCHMARKS: Record<string, { readonly about: string; readonly load: () => Promise<Benchmark> }> = {
   admit: { about: "signed records admitted per second over HTTP (batches of 1 and 1 000) vs OpenSSL Ed25519 verify", load: async () => (await import("./admit-bench.js")).runAdmitBench },
   log: { about: "transparency log: durable appends/s, proof latency, audit speed, bytes per leaf [--full]", load: async () => (await import("./log-bench.js")).runLogBench },
+  record: { about: "track record over 1M resolved warnings vs one Brier pass; offline audit of a 1 000-record bundle vs OpenSSL Ed25519 verify", load: async () => (await import("./record-bench.js")).runRecordBench },
 };
 
 function usage(): string {

@@ -154,6 +154,12 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
   let state: WarningState | undefined;
   let lastIndex = -1;
   let lastLogged = "";
+  const proofsByIndex = new Map<number, (typeof bundle.inclusion_proofs)[number][]>();
+  for (const p of bundle.inclusion_proofs) {
+    const list = proofsByIndex.get(p.index);
+    if (list) list.push(p);
+    else proofsByIndex.set(p.index, [p]);
+  }
   const warningBodies = bundle.records.filter((r) => recordKindSafe(r.record) === "warning").map((r) => r.record as Obj);
   bundle.records.forEach((entry, position) => {
     const obj = entry.record as Obj;
@@ -189,7 +195,7 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
     }
     // Inclusion in verified checkpoints.
     const includedIn: number[] = [];
-    const proofs = bundle.inclusion_proofs.filter((p) => p.index === entry.index);
+    const proofs = proofsByIndex.get(entry.index) ?? [];
     if (leafBytes) {
       for (const p of proofs) {
         const root = roots.get(p.size);

@@ -1,5 +1,5 @@
 import type { Outcome } from "../lifecycle/index.js";
-import { bootstrapMeans, DEFAULT_RESAMPLES, DEFAULT_SEED, percentileInterval, resamplesFor, type Interval } from "./bootstrap.js";
+import { bootstrapMeans, DEFAULT_RESAMPLES, DEFAULT_SEED, MAX_DRAWS_PER_RESAMPLE, percentileInterval, type Interval } from "./bootstrap.js";
 import { leadTimeSummary, type LeadTimeSummary } from "./lead-time.js";
 import { outcomeValue } from "./outcome-value.js";
 import { baseRate, brierSkillScore, logLoss } from "./proper-scores.js";
@@ -47,7 +47,8 @@ export interface ScoredSet {
   readonly brierSkill: { readonly value: number | null; readonly ci: Interval | null };
   readonly reliability: ReliabilityDiagram;
   readonly leadTime: LeadTimeSummary | null;
-  readonly bootstrap: { readonly resamples: number; readonly seed: number };
+  /** Resamples, seed, and items drawn per resample (N, or MAX_DRAWS_PER_RESAMPLE rescaled for large N). */
+  readonly bootstrap: { readonly resamples: number; readonly seed: number; readonly drawsPerResample: number };
 }
 
 export interface TooFewResolved {
@@ -95,7 +96,7 @@ export function scoreForecasts(forecasts: readonly ResolvedForecast[], options: 
   }
   const rate = baseRate(o);
   const brier = mean(sq);
-  const resamples = resamplesFor(n, options.resamples ?? DEFAULT_RESAMPLES);
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   const [bsB, llB, rateB] = bootstrapMeans([sq, ll, o], resamples, seed);
   const skillB = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) skillB[b] = brierSkillScore(bsB![b]!, rateB![b]!) ?? NaN;
@@ -109,7 +110,7 @@ export function scoreForecasts(forecasts: readonly ResolvedForecast[], options: 
     brierSkill: { value: brierSkillScore(brier, rate), ci: brierSkillScore(brier, rate) === null ? null : percentileInterval(skillB) },
     reliability: reliabilityDiagram(p, o, bins),
     leadTime: leadTimeSummary(leads, resamples, seed ^ 0x1ead),
-    bootstrap: { resamples, seed },
+    bootstrap: { resamples, seed, drawsPerResample: Math.min(n, MAX_DRAWS_PER_RESAMPLE) },
   };
 }
 

@@ -7,9 +7,7 @@ export type { ReliabilityBin, MurphyDecomposition, ReliabilityDiagram } from "./
 export {
   DEFAULT_RESAMPLES,
   DEFAULT_SEED,
-  BOOTSTRAP_DRAW_BUDGET,
-  MIN_RESAMPLES,
-  resamplesFor,
+  MAX_DRAWS_PER_RESAMPLE,
   quantileSorted,
   percentileInterval,
   bootstrapMeans,

@@ -1,5 +1,5 @@
 /**
- * A small seeded pseudo-random generator (xorshift128+ variant on 32-bit halves, "xoshiro128**"), so the
+ * A small seeded pseudo-random generator (xoshiro128**, Blackman and Vigna), so the
  * bootstrap gives the same intervals for the same data on every run and every machine. Not for secrets:
  * statistics only.
  */
@@ -10,6 +10,12 @@ export class SeededRandom {
   #d: number;
 
   constructor(seed: number) {
+    this.#a = this.#b = this.#c = this.#d = 0;
+    this.reset(seed);
+  }
+
+  /** Restarts the sequence from `seed`. */
+  reset(seed: number): void {
     // splitmix32 spreads any seed (even 0) over the four words of state.
     let s = seed >>> 0;
     const next = (): number => {
@@ -36,6 +42,33 @@ export class SeededRandom {
     this.#c ^= t;
     this.#d = rotl(this.#d, 11);
     return result;
+  }
+
+  /**
+   * Fills `out` with uniform integers in [0, n): the same sequence as repeated {@link below} calls, with
+   * the state kept in locals so a bootstrap's millions of draws stay cheap.
+   */
+  fillBelow(out: Uint32Array, n: number): void {
+    let a = this.#a;
+    let b = this.#b;
+    let c = this.#c;
+    let d = this.#d;
+    const scale = n / 4294967296;
+    for (let i = 0; i < out.length; i++) {
+      const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+      const t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = rotl(d, 11);
+      out[i] = Math.floor(result * scale);
+    }
+    this.#a = a;
+    this.#b = b;
+    this.#c = c;
+    this.#d = d;
   }
 
   /** A uniform integer in [0, n), n ≤ 2^32 (multiply-high: no modulo bias worth speaking of for n ≪ 2^32). */

@@ -12,7 +12,6 @@ import {
   scoreForecasts,
   sourceTrackRecord,
   receivedForecasts,
-  resamplesFor,
   type ResolvedForecast,
 } from "./index.js";
 
@@ -154,11 +153,18 @@ test("scores with bootstrap intervals: deterministic for a seed, containing the 
   assert.deepEqual(a.leadTime!.meanCi, [2 * DAY, 2 * DAY]);
 });
 
-test("large samples get fewer resamples, never fewer than 100", () => {
-  assert.equal(resamplesFor(1000), 1000);
-  assert.equal(resamplesFor(100_000), 500);
-  assert.equal(resamplesFor(1_000_000), 100);
-  assert.equal(resamplesFor(10, 50), 50);
+test("large samples: the m-out-of-n bootstrap keeps the interval of a mean at its full-sample width", async () => {
+  const { bootstrapMeans, percentileInterval, MAX_DRAWS_PER_RESAMPLE, SeededRandom } = await import("./index.js");
+  // 100 000 fair coin flips: the mean's standard error is 0.5/√N ≈ 0.00158, so the 95 % interval is ≈ ±0.0031.
+  const rng = new SeededRandom(1);
+  const n = 100_000;
+  const x = new Float64Array(n).map(() => (rng.nextUint32() & 1 ? 1 : 0));
+  const mean = x.reduce((a, b) => a + b, 0) / n;
+  const [lo, hi] = percentileInterval(bootstrapMeans([x], 1000, 9)[0]!)!;
+  const half = 1.96 * Math.sqrt((mean * (1 - mean)) / n);
+  assert.ok(n > MAX_DRAWS_PER_RESAMPLE);
+  assert.ok(Math.abs(hi - lo - 2 * half) < 0.25 * 2 * half, `width ${hi - lo} vs ${2 * half}`);
+  assert.ok(lo < mean && mean < hi);
 });
 
 test("periods, and a source's record per recipient and per period", () => {
