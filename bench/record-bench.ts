@@ -21,6 +21,7 @@ import { partyReader } from "../src/core/tlp/index.js";
 import { exportBundle } from "../src/exchange/bundle-export.js";
 import { readSeed } from "../src/exchange/party-service.js";
 import { TrackRecords } from "../src/exchange/track-records.js";
+import { WarningStates } from "../src/exchange/warning-states.js";
 import { parseConfig } from "../src/node/config.js";
 import { openNode, type TocsinNode } from "../src/node/node.js";
 import { ed25519Rates, opensslVersion } from "./baseline.js";
@@ -147,7 +148,8 @@ export async function runRecordBench(args: string[]): Promise<void> {
   await withNode(async (node) => {
     const stored = Math.max(50, Math.round(500 * Math.min(1, scale * 10)));
     const src = await storedHistory(node, stored);
-    const tracks = new TrackRecords(node.store, node.records, node.admission.states);
+    // A fresh state cache: every warning's lifecycle is folded from its stored records, as after a restart.
+    const tracks = new TrackRecords(node.store, node.records, new WarningStates(node.store, (await node.parties.require("node")).id));
     const party = await node.parties.require(src.author.id);
     const t = process.hrtime.bigint();
     const r = await tracks.trackRecord(partyReader(src.author.id), party);

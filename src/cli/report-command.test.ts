@@ -18,7 +18,7 @@ test("tocsin report --format html: self-contained, timeline, reliability SVG, re
     assert.equal(await main(["report", "--warning", w.warning.id as string, "--format", "html", "--out", file, "--bundle", bundle, "--data", w.h.dir], silent), 0);
     const html = readFileSync(file, "utf8");
     assert.match(html, /VERIFIED offline: 6 signatures/);
-    assert.match(html, /<svg [^>]*role="img"[^>]*aria-label="Reliability of US-IC"/);
+    assert.match(html, /<svg [^>]*role="img"[^>]*aria-label="Reliability diagram"/);
     assert.match(html, /<circle /, "the diagram plots the bins");
     assert.match(html, /strongly-disagree: A provocation meant to intimidate\./);
     assert.match(html, /Dismissed warnings that materialized[\s\S]*report--/);

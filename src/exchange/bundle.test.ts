@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { auditBundle, parseBundle, type AccountabilityBundle, type AuditCheck } from "../core/bundle/index.js";
 import { fromBase64, toBase64 } from "../core/crypto/bytes.js";
-import { generateNoteSigner, verifierFromSigner } from "../core/note/index.js";
+import { addSignatures, cosignCheckpoint, formatVerifierKey, generateNoteSigner, parseNote, verifierFromSigner } from "../core/note/index.js";
 import { PARTY_EXT, SIGNATURE_EXT } from "../core/record/index.js";
 import { main } from "../cli/main.js";
 import { journeyWorld, type JourneyWorld } from "../testing/journey-fixture.js";
@@ -119,6 +119,32 @@ test("tampering: a time, an opinion, a leaf, a proof hash, a key, a checkpoint, 
     t = clone(b);
     [t.records[1], t.records[2]] = [t.records[2], t.records[1]];
     assertFails(t, "timeline", assessmentId);
+  } finally {
+    await w.h.close();
+  }
+});
+
+test("witness cosignatures on the bundle's checkpoints are verified and shown; a forged one fails the checkpoint", async () => {
+  const w = await journeyWorld();
+  try {
+    const b = clone(await bundleOf(w));
+    const witness = generateNoteSigner("observer-cert.example/witness", "cosignature/v1");
+    const last = b.checkpoints.length - 1;
+    const body = parseNote(b.checkpoints[last]).text;
+    b.checkpoints[last] = addSignatures(b.checkpoints[last], cosignCheckpoint(body, witness, 1_711_152_000));
+    b.witnesses = [formatVerifierKey(verifierFromSigner(witness))];
+    const r = auditBundle(parseBundle(b));
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.checkpoints.at(-1)!.cosignatures, [{ name: "observer-cert.example/witness", timestamp: 1_711_152_000 }]);
+    // The cosignature's timestamp moved by one second: it no longer verifies.
+    const forged = clone(b as AccountabilityBundle);
+    const sigOf = (line: string) => line.trim().split(" ").at(-1)!;
+    const good = sigOf(cosignCheckpoint(body, witness, 1_711_152_000));
+    const bytes = Buffer.from(good, "base64");
+    bytes[4 + 7] = bytes[4 + 7]! ^ 1; // the timestamp's last byte
+    forged.checkpoints[last] = (forged.checkpoints[last] as string).replace(good, bytes.toString("base64"));
+    assert.notEqual(forged.checkpoints[last], b.checkpoints[last]);
+    assertFails(forged, "checkpoint", `checkpoints[${last}]`);
   } finally {
     await w.h.close();
   }

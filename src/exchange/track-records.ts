@@ -46,24 +46,36 @@ export class TrackRecords {
     private readonly states: WarningStates,
   ) {}
 
-  /** Every warning (latest version) the reader may read, with its state and versions. */
+  /**
+   * Every warning (latest version) the reader may read, with its state and versions. One paged pass
+   * over all records, grouped by warning, instead of a query per warning; states come from the shared
+   * cache when the admission path has them.
+   */
   async visibleWarnings(reader: Reader): Promise<WarningHistory[]> {
-    const versions = new Map<string, StoredRecord[]>();
+    const about = new Map<string, StoredRecord[]>();
     for (let after = -1; ; ) {
-      const page = await this.store.listRecords({ kind: "warning", addedAfterUs: after, limit: PAGE });
+      const page = await this.store.listRecords({ addedAfterUs: after, limit: PAGE });
       for (const r of page) {
-        let v = versions.get(r.id);
-        if (!v) versions.set(r.id, (v = []));
-        v.push(r);
+        if (!r.warningRef) continue;
+        let list = about.get(r.warningRef);
+        if (!list) about.set(r.warningRef, (list = []));
+        list.push(r);
       }
       if (page.length < PAGE) break;
       after = page[page.length - 1]!.addedUs;
     }
-    const latest = [...versions.values()].map((v) => v.reduce((a, b) => (b.modified > a.modified ? b : a)));
+    const latest: StoredRecord[] = [];
+    for (const records of about.values()) {
+      records.sort((a, b) => a.logIndex - b.logIndex);
+      let w: StoredRecord | undefined;
+      for (const r of records) if (r.kind === "warning" && (!w || r.modified > w.modified)) w = r;
+      if (w) latest.push(w);
+    }
     const out: WarningHistory[] = [];
     for (const w of await this.records.filter(reader, latest)) {
-      const state = await this.states.get(w.id);
-      if (state) out.push({ latest: w, versions: versions.get(w.id)!.sort((a, b) => a.logIndex - b.logIndex), state });
+      const records = about.get(w.id)!;
+      const state = this.states.fromRecords(w.id, records);
+      if (state) out.push({ latest: w, versions: records.filter((r) => r.kind === "warning"), state });
     }
     return out;
   }

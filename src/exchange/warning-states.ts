@@ -24,6 +24,19 @@ export class WarningStates {
     return state;
   }
 
+  /**
+   * The state from the cache, or folded from `records` (every record about the warning, in log order)
+   * when the caller has already read them in bulk — the track record reads all records in one pass
+   * instead of one query per warning.
+   */
+  fromRecords(warningId: string, records: readonly StoredRecord[]): WarningState | undefined {
+    const cached = this.#cache.get(warningId);
+    if (cached) return cached;
+    const state = foldRecords(records, this.nodeIdentity);
+    if (state) this.#cache.set(warningId, state);
+    return state;
+  }
+
   set(warningId: string, state: WarningState): void {
     this.#cache.set(warningId, state);
   }

@@ -46,12 +46,12 @@ th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .k-assessment td{background:#fff8e6}.k-escalation td{background:#fdecea}.k-resolution td{background:#eef4fb}
 .grid{display:flex;gap:18px;align-items:flex-start;flex-wrap:wrap}.grid>div{flex:1;min-width:280px}
 .note{color:#555;font-size:11px}code{font-size:11px;word-break:break-all}.tlp{font-weight:bold;background:#000;color:#ffc000;padding:1px 6px}
-section{page-break-inside:avoid}td.t{white-space:nowrap;font-size:11px}
+tr{page-break-inside:avoid}h2,h3{page-break-after:avoid}table.timeline{table-layout:fixed;font-size:11px}.neutral{background:#fdf6e3;border:1px solid #b58900;color:#6b5200}table.timeline td{overflow-wrap:anywhere}.keep{page-break-inside:avoid}td.t{font-size:11px}
 `;
 
 function scoresSection(name: string, s: ScoreSet): string {
   if (s.status === "too-few-resolved") {
-    return `<p class="banner bad">Too few resolved warnings to score ${e(name)}: ${s.resolved} scoreable (need ${s.needed}); ${s.unscored} resolved as unknown.</p>`;
+    return `<p class="banner neutral">Too few resolved warnings to score ${e(name)}: ${s.resolved} scoreable (need ${s.needed}); ${s.unscored} resolved as unknown.</p>`;
   }
   const d = s.reliability.decomposition;
   const rows = [
@@ -71,14 +71,14 @@ function scoresSection(name: string, s: ScoreSet): string {
     ["Within-bin covariance", d.withinBinCovariance],
     ["= Brier score (REL − RES + UNC + WBV − WBC)", d.brier],
   ];
-  return `<div class="grid"><div>
+  return `<div class="grid keep"><div>
 <table><tr><th>measure</th><th>value</th><th>95 % interval / note</th></tr>
 ${rows.map(([a, b, c]) => `<tr><td>${e(a)}</td><td class="n">${e(b)}</td><td>${e(c)}</td></tr>`).join("\n")}
 </table>
 <h3>Murphy decomposition</h3>
 <table>${murphy.map(([a, b]) => `<tr><td>${e(a)}</td><td class="n">${num(b as number, 4)}</td></tr>`).join("")}</table>
 <p class="note">Intervals: percentile bootstrap, ${s.bootstrap.resamples} resamples, seed ${s.bootstrap.seed}. Outcomes: materialized and prevented count as the event happening, did-not-materialize as not, unknown is not scored.</p>
-</div><div>${reliabilitySvg(s.reliability, `Reliability of ${name}`)}</div></div>`;
+</div><div>${reliabilitySvg(s.reliability, "Reliability diagram")}</div></div>`;
 }
 
 function recipientSection(r: WarningReportInput["recipients"][number]): string {
@@ -94,7 +94,7 @@ function recipientSection(r: WarningReportInput["recipients"][number]): string {
         .join("")}</table>`
     : `<p>No missed deadlines.</p>`;
   const t = rec.timeTo;
-  return `<section><h3>${e(r.name)}</h3>
+  return `<section class="keep"><h3>${e(r.name)}</h3>
 <table><tr><th>warnings received</th><th>resolved</th><th>dismissed</th><th>dismissed, then materialized</th><th>missed deadlines (receipt / assessment / action)</th></tr>
 <tr><td class="n">${rec.warnings}</td><td class="n">${rec.resolved}</td><td class="n">${rec.dismissed}</td><td class="n">${rec.dismissedMaterialized.length}</td><td class="n">${rec.missedByKind.receipt} / ${rec.missedByKind.assessment} / ${rec.missedByKind.action}</td></tr></table>
 <table><tr><th>median time from warning to</th><th>receipt</th><th>assessment</th><th>action</th></tr>
@@ -122,9 +122,9 @@ export function warningReportHtml(r: WarningReportInput): string {
 <p class="meta"><span class="tlp">${e(r.tlp)}</span> &nbsp; warning <code>${e(a.warning)}</code> &nbsp; from ${e(r.source.name)} to ${r.recipients.map((x) => e(x.name)).join(", ")} &nbsp; report generated ${e(when(r.generatedAt))}</p>
 ${status}
 <section><h2>Timeline</h2>
-<table><tr><th>log index</th><th>logged (node clock)</th><th>author</th><th>record</th><th>what it says</th><th>sig.</th><th>in checkpoints</th></tr>
+<table class="timeline"><colgroup><col style="width:7%"><col style="width:12%"><col style="width:14%"><col style="width:11%"><col style="width:42%"><col style="width:5%"><col style="width:9%"></colgroup><tr><th>log index</th><th>logged (node clock)</th><th>author</th><th>record</th><th>what it says</th><th>sig.</th><th>check&shy;points</th></tr>
 ${rows}</table>
-<p class="note">Every row is a record signed by its author (Ed25519) whose digest is in the node's Merkle transparency log; "in checkpoints" lists the signed checkpoints whose inclusion proofs verified. ${cosigned.length ? `Witness cosignatures: ${e(cosigned.join("; "))}.` : "No witness cosignatures in this bundle."}</p></section>
+<p class="note">Every row is a record signed by its author (Ed25519) whose digest is in the node's Merkle transparency log; "checkpoints" lists the signed checkpoints whose inclusion proofs verified. ${cosigned.length ? `Witness cosignatures: ${e(cosigned.join("; "))}.` : "No witness cosignatures in this bundle."}</p></section>
 <section><h2>Source track record: ${e(r.source.name)}</h2>${scoresSection(r.source.name, r.source.scores)}</section>
 <section><h2>Recipient record</h2>${r.recipients.map(recipientSection).join("\n")}</section>
 <section><h2>Verify it yourself</h2><p>This report was rendered from an accountability bundle. Anyone can check it offline, trusting neither party: <code>${e(r.verifyWith)}</code></p></section>

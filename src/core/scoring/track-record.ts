@@ -36,6 +36,19 @@ export interface TrackRecordOptions extends ScoringOptions {
   readonly period?: Period;
 }
 
+const DAY_MS = 86_400_000;
+
+/** periodKey for many times: one Date per distinct UTC day, not per warning. */
+function periodKeys(period: Period): (ms: number) => string {
+  const byDay = new Map<number, string>();
+  return (ms) => {
+    const day = Math.floor(ms / DAY_MS);
+    let key = byDay.get(day);
+    if (key === undefined) byDay.set(day, (key = periodKey(ms, period)));
+    return key;
+  };
+}
+
 function groupBy(forecasts: readonly ResolvedForecast[], keysOf: (f: ResolvedForecast) => readonly string[]): Map<string, ResolvedForecast[]> {
   const groups = new Map<string, ResolvedForecast[]>();
   for (const f of forecasts) {
@@ -54,11 +67,11 @@ function scoreGroups(groups: Map<string, ResolvedForecast[]>, options: ScoringOp
 
 /** The source's scores over the resolved warnings it authored (the caller passes only those). */
 export function sourceTrackRecord(authored: readonly ResolvedForecast[], options: TrackRecordOptions = {}): SourceTrackRecord {
-  const period = options.period ?? "quarter";
+  const keyOf = periodKeys(options.period ?? "quarter");
   return {
     overall: scoreForecasts(authored, options),
     byRecipient: scoreGroups(groupBy(authored, (f) => f.recipients), options),
-    byPeriod: scoreGroups(groupBy(authored, (f) => [periodKey(f.issuedAt, period)]), options),
+    byPeriod: scoreGroups(groupBy(authored, (f) => [keyOf(f.issuedAt)]), options),
   };
 }
 
