@@ -66,9 +66,30 @@ export function bootstrapMeans(columns: readonly ArrayLike<number>[], resamples:
   for (let b = 0; b < resamples; b++) {
     rng.fillBelow(idx, n);
     sums.fill(0);
-    for (let j = 0; j < m; j++) {
-      const base = idx[j]! * k;
-      for (let c = 0; c < k; c++) sums[c]! += rows[base + c]!;
+    // The one- and three-column cases (lead time; Brier, log score and base rate) are the hot ones:
+    // scalar accumulators there, the general loop otherwise.
+    if (k === 1) {
+      let s0 = 0;
+      for (let j = 0; j < m; j++) s0 += rows[idx[j]!]!;
+      sums[0] = s0;
+    } else if (k === 3) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let j = 0; j < m; j++) {
+        const base = idx[j]! * 3;
+        s0 += rows[base]!;
+        s1 += rows[base + 1]!;
+        s2 += rows[base + 2]!;
+      }
+      sums[0] = s0;
+      sums[1] = s1;
+      sums[2] = s2;
+    } else {
+      for (let j = 0; j < m; j++) {
+        const base = idx[j]! * k;
+        for (let c = 0; c < k; c++) sums[c]! += rows[base + c]!;
+      }
     }
     for (let c = 0; c < k; c++) out[c]![b] = full[c]! + (sums[c]! / m - full[c]!) * shrink;
   }
