@@ -115,6 +115,11 @@ test("tampering: a time, an opinion, a leaf, a proof hash, a key, a checkpoint, 
       assertFails(t, "consistency", `${cp.from} → ${cp.to}`);
     }
 
+    // An omission the lifecycle exposes: without the receipt, the assessment has nothing to follow.
+    t = clone(b);
+    t.records.splice(1, 1);
+    assertFails(t, "timeline", assessmentId);
+
     // The order: the assessment moved before the receipt.
     t = clone(b);
     [t.records[1], t.records[2]] = [t.records[2], t.records[1]];
