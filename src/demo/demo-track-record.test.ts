@@ -5,6 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { auditBundle, parseBundle } from "../core/bundle/index.js";
 import { verifierFromSigner } from "../core/note/index.js";
+import { ANONYMOUS_READER } from "../core/tlp/index.js";
+import { TrackRecords } from "../exchange/track-records.js";
+import { WarningStates } from "../exchange/warning-states.js";
 import { parseConfig } from "../node/config.js";
 import { openNode } from "../node/node.js";
 import { DEMO_START, loadDemoScenario } from "./demo-scenario.js";
@@ -32,6 +35,11 @@ test("demo: the synthetic sources' track records tell calibrated from over-confi
     assert.ok(calibrated.reliability.ece < overconfident.reliability.ece);
     assert.ok(overconfident.brierSkill.value < 0, "stating 0.8–0.95 for events that occur 40 % of the time is worse than the base rate");
     assert.ok(calibrated.brier.ci[1] < overconfident.brier.ci[0], "the intervals do not even overlap");
+
+    // A cold instance (empty state cache: states folded in one bulk pass) answers exactly as the API's warm one.
+    const cold = new TrackRecords(node.store, node.records, new WarningStates(node.store, (await node.parties.require("node")).id));
+    const party = await node.parties.require("synthetic-overconfident");
+    assert.deepEqual(JSON.parse(JSON.stringify(await cold.trackRecord(ANONYMOUS_READER, party))), await get(`/api/v1/parties/synthetic-overconfident/track-record`));
 
     // us-ic has two resolved scenario warnings: too few to score. The FSB dismissed the one that came true.
     const usIc = summary.parties.find((p) => p.slug === "us-ic")!;

@@ -1,6 +1,7 @@
 import type { WarningState } from "../core/lifecycle/index.js";
 import { WARNING_EXT } from "../core/record/index.js";
 import {
+  type ForecastVersion,
   receivedForecasts,
   recipientRecord,
   scoredProbability,
@@ -11,7 +12,7 @@ import {
   type SourceTrackRecord,
   type TrackRecordOptions,
 } from "../core/scoring/index.js";
-import type { Reader } from "../core/tlp/index.js";
+import type { Reader, RecordAudience } from "../core/tlp/index.js";
 import type { PartyRow, Store, StoredRecord } from "../store/store.js";
 import type { RecordReader } from "./record-reader.js";
 import type { WarningStates } from "./warning-states.js";
@@ -25,38 +26,105 @@ export interface TrackRecord {
   readonly asRecipient: { readonly received: ReceivedForecasts; readonly record: RecipientRecord };
 }
 
-/** One warning with its lifecycle state and every logged version, as scoring needs it. */
+/** What the track record keeps of one warning: who may read it (TLP) and its forecasts over time. */
+interface IndexedWarning {
+  readonly id: string;
+  /** The latest version's audience: author, recipients, markings. */
+  audience: RecordAudience;
+  latestModified: string;
+  /** Every version's log time and probability, in log order. */
+  readonly versions: ForecastVersion[];
+}
+
+/** One warning with its lifecycle state and forecasts, as scoring needs it. */
 export interface WarningHistory {
-  readonly latest: StoredRecord;
-  readonly versions: readonly StoredRecord[];
+  readonly id: string;
+  readonly versions: readonly ForecastVersion[];
   readonly state: WarningState;
 }
 
 const PAGE = 5000;
+/** Past this many warnings without a cached state, one bulk pass over all records beats a query each. */
+const BULK_FOLD_THRESHOLD = 200;
 
 /**
  * Track records from the stored records. TLP applies: a track record is computed only over the
  * warnings the reader may read, so an aggregate never reveals a warning its reader could not see
  * (docs/decisions.md). The scoring itself is the pure core's.
+ *
+ * Records are append-only, so the warnings' audiences and forecasts are indexed incrementally (each
+ * call reads only warnings logged since the last), and lifecycle states come from the cache the
+ * admission path keeps current; a long-lived instance (the API's) answers from memory after its
+ * first call.
  */
 export class TrackRecords {
+  readonly #index = new Map<string, IndexedWarning>();
+  #cursor = -1;
+  #refreshing: Promise<void> | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly records: RecordReader,
     private readonly states: WarningStates,
   ) {}
 
-  /**
-   * Every warning (latest version) the reader may read, with its state and versions. One paged pass
-   * over all records, grouped by warning, instead of a query per warning; states come from the shared
-   * cache when the admission path has them.
-   */
+  /** Reads the warning versions logged since the last call (one refresh at a time). */
+  async #refresh(): Promise<void> {
+    while (this.#refreshing) await this.#refreshing;
+    this.#refreshing = (async () => {
+      for (;;) {
+        const page = await this.store.listRecords({ kind: "warning", addedAfterUs: this.#cursor, limit: PAGE });
+        for (const r of page) this.#add(r);
+        if (page.length > 0) this.#cursor = page[page.length - 1]!.addedUs;
+        if (page.length < PAGE) return;
+      }
+    })();
+    try {
+      await this.#refreshing;
+    } finally {
+      this.#refreshing = undefined;
+    }
+  }
+
+  #add(r: StoredRecord): void {
+    const obj = JSON.parse(r.body) as Record<string, any>;
+    const ext = obj.extensions?.[WARNING_EXT] ?? {};
+    const audience: RecordAudience = {
+      author: r.author,
+      recipients: (ext.recipient_refs as string[] | undefined) ?? [],
+      markingRefs: [...((obj.object_marking_refs as string[] | undefined) ?? []), ...((obj.granular_markings as { marking_ref: string }[] | undefined) ?? []).map((g) => g.marking_ref)],
+    };
+    let w = this.#index.get(r.id);
+    if (!w) this.#index.set(r.id, (w = { id: r.id, audience, latestModified: r.modified, versions: [] }));
+    else if (r.modified > w.latestModified) {
+      w.audience = audience;
+      w.latestModified = r.modified;
+    }
+    w.versions.push({ loggedAt: Date.parse(r.loggedAt), probability: ext.probability as number });
+  }
+
+  /** Every warning the reader may read (TLP on its latest version), with its state and forecasts. */
   async visibleWarnings(reader: Reader): Promise<WarningHistory[]> {
+    await this.#refresh();
+    const relations = await this.records.relations();
+    const visible = [...this.#index.values()].filter((w) => this.records.canReadAudience(reader, w.audience, relations));
+    const missing = visible.filter((w) => !this.states.isCached(w.id));
+    if (missing.length > BULK_FOLD_THRESHOLD) await this.#foldInBulk(new Set(missing.map((w) => w.id)));
+    const out: WarningHistory[] = [];
+    for (const w of visible) {
+      const state = await this.states.get(w.id);
+      if (state) out.push({ id: w.id, versions: w.versions, state });
+    }
+    return out;
+  }
+
+  /** Folds many uncached states from one paged pass over all records. */
+  async #foldInBulk(ids: ReadonlySet<string>): Promise<void> {
     const about = new Map<string, StoredRecord[]>();
     for (let after = -1; ; ) {
       const page = await this.store.listRecords({ addedAfterUs: after, limit: PAGE });
       for (const r of page) {
-        if (!r.warningRef) continue;
+        if (!r.warningRef || !ids.has(r.warningRef)) continue;
         let list = about.get(r.warningRef);
         if (!list) about.set(r.warningRef, (list = []));
         list.push(r);
@@ -64,20 +132,7 @@ export class TrackRecords {
       if (page.length < PAGE) break;
       after = page[page.length - 1]!.addedUs;
     }
-    const latest: StoredRecord[] = [];
-    for (const records of about.values()) {
-      records.sort((a, b) => a.logIndex - b.logIndex);
-      let w: StoredRecord | undefined;
-      for (const r of records) if (r.kind === "warning" && (!w || r.modified > w.modified)) w = r;
-      if (w) latest.push(w);
-    }
-    const out: WarningHistory[] = [];
-    for (const w of await this.records.filter(reader, latest)) {
-      const records = about.get(w.id)!;
-      const state = this.states.fromRecords(w.id, records);
-      if (state) out.push({ latest: w, versions: records.filter((r) => r.kind === "warning"), state });
-    }
-    return out;
+    for (const [id, records] of about) this.states.fromRecords(id, records.sort((a, b) => a.logIndex - b.logIndex));
   }
 
   async trackRecord(reader: Reader, party: PartyRow, options: TrackRecordOptions = {}): Promise<TrackRecord> {
@@ -106,15 +161,11 @@ export class TrackRecords {
 export function forecastOf(w: WarningHistory): ResolvedForecast | undefined {
   const resolution = w.state.resolution;
   if (!resolution) return undefined;
-  const versions = w.versions.map((v) => ({
-    loggedAt: Date.parse(v.loggedAt),
-    probability: (JSON.parse(v.body) as Record<string, any>).extensions[WARNING_EXT].probability as number,
-  }));
   return {
     warningId: w.state.warningId,
     source: w.state.author,
     recipients: w.state.recipients.map((r) => r.party),
-    probability: scoredProbability(versions, resolution.eventTime ?? resolution.loggedAt),
+    probability: scoredProbability(w.versions, resolution.eventTime ?? resolution.loggedAt),
     issuedAt: w.state.versions[0]!.loggedAt,
     outcome: resolution.outcome,
     eventTime: resolution.eventTime,

@@ -37,6 +37,11 @@ export class WarningStates {
     return state;
   }
 
+  /** Whether the state is in the cache (no store read needed). */
+  isCached(warningId: string): boolean {
+    return this.#cache.has(warningId);
+  }
+
   set(warningId: string, state: WarningState): void {
     this.#cache.set(warningId, state);
   }

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { buildResolution, buildWarning } from "../client/record-builders.js";
 import { openCheckpoint, verifierFromSigner } from "../core/note/index.js";
 import { journeyWorld } from "../testing/journey-fixture.js";
 
@@ -29,6 +30,16 @@ test("track record after journeys 1–3: the source scored with intervals, the r
     assert.equal(rec.dismissedMaterialized[0].opinion, "strongly-disagree");
     assert.deepEqual(rec.missedByKind, { receipt: 0, assessment: 0, action: 1 });
     assert.equal(rec.timeTo.receipt.medianMs, 3_600_000);
+
+    // The API's index is incremental: a warning resolved after the first call is counted by the next.
+    const t = w.h.clock.now();
+    const late = buildWarning(w.source, { at: t, name: "late", recipients: [w.recipient.id], windowStart: t, windowEnd: t + 86_400_000, probability: 0.2, tlp: "AMBER" });
+    assert.equal((await w.h.post(w.source, late)).statusCode, 201);
+    w.h.clock.advance(60_000);
+    assert.equal((await w.h.post(w.source, buildResolution(w.source, late.id as string, w.h.clock.now(), { outcome: "did-not-materialize", content: "-", tlp: "AMBER" }))).statusCode, 201);
+    const again = (await w.h.get(w.source, `/api/v1/parties/us-ic/track-record`)).json();
+    assert.equal(again.basis.warnings, 16);
+    assert.equal(again.asSource.overall.resolved, 16);
 
     // TLP: every warning here is AMBER to ru-fsb; anonymous and outside callers see none of it.
     const anon = (await w.h.get(undefined, `/api/v1/parties/us-ic/track-record`)).json();
