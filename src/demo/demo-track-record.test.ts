@@ -10,6 +10,7 @@ import { TrackRecords } from "../exchange/track-records.js";
 import { WarningStates } from "../exchange/warning-states.js";
 import { parseConfig } from "../node/config.js";
 import { openNode } from "../node/node.js";
+import { formatDemoBanner } from "./demo-banner.js";
 import { DEMO_START, loadDemoScenario } from "./demo-scenario.js";
 import { ScriptedClock } from "./scripted-clock.js";
 
@@ -48,6 +49,11 @@ test("demo: the synthetic sources' track records tell calibrated from over-confi
     const fsb = (await get(`/api/v1/parties/ru-fsb/track-record`, ruFsb.token)).asRecipient.record;
     assert.ok(fsb.dismissedMaterialized.some((d: { warningId: string }) => d.warningId === summary.warnings[0]!.id));
     assert.ok(fsb.missedByKind.action >= 1 && fsb.missedByKind.assessment >= 1);
+
+    // The banner points newcomers at the timeline, a track record, the report and the audit.
+    const banner = formatDemoBanner(summary, "http://127.0.0.1:8080");
+    assert.ok(banner.includes(`/api/v1/warnings/${summary.warnings[0]!.id}/timeline`));
+    assert.ok(banner.includes("tocsin audit bundle.json"));
 
     // Journey 4: the bundle of the 6 March warning verifies offline against the log's key.
     const bundle = parseBundle(await get(`/api/v1/warnings/${summary.warnings[0]!.id}/bundle`, usIc.token));
