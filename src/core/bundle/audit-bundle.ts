@@ -7,6 +7,7 @@ import {
   PARTY_EXT,
   WARNING_EXT,
   decodeRecordLeaf,
+  isPlainObject,
   keyIdOf,
   readSignatureExtension,
   recordDigestHex,
@@ -137,7 +138,21 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
   for (const p of bundle.parties as Obj[]) {
     names.set(p.id, p.name);
     const ext = p.extensions?.[PARTY_EXT] as Obj | undefined;
-    for (const k of (ext?.keys ?? []) as Obj[]) {
+    const listed: unknown = ext?.keys;
+    if (!Array.isArray(listed)) {
+      fail("party-key", `party ${p.id}`, "no key list in the party extension");
+      continue;
+    }
+    for (const entry of listed) {
+      if (!isPlainObject(entry)) {
+        fail("party-key", `party ${p.id}`, "a key entry that is not an object");
+        continue;
+      }
+      const k = entry as Obj;
+      if (k.valid_until !== undefined && typeof k.valid_until !== "string") {
+        fail("party-key", `party ${p.id} key ${k.key_id}`, "valid_until is not a timestamp");
+        continue;
+      }
       const pub = typeof k.public_key === "string" ? fromBase64(k.public_key) : undefined;
       if (!pub || pub.length !== 32 || keyIdOf(pub) !== k.key_id) {
         fail("party-key", `party ${p.id} key ${k.key_id}`, "the public key does not match its key id");
@@ -247,7 +262,7 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
       summary = { kind, id: String(obj.id), modified: "", created: "", author: String(obj.created_by_ref), warningRef: undefined, says: "(unreadable)", facts: {} };
     }
     // Name parties in the human line (an escalation names the recipient by id).
-    summary = { ...summary, says: summary.says.replace(/identity--[0-9a-f-]{36}/g, (id) => names.get(id) ?? id) };
+    summary = { ...summary, says: String(summary.says).replace(/identity--[0-9a-f-]{36}/g, (id) => names.get(id) ?? id) };
     timeline.push({ ...summary, index: entry.index, loggedAt: leaf?.loggedAt, authorName: names.get(summary.author), signature: signatureOk ? "verified" : "failed", includedIn });
   });
   if (bundle.records.length === 0) fail("timeline", bundle.warning, "the bundle holds no records");

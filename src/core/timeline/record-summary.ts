@@ -70,6 +70,6 @@ function describe(obj: Obj, kind: RecordKind): { says: string; facts: Record<str
     case "reveal":
       return { says: `opened evidence commitment ${obj.commitment_id}`, facts: { commitmentId: obj.commitment_id } };
     default:
-      return { says: obj.type as string, facts: {} };
+      return { says: String(obj.type ?? "(untyped object)"), facts: {} };
   }
 }
