@@ -66,38 +66,35 @@ export function scoreForecasts(forecasts: readonly ResolvedForecast[], options: 
   const bins = options.bins ?? DEFAULT_BINS;
   const needed = options.minResolved ?? DEFAULT_MIN_RESOLVED;
   const seed = options.seed ?? DEFAULT_SEED;
+  // One pass over the forecasts into typed arrays sized for all of them; the scored prefix is used.
+  const total = forecasts.length;
+  const p = new Float64Array(total);
+  const o = new Float64Array(total);
+  const sq = new Float64Array(total);
+  const ll = new Float64Array(total);
+  const leadsAll = new Float64Array(total);
   let n = 0;
-  let leadCount = 0;
-  for (const f of forecasts) {
-    const o = outcomeValue(f.outcome);
-    if (o === undefined) continue;
-    n++;
-    if (o === 1 && f.eventTime !== undefined) leadCount++;
-  }
-  const unscored = forecasts.length - n;
-  if (n < Math.max(1, needed)) return { status: "too-few-resolved", resolved: n, unscored, needed };
-
-  const p = new Float64Array(n);
-  const o = new Float64Array(n);
-  const sq = new Float64Array(n);
-  const ll = new Float64Array(n);
-  const leads = new Float64Array(leadCount);
-  let i = 0;
   let l = 0;
-  for (const f of forecasts) {
+  for (let i = 0; i < total; i++) {
+    const f = forecasts[i]!;
     const v = outcomeValue(f.outcome);
     if (v === undefined) continue;
-    p[i] = f.probability;
-    o[i] = v;
-    sq[i] = (f.probability - v) ** 2;
-    ll[i] = logLoss(f.probability, v);
-    if (v === 1 && f.eventTime !== undefined) leads[l++] = f.eventTime - f.issuedAt;
-    i++;
+    const q = f.probability;
+    p[n] = q;
+    o[n] = v;
+    sq[n] = (q - v) * (q - v);
+    ll[n] = logLoss(q, v);
+    n++;
+    if (v === 1 && f.eventTime !== undefined) leadsAll[l++] = f.eventTime - f.issuedAt;
   }
-  const rate = baseRate(o);
-  const brier = mean(sq);
+  const unscored = total - n;
+  if (n < Math.max(1, needed)) return { status: "too-few-resolved", resolved: n, unscored, needed };
+  const leads = leadsAll.subarray(0, l);
+  const [ps, os, sqs, lls] = [p.subarray(0, n), o.subarray(0, n), sq.subarray(0, n), ll.subarray(0, n)];
+  const rate = baseRate(os);
+  const brier = mean(sqs);
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  const [bsB, llB, rateB] = bootstrapMeans([sq, ll, o], resamples, seed);
+  const [bsB, llB, rateB] = bootstrapMeans([sqs, lls, os], resamples, seed);
   const skillB = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) skillB[b] = brierSkillScore(bsB![b]!, rateB![b]!) ?? NaN;
   return {
@@ -106,9 +103,9 @@ export function scoreForecasts(forecasts: readonly ResolvedForecast[], options: 
     unscored,
     baseRate: rate,
     brier: { value: brier, ci: percentileInterval(bsB!) },
-    logScore: { value: mean(ll), ci: percentileInterval(llB!) },
+    logScore: { value: mean(lls), ci: percentileInterval(llB!) },
     brierSkill: { value: brierSkillScore(brier, rate), ci: brierSkillScore(brier, rate) === null ? null : percentileInterval(skillB) },
-    reliability: reliabilityDiagram(p, o, bins),
+    reliability: reliabilityDiagram(ps, os, bins),
     leadTime: leadTimeSummary(leads, resamples, seed ^ 0x1ead),
     bootstrap: { resamples, seed, drawsPerResample: Math.min(n, MAX_DRAWS_PER_RESAMPLE) },
   };
