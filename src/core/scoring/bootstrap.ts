@@ -46,23 +46,24 @@ export function percentileInterval(values: Float64Array): Interval | null {
 export function bootstrapMeans(columns: readonly ArrayLike<number>[], resamples: number, seed: number): Float64Array[] {
   const n = columns[0]!.length;
   const k = columns.length;
-  const m = Math.min(n, MAX_DRAWS_PER_RESAMPLE);
-  const shrink = Math.sqrt(m / n);
   // Interleaved, so one random draw touches one cache line for every column.
   const rows = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) rows[i * k + c] = columns[c]![i]!;
+  return bootstrapInterleaved(rows, k, resamples, seed);
+}
+
+/** {@link bootstrapMeans} over items already interleaved: `rows[i * k + c]` is column c of item i. */
+export function bootstrapInterleaved(rows: Float64Array, k: number, resamples: number, seed: number): Float64Array[] {
+  const n = rows.length / k;
+  const m = Math.min(n, MAX_DRAWS_PER_RESAMPLE);
+  const shrink = Math.sqrt(m / n);
   const full = new Float64Array(k);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < k; c++) {
-      const v = columns[c]![i]!;
-      rows[i * k + c] = v;
-      full[c]! += v;
-    }
-  }
+  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) full[c]! += rows[i * k + c]!;
   for (let c = 0; c < k; c++) full[c]! /= n;
   const rng = new SeededRandom(seed);
   const idx = new Uint32Array(m);
   const sums = new Float64Array(k);
-  const out = columns.map(() => new Float64Array(resamples));
+  const out = Array.from({ length: k }, () => new Float64Array(resamples));
   for (let b = 0; b < resamples; b++) {
     rng.fillBelow(idx, n);
     sums.fill(0);

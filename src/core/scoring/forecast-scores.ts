@@ -1,8 +1,8 @@
 import type { Outcome } from "../lifecycle/index.js";
-import { bootstrapMeans, DEFAULT_RESAMPLES, DEFAULT_SEED, MAX_DRAWS_PER_RESAMPLE, percentileInterval, type Interval } from "./bootstrap.js";
+import { bootstrapInterleaved, DEFAULT_RESAMPLES, DEFAULT_SEED, MAX_DRAWS_PER_RESAMPLE, percentileInterval, type Interval } from "./bootstrap.js";
 import { leadTimeSummary, type LeadTimeSummary } from "./lead-time.js";
 import { outcomeValue } from "./outcome-value.js";
-import { baseRate, brierSkillScore, logLoss } from "./proper-scores.js";
+import { brierSkillScore, logLoss } from "./proper-scores.js";
 import { DEFAULT_BINS, reliabilityDiagram, type ReliabilityDiagram } from "./reliability.js";
 
 /** One resolved warning as scoring sees it. */
@@ -61,58 +61,122 @@ export interface TooFewResolved {
 
 export type ScoreSet = ScoredSet | TooFewResolved;
 
-/** Scores a set of resolved warnings, or says there are too few to score. Pure and deterministic. */
-export function scoreForecasts(forecasts: readonly ResolvedForecast[], options: ScoringOptions = {}): ScoreSet {
-  const bins = options.bins ?? DEFAULT_BINS;
-  const needed = options.minResolved ?? DEFAULT_MIN_RESOLVED;
-  const seed = options.seed ?? DEFAULT_SEED;
-  // One pass over the forecasts into typed arrays sized for all of them; the scored prefix is used.
+/**
+ * The scoreable forecasts as columns — probability, outcome (0/1), lead time (NaN when none) — with,
+ * for each input forecast, its row (−1 when its outcome is unknown). Converting once lets a track
+ * record score many groups of the same forecasts (per recipient, per period) from typed arrays.
+ */
+export interface ForecastColumns {
+  readonly p: Float64Array;
+  readonly o: Float64Array;
+  readonly lead: Float64Array;
+  readonly rowOf: Int32Array;
+}
+
+export function forecastColumns(forecasts: readonly ResolvedForecast[]): ForecastColumns {
   const total = forecasts.length;
   const p = new Float64Array(total);
   const o = new Float64Array(total);
-  const sq = new Float64Array(total);
-  const ll = new Float64Array(total);
-  const leadsAll = new Float64Array(total);
+  const lead = new Float64Array(total);
+  const rowOf = new Int32Array(total);
   let n = 0;
-  let l = 0;
   for (let i = 0; i < total; i++) {
     const f = forecasts[i]!;
     const v = outcomeValue(f.outcome);
-    if (v === undefined) continue;
-    const q = f.probability;
-    p[n] = q;
+    if (v === undefined) {
+      rowOf[i] = -1;
+      continue;
+    }
+    rowOf[i] = n;
+    p[n] = f.probability;
     o[n] = v;
-    sq[n] = (q - v) * (q - v);
-    ll[n] = logLoss(q, v);
+    lead[n] = v === 1 && f.eventTime !== undefined ? f.eventTime - f.issuedAt : NaN;
     n++;
-    if (v === 1 && f.eventTime !== undefined) leadsAll[l++] = f.eventTime - f.issuedAt;
   }
-  const unscored = total - n;
+  return { p: p.subarray(0, n), o: o.subarray(0, n), lead: lead.subarray(0, n), rowOf };
+}
+
+/** Scores a set of resolved warnings, or says there are too few to score. Pure and deterministic. */
+export function scoreForecasts(forecasts: readonly ResolvedForecast[], options: ScoringOptions = {}): ScoreSet {
+  const columns = forecastColumns(forecasts);
+  return scoreColumns(columns, undefined, forecasts.length - columns.p.length, options);
+}
+
+/**
+ * Working arrays for scoring up to `capacity` forecasts. Scoring many groups of one track record reuses
+ * one set: each typed array counts as external memory, and allocating them per group made the garbage
+ * collector walk the (large) heap again and again. Nothing of the scratch survives in a result.
+ */
+export interface ScoringScratch {
+  readonly p: Float64Array;
+  readonly o: Float64Array;
+  readonly items: Float64Array;
+  readonly leads: Float64Array;
+}
+
+export function newScratch(capacity: number): ScoringScratch {
+  return { p: new Float64Array(capacity), o: new Float64Array(capacity), items: new Float64Array(3 * capacity), leads: new Float64Array(capacity) };
+}
+
+/**
+ * Scores the given rows of the columns (all of them when `rows` is undefined); `unscored` is how many
+ * forecasts of the set were resolved as unknown.
+ */
+export function scoreColumns(
+  columns: ForecastColumns,
+  rows: ArrayLike<number> | undefined,
+  unscored: number,
+  options: ScoringOptions = {},
+  scratch: ScoringScratch = newScratch(rows === undefined ? columns.p.length : rows.length),
+): ScoreSet {
+  const bins = options.bins ?? DEFAULT_BINS;
+  const needed = options.minResolved ?? DEFAULT_MIN_RESOLVED;
+  const seed = options.seed ?? DEFAULT_SEED;
+  const n = rows === undefined ? columns.p.length : rows.length;
   if (n < Math.max(1, needed)) return { status: "too-few-resolved", resolved: n, unscored, needed };
-  const leads = leadsAll.subarray(0, l);
-  const [ps, os, sqs, lls] = [p.subarray(0, n), o.subarray(0, n), sq.subarray(0, n), ll.subarray(0, n)];
-  const rate = baseRate(os);
-  const brier = mean(sqs);
+  const p = scratch.p.subarray(0, n);
+  const o = scratch.o.subarray(0, n);
+  // Per item, interleaved for the bootstrap: squared error, log loss, outcome.
+  const items = scratch.items.subarray(0, 3 * n);
+  const leadsAll = scratch.leads.subarray(0, n);
+  let l = 0;
+  let sumSq = 0;
+  let sumLl = 0;
+  let sumO = 0;
+  for (let j = 0; j < n; j++) {
+    const r = rows === undefined ? j : rows[j]!;
+    const q = columns.p[r]!;
+    const v = columns.o[r]!;
+    const sq = (q - v) * (q - v);
+    const ll = logLoss(q, v);
+    p[j] = q;
+    o[j] = v;
+    items[3 * j] = sq;
+    items[3 * j + 1] = ll;
+    items[3 * j + 2] = v;
+    sumSq += sq;
+    sumLl += ll;
+    sumO += v;
+    const lead = columns.lead[r]!;
+    if (!Number.isNaN(lead)) leadsAll[l++] = lead;
+  }
+  const rate = sumO / n;
+  const brier = sumSq / n;
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  const [bsB, llB, rateB] = bootstrapMeans([sqs, lls, os], resamples, seed);
+  const [bsB, llB, rateB] = bootstrapInterleaved(items, 3, resamples, seed);
   const skillB = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) skillB[b] = brierSkillScore(bsB![b]!, rateB![b]!) ?? NaN;
+  const skill = brierSkillScore(brier, rate);
   return {
     status: "scored",
     resolved: n,
     unscored,
     baseRate: rate,
     brier: { value: brier, ci: percentileInterval(bsB!) },
-    logScore: { value: mean(lls), ci: percentileInterval(llB!) },
-    brierSkill: { value: brierSkillScore(brier, rate), ci: brierSkillScore(brier, rate) === null ? null : percentileInterval(skillB) },
-    reliability: reliabilityDiagram(ps, os, bins),
-    leadTime: leadTimeSummary(leads, resamples, seed ^ 0x1ead),
+    logScore: { value: sumLl / n, ci: percentileInterval(llB!) },
+    brierSkill: { value: skill, ci: skill === null ? null : percentileInterval(skillB) },
+    reliability: reliabilityDiagram(p, o, bins),
+    leadTime: leadTimeSummary(leadsAll.subarray(0, l), resamples, seed ^ 0x1ead),
     bootstrap: { resamples, seed, drawsPerResample: Math.min(n, MAX_DRAWS_PER_RESAMPLE) },
   };
-}
-
-function mean(a: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]!;
-  return s / a.length;
 }

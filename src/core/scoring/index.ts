@@ -11,12 +11,13 @@ export {
   quantileSorted,
   percentileInterval,
   bootstrapMeans,
+  bootstrapInterleaved,
 } from "./bootstrap.js";
 export type { Interval, BootstrapOptions } from "./bootstrap.js";
 export { leadTimeSummary } from "./lead-time.js";
 export type { LeadTimeSummary } from "./lead-time.js";
-export { DEFAULT_MIN_RESOLVED, scoreForecasts } from "./forecast-scores.js";
-export type { ResolvedForecast, ScoringOptions, Estimate, ScoredSet, TooFewResolved, ScoreSet } from "./forecast-scores.js";
+export { DEFAULT_MIN_RESOLVED, forecastColumns, newScratch, scoreColumns, scoreForecasts } from "./forecast-scores.js";
+export type { ForecastColumns, ScoringScratch, ResolvedForecast, ScoringOptions, Estimate, ScoredSet, TooFewResolved, ScoreSet } from "./forecast-scores.js";
 export { PERIODS, periodKey, sourceTrackRecord, receivedForecasts } from "./track-record.js";
 export type { Period, GroupScores, SourceTrackRecord, ReceivedForecasts, TrackRecordOptions } from "./track-record.js";
 export { DISMISSING_OPINIONS, recipientRecord } from "./recipient-record.js";

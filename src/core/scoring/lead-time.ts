@@ -1,4 +1,4 @@
-import { bootstrapMeans, percentileInterval, quantileSorted, type Interval } from "./bootstrap.js";
+import { bootstrapInterleaved, percentileInterval, quantileSorted, type Interval } from "./bootstrap.js";
 
 /** How long before the event the warning was logged, over the warnings whose event happened at a known time. */
 export interface LeadTimeSummary {
@@ -20,7 +20,7 @@ export function leadTimeSummary(leads: Float64Array, resamples: number, seed: nu
   const sorted = Float64Array.from(leads).sort();
   let sum = 0;
   for (const v of sorted) sum += v;
-  const meanCi = leads.length > 1 ? percentileInterval(bootstrapMeans([leads], resamples, seed)[0]!) : null;
+  const meanCi = leads.length > 1 ? percentileInterval(bootstrapInterleaved(leads, 1, resamples, seed)[0]!) : null;
   return {
     count: leads.length,
     meanMs: sum / leads.length,

@@ -1,4 +1,4 @@
-import { scoreForecasts, type ResolvedForecast, type ScoreSet, type ScoringOptions } from "./forecast-scores.js";
+import { forecastColumns, newScratch, scoreColumns, type ForecastColumns, type ScoringScratch, type ResolvedForecast, type ScoreSet, type ScoringOptions } from "./forecast-scores.js";
 
 /** How warnings are grouped in time: by the UTC calendar month, quarter or year they were issued in. */
 export const PERIODS = ["month", "quarter", "year"] as const;
@@ -49,36 +49,48 @@ function periodKeys(period: Period): (ms: number) => string {
   };
 }
 
-function groupBy(forecasts: readonly ResolvedForecast[], keysOf: (f: ResolvedForecast) => readonly string[]): Map<string, ResolvedForecast[]> {
-  const groups = new Map<string, ResolvedForecast[]>();
-  for (const f of forecasts) {
-    for (const k of keysOf(f)) {
+/** The rows of each group (a forecast may be in several, e.g. one per recipient) and its unknown outcomes. */
+function scoreGroups(
+  forecasts: readonly ResolvedForecast[],
+  columns: ForecastColumns,
+  keysOf: (f: ResolvedForecast) => readonly string[],
+  options: ScoringOptions,
+  scratch: ScoringScratch,
+): GroupScores[] {
+  const groups = new Map<string, { rows: number[]; unscored: number }>();
+  for (let i = 0; i < forecasts.length; i++) {
+    const row = columns.rowOf[i]!;
+    for (const k of keysOf(forecasts[i]!)) {
       let g = groups.get(k);
-      if (!g) groups.set(k, (g = []));
-      g.push(f);
+      if (!g) groups.set(k, (g = { rows: [], unscored: 0 }));
+      if (row < 0) g.unscored++;
+      else g.rows.push(row);
     }
   }
-  return groups;
-}
-
-function scoreGroups(groups: Map<string, ResolvedForecast[]>, options: ScoringOptions): GroupScores[] {
-  return [...groups.keys()].sort().map((key) => ({ key, scores: scoreForecasts(groups.get(key)!, options) }));
+  return [...groups.keys()].sort().map((key) => {
+    const g = groups.get(key)!;
+    return { key, scores: scoreColumns(columns, g.rows, g.unscored, options, scratch) };
+  });
 }
 
 /** The source's scores over the resolved warnings it authored (the caller passes only those). */
 export function sourceTrackRecord(authored: readonly ResolvedForecast[], options: TrackRecordOptions = {}): SourceTrackRecord {
   const keyOf = periodKeys(options.period ?? "quarter");
+  const columns = forecastColumns(authored);
+  const scratch = newScratch(columns.p.length);
   return {
-    overall: scoreForecasts(authored, options),
-    byRecipient: scoreGroups(groupBy(authored, (f) => f.recipients), options),
-    byPeriod: scoreGroups(groupBy(authored, (f) => [keyOf(f.issuedAt)]), options),
+    overall: scoreColumns(columns, undefined, authored.length - columns.p.length, options, scratch),
+    byRecipient: scoreGroups(authored, columns, (f) => f.recipients, options, scratch),
+    byPeriod: scoreGroups(authored, columns, (f) => [keyOf(f.issuedAt)], options, scratch),
   };
 }
 
 /** The scores of the warnings a party received (the caller passes only those). */
 export function receivedForecasts(received: readonly ResolvedForecast[], options: ScoringOptions = {}): ReceivedForecasts {
+  const columns = forecastColumns(received);
+  const scratch = newScratch(columns.p.length);
   return {
-    overall: scoreForecasts(received, options),
-    bySource: scoreGroups(groupBy(received, (f) => [f.source]), options),
+    overall: scoreColumns(columns, undefined, received.length - columns.p.length, options, scratch),
+    bySource: scoreGroups(received, columns, (f) => [f.source], options, scratch),
   };
 }
