@@ -12,7 +12,7 @@ import {
   type SourceTrackRecord,
   type TrackRecordOptions,
 } from "../core/scoring/index.js";
-import type { Reader, RecordAudience } from "../core/tlp/index.js";
+import { audienceForRelatedRecord, tlpLevelOf, tlpRank, type PartyRelations, type Reader, type RecordAudience } from "../core/tlp/index.js";
 import type { PartyRow, Store, StoredRecord } from "../store/store.js";
 import type { RecordReader } from "./record-reader.js";
 import type { WarningStates } from "./warning-states.js";
@@ -34,6 +34,14 @@ interface IndexedWarning {
   latestModified: string;
   /** Every version's log time and probability, in log order. */
   readonly versions: ForecastVersion[];
+  /**
+   * The other records about the warning (receipts, opinions, actions, resolutions, escalations…) with
+   * the marking each carries: one stricter than the warning's may hide it from a reader who sees the
+   * warning, and then the warning must not count for that reader (its state would reveal the record).
+   */
+  readonly related: { readonly author: string; readonly markingRefs: readonly string[] }[];
+  /** Each version's own audience (an earlier version may have been marked stricter than the latest). */
+  readonly versionAudiences: RecordAudience[];
 }
 
 /** One warning with its lifecycle state and forecasts, as scoring needs it. */
@@ -73,8 +81,8 @@ export class TrackRecords {
     while (this.#refreshing) await this.#refreshing;
     this.#refreshing = (async () => {
       for (;;) {
-        const page = await this.store.listRecords({ kind: "warning", addedAfterUs: this.#cursor, limit: PAGE });
-        for (const r of page) this.#add(r);
+        const page = await this.store.listRecords({ addedAfterUs: this.#cursor, limit: PAGE });
+        for (const r of page) if (r.warningRef) this.#add(r);
         if (page.length > 0) this.#cursor = page[page.length - 1]!.addedUs;
         if (page.length < PAGE) return;
       }
@@ -88,26 +96,29 @@ export class TrackRecords {
 
   #add(r: StoredRecord): void {
     const obj = JSON.parse(r.body) as Record<string, any>;
+    const markingRefs = [...((obj.object_marking_refs as string[] | undefined) ?? []), ...((obj.granular_markings as { marking_ref: string }[] | undefined) ?? []).map((g) => g.marking_ref)];
+    if (r.kind !== "warning") {
+      // Records arrive in log order, so the warning is indexed before anything about it.
+      this.#index.get(r.warningRef!)?.related.push({ author: r.author, markingRefs });
+      return;
+    }
     const ext = obj.extensions?.[WARNING_EXT] ?? {};
-    const audience: RecordAudience = {
-      author: r.author,
-      recipients: (ext.recipient_refs as string[] | undefined) ?? [],
-      markingRefs: [...((obj.object_marking_refs as string[] | undefined) ?? []), ...((obj.granular_markings as { marking_ref: string }[] | undefined) ?? []).map((g) => g.marking_ref)],
-    };
+    const audience: RecordAudience = { author: r.author, recipients: (ext.recipient_refs as string[] | undefined) ?? [], markingRefs };
     let w = this.#index.get(r.id);
-    if (!w) this.#index.set(r.id, (w = { id: r.id, audience, latestModified: r.modified, versions: [] }));
+    if (!w) this.#index.set(r.id, (w = { id: r.id, audience, latestModified: r.modified, versions: [], related: [], versionAudiences: [] }));
     else if (r.modified > w.latestModified) {
       w.audience = audience;
       w.latestModified = r.modified;
     }
     w.versions.push({ loggedAt: Date.parse(r.loggedAt), probability: ext.probability as number });
+    w.versionAudiences.push(audience);
   }
 
   /** Every warning the reader may read (TLP on its latest version), with its state and forecasts. */
   async visibleWarnings(reader: Reader): Promise<WarningHistory[]> {
     await this.#refresh();
     const relations = await this.records.relations();
-    const visible = [...this.#index.values()].filter((w) => this.records.canReadAudience(reader, w.audience, relations));
+    const visible = [...this.#index.values()].filter((w) => this.records.canReadAudience(reader, w.audience, relations) && this.#canReadAll(reader, w, relations));
     const missing = visible.filter((w) => !this.states.isCached(w.id));
     if (missing.length > BULK_FOLD_THRESHOLD) await this.#foldInBulk(new Set(missing.map((w) => w.id)));
     const out: WarningHistory[] = [];
@@ -116,6 +127,23 @@ export class TrackRecords {
       if (state) out.push({ id: w.id, versions: w.versions, state });
     }
     return out;
+  }
+
+  /**
+   * Whether the reader may read every record about the warning. A related record's audience is the
+   * warning's with the stricter of the two markings (TLP core), so only records marked stricter than
+   * the warning need checking; a warning with one hidden from the reader is left out of its track
+   * record altogether rather than folded without it.
+   */
+  #canReadAll(reader: Reader, w: IndexedWarning, relations: PartyRelations): boolean {
+    // Every version's probability may be scored, so every version must be readable too.
+    if (w.versionAudiences.length > 1 && !w.versionAudiences.every((a) => this.records.canReadAudience(reader, a, relations))) return false;
+    const level = tlpRank(tlpLevelOf(w.audience.markingRefs).level);
+    for (const r of w.related) {
+      if (tlpRank(tlpLevelOf(r.markingRefs).level) <= level) continue;
+      if (!this.records.canReadAudience(reader, audienceForRelatedRecord(w.audience, r), relations)) return false;
+    }
+    return true;
   }
 
   /** Folds many uncached states from one paged pass over all records. */

@@ -110,3 +110,41 @@ test("bad input to the track-record and timeline routes: coded problems", async 
     await w.h.close();
   }
 });
+
+test("TLP: a warning whose opinion or outcome is marked stricter than itself does not count for a reader who cannot see them", async () => {
+  const { NodeHarness } = await import("../testing/node-harness.js");
+  const { buildAssessment, buildReceipt } = await import("../client/record-builders.js");
+  const h = await NodeHarness.start();
+  try {
+    // GREEN warning to A; C shares A's community, so C may read the warning but not A's AMBER+STRICT opinion.
+    const s = await h.party("src-g");
+    const a = await h.party("rcpt-a", { communities: ["ring"] });
+    const c = await h.party("peer-c", { communities: ["ring"] });
+    const t = h.clock.now();
+    const w = buildWarning(s, { at: t, name: "green warning", recipients: [a.id], windowStart: t, windowEnd: t + 86_400_000, probability: 0.3, tlp: "GREEN" });
+    assert.equal((await h.post(s, w)).statusCode, 201);
+    h.clock.advance(60_000);
+    assert.equal((await h.post(a, buildReceipt(a, w, h.clock.now(), "GREEN"))).statusCode, 201);
+    h.clock.advance(60_000);
+    const opinion = buildAssessment(a, w.id as string, h.clock.now(), "strongly-disagree", "internal view", "AMBER+STRICT");
+    assert.equal((await h.post(a, opinion)).statusCode, 201);
+    h.clock.advance(60_000);
+    assert.equal((await h.post(s, buildResolution(s, w.id as string, h.clock.now(), { outcome: "materialized", eventTime: h.clock.now() - 1000, content: "-", tlp: "GREEN" }))).statusCode, 201);
+
+    assert.equal((await h.get(c, `/api/v1/records/${w.id}`)).statusCode, 200, "C reads the warning");
+    assert.equal((await h.get(c, `/api/v1/records/${opinion.id}`)).statusCode, 404, "but not A's opinion");
+    const asC = (await h.get(c, `/api/v1/parties/rcpt-a/track-record`)).json();
+    assert.equal(asC.basis.warnings, 0);
+    assert.deepEqual(asC.asRecipient.record.dismissedMaterialized, []);
+    // The timeline shows C only what C may read.
+    const tl = (await h.get(c, `/api/v1/warnings/${w.id}/timeline`)).json();
+    assert.ok(!tl.entries.some((e: { id: string }) => e.id === opinion.id));
+    // A itself, and the source (named on the warning), see the dismissal.
+    for (const who of [a, s]) {
+      const rec = (await h.get(who, `/api/v1/parties/rcpt-a/track-record`)).json().asRecipient.record;
+      assert.equal(rec.dismissedMaterialized.length, 1);
+    }
+  } finally {
+    await h.close();
+  }
+});
