@@ -117,6 +117,7 @@ export function formatAudit(r: BundleAudit): string {
     lines.push(`  ${String(e.index).padStart(6)}  ${e.loggedAt ?? "?".padEnd(24)}  ${e.kind.padEnd(10)}  ${who}: ${e.says}`);
     lines.push(`          signature ${e.signature}; in checkpoints ${e.includedIn.join(", ") || "none"}`);
   }
+  for (const n of r.notes) lines.push(`note: ${n}`);
   lines.push("", `records: ${r.counts.records}, signatures verified: ${r.counts.signatures}, inclusion proofs verified: ${r.counts.inclusionProofs}`);
   if (r.ok) lines.push("VERIFIED");
   else {

@@ -58,6 +58,16 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
       inclusion.push({ index: r.logIndex, size, hashes: p.hashes.map(toHex) });
     }
   }
+  // What TLP keeps from this reader still shows as log entries: public leaves with inclusion proofs.
+  const shown = new Set(records.map((r) => r.logIndex));
+  const withheld = [];
+  for (const r of about) {
+    if (shown.has(r.logIndex)) continue;
+    const leaf = await d.log.entry(r.logIndex);
+    withheld.push({ index: r.logIndex, leaf: toBase64(leaf.data) });
+    const p = await d.log.inclusionProof(r.logIndex, latest.size);
+    inclusion.push({ index: r.logIndex, size: latest.size, hashes: p.hashes.map(toHex) });
+  }
   const node = await d.parties.require(NODE_SLUG);
   const parties = [];
   for (const id of partiesOf(records, node.id)) parties.push(await d.parties.identity(id));
@@ -75,6 +85,7 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
     checkpoints: notes,
     inclusion_proofs: inclusion,
     consistency_proofs: consistency,
+    ...(withheld.length ? { withheld } : {}),
   };
 }
 

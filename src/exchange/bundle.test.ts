@@ -211,3 +211,51 @@ test("bundle over the API: TLP applies; bad ids are coded problems", async () =>
     await w.h.close();
   }
 });
+
+test("a bundle exported under TLP shows withheld records as proven log entries and still verifies", async () => {
+  const { NodeHarness } = await import("../testing/node-harness.js");
+  const { buildAction, buildAssessment, buildReceipt, buildResolution, buildWarning } = await import("../client/record-builders.js");
+  const h = await NodeHarness.start();
+  try {
+    const s = await h.party("src-g");
+    const a = await h.party("rcpt-a", { communities: ["ring"] });
+    const c = await h.party("peer-c", { communities: ["ring"] });
+    const t = h.clock.now();
+    const w = buildWarning(s, { at: t, name: "green warning", recipients: [a.id], windowStart: t, windowEnd: t + 86_400_000, probability: 0.3, tlp: "GREEN" });
+    const step = async (who: typeof s, obj: Record<string, unknown>) => {
+      assert.equal((await h.post(who, obj)).statusCode, 201);
+      h.clock.advance(60_000);
+    };
+    await step(s, w);
+    await step(a, buildReceipt(a, w, h.clock.now(), "GREEN"));
+    const opinion = buildAssessment(a, w.id as string, h.clock.now(), "strongly-disagree", "internal view", "AMBER+STRICT");
+    await step(a, opinion);
+    await step(a, buildAction(a, w.id as string, h.clock.now(), { name: "watch", status: "planned", tlp: "GREEN" }));
+    await step(s, buildResolution(s, w.id as string, h.clock.now(), { outcome: "did-not-materialize", content: "-", tlp: "GREEN" }));
+
+    const res = await h.get(c, `/api/v1/warnings/${w.id}/bundle`);
+    assert.equal(res.statusCode, 200, res.body);
+    const b = parseBundle(res.json());
+    assert.equal(b.records.length, 4);
+    assert.ok(!JSON.stringify(b.records).includes("internal view"), "the withheld opinion's content is not in the bundle");
+    assert.equal(b.withheld?.length, 1);
+    const r = auditBundle(b);
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.ok, true);
+    assert.equal(r.notes.length, 1, "the lifecycle is checked only up to the withheld record");
+    const hidden = r.timeline.find((e) => e.signature === "withheld")!;
+    assert.equal(hidden.id, opinion.id);
+    assert.equal(hidden.kind, "assessment");
+    assert.deepEqual(r.timeline.map((e) => e.index), [...r.timeline.map((e) => e.index)].sort((x, y) => x - y));
+    // The withheld leaf is proven like any other: change it and the audit fails.
+    const t2 = clone(b);
+    t2.withheld[0].leaf = t2.records[0].leaf;
+    assertFails(t2, "inclusion", "withheld entry");
+    // A full bundle (the author's) has nothing withheld and replays every rule.
+    const full = auditBundle(parseBundle((await h.get(a, `/api/v1/warnings/${w.id}/bundle`)).json()));
+    assert.equal(full.ok, true);
+    assert.deepEqual(full.notes, []);
+  } finally {
+    await h.close();
+  }
+});

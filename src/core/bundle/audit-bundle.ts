@@ -36,7 +36,8 @@ export interface AuditedEntry extends RecordSummary {
   readonly index: number;
   readonly loggedAt: string | undefined;
   readonly authorName: string | undefined;
-  readonly signature: "verified" | "failed";
+  /** "withheld": the exporter could not share the record (TLP); its leaf and inclusion were checked. */
+  readonly signature: "verified" | "failed" | "withheld";
   /** Sizes of the checkpoints whose inclusion proofs for this entry verified. */
   readonly includedIn: readonly number[];
 }
@@ -50,6 +51,8 @@ export interface BundleAudit {
   readonly timeline: readonly AuditedEntry[];
   readonly counts: { readonly records: number; readonly signatures: number; readonly inclusionProofs: number; readonly consistencyProofs: number };
   readonly problems: readonly AuditProblem[];
+  /** What could not be checked, and why (never a failure). */
+  readonly notes: readonly string[];
 }
 
 export interface AuditOptions {
@@ -175,6 +178,59 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
     if (list) list.push(p);
     else proofsByIndex.set(p.index, [p]);
   }
+  const notes: string[] = [];
+  /** Verifies the inclusion proofs of one leaf; returns the checkpoint sizes that verified. */
+  const checkInclusion = (index: number, leafBytes: Uint8Array, subject: string): number[] => {
+    const included: number[] = [];
+    for (const p of proofsByIndex.get(index) ?? []) {
+      const root = roots.get(p.size);
+      if (!root) {
+        fail("inclusion", subject, `proof against checkpoint ${p.size}, which is not a verified checkpoint of the bundle`);
+        continue;
+      }
+      try {
+        verifyInclusion(index, p.size, hashLeaf(leafBytes), p.hashes.map((h) => fromHex(h)!), root);
+        included.push(p.size);
+        inclusionProofs++;
+      } catch (e) {
+        fail("inclusion", subject, `proof against checkpoint ${p.size}: ${message(e)}`);
+      }
+    }
+    if (included.length === 0 && !problems.some((p) => p.check === "inclusion" && p.subject === subject)) {
+      fail("inclusion", subject, "no inclusion proof in any checkpoint of the bundle");
+    }
+    return included;
+  };
+  // Withheld records: only their public leaves, proven to be in the log.
+  const withheld: AuditedEntry[] = [];
+  for (const w of bundle.withheld ?? []) {
+    const subject = `withheld entry (log index ${w.index})`;
+    const bytes = fromBase64(w.leaf);
+    try {
+      if (!bytes) throw new Error("leaf is not base64");
+      const leaf = decodeRecordLeaf(bytes);
+      const includedIn = checkInclusion(w.index, bytes, subject);
+      withheld.push({
+        kind: leaf.kind === "tombstone" ? "other" : leaf.kind,
+        id: leaf.id,
+        modified: leaf.modified,
+        created: "",
+        author: leaf.author,
+        warningRef: undefined,
+        says: "(withheld: the exporter may not share this record under TLP; its log entry is shown)",
+        facts: {},
+        index: w.index,
+        loggedAt: leaf.loggedAt,
+        authorName: names.get(leaf.author),
+        signature: "withheld",
+        includedIn,
+      });
+    } catch (e) {
+      fail("leaf", subject, message(e));
+    }
+  }
+  const firstWithheld = Math.min(...withheld.map((w) => w.index));
+  let replayStopped = false;
   const warningBodies = bundle.records.filter((r) => recordKindSafe(r.record) === "warning").map((r) => r.record as Obj);
   bundle.records.forEach((entry, position) => {
     const obj = entry.record as Obj;
@@ -209,27 +265,8 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
       fail("signature", subject, message(e));
     }
     // Inclusion in verified checkpoints.
-    const includedIn: number[] = [];
-    const proofs = proofsByIndex.get(entry.index) ?? [];
-    if (leafBytes) {
-      for (const p of proofs) {
-        const root = roots.get(p.size);
-        if (!root) {
-          fail("inclusion", subject, `proof against checkpoint ${p.size}, which is not a verified checkpoint of the bundle`);
-          continue;
-        }
-        try {
-          verifyInclusion(entry.index, p.size, hashLeaf(leafBytes), p.hashes.map((h) => fromHex(h)!), root);
-          includedIn.push(p.size);
-          inclusionProofs++;
-        } catch (e) {
-          fail("inclusion", subject, `proof against checkpoint ${p.size}: ${message(e)}`);
-        }
-      }
-    }
-    if (includedIn.length === 0 && !problems.some((p) => p.check === "inclusion" && p.subject === subject)) {
-      fail("inclusion", subject, "no inclusion proof in any checkpoint of the bundle");
-    }
+    const includedIn = leafBytes ? checkInclusion(entry.index, leafBytes, subject) : [];
+    if (!leafBytes) fail("inclusion", subject, "no leaf to prove");
     // The timeline: about this warning, in log order, times that hold.
     if (position === 0 && (kind !== "warning" || obj.id !== bundle.warning)) fail("timeline", subject, "the timeline must start with the warning itself");
     if (kind !== "warning" && warningRefOf(obj) !== bundle.warning) fail("timeline", subject, "a record about another warning");
@@ -242,8 +279,13 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
       if (typeof obj.created === "string" && Date.parse(obj.created) > Date.parse(leaf.loggedAt) + MAX_CLOCK_SKEW_MS) {
         fail("timeline", subject, `claims to be written at ${obj.created}, after it was logged (${leaf.loggedAt})`);
       }
-      // Replay the lifecycle in log order with each record's log time, as the node did on admission.
-      try {
+      // Replay the lifecycle in log order with each record's log time, as the node did on admission —
+      // up to the first withheld record: past it, a rule may depend on what the auditor cannot see.
+      if (!replayStopped && entry.index > firstWithheld) {
+        replayStopped = true;
+        notes.push(`lifecycle rules checked up to log index ${firstWithheld}: records after it may depend on records withheld under TLP`);
+      }
+      if (!replayStopped) try {
         const loggedAt = Date.parse(leaf.loggedAt);
         const event = lifecycleEventOf(obj, kind, { loggedAt, nodeIdentity: bundle.log.node_party, commitmentDigest: (id) => commitmentIn(warningBodies, id) });
         if (event) {
@@ -266,6 +308,18 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
     timeline.push({ ...summary, index: entry.index, loggedAt: leaf?.loggedAt, authorName: names.get(summary.author), signature: signatureOk ? "verified" : "failed", includedIn });
   });
   if (bundle.records.length === 0) fail("timeline", bundle.warning, "the bundle holds no records");
+  // Withheld entries take their place in the timeline, and log times must not go back across them either.
+  if (withheld.length > 0) {
+    timeline.push(...withheld);
+    timeline.sort((a, b) => a.index - b.index);
+    for (let i = 1; i < timeline.length; i++) {
+      const [a, b] = [timeline[i - 1]!, timeline[i]!];
+      if (a.index === b.index) fail("timeline", `log index ${b.index}`, "two entries at one log index");
+      if ((a.signature === "withheld" || b.signature === "withheld") && a.loggedAt && b.loggedAt && b.loggedAt < a.loggedAt) {
+        fail("timeline", `log index ${b.index}`, `logged at ${b.loggedAt}, before the entry before it (${a.loggedAt})`);
+      }
+    }
+  }
 
   return {
     ok: problems.length === 0,
@@ -275,6 +329,7 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
     timeline,
     counts: { records: bundle.records.length, signatures, inclusionProofs, consistencyProofs: Math.max(0, checkpoints.length - 1) },
     problems,
+    notes,
   };
 }
 

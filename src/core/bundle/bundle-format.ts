@@ -46,6 +46,11 @@ export interface AccountabilityBundle {
   readonly checkpoints: readonly string[];
   readonly inclusion_proofs: readonly BundleInclusionProof[];
   readonly consistency_proofs: readonly BundleConsistencyProof[];
+  /**
+   * Records about the warning the exporter may not share (TLP): only their log leaves — public facts:
+   * kind, id, author, time — with inclusion proofs, so the timeline shows that something was logged.
+   */
+  readonly withheld?: readonly { readonly index: number; readonly leaf: string }[];
 }
 
 function malformed(path: string, message: string): BundleError {
@@ -108,5 +113,11 @@ export function parseBundle(json: unknown): AccountabilityBundle {
     if (!isPlainObject(q) || !isIndex(q.from) || !isIndex(q.to)) throw malformed(`$.consistency_proofs[${i}]`, "needs from and to");
     hashes(q.hashes, `$.consistency_proofs[${i}].hashes`);
   });
+  if (b.withheld !== undefined) {
+    array(b.withheld, "$.withheld").forEach((w, i) => {
+      const q = w as Record<string, unknown>;
+      if (!isPlainObject(q) || !isIndex(q.index) || typeof q.leaf !== "string") throw malformed(`$.withheld[${i}]`, "needs index and leaf (base64)");
+    });
+  }
   return b as unknown as AccountabilityBundle;
 }
