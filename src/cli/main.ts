@@ -1,5 +1,7 @@
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { achExportCommand, achShowCommand } from "./ach-commands.js";
+import { auditCommand, exportBundleCommand } from "./bundle-commands.js";
+import { reportCommand } from "./report-command.js";
 import { UsageError } from "./cli-errors.js";
 import { logAuditCommand } from "./log-commands.js";
 import { partyCreateCommand, partyRotateKeyCommand, partyTokenCommand } from "./party-commands.js";
@@ -23,6 +25,9 @@ const USAGE = `usage: tocsin <command> [options]
   proof verify-consistency --size1 N --size2 N --root1 HEX --root2 HEX --proof HEX[,HEX...]
   ach show BOARD [--data DIR] [--version N]
   ach export BOARD --csv [--data DIR] [--version N]
+  export-bundle --warning ID [--out FILE] [--as SLUG] [--data DIR]
+  audit FILE [--log-key VKEY] [--witness VKEY]... [--json]
+  report --warning ID --format html|pdf [--out FILE] [--bundle FILE] [--as SLUG] [--data DIR]
 
 Exit status: 0 success / valid / clean, 1 invalid / corrupted, 2 bad usage or input.
 `;
@@ -42,6 +47,9 @@ const COMMANDS: Record<string, Command> = {
   "proof verify-consistency": verifyConsistencyCommand,
   "ach show": achShowCommand,
   "ach export": achExportCommand,
+  "export-bundle": exportBundleCommand,
+  audit: auditCommand,
+  report: reportCommand,
 };
 
 /** Dispatches `argv` to a command; returns the exit status. Thin: every command is one call below. */

@@ -29,6 +29,10 @@ export function formatDemoBanner(summary: DemoSummary | undefined, base: string)
       ? [
           `    curl -H "Authorization: Bearer ${ruFsb.token}" ${base}/api/v1/records/${first.id}`,
           `    curl -H "Authorization: Bearer ${ruFsb.token}" ${base}/api/v1/warnings`,
+          `    curl -H "Authorization: Bearer ${ruFsb.token}" ${base}/api/v1/warnings/${first.id}/timeline`,
+          `    curl ${base}/api/v1/parties/synthetic-overconfident/track-record`,
+          `    ./bin/tocsin report --warning ${first.id} --format pdf --out report.pdf --bundle bundle.json   (with the node's --data)`,
+          `    ./bin/tocsin audit bundle.json`,
         ]
       : []),
     `    curl ${base}/log/checkpoint`,

@@ -76,6 +76,11 @@ export class RecordReader {
     return canRead(reader, await this.audienceOf(record), relations ?? (await this.relations()));
   }
 
+  /** TLP for an audience already known (the track record's index keeps each warning's). */
+  canReadAudience(reader: Reader, audience: RecordAudience, relations: PartyRelations): boolean {
+    return canRead(reader, audience, relations);
+  }
+
   /** The latest version (or the one named) of a record the reader may see; RECORD_NOT_FOUND otherwise. */
   async get(reader: Reader, id: string, version?: string): Promise<StoredRecord> {
     const versions = await this.store.recordVersions(id);

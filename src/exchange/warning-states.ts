@@ -32,6 +32,24 @@ export class WarningStates {
     return state;
   }
 
+  /**
+   * The state from the cache, or folded from `records` (every record about the warning, in log order)
+   * when the caller has already read them in bulk — the track record reads all records in one pass
+   * instead of one query per warning.
+   */
+  fromRecords(warningId: string, records: readonly StoredRecord[]): WarningState | undefined {
+    const cached = this.#cache.get(warningId);
+    if (cached) return cached;
+    const state = foldRecords(records, this.nodeIdentity);
+    if (state) this.#cache.set(warningId, state);
+    return state;
+  }
+
+  /** Whether the state is in the cache (no store read needed). */
+  isCached(warningId: string): boolean {
+    return this.#cache.has(warningId);
+  }
+
   set(warningId: string, state: WarningState): void {
     if (this.#caching) this.#cache.set(warningId, state);
   }

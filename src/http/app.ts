@@ -10,6 +10,7 @@ import { registerLogRoutes } from "./log-routes.js";
 import { registerClusterRoutes } from "./cluster-routes.js";
 import { installProblemHandlers } from "./problem.js";
 import { registerTaxiiRoutes, type TaxiiDeps } from "./taxii/taxii-routes.js";
+import { registerRecordRoutes } from "./record-routes.js";
 
 export interface AppDeps {
   readonly config: Pick<NodeConfig, "internalAppend" | "maxBodyBytes">;
@@ -52,6 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.api) registerApiRoutes(app, deps.api);
   if (deps.taxii) registerTaxiiRoutes(app, deps.taxii);
   if (deps.api && deps.boards) registerBoardRoutes(app, deps.boards, deps.api.parties);
+  if (deps.api) registerRecordRoutes(app, deps.api);
   if (deps.config.internalAppend) registerInternalRoutes(app, deps.sequencer);
   if (deps.cluster) registerClusterRoutes(app, deps.cluster.sequencer, deps.cluster.secret);
   await app.ready();

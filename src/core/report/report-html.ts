@@ -1,0 +1,133 @@
+import type { BundleAudit } from "../bundle/index.js";
+import type { RecipientRecord, ScoreSet } from "../scoring/index.js";
+import { escapeHtml as e } from "./html-escape.js";
+import { reliabilitySvg } from "./reliability-svg.js";
+
+/** Everything the "who knew what, when" report shows, gathered by the shell. */
+export interface WarningReportInput {
+  readonly audit: BundleAudit;
+  /** The warning's latest version as its timeline summary gives it. */
+  readonly title: string;
+  readonly tlp: string;
+  readonly source: { readonly id: string; readonly name: string; readonly scores: ScoreSet };
+  readonly recipients: readonly { readonly id: string; readonly name: string; readonly record: RecipientRecord }[];
+  readonly generatedAt: string;
+  /** The command that re-verifies the bundle this report was made from. */
+  readonly verifyWith: string;
+}
+
+const HOUR = 3_600_000;
+
+/** "3 d 4 h", "45 min": durations as people read them. */
+export function humanDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
+  const sign = ms < 0 ? "−" : "";
+  const a = Math.abs(ms);
+  if (a < HOUR) return `${sign}${Math.round(a / 60_000)} min`;
+  if (a < 48 * HOUR) return `${sign}${(a / HOUR).toFixed(1)} h`;
+  const d = Math.floor(a / (24 * HOUR));
+  return `${sign}${d} d ${Math.round((a - d * 24 * HOUR) / HOUR)} h`;
+}
+
+const num = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined ? "—" : v.toFixed(digits));
+const ci = (c: readonly [number, number] | null | undefined, digits = 3): string => (c ? `[${c[0].toFixed(digits)}, ${c[1].toFixed(digits)}]` : "");
+const when = (iso: string | undefined): string => (iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z").replace(/Z$/, " UTC") : "—");
+/** RFC 3339 times inside a record's line, shortened to the minute ("2024-03-06 09:00Z"). */
+const shortTimes = (s: string): string => s.replace(/(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z/g, "$1 $2Z");
+
+const CSS = `
+body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;font-size:12px;color:#222;margin:28px 36px;line-height:1.4}
+h1{font-size:20px;margin:0 0 4px}h2{font-size:15px;border-bottom:2px solid #333;padding-bottom:2px;margin:22px 0 8px}
+h3{font-size:13px;margin:14px 0 6px}.meta{color:#555;margin:0 0 10px}
+.banner{padding:8px 12px;border-radius:4px;font-weight:bold;margin:10px 0}
+.ok{background:#e3f4e8;border:1px solid #2e8b57;color:#1d5e3a}.bad{background:#fbe3e3;border:1px solid #c0392b;color:#8e1f14}
+table{border-collapse:collapse;width:100%;margin:4px 0 8px}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
+th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.k-assessment td{background:#fff8e6}.k-escalation td{background:#fdecea}.k-resolution td{background:#eef4fb}
+.grid{display:flex;gap:18px;align-items:flex-start;flex-wrap:wrap}.grid>div{flex:1;min-width:280px}
+.note{color:#555;font-size:11px}code{font-size:11px;word-break:break-all}.tlp{font-weight:bold;background:#000;color:#ffc000;padding:1px 6px}
+tr{page-break-inside:avoid}h2,h3{page-break-after:avoid}table.timeline{table-layout:fixed;font-size:11px}.neutral{background:#fdf6e3;border:1px solid #b58900;color:#6b5200}table.timeline td{overflow-wrap:anywhere}.keep{page-break-inside:avoid}td.t{font-size:11px}
+`;
+
+function scoresSection(name: string, s: ScoreSet): string {
+  if (s.status === "too-few-resolved") {
+    return `<p class="banner neutral">Too few resolved warnings to score ${e(name)}: ${s.resolved} scoreable (need ${s.needed}); ${s.unscored} resolved as unknown.</p>`;
+  }
+  const d = s.reliability.decomposition;
+  const rows = [
+    ["Resolved warnings scored", String(s.resolved), s.unscored ? `${s.unscored} more resolved as unknown (not scored)` : ""],
+    ["Base rate (events / warnings)", num(s.baseRate), ""],
+    ["Brier score (0 best, 0.25 = always 0.5)", num(s.brier.value), ci(s.brier.ci)],
+    ["Log score (nats, lower is better)", num(s.logScore.value), ci(s.logScore.ci)],
+    ["Brier skill score vs base rate", num(s.brierSkill.value), ci(s.brierSkill.ci)],
+    ["Expected calibration error", num(s.reliability.ece), ""],
+    ["Lead time (median)", humanDuration(s.leadTime?.medianMs), s.leadTime ? `${s.leadTime.count} events; mean ${humanDuration(s.leadTime.meanMs)} ${s.leadTime.meanCi ? `[${humanDuration(s.leadTime.meanCi[0])}, ${humanDuration(s.leadTime.meanCi[1])}]` : ""}` : "no event times"],
+  ];
+  const murphy = [
+    ["Reliability (calibration error)", d.reliability],
+    ["Resolution", d.resolution],
+    ["Uncertainty", d.uncertainty],
+    ["Within-bin variance", d.withinBinVariance],
+    ["Within-bin covariance", d.withinBinCovariance],
+    ["= Brier score (REL − RES + UNC + WBV − WBC)", d.brier],
+  ];
+  return `<div class="grid keep"><div>
+<table><tr><th>measure</th><th>value</th><th>95 % interval / note</th></tr>
+${rows.map(([a, b, c]) => `<tr><td>${e(a)}</td><td class="n">${e(b)}</td><td>${e(c)}</td></tr>`).join("\n")}
+</table>
+<h3>Murphy decomposition</h3>
+<table>${murphy.map(([a, b]) => `<tr><td>${e(a)}</td><td class="n">${num(b as number, 4)}</td></tr>`).join("")}</table>
+<p class="note">Intervals: percentile bootstrap, ${s.bootstrap.resamples} resamples, seed ${s.bootstrap.seed}. Outcomes: materialized and prevented count as the event happening, did-not-materialize as not, unknown is not scored.</p>
+</div><div>${reliabilitySvg(s.reliability, "Reliability diagram")}</div></div>`;
+}
+
+function recipientSection(r: WarningReportInput["recipients"][number]): string {
+  const rec = r.record;
+  const dismissed = rec.dismissedMaterialized.length
+    ? `<table><tr><th>warning</th><th>opinion</th><th>assessed</th><th>event</th></tr>${rec.dismissedMaterialized
+        .map((x) => `<tr><td><code>${e(x.warningId)}</code></td><td>${e(x.opinion)}</td><td>${e(when(new Date(x.assessedAt).toISOString()))}</td><td>${e(x.eventTime === undefined ? "—" : when(new Date(x.eventTime).toISOString()))}</td></tr>`)
+        .join("")}</table>`
+    : `<p>No dismissed warning has materialized.</p>`;
+  const missed = rec.missedDeadlines.length
+    ? `<table><tr><th>warning</th><th>deadline</th><th>due</th><th>escalated</th></tr>${rec.missedDeadlines
+        .map((m) => `<tr><td><code>${e(m.warningId)}</code></td><td>${e(m.kind)}</td><td>${e(when(new Date(m.deadline).toISOString()))}</td><td>${e(when(new Date(m.escalatedAt).toISOString()))}</td></tr>`)
+        .join("")}</table>`
+    : `<p>No missed deadlines.</p>`;
+  const t = rec.timeTo;
+  return `<section class="keep"><h3>${e(r.name)}</h3>
+<table><tr><th>warnings received</th><th>resolved</th><th>dismissed</th><th>dismissed, then materialized</th><th>missed deadlines (receipt / assessment / action)</th></tr>
+<tr><td class="n">${rec.warnings}</td><td class="n">${rec.resolved}</td><td class="n">${rec.dismissed}</td><td class="n">${rec.dismissedMaterialized.length}</td><td class="n">${rec.missedByKind.receipt} / ${rec.missedByKind.assessment} / ${rec.missedByKind.action}</td></tr></table>
+<table><tr><th>median time from warning to</th><th>receipt</th><th>assessment</th><th>action</th></tr>
+<tr><td></td><td class="n">${humanDuration(t.receipt.medianMs)} (${t.receipt.count})</td><td class="n">${humanDuration(t.assessment.medianMs)} (${t.assessment.count})</td><td class="n">${humanDuration(t.action.medianMs)} (${t.action.count})</td></tr></table>
+<h3>Dismissed warnings that materialized</h3>${dismissed}
+<h3>Missed deadlines</h3>${missed}</section>`;
+}
+
+/** The self-contained HTML report: no scripts, no external resources, prints to PDF as is. */
+export function warningReportHtml(r: WarningReportInput): string {
+  const a = r.audit;
+  const status = a.ok
+    ? `<div class="banner ok">VERIFIED offline: ${a.counts.signatures} signatures, ${a.counts.inclusionProofs} inclusion proofs, ${a.checkpoints.length} signed checkpoints and the consistency between them, the timeline's order and the lifecycle rules. Log key ${a.logKey.pinned ? "pinned" : "taken from the bundle"}.</div>`
+    : `<div class="banner bad">NOT VERIFIED: ${a.problems.length} problem(s)<ul>${a.problems.map((p) => `<li>${e(p.check)}: ${e(p.subject)}: ${e(p.message)}</li>`).join("")}</ul></div>`;
+  const rows = a.timeline
+    .map(
+      (t) => `<tr class="k-${e(t.kind)}"><td class="n">${t.index}</td><td class="t">${e(when(t.loggedAt))}</td><td>${e(t.authorName ?? t.author)}</td><td>${e(t.kind)}</td><td>${e(shortTimes(t.says))}</td><td>${t.signature === "verified" ? "✔" : t.signature === "withheld" ? "—" : "✘"}</td><td>${e(t.includedIn.join(", "))}</td></tr>`,
+    )
+    .join("\n");
+  const cosigned = a.checkpoints.flatMap((c) => c.cosignatures.map((w) => `checkpoint ${c.size}: ${w.name} at ${new Date(w.timestamp * 1000).toISOString()}`));
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Who knew what, when — ${e(r.title)}</title><style>${CSS}</style></head>
+<body>
+<h1>Who knew what, when: ${e(r.title)}</h1>
+<p class="meta"><span class="tlp">${e(r.tlp)}</span> &nbsp; warning <code>${e(a.warning)}</code> &nbsp; from ${e(r.source.name)} to ${r.recipients.map((x) => e(x.name)).join(", ")} &nbsp; report generated ${e(when(r.generatedAt))}</p>
+${status}
+<section><h2>Timeline</h2>
+<table class="timeline"><colgroup><col style="width:7%"><col style="width:12%"><col style="width:14%"><col style="width:11%"><col style="width:42%"><col style="width:5%"><col style="width:9%"></colgroup><tr><th>log index</th><th>logged (node clock)</th><th>author</th><th>record</th><th>what it says</th><th>sig.</th><th>check&shy;points</th></tr>
+${rows}</table>
+<p class="note">Every row is a record signed by its author (Ed25519) whose digest is in the node's Merkle transparency log; "checkpoints" lists the signed checkpoints whose inclusion proofs verified. ${a.notes.map((n) => `Note: ${e(n)}. `).join("")}${cosigned.length ? `Witness cosignatures: ${e(cosigned.join("; "))}.` : "No witness cosignatures in this bundle."}</p></section>
+<section><h2>Source track record: ${e(r.source.name)}</h2>${scoresSection(r.source.name, r.source.scores)}</section>
+<section><h2>Recipient record</h2>${r.recipients.map(recipientSection).join("\n")}</section>
+<section><h2>Verify it yourself</h2><p>This report was rendered from an accountability bundle. Anyone can check it offline, trusting neither party: <code>${e(r.verifyWith)}</code></p></section>
+</body></html>
+`;
+}

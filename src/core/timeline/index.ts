@@ -1,0 +1,3 @@
+/** Timelines of a warning: what each record says, for the API, the offline audit and the report. */
+export { summarizeRecord } from "./record-summary.js";
+export type { RecordSummary } from "./record-summary.js";

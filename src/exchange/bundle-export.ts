@@ -1,0 +1,101 @@
+import { toBase64, toHex } from "../core/crypto/bytes.js";
+import { BUNDLE_FORMAT, BUNDLE_VERSION, type AccountabilityBundle, type BundleInclusionProof } from "../core/bundle/index.js";
+import { WARNING_EXT } from "../core/record/index.js";
+import type { Reader } from "../core/tlp/index.js";
+import type { LogReader } from "../log/log-reader.js";
+import type { Store, StoredRecord } from "../store/store.js";
+import { ExchangeError } from "./exchange-errors.js";
+import type { PartyService } from "./party-service.js";
+import type { RecordReader } from "./record-reader.js";
+
+/** The node's own party (it signs escalations); the same slug the composition root registers. */
+const NODE_SLUG = "node";
+
+export interface BundleExportDeps {
+  readonly store: Store;
+  readonly records: RecordReader;
+  readonly parties: PartyService;
+  readonly log: LogReader;
+}
+
+/**
+ * Gathers the accountability bundle of one warning: every record about it that `reader` may read (TLP
+ * applies; `undefined` is the node operator exporting from its own database), their log leaves, the
+ * first checkpoint covering each record and the latest one, an inclusion proof of each record in both,
+ * consistency proofs between consecutive checkpoints, and the keys of every party involved.
+ */
+export async function exportBundle(d: BundleExportDeps, reader: Reader | undefined, warningId: string, now: Date): Promise<AccountabilityBundle> {
+  const warning = reader ? await d.records.get(reader, warningId) : (await d.store.recordVersions(warningId)).at(-1);
+  if (!warning || warning.kind !== "warning") throw new ExchangeError("RECORD_NOT_FOUND", `no warning ${warningId}`);
+  const about = await d.store.recordsAbout(warningId);
+  const records = reader ? await d.records.filter(reader, about) : about;
+  const latest = await d.log.latestCheckpoint();
+
+  const sizes = new Set<number>([latest.size]);
+  const firstCovering = new Map<number, number>();
+  for (const r of records) {
+    const [first] = await d.store.listCheckpoints(r.logIndex, 1);
+    if (first) {
+      sizes.add(first.size);
+      firstCovering.set(r.logIndex, first.size);
+    }
+  }
+  const ordered = [...sizes].sort((a, b) => a - b);
+  const notes: string[] = [];
+  for (const size of ordered) notes.push((await d.store.checkpointAt(size))!.note);
+  const consistency = [];
+  for (let i = 1; i < ordered.length; i++) {
+    const p = await d.log.consistencyProof(ordered[i - 1]!, ordered[i]!);
+    consistency.push({ from: p.from, to: p.to, hashes: p.hashes.map(toHex) });
+  }
+  const inclusion: BundleInclusionProof[] = [];
+  const entries = [];
+  for (const r of records) {
+    const leaf = await d.log.entry(r.logIndex);
+    entries.push({ index: r.logIndex, leaf: toBase64(leaf.data), record: JSON.parse(r.body) as Record<string, unknown> });
+    for (const size of new Set([firstCovering.get(r.logIndex) ?? latest.size, latest.size])) {
+      const p = await d.log.inclusionProof(r.logIndex, size);
+      inclusion.push({ index: r.logIndex, size, hashes: p.hashes.map(toHex) });
+    }
+  }
+  // What TLP keeps from this reader still shows as log entries: public leaves with inclusion proofs.
+  const shown = new Set(records.map((r) => r.logIndex));
+  const withheld = [];
+  for (const r of about) {
+    if (shown.has(r.logIndex)) continue;
+    const leaf = await d.log.entry(r.logIndex);
+    withheld.push({ index: r.logIndex, leaf: toBase64(leaf.data) });
+    const p = await d.log.inclusionProof(r.logIndex, latest.size);
+    inclusion.push({ index: r.logIndex, size: latest.size, hashes: p.hashes.map(toHex) });
+  }
+  const node = await d.parties.require(NODE_SLUG);
+  const parties = [];
+  for (const id of partiesOf(records, node.id)) parties.push(await d.parties.identity(id));
+  const vkey = await d.store.getMeta("log.vkey");
+  if (!vkey) throw new ExchangeError("RECORD_NOT_FOUND", "the log has no published key yet");
+  return {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    warning: warningId,
+    exported_at: now.toISOString(),
+    log: { verifier_key: vkey, node_party: node.id },
+    parties,
+    witnesses: [],
+    records: entries,
+    checkpoints: notes,
+    inclusion_proofs: inclusion,
+    consistency_proofs: consistency,
+    ...(withheld.length ? { withheld } : {}),
+  };
+}
+
+/** Every author, every recipient named by a version of the warning, and the node. */
+function partiesOf(records: readonly StoredRecord[], nodeId: string): string[] {
+  const ids = new Set<string>();
+  for (const r of records) {
+    ids.add(r.author);
+    if (r.kind === "warning") for (const p of ((JSON.parse(r.body) as Record<string, any>).extensions?.[WARNING_EXT]?.recipient_refs ?? []) as string[]) ids.add(p);
+  }
+  ids.add(nodeId);
+  return [...ids].sort();
+}

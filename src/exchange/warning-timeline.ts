@@ -1,0 +1,58 @@
+import { toHex } from "../core/crypto/bytes.js";
+import { recordKindOf } from "../core/record/index.js";
+import { summarizeRecord, type RecordSummary } from "../core/timeline/index.js";
+import type { Reader } from "../core/tlp/index.js";
+import type { Store, StoredCheckpoint } from "../store/store.js";
+import { ExchangeError } from "./exchange-errors.js";
+import type { PartyService } from "./party-service.js";
+import type { RecordReader } from "./record-reader.js";
+
+/** One record about the warning, where the log put it and which checkpoints commit to it. */
+export interface TimelineEntry extends RecordSummary {
+  readonly index: number;
+  readonly loggedAt: string;
+  readonly digest: string;
+  readonly authorName: string | undefined;
+  readonly custodial: boolean;
+  /** The smallest checkpoint covering the entry (size > index) and the latest one; null before any. */
+  readonly checkpoints: { readonly first: number | null; readonly latest: number | null };
+}
+
+export interface WarningTimeline {
+  readonly warning: string;
+  readonly entries: readonly TimelineEntry[];
+  /** The checkpoints the entries name, ascending by size, with the signed notes. */
+  readonly checkpoints: readonly { readonly size: number; readonly createdAt: string; readonly note: string }[];
+}
+
+/**
+ * "Who knew what, when": every record about a warning in log order, as the reader may see it (TLP
+ * through the RecordReader; the warning itself unreadable means RECORD_NOT_FOUND).
+ */
+export async function warningTimeline(d: { store: Store; records: RecordReader; parties: PartyService }, reader: Reader, warningId: string): Promise<WarningTimeline> {
+  const warning = await d.records.get(reader, warningId);
+  if (warning.kind !== "warning") throw new ExchangeError("RECORD_NOT_FOUND", `${warningId} is not a warning`);
+  const records = await d.records.filter(reader, await d.store.recordsAbout(warningId));
+  const latest = await d.store.latestCheckpoint();
+  const firstCovering = new Map<number, StoredCheckpoint>();
+  const names = new Map<string, string | undefined>();
+  const entries: TimelineEntry[] = [];
+  for (const r of records) {
+    const obj = JSON.parse(r.body) as Record<string, unknown>;
+    if (!names.has(r.author)) names.set(r.author, (await d.parties.get(r.author))?.name);
+    const [first] = await d.store.listCheckpoints(r.logIndex, 1);
+    if (first) firstCovering.set(first.size, first);
+    entries.push({
+      ...summarizeRecord(obj, recordKindOf(obj)),
+      index: r.logIndex,
+      loggedAt: r.loggedAt,
+      digest: toHex(r.digest),
+      authorName: names.get(r.author),
+      custodial: r.custodial,
+      checkpoints: { first: first?.size ?? null, latest: latest && latest.size > r.logIndex ? latest.size : null },
+    });
+  }
+  if (latest) firstCovering.set(latest.size, latest);
+  const checkpoints = [...firstCovering.values()].sort((a, b) => a.size - b.size).map((c) => ({ size: c.size, createdAt: c.createdAt, note: c.note }));
+  return { warning: warningId, entries, checkpoints };
+}
