@@ -11,13 +11,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { buildWarning } from "../src/client/record-builders.js";
 import { ed25519PublicKey } from "../src/core/crypto/ed25519.js";
 import { readSeed } from "../src/exchange/party-service.js";
 import { parseConfig } from "../src/node/config.js";
 import { openNode, type TocsinNode } from "../src/node/node.js";
 import { ed25519Rates, opensslVersion } from "./baseline.js";
 import type { PostMessage, PostSpec } from "./post-worker.js";
+import { benchWarning } from "./bench-warning.js";
 import { report, sci, type Row } from "./report.js";
 
 const scale = Number(process.env.TOCSIN_BENCH_SCALE ?? "1");
@@ -46,18 +46,7 @@ async function signedWarnings(node: TocsinNode, n: number, tag: string) {
   const author = { id: sender.id, seed, publicKey: ed25519PublicKey(seed) };
   const now = Date.now();
   const records = Array.from({ length: n }, (_, i) =>
-    buildWarning(author, {
-      at: now,
-      name: `Benchmark warning ${i}`,
-      description: "An attack on a large public venue is likely within the window.",
-      recipients: [recipient.id],
-      windowStart: now,
-      windowEnd: now + 14 * 86_400_000,
-      probability: 0.7,
-      deadlines: { receipt: now + 3_600_000, assessment: now + 86_400_000, action: now + 3 * 86_400_000 },
-      requestedActions: ["protect large venues"],
-      tlp: "AMBER",
-    }),
+    benchWarning(author, recipient.id, i, now),
   );
   return { token: sender.token, records };
 }

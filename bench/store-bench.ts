@@ -20,12 +20,13 @@ import { systemClock } from "../src/log/system-clock.js";
 import { PgStore } from "../src/store/postgres/pg-store.js";
 import { SqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../src/store/store.js";
-import { buildWarning } from "../src/client/record-builders.js";
 import { ed25519PublicKey } from "../src/core/crypto/ed25519.js";
 import { readSeed } from "../src/exchange/party-service.js";
 import { cleanup, runCli, startServer, tempDir, type RunningServer } from "../src/reliability/harness.js";
 import { createTestDatabase } from "../src/testing/pg-database.js";
 import type { PostMessage, PostSpec } from "./post-worker.js";
+import { DEFAULT_CONFIG } from "../src/node/config.js";
+import { benchWarning } from "./bench-warning.js";
 import { report, type Row } from "./report.js";
 
 const scale = Number(process.env.TOCSIN_BENCH_SCALE ?? "1");
@@ -130,24 +131,13 @@ async function measure(setup: Setup): Promise<Measured> {
   try {
     const sender = JSON.parse(await cli(["party", "create", "sender", "--name", "Sender", "--data", dir, ...dbArgs]));
     const recipient = JSON.parse(await cli(["party", "create", "recipient", "--name", "Recipient", "--data", dir, ...dbArgs]));
-    for (let i = 0; i < setup.processes; i++) servers.push(await startServer(dir, [...dbArgs, "--lease-ttl", "2000"], 60_000));
+    for (let i = 0; i < setup.processes; i++) servers.push(await startServer(dir, [...dbArgs, "--lease-ttl", "2000", "--check-workers", String(DEFAULT_CONFIG.checkWorkers)], 60_000));
     const seed = readSeed(sender.keyFile);
     const author = { id: sender.id, seed, publicKey: ed25519PublicKey(seed) };
     const now = Date.now();
     const bodies = Array.from({ length: RECORDS }, (_, i) =>
       JSON.stringify(
-        buildWarning(author, {
-          at: now,
-          name: `Benchmark warning ${i}`,
-          description: "An attack on a large public venue is likely within the window.",
-          recipients: [recipient.id],
-          windowStart: now,
-          windowEnd: now + 14 * 86_400_000,
-          probability: 0.7,
-          deadlines: { receipt: now + 3_600_000, assessment: now + 86_400_000, action: now + 3 * 86_400_000 },
-          requestedActions: ["protect large venues"],
-          tlp: "AMBER",
-        }),
+        benchWarning(author, recipient.id, i, now),
       ),
     );
     process.stderr.write(`${setup.label}: ${RECORDS} signed warnings, ${CLIENTS} clients over ${setup.processes} process(es) …\n`);

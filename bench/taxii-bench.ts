@@ -16,13 +16,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { buildWarning } from "../src/client/record-builders.js";
 import { ed25519PublicKey } from "../src/core/crypto/ed25519.js";
 import { readSeed } from "../src/exchange/party-service.js";
 import { parseConfig } from "../src/node/config.js";
 import { openNode } from "../src/node/node.js";
 import { ed25519Rates, opensslVersion } from "./baseline.js";
 import type { PostMessage, PostSpec } from "./post-worker.js";
+import { benchWarning } from "./bench-warning.js";
 import { report, sci, type Row } from "./report.js";
 import type { PageMessage, PageSpec } from "./taxii-page-worker.js";
 
@@ -68,18 +68,7 @@ export async function runTaxiiBench(_args: string[]): Promise<void> {
       const objects = [];
       for (let j = i; j < Math.min(total, i + perEnvelope); j++) {
         objects.push(
-          buildWarning(author, {
-            at: now,
-            name: `Benchmark warning ${j}`,
-            description: "An attack on a large public venue is likely within the window.",
-            recipients: [recipient.id],
-            windowStart: now,
-            windowEnd: now + 14 * 86_400_000,
-            probability: 0.7,
-            deadlines: { receipt: now + 3_600_000, assessment: now + 86_400_000, action: now + 3 * 86_400_000 },
-            requestedActions: ["protect large venues"],
-            tlp: "AMBER",
-          }),
+          benchWarning(author, recipient.id, j, now),
         );
       }
       bodies.push(JSON.stringify({ objects }));

@@ -9,7 +9,7 @@ import { UsageError } from "./cli-errors.js";
 
 /**
  * `tocsin serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--advertise URL] [--host H] [--port P] [--origin NAME]
- * [--checkpoint-interval MS] [--internal-append] [--demo]`: starts a node and prints its URLs. With
+ * [--checkpoint-interval MS] [--internal-append] [--check-workers N] [--demo]`: starts a node and prints its URLs. With
  * `--db` (or TOCSIN_DB) the store is that PostgreSQL database, which several processes may share
  * (`--data` then holds only the keys); without, SQLite in `--data`. `--demo` first loads the illustrative
  * demo scenario into a new data directory (src/demo/). SIGINT/SIGTERM close it cleanly (queued
@@ -30,6 +30,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
         origin: { type: "string" },
         "checkpoint-interval": { type: "string" },
         "internal-append": { type: "boolean" },
+        "check-workers": { type: "string" },
         quiet: { type: "boolean", default: false },
         demo: { type: "boolean", default: false },
       },
@@ -50,6 +51,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
       origin: values.origin,
       checkpointIntervalMs: values["checkpoint-interval"],
       internalAppend: values["internal-append"],
+      checkWorkers: values["check-workers"],
     });
   } catch (e) {
     if (e instanceof TocsinError) throw new UsageError(e.message);
@@ -59,6 +61,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
   const node = await openNode(config, demoClock ? { clock: demoClock } : {});
   const demo = demoClock ? await loadDemoScenario(node, demoClock) : undefined;
   demoClock?.release();
+  await node.warmUp();
   const address = await node.app.listen({ host: config.host, port: config.port });
   const base = address.replace("[::1]", "localhost");
   // On a shared database: compete for the sequencing lease, advertising where to forward writes.

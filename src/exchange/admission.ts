@@ -183,7 +183,9 @@ export class Admission {
         }
         if (p.kind === "warning") checkCommitments(p.obj, versions);
         if (p.warningId !== undefined) {
-          const state = pendingStates.get(p.warningId) ?? (await this.states.get(p.warningId));
+          // A warning with no version yet (stored or in this batch) has no state: skip the lookup.
+          const firstVersion = p.kind === "warning" && p.warningId === p.obj.id && versions.length === 0;
+          const state = pendingStates.get(p.warningId) ?? (firstVersion ? undefined : await this.states.get(p.warningId));
           // A reveal is checked against the commitment its warning sealed.
           const warningVersions = p.kind === "reveal" ? await versionsOf(p.warningId) : [];
           const event = lifecycleEventOf(p.obj, p.kind, {

@@ -75,3 +75,16 @@ test("checks on two worker threads answer exactly as checks on the main thread",
   assert.match(inline[7]!, /^batch fixed: 201 /);
   assert.match(inline[8]!, /^another author: 403 RECORD_AUTHOR_MISMATCH/);
 });
+
+test("warm() starts every worker, ready to answer; warming again reuses them", async () => {
+  const { RecordCheckPool } = await import("./record-check-pool.js");
+  const pool = new RecordCheckPool(2);
+  try {
+    await pool.warm();
+    await pool.warm();
+    const [check] = await pool.check("identity--00000000-0000-4000-8000-000000000000", [], [{ type: "nonsense" }]);
+    assert.ok(check?.invalid, "the worker validated the object");
+  } finally {
+    await pool.close();
+  }
+});

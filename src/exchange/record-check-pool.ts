@@ -11,6 +11,8 @@ import type { PosterKey, RecordCheck } from "./record-check.js";
 export class RecordCheckPool {
   readonly #workers: (Worker | undefined)[];
   readonly #pending = new Map<number, { resolve: (c: RecordCheck[]) => void; reject: (e: Error) => void; worker: number }>();
+  /** Per slot: settles when that worker has compiled its validator (or failed to start). */
+  readonly #ready: Promise<void>[] = [];
   #nextId = 1;
   #next = 0;
   #closed = false;
@@ -47,17 +49,27 @@ export class RecordCheckPool {
     const existing = this.#workers[slot];
     if (existing) return existing;
     const w = new Worker(new URL("./record-check-worker.js", import.meta.url));
+    let markReady!: () => void;
+    let failStart!: (e: Error) => void;
+    this.#ready[slot] = new Promise<void>((resolve, reject) => ((markReady = resolve), (failStart = reject)));
+    // Nobody may be waiting for it: an unobserved start failure is reported through the requests instead.
+    this.#ready[slot].catch(() => undefined);
     // Idle workers must not keep the process alive.
     w.unref();
     w.on("message", (reply: CheckReply) => {
+      if (reply.id === undefined) {
+        markReady();
+        return;
+      }
       const p = this.#pending.get(reply.id);
       if (!p) return;
       this.#pending.delete(reply.id);
-      if (![...this.#pending.values()].some((q) => q.worker === slot)) w.unref();
+      if (!this.#busy(slot)) w.unref();
       if ("error" in reply) p.reject(new Error(`record check failed: ${reply.error}`));
       else p.resolve(reply.checks);
     });
     const fail = (e: Error) => {
+      failStart(e);
       if (this.#workers[slot] === w) this.#workers[slot] = undefined;
       for (const [id, p] of this.#pending) {
         if (p.worker !== slot) continue;
@@ -69,6 +81,30 @@ export class RecordCheckPool {
     w.on("exit", (code) => fail(new Error(`record check worker exited with code ${code}`)));
     this.#workers[slot] = w;
     return w;
+  }
+
+  /**
+   * Starts every worker and resolves once each has compiled the STIX schemas (about a second of CPU
+   * each), so that a node says it is listening only when its first requests will be answered at speed.
+   */
+  async warm(): Promise<void> {
+    await Promise.all(
+      Array.from({ length: this.size }, async (_, slot) => {
+        const w = this.#worker(slot);
+        // Held while it starts: before the server listens, nothing else keeps the process alive.
+        w.ref();
+        try {
+          await this.#ready[slot];
+        } finally {
+          if (!this.#busy(slot)) w.unref();
+        }
+      }),
+    );
+  }
+
+  #busy(slot: number): boolean {
+    for (const p of this.#pending.values()) if (p.worker === slot) return true;
+    return false;
   }
 
   async close(): Promise<void> {

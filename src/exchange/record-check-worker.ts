@@ -14,10 +14,15 @@ export interface CheckRequest {
   readonly objects: readonly unknown[];
 }
 
-export type CheckReply = { readonly id: number; readonly checks: RecordCheck[] } | { readonly id: number; readonly error: string };
+export type CheckReply =
+  | { readonly id: number; readonly checks: RecordCheck[] }
+  | { readonly id: number; readonly error: string }
+  | { readonly id?: undefined; readonly ready: true };
 
 const validator = stixValidator();
 const validate = (o: unknown) => validator.assertValidStix(o);
+// Compiled: the pool may now count on this worker answering at once.
+parentPort!.postMessage({ ready: true });
 
 parentPort!.on("message", (req: CheckRequest) => {
   let reply: CheckReply;

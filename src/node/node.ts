@@ -44,6 +44,8 @@ export interface TocsinNode {
    * starts competing for the sequencing lease. A SQLite node sequences from the start; this is a no-op.
    */
   startLeadership(url: string): Promise<void>;
+  /** Starts the record-check workers and waits until they can answer (serve does this before listening). */
+  warmUp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -131,6 +133,9 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
       escalator,
       boards,
       app,
+      async warmUp() {
+        await checks?.warm();
+      },
       async startLeadership(url: string) {
         if (!leadership) return;
         sequencer.advertise(url);
