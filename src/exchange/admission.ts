@@ -135,7 +135,8 @@ export class Admission {
       if (key.retiredAt !== undefined) {
         throw new ExchangeError("RECORD_KEY_RETIRED", `key ${sig.keyId} was retired at ${key.retiredAt}`, { details: { property: "extensions" } });
       }
-      prepared = { obj, kind: check.kind, digest: check.digest, body: check.body, custodial: sig.custodial, keyId: sig.keyId, warningId: check.warningId };
+      if (check.notCanonical) raise(check.notCanonical);
+      prepared = { obj, kind: check.kind, digest: check.digest!, body: check.body!, custodial: sig.custodial, keyId: sig.keyId, warningId: check.warningId };
     }
     await this.d.kindRules?.(prepared.obj, prepared.kind);
     return prepared;

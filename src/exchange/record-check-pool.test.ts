@@ -55,6 +55,21 @@ async function answers(workers: number): Promise<string[]> {
     await note("batch with a bad one at 29", a, batch);
     await note("batch fixed", a, batch.slice(0, 29));
     await note("another author", a, foreign);
+    // A string with a lone surrogate passes the schemas but has no canonical form; it must not jump the
+    // queue of checks: authorship, dates and the signature are judged first, as they always were.
+    const lone = (obj: StixObject) => ({ payload: JSON.stringify(obj).replace(/"name":"([^"]*)"/, '"name":"$1\\ud800"') });
+    const loneNote = async (label: string, who: typeof a, obj: StixObject) => {
+      const r = await h.post(who, undefined, lone(obj));
+      const j = r.json();
+      out.push(`${label}: ${r.statusCode} ${j.code ?? ""} ${j.details?.record ?? ""}`);
+    };
+    await loneNote("lone surrogate, another author", a, warning(b, a.id, "by bravo, odd"));
+    await loneNote("lone surrogate, unsigned", a, (() => {
+      const u = structuredClone(warning(a, b.id, "odd unsigned"));
+      delete (u.extensions as Record<string, unknown>)[SIGNATURE_EXT];
+      return u;
+    })());
+    await loneNote("lone surrogate, signed", a, warning(a, b.id, "odd signed"));
     return out;
   } finally {
     await h.close();
@@ -74,6 +89,9 @@ test("checks on two worker threads answer exactly as checks on the main thread",
   assert.match(inline[6]!, /^batch with a bad one at 29: 4\d\d RECORD_BAD_SIGNATURE 29/);
   assert.match(inline[7]!, /^batch fixed: 201 /);
   assert.match(inline[8]!, /^another author: 403 RECORD_AUTHOR_MISMATCH/);
+  assert.match(inline[9]!, /^lone surrogate, another author: 403 RECORD_AUTHOR_MISMATCH 0/);
+  assert.match(inline[10]!, /^lone surrogate, unsigned: 4\d\d RECORD_UNSIGNED 0/);
+  assert.match(inline[11]!, /^lone surrogate, signed: 4\d\d RECORD_(BAD_SIGNATURE|NOT_CANONICALIZABLE) 0/);
 });
 
 test("warm() starts every worker, ready to answer; warming again reuses them", async () => {

@@ -38,8 +38,13 @@ export type RecordCheck =
       /** The verified signature, or why it failed (absent when unsigned). */
       readonly signature?: { readonly keyId: string; readonly custodial: boolean } | { readonly failed: CodedFailure };
       /** The canonical JSON of the signed object and its SHA-256: the stored body and the record's digest. */
-      readonly body: string;
-      readonly digest: Uint8Array;
+      readonly body?: string | undefined;
+      readonly digest?: Uint8Array | undefined;
+      /**
+       * Why the object has no canonical form (then no body or digest). Not a schema failure: the admission
+       * raises it only after authorship, dates and the signature, where canonicalising always happened.
+       */
+      readonly notCanonical?: CodedFailure | undefined;
       readonly kind: RecordKind;
       readonly warningId: string | undefined;
     };
@@ -62,13 +67,15 @@ export function checkRecord(raw: unknown, posterId: string, keys: readonly Poste
       signature = { failed: failureOf(e) };
     }
   }
+  const kind = recordKindOf(obj);
+  const warningId = warningRefOf(obj);
   let body: string;
   try {
     body = canonicalJson(obj);
   } catch (e) {
-    return { invalid: failureOf(e) };
+    return { unsigned, signature, notCanonical: failureOf(e), kind, warningId };
   }
-  return { unsigned, signature, body, digest: sha256(utf8.encode(body)), kind: recordKindOf(obj), warningId: warningRefOf(obj) };
+  return { unsigned, signature, body, digest: sha256(utf8.encode(body)), kind, warningId };
 }
 
 /** Only coded errors become failures; anything else is a bug and propagates. */
