@@ -1,4 +1,5 @@
 import { test } from "node:test";
+import { Worker } from "node:worker_threads";
 import assert from "node:assert/strict";
 import { buildWarning, sign, type Author } from "../client/record-builders.js";
 import { SIGNATURE_EXT, type StixObject } from "../core/record/index.js";
@@ -103,6 +104,28 @@ test("warm() starts every worker, ready to answer; warming again reuses them", a
     const [check] = await pool.check("identity--00000000-0000-4000-8000-000000000000", [], [{ type: "nonsense" }]);
     assert.ok(check?.invalid, "the worker validated the object");
   } finally {
+    await pool.close();
+  }
+});
+
+test("a worker that crashes fails only its own requests; the replacement's are answered", async () => {
+  const { RecordCheckPool } = await import("./record-check-pool.js");
+  const pool = new RecordCheckPool(1);
+  const poster = "identity--00000000-0000-4000-8000-000000000000";
+  const post = Worker.prototype.postMessage;
+  try {
+    await pool.warm();
+    // The next request reaches the worker as null, which its message handler cannot survive.
+    Worker.prototype.postMessage = function (this: Worker) {
+      Worker.prototype.postMessage = post;
+      return post.call(this, null);
+    };
+    await assert.rejects(pool.check(poster, [], [{ type: "nonsense" }]));
+    // Sent at once, before the dead worker's 'exit' (which follows its 'error'): goes to a new worker.
+    const [check] = await pool.check(poster, [], [{ type: "nonsense" }]);
+    assert.ok(check?.invalid, "the replacement worker answered");
+  } finally {
+    Worker.prototype.postMessage = post;
     await pool.close();
   }
 });

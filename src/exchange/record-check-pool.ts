@@ -10,7 +10,7 @@ import type { PosterKey, RecordCheck } from "./record-check.js";
  */
 export class RecordCheckPool {
   readonly #workers: (Worker | undefined)[];
-  readonly #pending = new Map<number, { resolve: (c: RecordCheck[]) => void; reject: (e: Error) => void; worker: number }>();
+  readonly #pending = new Map<number, { resolve: (c: RecordCheck[]) => void; reject: (e: Error) => void; worker: number; thread: Worker }>();
   /** Per slot: settles when that worker has compiled its validator (or failed to start). */
   readonly #ready: Promise<void>[] = [];
   #nextId = 1;
@@ -38,7 +38,7 @@ export class RecordCheckPool {
     const worker = this.#worker(slot);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, worker: slot });
+      this.#pending.set(id, { resolve, reject, worker: slot, thread: worker });
       worker.ref();
       const req: CheckRequest = { id, posterId, keys: keys.map((k) => ({ keyId: k.keyId, publicKey: k.publicKey })), objects };
       worker.postMessage(req);
@@ -71,8 +71,10 @@ export class RecordCheckPool {
     const fail = (e: Error) => {
       failStart(e);
       if (this.#workers[slot] === w) this.#workers[slot] = undefined;
+      // Only this thread's requests: a dying worker reports 'error' and later 'exit', and by then its
+      // slot may hold a replacement with requests of its own.
       for (const [id, p] of this.#pending) {
-        if (p.worker !== slot) continue;
+        if (p.thread !== w) continue;
         this.#pending.delete(id);
         p.reject(e);
       }
