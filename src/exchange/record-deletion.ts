@@ -18,7 +18,17 @@ export class RecordDeletion {
   readonly #locks = new KeyedMutex();
 
   constructor(
-    private readonly d: { readonly store: Store; readonly sequencer: Pick<Sequencer, "appendEntries">; readonly parties: PartyService; readonly clock: Clock },
+    private readonly d: {
+      readonly store: Store;
+      readonly sequencer: Pick<Sequencer, "appendEntries">;
+      readonly parties: PartyService;
+      readonly clock: Clock;
+      /**
+       * Locks by record id; on a database shared by several processes they must span them all (the
+       * admission's), or two processes deleting one version both append a tombstone. Default: in-process.
+       */
+      readonly locks?: { run<T>(keys: Iterable<string>, fn: () => Promise<T>): Promise<T> } | undefined;
+    },
   ) {}
 
   /**
@@ -26,7 +36,7 @@ export class RecordDeletion {
    * returns them. RECORD_AUTHOR_MISMATCH when the deleter did not author one of them.
    */
   async delete(deleter: PartyRow, id: string, select: (live: StoredRecord[]) => StoredRecord[]): Promise<StoredRecord[]> {
-    return this.#locks.run([id], async () => {
+    return (this.d.locks ?? this.#locks).run([`id:${id}`], async () => {
       const live = await this.d.store.listRecords({ ids: [id], live: true, versions: { all: true }, limit: 100_000 });
       live.sort((a, b) => (a.modified < b.modified ? -1 : a.modified > b.modified ? 1 : 0));
       const doomed = select(live);

@@ -113,7 +113,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
         parties,
         admission,
         records,
-        deletion: new RecordDeletion({ store, sequencer: appender, parties, clock }),
+        deletion: new RecordDeletion({ store, sequencer: appender, parties, clock, locks }),
         clock,
         maxBodyBytes: config.maxBodyBytes,
         onWarning: (id) => escalator.track(id),

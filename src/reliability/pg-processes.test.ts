@@ -2,7 +2,8 @@
  * Processes sharing one PostgreSQL database: a follower admits records exactly as the sequencing
  * process does (it checks them itself and hands the leader only the append), the same record posted
  * to two processes at once is stored once (cross-process locks), and the internal hand-over route
- * is closed to anyone without the node secret.
+ * is closed to anyone without the node secret. One TAXII deletion sent to two processes at once appends
+ * one tombstone (the deletion takes the same cross-process lock as the admission).
  */
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
@@ -71,12 +72,27 @@ test("postgres: a follower admits like the leader — same answers, refusals inc
     }
     assert.equal(await store.logSize(), admitted.index + 6);
 
+    // The same TAXII deletion at both processes at once, several times: as on one process, one tombstone
+    // leaf and one 200; the other finds no live version left (404).
+    const taxii = { accept: "application/taxii+json;version=2.1", ...auth };
+    let size = await store.logSize();
+    for (let i = 0; i < 5; i++) {
+      const w = buildWarning({ id: src.id }, { at, name: `Deleted ${i}`, recipients: [dst.id], windowStart: at, windowEnd: at + 86_400_000, probability: 0.3, tlp: "CLEAR" });
+      assert.equal((await httpExchange(`${leader.url}/api/v1/records`, { method: "POST", body: JSON.stringify(w), headers: auth })).status, 201);
+      const both = await Promise.all(
+        [leader, follower].map((s) => httpExchange(`${s.url}/taxii2/exchange/collections/shared/objects/${w.id}/`, { method: "DELETE", headers: taxii })),
+      );
+      assert.deepEqual(both.map((r) => r.status).sort(), [200, 404], both.map((r) => r.body).join(" | "));
+      size += 2;
+      assert.equal(await store.logSize(), size, "the record and one tombstone");
+    }
+
     // The hand-over route: without the node secret it does not exist.
     for (const headers of [{}, { "x-tocsin-node-secret": "0".repeat(64) }] as Record<string, string>[]) {
       const r = await httpExchange(`${leader.url}/internal/v1/cluster/sequence`, { method: "POST", body: JSON.stringify({ entries: [{ leaf: "AAEC" }] }), headers });
       assert.equal(r.status, 404);
     }
-    assert.equal(await store.logSize(), admitted.index + 6);
+    assert.equal(await store.logSize(), size);
   } finally {
     await store.close();
   }
