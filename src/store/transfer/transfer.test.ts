@@ -40,6 +40,14 @@ test("export/import: SQLite → PostgreSQL → SQLite, audited clean, checkpoint
   const taxii = { accept: "application/taxii+json;version=2.1", authorization: `Bearer ${src.token}` };
   const tomb = await httpExchange(`${a.url}/taxii2/exchange/collections/shared/objects/${warning.id}/`, { method: "DELETE", headers: taxii });
   assert.equal(tomb.status, 200, tomb.body);
+  const second = buildWarning({ id: src.id }, { at, name: "Posted over TAXII", recipients: [dst.id], windowStart: at, windowEnd: at + 86_400_000, probability: 0.4, tlp: "CLEAR" });
+  const added = await httpExchange(`${a.url}/taxii2/exchange/collections/shared/objects/`, {
+    method: "POST",
+    body: JSON.stringify({ objects: [second] }),
+    headers: { ...taxii, "content-type": "application/taxii+json;version=2.1" },
+  });
+  assert.equal(added.status, 202, added.body);
+  const statusId = JSON.parse(added.body).id as string;
   for (let i = 0; i < 5; i++) await appendEntries(a.url, Array.from({ length: 60 }, () => randomBytes(24)));
   const noteA = await getCheckpointNote(a.url);
   await a.stop();
@@ -49,14 +57,15 @@ test("export/import: SQLite → PostgreSQL → SQLite, audited clean, checkpoint
   const lines = readFileSync(file1, "utf8").trim().split("\n");
   assert.equal(JSON.parse(lines[0]!).format, "tocsin-export");
   const counts = JSON.parse(lines.at(-1)!).counts;
-  assert.equal(counts.log_leaf, 302);
+  assert.equal(counts.log_leaf, 303);
   assert.equal(counts.record_tombstone, 1);
+  assert.equal(counts.taxii_status, 1);
 
   // Into PostgreSQL: audited on import, then served with the same log key directory.
   const db = await createTestDatabase("transfer");
   databases.push(db);
   const imported = await cli("import", file1, "--db", db.url, "--data", dirA);
-  assert.match(imported, /302 entries/);
+  assert.match(imported, /303 entries/);
   assert.match(imported, /audit: clean/);
   const again = await runCli(["import", file1, "--db", db.url, "--data", dirA]);
   assert.equal(again.code, 2, "a second import into the now non-empty database is refused");
@@ -68,8 +77,11 @@ test("export/import: SQLite → PostgreSQL → SQLite, audited clean, checkpoint
   assert.equal(read.status, 200, "records and API tokens moved with the node");
   const deleted = await httpExchange(`${b.url}/taxii2/exchange/collections/shared/objects/${warning.id}/`, { headers: taxii });
   assert.equal(deleted.status, 404, "the tombstone moved with the node: the deleted version stays out of TAXII");
+  const polled = await httpExchange(`${b.url}/taxii2/exchange/status/${statusId}/`, { headers: taxii });
+  assert.equal(polled.status, 200, "the TAXII status moved with the node: the client can still poll it");
+  assert.equal(JSON.parse(polled.body).success_count, 1);
   const more = await appendEntries(b.url, [randomBytes(24), randomBytes(24)]);
-  assert.equal(more[0]!.index, 302, "the log grows on from where it was");
+  assert.equal(more[0]!.index, 303, "the log grows on from where it was");
   const cpA = openNote(noteA, logVerifier(dirA));
   const noteB = await getCheckpointNote(b.url);
   const cpB = openNote(noteB, logVerifier(dirA));
@@ -84,7 +96,7 @@ test("export/import: SQLite → PostgreSQL → SQLite, audited clean, checkpoint
   assert.match(await cli("import", file2, "--data", dirC), /audit: clean/);
   const audit = JSON.parse(await cli("log", "audit", "--data", dirC, "--json"));
   assert.equal(audit.ok, true);
-  assert.equal(audit.leaves, 304);
+  assert.equal(audit.leaves, 305);
   const c = await startServer(dirC);
   assert.equal(await getCheckpointNote(c.url), noteB);
   await c.stop();
