@@ -186,6 +186,8 @@ test("objects, manifest, object and versions: TLP per caller, inboxes, every fil
     assert.deepEqual(await versionsOf("match[version]=last"), [amber2.modified]);
     assert.deepEqual(await versionsOf("match[version]=first,last"), [amber.modified, amber2.modified]);
     assert.deepEqual(await versionsOf(`match[version]=${amber.modified}`), [amber.modified]);
+    // The same instant at microsecond precision (what the OASIS client sends) matches too.
+    assert.deepEqual(await versionsOf(`match[version]=${(amber.modified as string).replace("Z", "000Z")}`), [amber.modified]);
     assert.deepEqual(await versionsOf(`match[version]=2020-01-01T00:00:00.000Z`), []);
     // match[type], match[id] (comma = OR), match[spec_version], combinations (AND)
     assert.deepEqual(ids(await get(`${SHARED}/objects/?match[type]=x-tocsin-receipt`, w.alice)), [receipt.id]);
