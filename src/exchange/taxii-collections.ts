@@ -145,9 +145,10 @@ export class TaxiiCollections {
     let scanned = 0;
     for (;;) {
       const want = q.limit + 1 - out.length;
+      const chunk = Math.min(Math.max(want, 100), 5000);
       const rows = await this.store.listRecords({
         addedAfterUs: after,
-        limit: Math.min(Math.max(want, 100), 5000),
+        limit: chunk,
         live: true,
         ...(q.ids ? { ids: q.ids } : {}),
         ...(q.types ? { types: q.types } : {}),
@@ -164,7 +165,8 @@ export class TaxiiCollections {
         const items = out.slice(0, q.limit);
         return { items, more: true, resumeAfterUs: items.at(-1)!.addedUs };
       }
-      if (rows.length === 0) return { items: out, more: false, resumeAfterUs: after };
+      // A short read is the end of the collection: no further query needed.
+      if (rows.length < chunk) return { items: out, more: false, resumeAfterUs: rows.at(-1)?.addedUs ?? after };
       after = rows.at(-1)!.addedUs;
       if (scanned >= SCAN_BUDGET) return { items: out, more: true, resumeAfterUs: after };
     }

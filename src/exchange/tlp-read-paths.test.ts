@@ -58,6 +58,7 @@ type ReaderName = (typeof READERS)[number];
 const Y = "200"; // readable (and listed)
 const N = "404"; // RECORD_NOT_FOUND (and not listed)
 type Outcome = typeof Y | typeof N;
+const TAXII_SHARED = "/taxii2/exchange/collections/shared/objects/";
 
 // prettier-ignore
 const EXPECTED: readonly (readonly [Marking, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome])[] = [
@@ -92,8 +93,12 @@ function expectedRow(marking: Marking): Record<ReaderName, Outcome> {
  *   clear assessment GET /api/v1/records/{assessment}      the recipient's assessment, marked TLP:CLEAR:
  *                    a related record takes the stricter of its own and the warning's marking, so it
  *                    can never widen the warning's audience
+ *   taxii object     GET /taxii2/exchange/collections/shared/objects/{warning}/
+ *   taxii versions   GET /taxii2/exchange/collections/shared/objects/{warning}/versions/
+ *   taxii listed     is the warning in GET …/shared/objects/ (200 = listed, 404 = absent)?
+ *   taxii receipt    GET …/shared/objects/{receipt}/
  */
-const PATHS = ["record", "record@version", "proof", "listed", "receipt", "receipt proof", "clear assessment"] as const;
+const PATHS = ["record", "record@version", "proof", "listed", "receipt", "receipt proof", "clear assessment", "taxii object", "taxii versions", "taxii listed", "taxii receipt"] as const;
 type PathName = (typeof PATHS)[number];
 
 interface Case {
@@ -116,6 +121,7 @@ describe("TLP on every read path: marking × reader × path", () => {
   const readers = {} as Record<ReaderName, TestParty | undefined>;
   const cases = new Map<Marking, Case>();
   let listed: Record<ReaderName, Set<string>>;
+  let taxiiListed: Record<ReaderName, Set<string>>;
 
   before(async () => {
     h = await NodeHarness.start({ clock: new TestClock(t0) });
@@ -155,10 +161,14 @@ describe("TLP on every read path: marking × reader × path", () => {
     }
 
     listed = {} as Record<ReaderName, Set<string>>;
+    taxiiListed = {} as Record<ReaderName, Set<string>>;
     for (const name of READERS) {
       const res = await h.get(readers[name], "/api/v1/warnings");
       assert.equal(res.statusCode, 200, `${name}: ${res.body}`);
       listed[name] = new Set(res.json().warnings.map((w: { id: string }) => w.id));
+      const t = await h.get(readers[name], `${TAXII_SHARED}?match[type]=report`);
+      assert.equal(t.statusCode, 200, `${name}: ${t.body}`);
+      taxiiListed[name] = new Set((t.json().objects ?? []).map((w: { id: string }) => w.id));
     }
   });
   after(async () => {
@@ -188,6 +198,19 @@ describe("TLP on every read path: marking × reader × path", () => {
     return N;
   }
 
+  /** A TAXII GET: 200, or a 404 error resource like the one for an object that does not exist (error_id aside). */
+  async function taxiiOutcome(who: TestParty | undefined, id: string, suffix: "" | "versions/"): Promise<Outcome> {
+    const res = await h.get(who, `${TAXII_SHARED}${id}/${suffix}`);
+    if (res.statusCode === 200) return Y;
+    assert.equal(res.statusCode, 404, `${id}: ${res.body}`);
+    const ghost = `${id.split("--")[0]}--00000000-0000-4000-8000-000000000000`;
+    const missing = await h.get(who, `${TAXII_SHARED}${ghost}/${suffix}`);
+    const strip = (body: string, oid: string) => ({ ...JSON.parse(body.split(oid).join("<id>")), error_id: "<error_id>" });
+    assert.equal(res.headers["content-type"], missing.headers["content-type"]);
+    assert.deepEqual(strip(res.body, id), strip(missing.body, ghost), "indistinguishable from an object that does not exist");
+    return N;
+  }
+
   async function observe(marking: Marking): Promise<Record<PathName, Record<ReaderName, Outcome>>> {
     const c = cases.get(marking)!;
     const out = {} as Record<PathName, Record<ReaderName, Outcome>>;
@@ -201,6 +224,10 @@ describe("TLP on every read path: marking × reader × path", () => {
       out.receipt[name] = await outcome(who, c.receipt.id, "");
       out["receipt proof"][name] = await outcome(who, c.receipt.id, "/proof");
       out["clear assessment"][name] = await outcome(who, c.assessment.id, "");
+      out["taxii object"][name] = await taxiiOutcome(who, c.warning.id, "");
+      out["taxii versions"][name] = await taxiiOutcome(who, c.warning.id, "versions/");
+      out["taxii listed"][name] = taxiiListed[name].has(c.warning.id) ? Y : N;
+      out["taxii receipt"][name] = await taxiiOutcome(who, c.receipt.id, "");
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TocsinError } from "../core/errors/tocsin-error.js";
 import {
@@ -11,6 +11,7 @@ import {
   type NoteSigner,
 } from "../core/note/index.js";
 import type { Store } from "../store/store.js";
+import { createFileOnce } from "./create-file-once.js";
 
 export const LOG_KEY_FILE = "log.key";
 
@@ -31,14 +32,9 @@ export async function loadOrCreateLogKey(dataDir: string, store: Store, origin?:
       throw new TocsinError("CONFIG_INVALID", `the database belongs to log ${storedOrigin} but ${path} is missing`);
     }
     signer = generateNoteSigner(origin ?? `localhost/tocsin/${randomBytes(4).toString("hex")}`);
-    try {
-      writeFileSync(path, formatSignerKey(signer) + "\n", { mode: 0o600, flag: "wx" });
-    } catch (e) {
-      // Another process sharing this directory (several processes on one PostgreSQL database, started
-      // together) wrote its key first: use that one, so both sign the same log.
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      signer = parseSignerKey(readFileSync(path, "utf8").trim());
-    }
+    // Another process sharing this directory (several processes on one PostgreSQL database, started
+    // together) may place its key first: then use that one, so both sign the same log.
+    if (!createFileOnce(path, formatSignerKey(signer) + "\n")) signer = parseSignerKey(readFileSync(path, "utf8").trim());
   }
   if (origin !== undefined && origin !== signer.name) {
     throw new TocsinError("CONFIG_INVALID", `configured origin ${origin} differs from the key's name ${signer.name}`);

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createFileOnce } from "./create-file-once.js";
 
 export const NODE_SECRET_FILE = "node.secret";
 
@@ -12,11 +13,8 @@ export const NODE_SECRET_FILE = "node.secret";
  */
 export function loadOrCreateNodeSecret(dataDir: string): string {
   const path = join(dataDir, NODE_SECRET_FILE);
-  try {
-    writeFileSync(path, randomBytes(32).toString("hex") + "\n", { mode: 0o600, flag: "wx" });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-  }
+  // Processes started together each try; the file holds exactly one complete secret for all of them.
+  createFileOnce(path, randomBytes(32).toString("hex") + "\n");
   return readFileSync(path, "utf8").trim();
 }
 

@@ -1,4 +1,4 @@
 export { formatDateAdded, parseTimestampUs } from "./date-added.js";
 export { decodePageToken, encodePageToken, queryFingerprint } from "./page-token.js";
-export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, parseTaxiiFilters } from "./taxii-filters.js";
+export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, parseTaxiiFilters, timestampSpellings } from "./taxii-filters.js";
 export type { FilterName, TaxiiFilters, VersionMatch } from "./taxii-filters.js";

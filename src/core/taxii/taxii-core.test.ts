@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodePageToken, encodePageToken, formatDateAdded, parseTaxiiFilters, parseTimestampUs, queryFingerprint } from "./index.js";
+import { decodePageToken, encodePageToken, formatDateAdded, parseTaxiiFilters, parseTimestampUs, queryFingerprint, timestampSpellings } from "./index.js";
 
 test("date_added: microseconds round-trip through the TAXII text form; parsing rounds down and is strict", () => {
   const us = Date.parse("2026-11-25T10:00:00.123Z") * 1000 + 456;
@@ -30,11 +30,24 @@ test("filters: defaults, lists, version keywords, caps, and the canonical form i
   const f = parseTaxiiFilters({ limit: "99999", "match[type]": ["report", "note,indicator"], "match[version]": "first,2026-11-25T00:00:00Z" }, ["limit", "match[type]", "match[version]"]);
   assert.equal(f.limit, 10_000);
   assert.deepEqual(f.types, ["report", "note", "indicator"]);
-  assert.deepEqual(f.versions, { first: true, last: false, modified: ["2026-11-25T00:00:00Z"] });
+  assert.equal(f.versions.first, true);
+  assert.equal(f.versions.last, false);
+  assert.ok(f.versions.modified?.includes("2026-11-25T00:00:00Z") && f.versions.modified.includes("2026-11-25T00:00:00.000Z"));
   assert.deepEqual(parseTaxiiFilters({ "match[version]": "last,all" }, ["match[version]"]).versions, { all: true });
   const a = parseTaxiiFilters({ "match[type]": "a-b,c-d", limit: "5" }, ["match[type]", "limit"]);
   const b = parseTaxiiFilters({ "match[type]": "c-d,a-b" }, ["match[type]"]);
   assert.equal(a.canonical, b.canonical);
   assert.throws(() => parseTaxiiFilters({ "match[type]": "a,,b" }, ["match[type]"]), { code: "HTTP_BAD_PARAMETER" });
   assert.throws(() => parseTaxiiFilters({ "match[id]": "x" }, []), { code: "HTTP_BAD_PARAMETER" });
+});
+
+test("a version timestamp matches every spelling of its instant, and only those", () => {
+  const s = timestampSpellings("2026-11-25T10:00:49.175000Z");
+  assert.ok(s.includes("2026-11-25T10:00:49.175Z"));
+  assert.ok(s.includes("2026-11-25T10:00:49.175000Z"));
+  assert.ok(s.includes("2026-11-25T10:00:49.175000000Z"));
+  assert.ok(!s.includes("2026-11-25T10:00:49.17Z"));
+  assert.ok(!s.includes("2026-11-25T10:00:49Z"));
+  const whole = timestampSpellings("2026-11-25T10:00:49.000Z");
+  assert.ok(whole.includes("2026-11-25T10:00:49Z") && whole.includes("2026-11-25T10:00:49.0Z"));
 });

@@ -88,7 +88,7 @@ export function parseTaxiiFilters(query: unknown, allowed: readonly FilterName[]
       else if (v === "last") last = true;
       else {
         parseTimestampUs(v, "match[version]");
-        modified.push(v);
+        for (const spelling of timestampSpellings(v)) if (!modified.includes(spelling)) modified.push(spelling);
       }
     }
     versions = all ? { all } : { first, last, ...(modified.length > 0 ? { modified } : {}) };
@@ -111,4 +111,19 @@ export function parseTaxiiFilters(query: unknown, allowed: readonly FilterName[]
     ...(specVersions ? { specVersions } : {}),
     canonical,
   };
+}
+
+/**
+ * Every way to write the same instant with 0 to 9 fractional digits. A version is stored as its author
+ * wrote `modified` ("…:49.175Z"), while clients echo it at their own precision (the OASIS client
+ * sends microseconds, "…:49.175000Z"); matching every spelling compares instants, exactly, in SQL.
+ */
+export function timestampSpellings(ts: string): string[] {
+  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(ts);
+  if (!m) return [ts];
+  const digits = (m[2] ?? "").replace(/0+$/, "");
+  if (digits.length > 9) return [ts];
+  const out = digits.length === 0 ? [`${m[1]}Z`] : [];
+  for (let n = Math.max(1, digits.length); n <= 9; n++) out.push(`${m[1]}.${digits.padEnd(n, "0")}Z`);
+  return out;
 }

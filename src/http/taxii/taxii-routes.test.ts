@@ -132,6 +132,13 @@ test("POST objects: per-object status, duplicates succeed, failures name their c
     // Statuses are persisted in the store, not in memory: kept across a restart of the routes' process state.
     assert.equal((await w.h.node.store.taxiiStatus(s.id))?.owner, w.alice.id);
 
+    // Kept at least 24 h (7 days): still there a day later; pruned once older than a week.
+    w.h.clock.advance(25 * 3_600_000);
+    assert.equal((await call(w.base, `${ROOT}/status/${s.id}/`, { who: w.alice })).status, 200);
+    w.h.clock.advance(7 * DAY);
+    await post(w, w.alice, [good]);
+    assertTaxiiError(await call(w.base, `${ROOT}/status/${s.id}/`, { who: w.alice }), 404, "TAXII_STATUS_NOT_FOUND");
+
     // A custodial party posts unsigned STIX: the node signs it.
     const note = { type: "note", spec_version: "2.1", id: "note--0b3a3c6e-65d5-4f0e-9f45-3b1c9d5e2a01", created: new Date(at(w)).toISOString(), modified: new Date(at(w)).toISOString(), created_by_ref: w.carol.id, content: "seen", object_refs: [good.id] };
     const c = await post(w, w.carol, [note]);
@@ -179,6 +186,8 @@ test("objects, manifest, object and versions: TLP per caller, inboxes, every fil
     assert.deepEqual(await versionsOf("match[version]=last"), [amber2.modified]);
     assert.deepEqual(await versionsOf("match[version]=first,last"), [amber.modified, amber2.modified]);
     assert.deepEqual(await versionsOf(`match[version]=${amber.modified}`), [amber.modified]);
+    // The same instant at microsecond precision (what the OASIS client sends) matches too.
+    assert.deepEqual(await versionsOf(`match[version]=${(amber.modified as string).replace("Z", "000Z")}`), [amber.modified]);
     assert.deepEqual(await versionsOf(`match[version]=2020-01-01T00:00:00.000Z`), []);
     // match[type], match[id] (comma = OR), match[spec_version], combinations (AND)
     assert.deepEqual(ids(await get(`${SHARED}/objects/?match[type]=x-tocsin-receipt`, w.alice)), [receipt.id]);
