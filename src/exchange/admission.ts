@@ -1,12 +1,9 @@
 import { rfc3339, type Clock } from "../core/clock.js";
 import { toHex } from "../core/crypto/bytes.js";
-import { sha256, utf8 } from "../core/crypto/index.js";
 import { applyEvent, MAX_CLOCK_SKEW_MS, startWarning, type WarningState } from "../core/lifecycle/index.js";
 import { lifecycleEventOf } from "../core/lifecycle-mapping/record-events.js";
 import {
-  SIGNATURE_EXT,
   WARNING_EXT,
-  canonicalJson,
   encodeRecordLeaf,
   recordLeafOf,
   signRecord,
@@ -19,7 +16,7 @@ import type { NewRecord, PartyKeyRow, PartyRow, Store } from "../store/store.js"
 import { ExchangeError } from "./exchange-errors.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import type { RecordCheckPool } from "./record-check-pool.js";
-import { checkRecord, raise, type RecordCheck } from "./record-check.js";
+import { canonicalForm, checkRecord, raise, type RecordCheck } from "./record-check.js";
 import type { PartyService } from "./party-service.js";
 import { commitmentDigestIn, WarningStates } from "./warning-states.js";
 
@@ -124,8 +121,7 @@ export class Admission {
     if (check.unsigned && poster.custodial) {
       const k = await this.d.parties.custodialKey(poster.id);
       obj = signRecord(obj, { signerRef: poster.id, seed: k.seed, publicKey: k.publicKey, custodial: true });
-      const body = canonicalJson(obj);
-      prepared = { obj, kind: check.kind, digest: sha256(utf8.encode(body)), body, custodial: true, keyId: k.keyId, warningId: check.warningId };
+      prepared = { obj, kind: check.kind, ...canonicalForm(obj), custodial: true, keyId: k.keyId, warningId: check.warningId };
     } else {
       // Unsigned from a party that signs for itself: the verifier names what is missing.
       if (check.signature === undefined) verifyRecordSignature(obj, () => undefined);
@@ -256,11 +252,6 @@ function nextState(state: WarningState | undefined, event: Parameters<typeof app
 /** The version a record is stored under: `modified`, or `created` for objects without versions. */
 function versionOf(obj: StixObject): string {
   return (obj.modified ?? obj.created) as string;
-}
-
-function keyFor(keys: readonly PartyKeyRow[], signer: string, keyId: string, author: string): Uint8Array | undefined {
-  if (signer !== author) return undefined;
-  return keys.find((k) => k.keyId === keyId)?.publicKey;
 }
 
 /** Runs `fn`, adding the record's position in the batch to any coded error it throws. */

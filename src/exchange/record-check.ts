@@ -61,7 +61,7 @@ export function checkRecord(raw: unknown, posterId: string, keys: readonly Poste
   let signature: { keyId: string; custodial: boolean } | { failed: CodedFailure } | undefined;
   if (!unsigned) {
     try {
-      const v = verifyRecordSignature(obj, (signer, id) => (signer === posterId ? keys.find((k) => k.keyId === id)?.publicKey : undefined));
+      const v = verifyRecordSignature(obj, (signer, id) => posterKey(keys, posterId, signer, id));
       signature = { keyId: v.keyId, custodial: v.custodial };
     } catch (e) {
       signature = { failed: failureOf(e) };
@@ -69,13 +69,25 @@ export function checkRecord(raw: unknown, posterId: string, keys: readonly Poste
   }
   const kind = recordKindOf(obj);
   const warningId = warningRefOf(obj);
-  let body: string;
+  let canonical: { body: string; digest: Uint8Array };
   try {
-    body = canonicalJson(obj);
+    canonical = canonicalForm(obj);
   } catch (e) {
     return { unsigned, signature, notCanonical: failureOf(e), kind, warningId };
   }
-  return { unsigned, signature, body, digest: sha256(utf8.encode(body)), kind, warningId };
+  return { unsigned, signature, ...canonical, kind, warningId };
+}
+
+/** The record's canonical JSON (its stored body) and the SHA-256 of it (its digest), canonicalised once. */
+export function canonicalForm(obj: StixObject): { body: string; digest: Uint8Array } {
+  const body = canonicalJson(obj);
+  return { body, digest: sha256(utf8.encode(body)) };
+}
+
+/** A record verifies only under a key registered to the party that posted it. */
+function posterKey(keys: readonly PosterKey[], posterId: string, signer: string, keyId: string): Uint8Array | undefined {
+  if (signer !== posterId) return undefined;
+  return keys.find((k) => k.keyId === keyId)?.publicKey;
 }
 
 /** Only coded errors become failures; anything else is a bug and propagates. */

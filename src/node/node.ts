@@ -75,7 +75,6 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
     const reader = new LogReader(store);
     const parties = new PartyService(store, clock, join(config.dataDir, "keys"));
     const node = (await parties.get(NODE_PARTY_SLUG)) ?? (await createNodeParty(parties, signer.name));
-    const validator = stixValidator();
     // Board records obey the board rules (rights, version chain) however they arrive.
     let boards: BoardService | undefined;
     const kindRules = async (o: Parameters<BoardService["checkRecord"]>[0], k: Parameters<BoardService["checkRecord"]>[1]): Promise<void> => boards?.checkRecord(o, k);
@@ -92,7 +91,8 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
       sequencer: appender,
       parties,
       clock,
-      validate: (o) => validator.assertValidStix(o),
+      // Compiled on first inline use only: with check workers the main thread never validates.
+      validate: (o) => stixValidator().assertValidStix(o),
       nodeIdentity: node.id,
       checks,
       kindRules,

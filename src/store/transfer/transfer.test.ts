@@ -13,6 +13,9 @@ import { verifyConsistency } from "../../core/merkle/index.js";
 import { buildWarning } from "../../client/record-builders.js";
 import { appendEntries, cleanup, getCheckpointNote, getConsistencyProof, httpExchange, logVerifier, openNote, runCli, startServer, tempDir } from "../../reliability/harness.js";
 import { createTestDatabase, type TestDatabase } from "../../testing/pg-database.js";
+import Database from "better-sqlite3";
+import { SqliteStore } from "../sqlite/sqlite-store.js";
+import { TRANSFER_TABLES } from "./tables.js";
 
 const databases: TestDatabase[] = [];
 after(async () => {
@@ -135,10 +138,7 @@ test("import: truncated, malformed or foreign files are refused and nothing is w
 
 test("export carries every table of the schema", async () => {
   const dir = tempDir("export-tables");
-  const { SqliteStore } = await import("../sqlite/sqlite-store.js");
   await SqliteStore.open(join(dir, "tocsin.db")).close();
-  const { default: Database } = await import("better-sqlite3");
-  const { TRANSFER_TABLES } = await import("./tables.js");
   const db = new Database(join(dir, "tocsin.db"), { readonly: true });
   try {
     const tables = db
