@@ -18,13 +18,9 @@ import { openNode, type TocsinNode } from "../src/node/node.js";
 import { ed25519Rates, opensslVersion } from "./baseline.js";
 import type { PostMessage, PostSpec } from "./post-worker.js";
 import { benchWarning } from "./bench-warning.js";
-import { report, sci, type Row } from "./report.js";
+import { percentile, report, sci, type Row } from "./report.js";
 
 const scale = Number(process.env.TOCSIN_BENCH_SCALE ?? "1");
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function withNode<T>(fn: (node: TocsinNode, url: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "tocsin-bench-admit-"));

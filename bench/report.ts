@@ -27,6 +27,11 @@ export interface Row {
 }
 
 /** Numbers as a person reads them: 3–4 significant digits, thin grouping for big integers. */
+/** The p-th percentile (0–100) of ascending samples: the sample at index ⌊p/100 · n⌋ (the admission, TAXII and store benchmarks). */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);

@@ -27,7 +27,7 @@ import { createTestDatabase } from "../src/testing/pg-database.js";
 import type { PostMessage, PostSpec } from "./post-worker.js";
 import { DEFAULT_CONFIG } from "../src/node/config.js";
 import { benchWarning } from "./bench-warning.js";
-import { report, type Row } from "./report.js";
+import { percentile, report, type Row } from "./report.js";
 
 const scale = Number(process.env.TOCSIN_BENCH_SCALE ?? "1");
 const RECORDS = Math.round(3000 * scale);
@@ -99,10 +99,6 @@ interface Measured {
   readonly proofP50Ms: number;
   readonly proofP99Ms: number;
   readonly logSize: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 async function cli(args: string[]): Promise<string> {

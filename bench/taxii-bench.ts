@@ -23,15 +23,11 @@ import { openNode } from "../src/node/node.js";
 import { ed25519Rates, opensslVersion } from "./baseline.js";
 import type { PostMessage, PostSpec } from "./post-worker.js";
 import { benchWarning } from "./bench-warning.js";
-import { report, sci, type Row } from "./report.js";
+import { percentile, report, sci, type Row } from "./report.js";
 import type { PageMessage, PageSpec } from "./taxii-page-worker.js";
 
 const scale = Number(process.env.TOCSIN_BENCH_SCALE ?? "1");
 const TAXII = "application/taxii+json;version=2.1";
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function inWorker<T extends { type: string }>(file: string, data: unknown): Promise<T> {
   const w = new Worker(new URL(file, import.meta.url), { workerData: data });
