@@ -25,6 +25,8 @@ const scale = Number(process.env.TOCSIN_BENCH_SCALE ?? "1");
 async function withNode<T>(fn: (node: TocsinNode, url: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "tocsin-bench-admit-"));
   const node = await openNode(parseConfig({ dataDir: dir, escalationIntervalMs: 0, maxBodyBytes: 64 * 1024 * 1024 }));
+  // As `tocsin serve` does before listening: the check workers compile their schemas outside the timing.
+  await node.warmUp();
   try {
     const url = await node.app.listen({ host: "127.0.0.1", port: 0 });
     return await fn(node, url);

@@ -51,6 +51,8 @@ export async function runTaxiiBench(_args: string[]): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), "tocsin-bench-taxii-"));
   const node = await openNode(parseConfig({ dataDir: dir, escalationIntervalMs: 0, maxBodyBytes: 64 * 1024 * 1024 }));
+  // As `tocsin serve` does before listening: the check workers compile their schemas outside the timing.
+  await node.warmUp();
   try {
     const url = await node.app.listen({ host: "127.0.0.1", port: 0 });
     const sender = await node.parties.create({ slug: "sender", name: "Sender" });
