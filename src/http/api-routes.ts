@@ -17,7 +17,6 @@ export interface ApiDeps {
   readonly admission: Admission;
   readonly records: RecordReader;
   readonly log: LogReader;
-  readonly onWarning?: (warningId: string) => void;
 }
 
 const isoMs = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -33,7 +32,6 @@ export function registerApiRoutes(app: FastifyInstance, d: ApiDeps): void {
     const poster = await requireCaller(request, d.parties);
     const objects = recordsOfBody(request.body);
     const admitted = await d.admission.admit(poster, objects);
-    for (const a of admitted) if (a.kind === "warning" && !a.duplicate) d.onWarning?.(a.id);
     const anyNew = admitted.some((a) => !a.duplicate);
     return reply.code(anyNew ? 201 : 200).send({
       records: admitted.map((a) => ({
