@@ -15,6 +15,7 @@ import { RecordCheckPool } from "../exchange/record-check-pool.js";
 import { stixValidator } from "../exchange/stix-validator.js";
 import { RecordDeletion } from "../exchange/record-deletion.js";
 import { RecordReader } from "../exchange/record-reader.js";
+import { WarningList } from "../exchange/warning-list.js";
 import { openStore, SQLITE_FILE } from "../store/open-store.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
@@ -109,7 +110,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       config,
       reader,
       sequencer: appender,
-      api: { store, parties, admission, records, log: reader },
+      api: { store, parties, admission, records, log: reader, warnings: new WarningList({ store, records, nodeIdentity: node.id }) },
       taxii: {
         store,
         parties,
