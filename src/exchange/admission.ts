@@ -218,7 +218,14 @@ export class Admission {
     return results as Admitted[];
   }
 
-  readonly #isParty = async (id: string): Promise<boolean> => (await this.d.parties.get(id))?.id === id;
+  /** Party ids seen registered: parties are never removed, so a yes is kept (a no is asked again: another process may register it). */
+  readonly #parties = new Set<string>();
+  readonly #isParty = async (id: string): Promise<boolean> => {
+    if (this.#parties.has(id)) return true;
+    if ((await this.d.parties.get(id))?.id !== id) return false;
+    if (this.#parties.size < 100_000) this.#parties.add(id);
+    return true;
+  };
 
   #result(p: Prepared, index: number, custodial: boolean, duplicate: boolean, digest: string, leafHash?: Uint8Array): Admitted {
     const leaf = leafHash ? toHex(leafHash) : "";
