@@ -89,8 +89,11 @@ export function registerApiRoutes(app: FastifyInstance, d: ApiDeps): void {
     for (const w of visible) {
       const s = await d.admission.states.get(w.id);
       if (!s) continue;
+      // No row may rest on a record TLP hides from this reader (audiences are fixed when written).
+      const hidden = await d.records.hiddenFromState(reader, w.id);
+      if (hidden.all) continue;
       const recipients = recipientStates(s).filter(
-        (r) => (recipient === undefined || r.recipient === recipient) && (state === undefined || r.state === state),
+        (r) => !hidden.recipients.has(r.recipient) && (recipient === undefined || r.recipient === recipient) && (state === undefined || r.state === state),
       );
       if (recipients.length === 0) continue;
       const status = warningStatus(s);
