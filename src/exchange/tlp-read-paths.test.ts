@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type { StixObject } from "../core/record/index.js";
 import { buildAction, buildAssessment, buildReceipt, buildResolution, buildWarning, sign } from "../client/record-builders.js";
 import { NodeHarness, TestClock, type TestParty } from "../testing/node-harness.js";
+import { createTestDatabase, type TestDatabase } from "../testing/pg-database.js";
 
 /*
  * TLP 2.0 on every read path of the records API, end to end over the real app: each marking × each
@@ -267,16 +268,19 @@ describe("TLP on every read path: marking × reader × path", () => {
  * own audience. So L, added later, may not read v1 nor R's v1 receipt and assessment on any read path;
  * D, dropped later, keeps v1 and what answered v1 but reads nothing after.
  */
-describe("audiences are fixed when written: a recipient added later does not read what answered earlier versions", () => {
+for (const engine of ["sqlite", "postgres"] as const)
+describe(`audiences are fixed when written: a recipient added later does not read what answered earlier versions (${engine})`, () => {
   const t0 = Date.parse("2024-08-01T10:00:00.000Z");
   let h: NodeHarness;
+  let db: TestDatabase | undefined;
   let S: TestParty, R: TestParty, D: TestParty, L: TestParty;
   const ids = {} as Record<"v1" | "v2" | "rReceipt1" | "rAssessment1" | "rReceipt2" | "lReceipt2" | "rAction" | "resolution", string>;
   let v1: StixObject, v2: StixObject;
   const TAXII = "/taxii2/exchange/collections";
 
   before(async () => {
-    h = await NodeHarness.start({ clock: new TestClock(t0) });
+    db = engine === "postgres" ? await createTestDatabase("audience") : undefined;
+    h = await NodeHarness.start({ clock: new TestClock(t0), ...(db ? { config: { db: db.url } } : {}) });
     S = await h.party("sender");
     R = await h.party("early");
     D = await h.party("dropped");
@@ -310,6 +314,7 @@ describe("audiences are fixed when written: a recipient added later does not rea
   });
   after(async () => {
     await h.close();
+    await db?.drop();
   });
 
   /** What each reader should see of the records about W (v1/v2 are the warning's versions). */
@@ -409,7 +414,19 @@ describe("audiences are fixed when written: a recipient added later does not rea
     }
   });
 
-  test("bundle export --as withholds, and the HTML report leaves out, what the reader may not read", async () => {
+  test("the bundle API withholds what the reader may not read", async () => {
+    const index = new Map<string, string>(ALL.filter((k) => k !== "v1" && k !== "v2").map((k) => [ids[k], k]));
+    for (const name of ["S", "R", "L"] as const) {
+      const res = await h.get(who(name), `/api/v1/warnings/${v1.id}/bundle`);
+      assert.equal(res.statusCode, 200, res.body);
+      const bundle = res.json() as { records: { record: { id: string; modified: string } }[]; withheld?: unknown[] };
+      const keys = bundle.records.map(({ record: r }) => (r.id === v1.id ? (r.modified === v1.modified ? "v1" : "v2") : index.get(r.id)!));
+      assert.deepEqual(keys, SEES[name], `${name}'s bundle`);
+      assert.equal((bundle.withheld ?? []).length, ALL.length - SEES[name].length, `${name}: the rest is withheld`);
+    }
+  });
+
+  test("bundle export --as withholds, and the HTML report leaves out, what the reader may not read", { skip: engine === "postgres" ? "the CLI reads a SQLite data directory" : false }, async () => {
     const { main } = await import("../cli/main.js");
     const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
