@@ -459,6 +459,41 @@ describe(`audiences are fixed when written: a recipient added later does not rea
 
 describe("audiences are fixed when written: a marking tightened by a later version", () => {
   /*
+   * The warnings list shows each recipient's stage, which rests on its records: a row (or a resolved
+   * state) built from a record the reader may not read would reveal that record. R's unit U reads the
+   * TLP:AMBER warning but not R's TLP:RED receipt nor the sender's TLP:RED resolution.
+   */
+  test("the warnings list shows no row or outcome resting on a record the reader may not read", async () => {
+    const t0 = Date.parse("2024-09-02T10:00:00.000Z");
+    const h = await NodeHarness.start({ clock: new TestClock(t0) });
+    try {
+      const S = await h.party("sender3");
+      const R = await h.party("recipient3");
+      const V = await h.party("other3");
+      const U = await h.party("recipient3-unit", { organisation: R.slug });
+      const now = h.clock.now();
+      const w = buildWarning(S, { at: now, name: "AMBER", recipients: [R.id, V.id], windowStart: now, windowEnd: now + 86_400_000, probability: 0.3, tlp: "AMBER" });
+      assert.equal((await h.post(S, w)).statusCode, 201);
+      h.clock.advance(60_000);
+      assert.equal((await h.post(R, buildReceipt(R, w, h.clock.now(), "RED"))).statusCode, 201);
+      const rows = async (who: TestParty) => {
+        const res = await h.get(who, "/api/v1/warnings");
+        assert.equal(res.statusCode, 200, res.body);
+        return (res.json().warnings as { id: string; recipients: { party: string; state: string }[] }[]).find((x) => x.id === w.id)?.recipients.map((r) => `${r.party === R.id ? "R" : "V"}:${r.state}`);
+      };
+      assert.deepEqual(await rows(S), ["R:received", "V:issued"]);
+      assert.deepEqual(await rows(U), ["V:issued"], "R's row rests on R's RED receipt");
+      h.clock.advance(60_000);
+      assert.equal((await h.post(S, buildResolution(S, w.id, h.clock.now(), { outcome: "did-not-materialize", content: "Quiet.", tlp: "RED" }))).statusCode, 201);
+      assert.deepEqual(await rows(S), ["R:resolved", "V:resolved"]);
+      assert.equal(await rows(U), undefined, "every row would reveal the RED resolution");
+      assert.equal((await h.get(U, `/api/v1/records/${w.id}`)).statusCode, 200, "the warning itself stays readable");
+    } finally {
+      await h.close();
+    }
+  });
+
+  /*
    * v1 is TLP:GREEN to R; L shares a community with R, so it may read v1. R's receipt of v1 is marked
    * TLP:RED: for R and the sender only. v2 (TLP:RED) adds L. The receipt answered v1, so L still may
    * not read it, and the warning must not count in any track record L reads (its state would reveal
