@@ -457,7 +457,7 @@ describe(`audiences are fixed when written: a recipient added later does not rea
   });
 });
 
-describe("audiences are fixed when written: a marking tightened by a later version", () => {
+describe("audiences are fixed when written: stricter markings and a marking tightened by a later version", () => {
   /*
    * The warnings list shows each recipient's stage, which rests on its records: a row (or a resolved
    * state) built from a record the reader may not read would reveal that record. R's unit U reads the
