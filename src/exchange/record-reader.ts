@@ -101,21 +101,20 @@ export class RecordReader {
 
   /**
    * What of a warning's lifecycle state (the per-recipient stages a warnings list shows) rests on
-   * records the reader may not read. A recipient's row is built from its receipts, assessments and
+   * records the reader may not read; `about` is every record about the warning (Store.recordsAbout). A recipient's row is built from its receipts, assessments and
    * actions and from the escalations naming it; every row and the outcome from the resolutions. A
    * list must leave out the rows named in `recipients`, and the whole state when `all` is set, so
    * that no row reveals a record TLP hides (a recipient added late must not learn from the list
    * that an earlier recipient received and assessed a version it was not sent).
    */
-  async hiddenFromState(reader: Reader, warningId: string, relations?: PartyRelations): Promise<{ all: boolean; recipients: ReadonlySet<string> }> {
+  async hiddenFromState(reader: Reader, about: readonly StoredRecord[], relations?: PartyRelations): Promise<{ all: boolean; recipients: ReadonlySet<string> }> {
     const recipients = new Set<string>();
     if (reader.kind === "node") return { all: false, recipients };
-    const about = await this.store.recordsAbout(warningId);
     const versions = new Map<string, WarningVersionAudience[]>();
     const rel = relations ?? (await this.relations());
     let all = false;
     for (const r of about) {
-      if (r.kind === "warning" || r.kind === "reveal") continue;
+      if (r.kind === "warning" || r.kind === "reveal" || !r.warningRef) continue;
       if (canRead(reader, await this.audienceOf(r, versions), rel)) continue;
       if (r.kind === "resolution") all = true;
       else if (r.kind === "escalation") recipients.add(this.#factsOf(r).subject ?? r.author);
