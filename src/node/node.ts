@@ -105,6 +105,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
     leadership?.setEscalator(escalator);
     const app = await buildApp({
       config,
+      logger: { level: config.logLevel },
       reader,
       sequencer: appender,
       api: { store, parties, admission, records, log: reader, onWarning: (id) => escalator.track(id) },
