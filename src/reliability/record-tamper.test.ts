@@ -267,6 +267,18 @@ function attacks(engine: () => Engine, facts: () => Facts): void {
     assert.ok(r.report.problems[0]!.entry < f().size);
   });
 
+  test("a rollback of the last entry (leaf, checkpoint, head) that leaves its rows: exit 1, the row lies outside the log", async () => {
+    const r = await tampered("rollback", async (db, f) => {
+      const last = f.size - 1;
+      assert.equal(await db.run("DELETE FROM log_leaf WHERE idx = ?", last), 1);
+      assert.ok((await db.run("DELETE FROM log_checkpoint WHERE size > ?", last)) >= 1);
+      await db.run("DELETE FROM log_node WHERE level = 1 AND idx = ?", Math.floor(last / 2));
+      assert.equal(await db.run("UPDATE log_head SET size = ?", last), 1);
+    });
+    assert.equal(r.code, 1);
+    assert.deepEqual(kinds(r.report), [["tombstone-orphan", f().size - 1]]);
+  });
+
   test("the log key in meta replaced: exit 1, log-key", async () => {
     const other = formatVerifierKey(verifierFromSigner(generateNoteSigner("localhost/tocsin/impostor")));
     const r = await tampered("meta-key", async (db) => {
