@@ -91,9 +91,12 @@ for (const engine of ["sqlite", "postgres"] as const) {
       assert.equal((await post("/api/v1/records", JSON.stringify(wordy))).statusCode, 201);
     });
 
-    test("a path parameter beyond the router's limit: 414 HTTP_URI_TOO_LONG, coded (TAXII: its error resource)", async () => {
+    test("a path parameter beyond the router's limit (414 HTTP_URI_TOO_LONG) or not decodable (400): coded (TAXII: its error resource)", async () => {
       assertProblem(await get(alice, "/api/v1/records/" + "a".repeat(600)), 414, "HTTP_URI_TOO_LONG");
       assertTaxiiError(await get(alice, "/taxii2/exchange/status/" + "a".repeat(600) + "/", TAXII), 414, "HTTP_URI_TOO_LONG");
+      // A path that does not percent-decode: Fastify's raw FST_ERR_BAD_URL before.
+      assertProblem(await get(alice, "/api/v1/records/%E0%A4%A"), 400, "HTTP_BAD_PARAMETER");
+      assertTaxiiError(await get(alice, "/taxii2/exchange/status/%zz/", TAXII), 400, "HTTP_BAD_PARAMETER");
       // A long but legal STIX id (custom type of 250 characters) is still routed.
       assertProblem(await get(alice, `/api/v1/records/x-${"t".repeat(240)}--6f0c6a3e-0c5b-4b1e-9d7a-1c2b3d4e5f61`), 404, "RECORD_NOT_FOUND");
     });
