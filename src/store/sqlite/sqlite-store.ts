@@ -285,6 +285,11 @@ export class SqliteStore implements Store {
     return (stmt.all(params) as Row[]).map((r) => toRecord(r)!);
   }
 
+  async recordsAfter(afterIndex: number, limit: number, kind?: string): Promise<StoredRecord[]> {
+    const rows = kind === undefined ? this.#stmt.recordsAfter.all(afterIndex, limit) : this.#stmt.recordsOfKindAfter.all(kind, afterIndex, limit);
+    return (rows as Row[]).map((r) => toRecord(r)!);
+  }
+
   async saveTaxiiStatus(status: TaxiiStatusRow, pruneBeforeMs: number): Promise<void> {
     this.#db.transaction(() => {
       this.#stmt.pruneStatuses.run(pruneBeforeMs);
@@ -361,6 +366,8 @@ function prepare(db: Database.Database) {
     recordsByLogIndex: db.prepare("SELECT * FROM record WHERE log_index >= ? AND log_index < ? ORDER BY log_index LIMIT ?"),
     tombstonesByLogIndex: db.prepare("SELECT digest, log_index FROM record_tombstone WHERE log_index >= ? AND log_index < ? ORDER BY log_index LIMIT ?"),
     tombstoneOf: db.prepare("SELECT digest, log_index FROM record_tombstone WHERE digest = ?"),
+    recordsAfter: db.prepare("SELECT * FROM record WHERE log_index > ? ORDER BY log_index LIMIT ?"),
+    recordsOfKindAfter: db.prepare("SELECT * FROM record WHERE kind = ? AND log_index > ? ORDER BY log_index LIMIT ?"),
     insertTombstone: db.prepare("INSERT INTO record_tombstone (digest, log_index) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING"),
     pruneStatuses: db.prepare("DELETE FROM taxii_status WHERE created_ms < ?"),
     saveStatus: db.prepare("INSERT OR REPLACE INTO taxii_status (id, owner, created_ms, body) VALUES (?, ?, ?, ?)"),
