@@ -12,6 +12,8 @@ import { RecordReader } from "../exchange/record-reader.js";
 import { LogReader } from "../log/log-reader.js";
 import { systemClock } from "../log/system-clock.js";
 import { SQLITE_FILE } from "../node/node.js";
+import { readLogKey } from "../node/read-log-key.js";
+import type { NoteSigner } from "../core/note/index.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { UsageError } from "./cli-errors.js";
 
@@ -24,13 +26,17 @@ function parse<T extends Parameters<typeof parseArgs>[0]>(config: T) {
 }
 
 /** Opens the node's database read-side for the export and report commands. */
-export async function withNodeStore<T>(dataDir: string, fn: (d: { store: SqliteStore; parties: PartyService; records: RecordReader; log: LogReader }) => Promise<T>): Promise<T> {
+export async function withNodeStore<T>(
+  dataDir: string,
+  fn: (d: { store: SqliteStore; parties: PartyService; records: RecordReader; log: LogReader; logKey: NoteSigner }) => Promise<T>,
+): Promise<T> {
   const dbPath = join(dataDir, SQLITE_FILE);
   if (!existsSync(dbPath)) throw new UsageError(`no Tocsin database at ${dbPath}`);
   const store = SqliteStore.open(dbPath);
   try {
     const parties = new PartyService(store, systemClock, join(dataDir, "keys"));
-    return await fn({ store, parties, records: new RecordReader(store, parties), log: new LogReader(store) });
+    const logKey = await readLogKey(dataDir, store);
+    return await fn({ store, parties, records: new RecordReader(store, parties), log: new LogReader(store), logKey });
   } finally {
     await store.close();
   }

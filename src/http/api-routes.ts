@@ -6,6 +6,7 @@ import { ANONYMOUS_READER, partyReader, type Reader } from "../core/tlp/index.js
 import type { Admission } from "../exchange/admission.js";
 import type { PartyService } from "../exchange/party-service.js";
 import type { RecordReader } from "../exchange/record-reader.js";
+import type { NoteSigner } from "../core/note/index.js";
 import type { LogReader } from "../log/log-reader.js";
 import type { Store, StoredRecord } from "../store/store.js";
 import { callerOf, requireCaller } from "./auth.js";
@@ -17,6 +18,8 @@ export interface ApiDeps {
   readonly admission: Admission;
   readonly records: RecordReader;
   readonly log: LogReader;
+  /** The log key: signs the thread statement of each exported bundle. */
+  readonly logKey: NoteSigner;
   readonly onWarning?: (warningId: string) => void;
 }
 

@@ -107,7 +107,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
       config,
       reader,
       sequencer: appender,
-      api: { store, parties, admission, records, log: reader, onWarning: (id) => escalator.track(id) },
+      api: { store, parties, admission, records, log: reader, logKey: signer, onWarning: (id) => escalator.track(id) },
       taxii: {
         store,
         parties,
