@@ -128,7 +128,23 @@ export function checkOmission(bundle: AccountabilityBundle, proof: RecordProof, 
   } catch (e) {
     return unproven(`the inclusion proof does not verify: ${message(e)}`, leaf);
   }
-  // 3. The record's tree and the statement's are one log.
+  // 3. Is it about the warning, and before the statement's checkpoint? (Answered from its own verified tree.)
+  let about: string | undefined = leaf.warning;
+  if (about === undefined) {
+    if (proof.record === undefined) return unproven("the leaf (v1) does not name its warning: add the signed record (\"record\") to show what it is about", leaf);
+    try {
+      if (recordDigestHex(proof.record) !== leaf.digest) return unproven("the record given is not the one the leaf commits to", leaf);
+      about = warningRefOf(proof.record);
+    } catch (e) {
+      return unproven(`the record given is not a record: ${message(e)}`, leaf);
+    }
+  }
+  const what = `${leaf.kind} ${leaf.id} (log index ${index})`;
+  if (about !== bundle.warning) return { verdict: "not-about", message: `${what} is not about warning ${bundle.warning}`, index, leaf };
+  if (index >= statement.size) {
+    return { verdict: "after", message: `${what} was logged after checkpoint ${statement.size}, which the thread statement speaks of`, index, leaf };
+  }
+  // 4. The record's tree and the statement's are one log.
   if (proof.size === statement.size) {
     if (!bytesEqual(root, statement.root)) {
       return {
@@ -151,22 +167,6 @@ export function checkOmission(bundle: AccountabilityBundle, proof: RecordProof, 
     } catch (e) {
       return unproven(`the consistency proof between sizes ${small.size} and ${large.size} does not verify: ${message(e)}`, leaf);
     }
-  }
-  // 4. Is it about the warning, and covered by the statement?
-  let about: string | undefined = leaf.warning;
-  if (about === undefined) {
-    if (proof.record === undefined) return unproven("the leaf (v1) does not name its warning: add the signed record (\"record\") to show what it is about", leaf);
-    try {
-      if (recordDigestHex(proof.record) !== leaf.digest) return unproven("the record given is not the one the leaf commits to", leaf);
-      about = warningRefOf(proof.record);
-    } catch (e) {
-      return unproven(`the record given is not a record: ${message(e)}`, leaf);
-    }
-  }
-  const what = `${leaf.kind} ${leaf.id} (log index ${index})`;
-  if (about !== bundle.warning) return { verdict: "not-about", message: `${what} is not about warning ${bundle.warning}`, index, leaf };
-  if (index >= statement.size) {
-    return { verdict: "after", message: `${what} was logged after checkpoint ${statement.size}, which the thread statement speaks of`, index, leaf };
   }
   // 5. The statement's list, which the bundle spells out (its entries must hash to the statement's digest).
   const listed = [...bundle.records.map((r) => ({ index: r.index, leaf: r.leaf })), ...(bundle.withheld ?? [])].sort((a, b) => a.index - b.index);
