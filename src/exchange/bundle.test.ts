@@ -120,6 +120,14 @@ test("tampering: a time, an opinion, a leaf, a proof hash, a key, a checkpoint, 
     t.records.splice(1, 1);
     assertFails(t, "timeline", assessmentId);
 
+    // The thread statement: removed, or swapped for another warning's, or signed by another key.
+    t = clone(b);
+    delete t.thread_statement;
+    assertFails(t, "thread", "thread of");
+    t = clone(b);
+    t.thread_statement = t.thread_statement.replace(/\n\d+\n(\S+)\n$/m, "\n1\n$1\n");
+    assertFails(t, "thread", "thread statement");
+
     // The order: the assessment moved before the receipt.
     t = clone(b);
     [t.records[1], t.records[2]] = [t.records[2], t.records[1]];
@@ -247,6 +255,14 @@ test("a bundle exported under TLP shows withheld records as proven log entries a
     assert.equal(hidden.id, opinion.id);
     assert.equal(hidden.kind, "assessment");
     assert.deepEqual(r.timeline.map((e) => e.index), [...r.timeline.map((e) => e.index)].sort((x, y) => x - y));
+    // Withheld records still hold their thread positions: the log's statement counts all five.
+    assert.deepEqual(r.thread, { entries: 5, legacy: 0, statement: { count: 5, size: r.checkpoints.at(-1)!.size }, complete: true });
+    // Dropping the withheld entry (and its proof) opens a gap, as dropping a record does.
+    const t3 = clone(b);
+    const hiddenIndex = t3.withheld[0].index;
+    delete t3.withheld;
+    t3.inclusion_proofs = t3.inclusion_proofs.filter((p: Obj) => p.index !== hiddenIndex);
+    assertFails(t3, "thread", "thread of");
     // The withheld leaf is proven like any other: change it and the audit fails.
     const t2 = clone(b);
     t2.withheld[0].leaf = t2.records[0].leaf;
