@@ -3,6 +3,7 @@ import { BUNDLE_FORMAT, BUNDLE_VERSION, type AccountabilityBundle, type BundleIn
 import { WARNING_EXT } from "../core/record/index.js";
 import type { NoteSigner } from "../core/note/index.js";
 import type { Reader } from "../core/tlp/index.js";
+import { LogReadError } from "../log/log-errors.js";
 import type { LogReader } from "../log/log-reader.js";
 import type { Store, StoredRecord } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
@@ -36,6 +37,7 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
   // The checkpoint first: the bundle is the thread up to it (a record logged meanwhile waits for the next export).
   const latest = await d.log.latestCheckpoint();
   const about = (await d.store.recordsAbout(warningId)).filter((r) => r.logIndex < latest.size);
+  if (about.length === 0) throw new LogReadError("LOG_NO_CHECKPOINT", `no checkpoint covers warning ${warningId} yet: export it after the next checkpoint`);
   const records = reader ? await d.records.filter(reader, about) : about;
   const leaves = new Map<number, Uint8Array>();
 

@@ -275,3 +275,33 @@ test("a bundle exported under TLP shows withheld records as proven log entries a
     await h.close();
   }
 });
+
+test("a bundle is the thread up to the latest checkpoint: records logged after it wait for the next one", async () => {
+  const { NodeHarness } = await import("../testing/node-harness.js");
+  const { buildReceipt, buildWarning } = await import("../client/record-builders.js");
+  // Checkpoints an hour apart by the node's (test) clock: the batch after an hour gets one, the ones after it wait.
+  const h = await NodeHarness.start({ config: { checkpointIntervalMs: 3_600_000 } });
+  try {
+    const s = await h.party("src-c");
+    const a = await h.party("rcpt-c");
+    h.clock.advance(3_600_000); // the next batch is due a checkpoint
+    const t = h.clock.now();
+    const w = buildWarning(s, { at: t, name: "covered", recipients: [a.id], windowStart: t, windowEnd: t + 86_400_000, probability: 0.3, tlp: "GREEN" });
+    assert.equal((await h.post(s, w)).statusCode, 201);
+    assert.equal((await h.post(a, buildReceipt(a, w, t, "GREEN"))).statusCode, 201);
+    const late = buildWarning(s, { at: t, name: "not yet covered", recipients: [a.id], windowStart: t, windowEnd: t + 86_400_000, probability: 0.3, tlp: "GREEN" });
+    assert.equal((await h.post(s, late)).statusCode, 201);
+    // The covered warning's bundle holds what its checkpoint covers (not the receipt logged after it) and verifies.
+    const b = parseBundle((await h.get(s, `/api/v1/warnings/${w.id}/bundle`)).json());
+    assert.equal(b.records.length, 1);
+    const r = auditBundle(b);
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.thread.statement?.count, 1);
+    // A warning no checkpoint covers yet: a coded 503 to retry, not a broken bundle.
+    const res = await h.get(s, `/api/v1/warnings/${late.id}/bundle`);
+    assert.equal(res.statusCode, 503, res.body);
+    assert.equal(res.json().code, "LOG_NO_CHECKPOINT");
+  } finally {
+    await h.close();
+  }
+});
