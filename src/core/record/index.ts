@@ -54,3 +54,4 @@ export { COMMITMENT_SALT_BYTES, commitmentDigest, checkReveal } from "./commitme
 export { UUID_PATTERN, isStixId, stixIdType, isTimestamp, isHex64, isKeyIdHex, isPlainObject } from "./stix-syntax.js";
 export { workedExample } from "./worked-example.js";
 export type { WorkedExample } from "./worked-example.js";
+export { ThreadPositionCheck } from "./thread-positions.js";
