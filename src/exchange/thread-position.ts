@@ -14,11 +14,11 @@ import type { RecordStore } from "../store/store.js";
 export class ThreadPositions {
   readonly #next = new Map<string, number>();
 
-  constructor(private readonly store: Pick<RecordStore, "recordsAbout">) {}
+  constructor(private readonly store: Pick<RecordStore, "countRecordsAbout">) {}
 
   /** The position of the next record about `warningId` in this batch. */
   async next(warningId: string): Promise<ThreadPosition> {
-    const seq = this.#next.get(warningId) ?? (await this.store.recordsAbout(warningId)).length;
+    const seq = this.#next.get(warningId) ?? (await this.store.countRecordsAbout(warningId));
     this.#next.set(warningId, seq + 1);
     return { warning: warningId, seq };
   }
