@@ -267,6 +267,17 @@ test("a bundle exported under TLP shows withheld records as proven log entries a
     const t2 = clone(b);
     t2.withheld[0].leaf = t2.records[0].leaf;
     assertFails(t2, "inclusion", "withheld entry");
+    // The same through the command line (`export-bundle --as`): the thread statement counts what TLP withholds.
+    const dir = mkdtempSync(join(tmpdir(), "tocsin-tlp-"));
+    try {
+      const file = join(dir, "as-peer.json");
+      assert.equal(await main(["export-bundle", "--warning", w.id as string, "--as", "peer-c", "--out", file, "--data", h.dir], () => {}), 0);
+      const cli = auditBundle(parseBundle(JSON.parse(readFileSync(file, "utf8"))));
+      assert.deepEqual(cli.problems, []);
+      assert.deepEqual([cli.counts.records, cli.thread.entries, cli.thread.statement?.count], [4, 5, 5]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     // A full bundle (the author's) has nothing withheld and replays every rule.
     const full = auditBundle(parseBundle((await h.get(a, `/api/v1/warnings/${w.id}/bundle`)).json()));
     assert.equal(full.ok, true);
