@@ -117,7 +117,12 @@ export class WarningList {
     if ((await this.d.records.visible(reader, [latest], relations)).length === 0) return undefined;
     const state = foldRecords(about, this.d.nodeIdentity);
     if (!state) return undefined;
-    const recipients = recipientStates(state).filter((r) => (q.recipient === undefined || r.recipient === q.recipient) && (q.state === undefined || r.state === q.state));
+    // No row may rest on a record TLP hides from this reader (audiences are fixed when written).
+    const hidden = await this.d.records.hiddenFromState(reader, candidate.id, relations);
+    if (hidden.all) return undefined;
+    const recipients = recipientStates(state).filter(
+      (r) => !hidden.recipients.has(r.recipient) && (q.recipient === undefined || r.recipient === q.recipient) && (q.state === undefined || r.state === q.state),
+    );
     if (recipients.length === 0) return undefined;
     const status = warningStatus(state);
     return {
