@@ -128,6 +128,15 @@ export function checkOmission(bundle: AccountabilityBundle, proof: RecordProof, 
   } catch (e) {
     return unproven(`the inclusion proof does not verify: ${message(e)}`, leaf);
   }
+  // Two signed trees of one size with different roots: the log forked, whatever the record is about.
+  if (proof.size === statement.size && !bytesEqual(root, statement.root)) {
+    return {
+      verdict: "forked",
+      message: `the log signed two different trees of size ${proof.size}: the record's checkpoint and the thread statement's (a forked log)`,
+      index,
+      leaf,
+    };
+  }
   // 3. Is it about the warning, and before the statement's checkpoint? (Answered from its own verified tree.)
   let about: string | undefined = leaf.warning;
   if (about === undefined) {
@@ -145,16 +154,7 @@ export function checkOmission(bundle: AccountabilityBundle, proof: RecordProof, 
     return { verdict: "after", message: `${what} was logged after checkpoint ${statement.size}, which the thread statement speaks of`, index, leaf };
   }
   // 4. The record's tree and the statement's are one log.
-  if (proof.size === statement.size) {
-    if (!bytesEqual(root, statement.root)) {
-      return {
-        verdict: "forked",
-        message: `the log signed two different trees of size ${proof.size}: the record's checkpoint and the thread statement's (a forked log)`,
-        index,
-        leaf,
-      };
-    }
-  } else {
+  if (proof.size !== statement.size) {
     const [small, large] = proof.size < statement.size ? [{ size: proof.size, root }, statement] : [statement, { size: proof.size, root }];
     if (proof.consistency === undefined) {
       return unproven(
