@@ -107,7 +107,7 @@ export async function thousandRecordBundle(node: TocsinNode) {
       buildAction(r.author, warning.id as string, at + 2, { name: "guard", status: "in-progress", tlp: "AMBER" }),
     ]);
   }
-  const bundle = await exportBundle({ store: node.store, records: node.records, parties: node.parties, log: node.reader }, partyReader(src.author.id), warning.id as string, new Date());
+  const bundle = await exportBundle({ store: node.store, records: node.records, parties: node.parties, log: node.reader, logKey: node.signer }, partyReader(src.author.id), warning.id as string, new Date());
   return JSON.stringify(bundle);
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { auditBundle, parseBundle, type BundleAudit } from "../core/bundle/index.js";
+import { auditBundle, parseBundle, parseRecordProof, type BundleAudit, type RecordProof } from "../core/bundle/index.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { formatVerifierKey, parseVerifierKey, type NoteVerifier } from "../core/note/index.js";
 import { isStixId } from "../core/record/index.js";
@@ -12,6 +12,8 @@ import { RecordReader } from "../exchange/record-reader.js";
 import { LogReader } from "../log/log-reader.js";
 import { systemClock } from "../log/system-clock.js";
 import { SQLITE_FILE } from "../node/node.js";
+import { readLogKey } from "../node/read-log-key.js";
+import type { NoteSigner } from "../core/note/index.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { UsageError } from "./cli-errors.js";
 
@@ -24,13 +26,17 @@ function parse<T extends Parameters<typeof parseArgs>[0]>(config: T) {
 }
 
 /** Opens the node's database read-side for the export and report commands. */
-export async function withNodeStore<T>(dataDir: string, fn: (d: { store: SqliteStore; parties: PartyService; records: RecordReader; log: LogReader }) => Promise<T>): Promise<T> {
+export async function withNodeStore<T>(
+  dataDir: string,
+  fn: (d: { store: SqliteStore; parties: PartyService; records: RecordReader; log: LogReader; logKey: NoteSigner }) => Promise<T>,
+): Promise<T> {
   const dbPath = join(dataDir, SQLITE_FILE);
   if (!existsSync(dbPath)) throw new UsageError(`no Tocsin database at ${dbPath}`);
   const store = SqliteStore.open(dbPath);
   try {
     const parties = new PartyService(store, systemClock, join(dataDir, "keys"));
-    return await fn({ store, parties, records: new RecordReader(store, parties), log: new LogReader(store) });
+    const logKey = await readLogKey(dataDir, store);
+    return await fn({ store, parties, records: new RecordReader(store, parties), log: new LogReader(store), logKey });
   } finally {
     await store.close();
   }
@@ -67,14 +73,21 @@ export async function exportBundleCommand(argv: string[], out: (s: string) => vo
 }
 
 /**
- * `tocsin audit FILE [--log-key VKEY] [--witness VKEY]… [--json]`: verifies a bundle offline — no
- * server, no database — and prints its timeline. Exit 0 verified, 1 not (a file that is not a bundle
- * is not verified either), 2 bad usage.
+ * `tocsin audit FILE [--log-key VKEY] [--witness VKEY]… [--against PROOF]… [--json]`: verifies a bundle
+ * offline — no server, no database — and prints its timeline. `--against` tests the bundle's thread
+ * statement against a record the auditor holds (its proof, as `GET /api/v1/records/<id>/proof` serves
+ * it): a record about the warning that the statement leaves out fails the audit. Exit 0 verified, 1 not
+ * (a file that is not a bundle is not verified either), 2 bad usage or an unreadable proof file.
  */
 export async function auditCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals } = parse({
     args: argv,
-    options: { "log-key": { type: "string" }, witness: { type: "string", multiple: true }, json: { type: "boolean", default: false } },
+    options: {
+      "log-key": { type: "string" },
+      witness: { type: "string", multiple: true },
+      against: { type: "string", multiple: true },
+      json: { type: "boolean", default: false },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -90,10 +103,11 @@ export async function auditCommand(argv: string[], out: (s: string) => void): Pr
   };
   const logKey = values["log-key"] === undefined ? undefined : key(values["log-key"] as string, "--log-key");
   const extraWitnesses = ((values.witness as string[] | undefined) ?? []).map((w) => key(w, "--witness"));
+  const against = ((values.against as string[] | undefined) ?? []).map(readRecordProof);
   let report: BundleAudit;
   try {
     const bundle = parseBundle(JSON.parse(readFileSync(file, "utf8")));
-    report = auditBundle({ ...bundle, witnesses: [...bundle.witnesses, ...extraWitnesses.map((w) => formatVerifierKey(w))] }, logKey ? { logKey } : {});
+    report = auditBundle({ ...bundle, witnesses: [...bundle.witnesses, ...extraWitnesses.map((w) => formatVerifierKey(w))] }, { ...(logKey ? { logKey } : {}), against });
   } catch (e) {
     const why = isTocsinError(e) ? `${e.code}: ${e.message}` : `not JSON: ${(e as Error).message}`;
     if (values.json) out(JSON.stringify({ ok: false, problems: [{ check: "format", subject: file, message: why }] }, null, 2) + "\n");
@@ -102,6 +116,18 @@ export async function auditCommand(argv: string[], out: (s: string) => void): Pr
   }
   out(values.json ? JSON.stringify(report, null, 2) + "\n" : formatAudit(report));
   return report.ok ? 0 : 1;
+}
+
+/** A record proof file for `--against`; unreadable is bad input (exit 2), not a verdict on the bundle. */
+function readRecordProof(file: string): RecordProof {
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new UsageError(`--against ${file}: not JSON: ${(e as Error).message}`);
+  }
+  return parseRecordProof(json);
 }
 
 /** The audit as a person reads it: the timeline, then the verdict and every problem. */
@@ -118,6 +144,13 @@ export function formatAudit(r: BundleAudit): string {
     lines.push(`          signature ${e.signature}, ${e.signedBy}; in checkpoints ${e.includedIn.join(", ") || "none"}`);
   }
   for (const n of r.notes) lines.push(`note: ${n}`);
+  const t = r.thread;
+  lines.push(
+    t.complete && t.statement
+      ? `thread: the log signed that these ${t.statement.count} are every record about the warning up to checkpoint ${t.statement.size}; positions 0–${t.statement.count - 1} all present`
+      : `thread: completeness not shown (${t.entries} entries in the bundle)`,
+  );
+  for (const e of r.evidence) lines.push(`against log index ${e.index}: ${e.verdict}: ${e.message}`);
   lines.push("", `records: ${r.counts.records}, signatures verified: ${r.counts.signatures}, inclusion proofs verified: ${r.counts.inclusionProofs}`);
   lines.push(`signers: ${r.custody.line}`);
   if (r.ok) lines.push("VERIFIED");

@@ -26,7 +26,7 @@ const USAGE = `usage: tocsin <command> [options]
   ach show BOARD [--data DIR] [--version N]
   ach export BOARD --csv [--data DIR] [--version N]
   export-bundle --warning ID [--out FILE] [--as SLUG] [--data DIR]
-  audit FILE [--log-key VKEY] [--witness VKEY]... [--json]
+  audit FILE [--log-key VKEY] [--witness VKEY]... [--against RECORD_PROOF]... [--json]
   report --warning ID --format html|pdf [--out FILE] [--bundle FILE] [--as SLUG] [--data DIR]
 
 Exit status: 0 success / valid / clean, 1 invalid / corrupted, 2 bad usage or input.

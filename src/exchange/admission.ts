@@ -18,6 +18,7 @@ import { KeyedMutex } from "./keyed-mutex.js";
 import type { RecordCheckPool } from "./record-check-pool.js";
 import { canonicalForm, checkRecord, raise, type RecordCheck } from "./record-check.js";
 import type { PartyService } from "./party-service.js";
+import { ThreadPositions } from "./thread-position.js";
 import { commitmentDigestIn, WarningStates } from "./warning-states.js";
 import { checkRecordSize, checkWarningParties } from "./admission-limits.js";
 import { authorshipOf, checkVersionOwnership } from "./version-ownership.js";
@@ -152,6 +153,8 @@ export class Admission {
     // contents for one version, re-seal a commitment, or miss the commitment its own warning sealed.
     const batchVersions = new Map<string, NewRecord[]>();
     const versionsOf = async (id: string): Promise<NewRecord[]> => [...(await this.d.store.recordVersions(id)), ...(batchVersions.get(id) ?? [])];
+    // Under the warning locks: each record about a warning takes the next position in its thread.
+    const positions = new ThreadPositions(this.d.store);
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i]!;
       const digestHex = toHex(p.digest);
@@ -199,7 +202,8 @@ export class Admission {
         }
       });
       batchVersions.set(record.id, [...(batchVersions.get(record.id) ?? []), record]);
-      const leaf = encodeRecordLeaf(recordLeafOf(p.obj, loggedAt, digestHex));
+      const thread = p.warningId === undefined ? undefined : await positions.next(p.warningId);
+      const leaf = encodeRecordLeaf(recordLeafOf(p.obj, loggedAt, digestHex, thread));
       fresh.push({ at: i, p, leaf, record });
       results.push(undefined);
     }

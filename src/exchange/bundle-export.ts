@@ -1,12 +1,15 @@
 import { toBase64, toHex } from "../core/crypto/bytes.js";
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type AccountabilityBundle, type BundleInclusionProof } from "../core/bundle/index.js";
 import { WARNING_EXT } from "../core/record/index.js";
+import type { NoteSigner } from "../core/note/index.js";
 import type { Reader } from "../core/tlp/index.js";
+import { LogReadError } from "../log/log-errors.js";
 import type { LogReader } from "../log/log-reader.js";
 import type { Store, StoredRecord } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
 import type { PartyService } from "./party-service.js";
 import type { RecordReader } from "./record-reader.js";
+import { threadStatementFor } from "./thread-statement-export.js";
 
 /** The node's own party (it signs escalations); the same slug the composition root registers. */
 const NODE_SLUG = "node";
@@ -16,20 +19,27 @@ export interface BundleExportDeps {
   readonly records: RecordReader;
   readonly parties: PartyService;
   readonly log: LogReader;
+  /** The log key: it signs each bundle's thread statement (docs/formats.md §3.1). */
+  readonly logKey: NoteSigner;
 }
 
 /**
  * Gathers the accountability bundle of one warning: every record about it that `reader` may read (TLP
  * applies; `undefined` is the node operator exporting from its own database), their log leaves, the
  * first checkpoint covering each record and the latest one, an inclusion proof of each record in both,
- * consistency proofs between consecutive checkpoints, and the keys of every party involved.
+ * consistency proofs between consecutive checkpoints, and the keys of every party involved — and the
+ * log's signed statement that these (with the leaves TLP withholds) are every record about the warning
+ * up to the latest checkpoint.
  */
 export async function exportBundle(d: BundleExportDeps, reader: Reader | undefined, warningId: string, now: Date): Promise<AccountabilityBundle> {
   const warning = reader ? await d.records.get(reader, warningId) : (await d.store.recordVersions(warningId)).at(-1);
   if (!warning || warning.kind !== "warning") throw new ExchangeError("RECORD_NOT_FOUND", `no warning ${warningId}`);
-  const about = await d.store.recordsAbout(warningId);
-  const records = reader ? await d.records.filter(reader, about) : about;
+  // The checkpoint first: the bundle is the thread up to it (a record logged meanwhile waits for the next export).
   const latest = await d.log.latestCheckpoint();
+  const about = (await d.store.recordsAbout(warningId)).filter((r) => r.logIndex < latest.size);
+  if (about.length === 0) throw new LogReadError("LOG_NO_CHECKPOINT", `no checkpoint covers warning ${warningId} yet: export it after the next checkpoint`);
+  const records = reader ? await d.records.filter(reader, about) : about;
+  const leaves = new Map<number, Uint8Array>();
 
   const sizes = new Set<number>([latest.size]);
   const firstCovering = new Map<number, number>();
@@ -52,6 +62,7 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
   const entries = [];
   for (const r of records) {
     const leaf = await d.log.entry(r.logIndex);
+    leaves.set(r.logIndex, leaf.data);
     entries.push({ index: r.logIndex, leaf: toBase64(leaf.data), record: JSON.parse(r.body) as Record<string, unknown> });
     for (const size of new Set([firstCovering.get(r.logIndex) ?? latest.size, latest.size])) {
       const p = await d.log.inclusionProof(r.logIndex, size);
@@ -64,6 +75,7 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
   for (const r of about) {
     if (shown.has(r.logIndex)) continue;
     const leaf = await d.log.entry(r.logIndex);
+    leaves.set(r.logIndex, leaf.data);
     withheld.push({ index: r.logIndex, leaf: toBase64(leaf.data) });
     const p = await d.log.inclusionProof(r.logIndex, latest.size);
     inclusion.push({ index: r.logIndex, size: latest.size, hashes: p.hashes.map(toHex) });
@@ -86,6 +98,7 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
     inclusion_proofs: inclusion,
     consistency_proofs: consistency,
     ...(withheld.length ? { withheld } : {}),
+    thread_statement: threadStatementFor(d.logKey, warningId, latest, about.map((r) => leaves.get(r.logIndex)!)),
   };
 }
 

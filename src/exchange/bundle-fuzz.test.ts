@@ -50,6 +50,7 @@ test("property: changing any character of any signed, logged or proven value mak
       ...evidencePaths(b.inclusion_proofs!, ["inclusion_proofs"]),
       ...evidencePaths(b.consistency_proofs!, ["consistency_proofs"]),
       ...evidencePaths(b.checkpoints!, ["checkpoints"]),
+      ...evidencePaths(b.thread_statement!, ["thread_statement"]),
       ...evidencePaths(b.parties!, ["parties"]).filter((p) => p.includes("public_key")),
     ];
     fc.assert(

@@ -120,6 +120,14 @@ test("tampering: a time, an opinion, a leaf, a proof hash, a key, a checkpoint, 
     t.records.splice(1, 1);
     assertFails(t, "timeline", assessmentId);
 
+    // The thread statement: removed, or swapped for another warning's, or signed by another key.
+    t = clone(b);
+    delete t.thread_statement;
+    assertFails(t, "thread", "thread of");
+    t = clone(b);
+    t.thread_statement = t.thread_statement.replace(/\n\d+\n(\S+)\n$/m, "\n1\n$1\n");
+    assertFails(t, "thread", "thread statement");
+
     // The order: the assessment moved before the receipt.
     t = clone(b);
     [t.records[1], t.records[2]] = [t.records[2], t.records[1]];
@@ -247,14 +255,63 @@ test("a bundle exported under TLP shows withheld records as proven log entries a
     assert.equal(hidden.id, opinion.id);
     assert.equal(hidden.kind, "assessment");
     assert.deepEqual(r.timeline.map((e) => e.index), [...r.timeline.map((e) => e.index)].sort((x, y) => x - y));
+    // Withheld records still hold their thread positions: the log's statement counts all five.
+    assert.deepEqual(r.thread, { entries: 5, legacy: 0, statement: { count: 5, size: r.checkpoints.at(-1)!.size }, complete: true });
+    // Dropping the withheld entry (and its proof) opens a gap, as dropping a record does.
+    const t3 = clone(b);
+    const hiddenIndex = t3.withheld[0].index;
+    delete t3.withheld;
+    t3.inclusion_proofs = t3.inclusion_proofs.filter((p: Obj) => p.index !== hiddenIndex);
+    assertFails(t3, "thread", "thread of");
     // The withheld leaf is proven like any other: change it and the audit fails.
     const t2 = clone(b);
     t2.withheld[0].leaf = t2.records[0].leaf;
     assertFails(t2, "inclusion", "withheld entry");
+    // The same through the command line (`export-bundle --as`): the thread statement counts what TLP withholds.
+    const dir = mkdtempSync(join(tmpdir(), "tocsin-tlp-"));
+    try {
+      const file = join(dir, "as-peer.json");
+      assert.equal(await main(["export-bundle", "--warning", w.id as string, "--as", "peer-c", "--out", file, "--data", h.dir], () => {}), 0);
+      const cli = auditBundle(parseBundle(JSON.parse(readFileSync(file, "utf8"))));
+      assert.deepEqual(cli.problems, []);
+      assert.deepEqual([cli.counts.records, cli.thread.entries, cli.thread.statement?.count], [4, 5, 5]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     // A full bundle (the author's) has nothing withheld and replays every rule.
     const full = auditBundle(parseBundle((await h.get(a, `/api/v1/warnings/${w.id}/bundle`)).json()));
     assert.equal(full.ok, true);
     assert.deepEqual(full.notes, []);
+  } finally {
+    await h.close();
+  }
+});
+
+test("a bundle is the thread up to the latest checkpoint: records logged after it wait for the next one", async () => {
+  const { NodeHarness } = await import("../testing/node-harness.js");
+  const { buildReceipt, buildWarning } = await import("../client/record-builders.js");
+  // Checkpoints an hour apart by the node's (test) clock: the batch after an hour gets one, the ones after it wait.
+  const h = await NodeHarness.start({ config: { checkpointIntervalMs: 3_600_000 } });
+  try {
+    const s = await h.party("src-c");
+    const a = await h.party("rcpt-c");
+    h.clock.advance(3_600_000); // the next batch is due a checkpoint
+    const t = h.clock.now();
+    const w = buildWarning(s, { at: t, name: "covered", recipients: [a.id], windowStart: t, windowEnd: t + 86_400_000, probability: 0.3, tlp: "GREEN" });
+    assert.equal((await h.post(s, w)).statusCode, 201);
+    assert.equal((await h.post(a, buildReceipt(a, w, t, "GREEN"))).statusCode, 201);
+    const late = buildWarning(s, { at: t, name: "not yet covered", recipients: [a.id], windowStart: t, windowEnd: t + 86_400_000, probability: 0.3, tlp: "GREEN" });
+    assert.equal((await h.post(s, late)).statusCode, 201);
+    // The covered warning's bundle holds what its checkpoint covers (not the receipt logged after it) and verifies.
+    const b = parseBundle((await h.get(s, `/api/v1/warnings/${w.id}/bundle`)).json());
+    assert.equal(b.records.length, 1);
+    const r = auditBundle(b);
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.thread.statement?.count, 1);
+    // A warning no checkpoint covers yet: a coded 503 to retry, not a broken bundle.
+    const res = await h.get(s, `/api/v1/warnings/${late.id}/bundle`);
+    assert.equal(res.statusCode, 503, res.body);
+    assert.equal(res.json().code, "LOG_NO_CHECKPOINT");
   } finally {
     await h.close();
   }

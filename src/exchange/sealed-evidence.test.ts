@@ -35,7 +35,8 @@ async function provenLeaf(h: NodeHarness, who: TestParty, id: string, version?: 
   verifyInclusion(p.index, cp.size, hashLeaf(leafBytes), p.hashes.map((x: string) => fromHex(x)!), cp.rootHash);
   // The leaf is JCS JSON: read it as plain JSON too, not only through the product's decoder.
   const json = JSON.parse(utf8.decode(leafBytes)) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(json).sort(), ["author", "custodial", "digest", "id", "key_id", "kind", "logged_at", "modified", "v"], "digests and metadata only");
+  // A record about a warning: leaf v2, whose only additions are the warning's id and the thread position.
+  assert.deepEqual(Object.keys(json).sort(), ["author", "custodial", "digest", "id", "key_id", "kind", "logged_at", "modified", "seq", "v", "warning"], "digests and metadata only");
   const decoded = decodeRecordLeaf(leafBytes);
   assert.equal(decoded.loggedAt, json.logged_at);
   return { index: p.index as number, json, decoded };

@@ -6,6 +6,7 @@ import { ANONYMOUS_READER, partyReader, type Reader } from "../core/tlp/index.js
 import type { Admission } from "../exchange/admission.js";
 import type { PartyService } from "../exchange/party-service.js";
 import type { RecordReader } from "../exchange/record-reader.js";
+import type { NoteSigner } from "../core/note/index.js";
 import type { LogReader } from "../log/log-reader.js";
 import type { WarningList } from "../exchange/warning-list.js";
 import type { Store } from "../store/store.js";
@@ -18,6 +19,8 @@ export interface ApiDeps {
   readonly admission: Admission;
   readonly records: RecordReader;
   readonly log: LogReader;
+  /** The log key: signs the thread statement of each exported bundle. */
+  readonly logKey: NoteSigner;
   /** The paged warning list (GET /api/v1/warnings). */
   readonly warnings: WarningList;
 }

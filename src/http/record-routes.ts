@@ -48,7 +48,7 @@ export function registerRecordRoutes(app: FastifyInstance, d: ApiDeps): TrackRec
   app.get("/api/v1/warnings/:id/bundle", async (request) => {
     onlyParams(request.query, []);
     const id = warningIdParam(request.params);
-    return exportBundle({ store: d.store, records: d.records, parties: d.parties, log: d.log }, await readerOf(request), id, new Date());
+    return exportBundle({ store: d.store, records: d.records, parties: d.parties, log: d.log, logKey: d.logKey }, await readerOf(request), id, new Date());
   });
 
   return trackRecords;

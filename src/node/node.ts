@@ -111,7 +111,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       logger: { level: config.logLevel },
       reader,
       sequencer: appender,
-      api: { store, parties, admission, records, log: reader, warnings: new WarningList({ store, records, nodeIdentity: node.id }) },
+      api: { store, parties, admission, records, log: reader, logKey: signer, warnings: new WarningList({ store, records, nodeIdentity: node.id }) },
       taxii: {
         store,
         parties,

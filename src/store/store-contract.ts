@@ -215,6 +215,8 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.equal((await s.recordByDigest(receipt.digest))?.addedUs, 1001);
     assert.deepEqual((await s.recordVersions(w1.id)).map((r) => r.modified), [w1.modified, w1v2.modified]);
     assert.deepEqual((await s.recordsAbout(w1.id)).map((r) => r.logIndex), [0, 1, 2]);
+    assert.equal(await s.countRecordsAbout(w1.id), 3);
+    assert.equal(await s.countRecordsAbout("report--00000000-0000-4000-8000-000000000000"), 0);
     assert.deepEqual((await s.listRecords({ limit: 10, kind: "warning" })).map((r) => r.logIndex), [0, 2]);
     assert.deepEqual((await s.listRecords({ limit: 1, addedAfterUs: 1000 })).map((r) => r.logIndex), [1]);
     // Followers of the log read by log index: everything, or one kind, after a position.

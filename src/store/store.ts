@@ -222,6 +222,8 @@ export interface RecordStore {
   recordVersions(id: string): Promise<StoredRecord[]>;
   /** The warning's versions and every record about it, in log order. */
   recordsAbout(warningId: string): Promise<StoredRecord[]>;
+  /** How many records `recordsAbout` would return (an index count: the next thread position). */
+  countRecordsAbout(warningId: string): Promise<number>;
   /** Records in date_added order, filtered as the query says. */
   listRecords(query: RecordQuery): Promise<StoredRecord[]>;
   /**

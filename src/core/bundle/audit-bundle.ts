@@ -18,11 +18,13 @@ import {
 } from "../record/index.js";
 import { custodySummary, signedByPhrase, signerOf, summarizeRecord, type RecordSummary, type Signer } from "../timeline/index.js";
 import type { AccountabilityBundle } from "./bundle-format.js";
+import { checkOmission, type OmissionCheck, type RecordProof } from "./omission-proof.js";
+import { checkThread, type ThreadEntry, type ThreadSummary } from "./thread-completeness.js";
 
 type Obj = Record<string, any>;
 
 /** What was checked when a problem was found. */
-export type AuditCheck = "log-key" | "checkpoint" | "consistency" | "party-key" | "leaf" | "signature" | "inclusion" | "timeline";
+export type AuditCheck = "log-key" | "checkpoint" | "consistency" | "party-key" | "leaf" | "signature" | "inclusion" | "timeline" | "thread";
 
 /** One failed check, naming what failed (a record and its index, a checkpoint size, a party key…). */
 export interface AuditProblem {
@@ -59,11 +61,17 @@ export interface BundleAudit {
   readonly problems: readonly AuditProblem[];
   /** What could not be checked, and why (never a failure). */
   readonly notes: readonly string[];
+  /** Whether the bundle holds the warning's whole thread (positions and the log's signed statement). */
+  readonly thread: ThreadSummary;
+  /** The verdict on each record proof given with `against`, in order. */
+  readonly evidence: readonly OmissionCheck[];
 }
 
 export interface AuditOptions {
   /** The log key the auditor trusts (from the log operator's publication); without it, the bundle's is used and reported as unpinned. */
   readonly logKey?: NoteVerifier;
+  /** Records held by the auditor (their leaves and inclusion proofs): a proven omission fails the audit. */
+  readonly against?: readonly RecordProof[];
 }
 
 interface PartyKey {
@@ -213,12 +221,14 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
   };
   // Withheld records: only their public leaves, proven to be in the log.
   const withheld: AuditedEntry[] = [];
+  const threadEntries: ThreadEntry[] = [];
   for (const w of bundle.withheld ?? []) {
     const subject = `withheld entry (log index ${w.index})`;
     const bytes = fromBase64(w.leaf);
     try {
       if (!bytes) throw new Error("leaf is not base64");
       const leaf = decodeRecordLeaf(bytes);
+      threadEntries.push({ index: w.index, leaf, leafHash: hashLeaf(bytes), about: undefined, subject });
       const includedIn = checkInclusion(w.index, bytes, subject);
       withheld.push({
         kind: leaf.kind === "tombstone" ? "other" : leaf.kind,
@@ -253,6 +263,7 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
     try {
       if (!leafBytes) throw new Error("leaf is not base64");
       leaf = decodeRecordLeaf(leafBytes);
+      threadEntries.push({ index: entry.index, leaf, leafHash: hashLeaf(leafBytes), about: warningRefSafe(obj), subject });
       if (leaf.digest !== recordDigestHex(obj)) fail("leaf", subject, "the record's content does not match the digest its log leaf commits to");
       if (leaf.id !== obj.id || leaf.modified !== (obj.modified ?? obj.created) || leaf.kind !== kind) fail("leaf", subject, "the log leaf names another record or version");
     } catch (e) {
@@ -336,6 +347,13 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
     }
   }
 
+  // Completeness: every position of the warning's thread, and the log's signed count.
+  const thread = checkThread({ warning: bundle.warning, statement: bundle.thread_statement, logKey: trusted, roots, entries: threadEntries });
+  problems.push(...thread.problems);
+  notes.push(...thread.notes);
+  const evidence = (options.against ?? []).map((p) => checkOmission(bundle, p, { logKey: trusted }));
+  for (const e of evidence) if (e.verdict === "omitted" || e.verdict === "forked") fail("thread", `log index ${e.index}`, e.message);
+
   return {
     ok: problems.length === 0,
     warning: bundle.warning,
@@ -346,7 +364,17 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
     counts: { records: bundle.records.length, signatures, inclusionProofs, consistencyProofs: Math.max(0, checkpoints.length - 1) },
     problems,
     notes,
+    thread: thread.summary,
+    evidence,
   };
+}
+
+function warningRefSafe(obj: unknown): string | undefined {
+  try {
+    return warningRefOf(obj);
+  } catch {
+    return undefined;
+  }
 }
 
 function recordKindSafe(obj: unknown): ReturnType<typeof recordKindOf> {

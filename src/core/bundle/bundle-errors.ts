@@ -1,6 +1,9 @@
 import { TocsinError } from "../errors/tocsin-error.js";
 
-export type BundleErrorCode = "BUNDLE_MALFORMED";
+export type BundleErrorCode = "BUNDLE_MALFORMED" | "THREAD_STATEMENT_MALFORMED" | "OMISSION_PROOF_MALFORMED";
 
-/** A bundle that does not have the accountability-bundle shape (checked before anything is verified). */
+/**
+ * A bundle that does not have the accountability-bundle shape (checked before anything is verified), a
+ * thread statement that is not one, or omission evidence (a record proof) that is not readable.
+ */
 export class BundleError extends TocsinError<BundleErrorCode> {}

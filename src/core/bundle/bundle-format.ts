@@ -51,6 +51,12 @@ export interface AccountabilityBundle {
    * kind, id, author, time — with inclusion proofs, so the timeline shows that something was logged.
    */
   readonly withheld?: readonly { readonly index: number; readonly leaf: string }[];
+  /**
+   * The log's signed statement that `records` and `withheld` are every record about the warning up to
+   * the latest checkpoint (a C2SP signed note, src/core/bundle/thread-statement.ts). Without it the
+   * bundle cannot show it is complete, and the audit fails.
+   */
+  readonly thread_statement?: string;
 }
 
 function malformed(path: string, message: string): BundleError {
@@ -119,5 +125,6 @@ export function parseBundle(json: unknown): AccountabilityBundle {
       if (!isPlainObject(q) || !isIndex(q.index) || typeof q.leaf !== "string") throw malformed(`$.withheld[${i}]`, "needs index and leaf (base64)");
     });
   }
+  if (b.thread_statement !== undefined && typeof b.thread_statement !== "string") throw malformed("$.thread_statement", "must be a signed note");
   return b as unknown as AccountabilityBundle;
 }

@@ -11,6 +11,8 @@ import { SIGNATURE_EXT } from "./extension-ids.js";
 import { recordLeafOf, encodeRecordLeaf } from "./log-leaf.js";
 import { verifyRecordSignature } from "./record-signature.js";
 import { workedExample } from "./worked-example.js";
+import { hashLeaf } from "../merkle/index.js";
+import { repoRoot } from "../../testing/repo-root.js";
 
 /*
  * The worked example of docs/formats.md. These constants are quoted there; if this test has to change,
@@ -24,6 +26,9 @@ const KEY_ID = "65b60673d6ed884bf01c2c222d82ada0";
 const COMMITMENT_SALT_HEX = "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
 /** SHA-256(salt ‖ "Source report 117: the target is a stadium."). */
 const COMMITMENT_DIGEST = "41324fcd0cf7468d676235717095fea121fd65a34824a2befcc4cd631446d071";
+/** The warning's log leaf (v2, position 0 of its own thread): its length and SHA-256(0x00 ‖ leaf). */
+const LEAF_BYTES = 414;
+const LEAF_HASH = "b7cbf0b25dc78cc715efe6c7e62837f98f282d1c6c39cb43fcbba2de9f4bd2f5";
 
 /** The exact signed bytes: the prefix line, then the JCS of the warning with the signature value left out. */
 const SIGNING_BYTES =
@@ -70,14 +75,24 @@ test("the worked example reproduces its published constants", () => {
   assert.deepEqual(verifyRecordSignature(ex.signed, () => pub), { signerRef: ex.signed.created_by_ref, keyId: KEY_ID, custodial: false });
   assert.equal(ex.commitment.saltHex, COMMITMENT_SALT_HEX);
   assert.ok(checkReveal(COMMITMENT_DIGEST, fromHex(ex.commitment.saltHex)!, utf8.encode(ex.commitment.evidence)));
-  // Its log leaf carries the digest, never the content.
-  const leaf = utf8.decode(encodeRecordLeaf(recordLeafOf(ex.signed, "2026-11-25T09:00:01.000Z")));
+  // Its log leaf carries the digest, never the content: a warning's first version is position 0 of its
+  // own thread (leaf v2, as the node logs it), and the leaf hash is the one the docs print.
+  const leafBytes = encodeRecordLeaf(recordLeafOf(ex.signed, "2026-11-25T09:00:01.000Z", undefined, { warning: ex.signed.id, seq: 0 }));
+  const leaf = utf8.decode(leafBytes);
   assert.equal(
     leaf,
     `{"author":"identity--5d0b3c4e-8f2a-4b7c-9d1e-2a3b4c5d6e7f","custodial":false,"digest":"${DIGEST}",` +
       `"id":"report--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b","key_id":"${KEY_ID}","kind":"warning",` +
-      `"logged_at":"2026-11-25T09:00:01.000Z","modified":"2026-11-25T09:00:00.000Z","v":1}`,
+      `"logged_at":"2026-11-25T09:00:01.000Z","modified":"2026-11-25T09:00:00.000Z","seq":0,"v":2,` +
+      `"warning":"report--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b"}`,
   );
+  assert.equal(leafBytes.length, LEAF_BYTES);
+  assert.equal(toHex(hashLeaf(leafBytes)), LEAF_HASH);
+  // The docs print this leaf and its hash (and the OpenSSL command that recomputes it).
+  const docs = readFileSync(join(repoRoot(), "docs", "formats.md"), "utf8");
+  assert.ok(docs.includes(leaf), "docs/formats.md shows the leaf");
+  assert.ok(docs.includes(`${LEAF_HASH} *stdin`), "docs/formats.md shows its leaf hash");
+  assert.ok(docs.includes(`${LEAF_BYTES} bytes`), "docs/formats.md gives its length");
 });
 
 /*

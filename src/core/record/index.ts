@@ -48,9 +48,10 @@ export type {
 } from "./record-signature.js";
 export { RECORD_KINDS, RECORD_KIND_STIX_TYPE, RELAYABLE_KINDS, isRelayable, recordKindOf, warningRefOf } from "./record-kind.js";
 export type { RecordKind } from "./record-kind.js";
-export { RECORD_LEAF_VERSION, MAX_RECORD_LEAF_BYTES, encodeRecordLeaf, decodeRecordLeaf, recordLeafOf } from "./log-leaf.js";
-export type { LeafKind, RecordLeaf } from "./log-leaf.js";
+export { RECORD_LEAF_VERSION, THREAD_LEAF_VERSION, THREAD_KINDS, MAX_RECORD_LEAF_BYTES, encodeRecordLeaf, decodeRecordLeaf, recordLeafOf } from "./log-leaf.js";
+export type { LeafKind, RecordLeaf, ThreadPosition } from "./log-leaf.js";
 export { COMMITMENT_SALT_BYTES, commitmentDigest, checkReveal } from "./commitment.js";
 export { UUID_PATTERN, isStixId, stixIdType, isTimestamp, isHex64, isKeyIdHex, isPlainObject } from "./stix-syntax.js";
 export { workedExample } from "./worked-example.js";
 export type { WorkedExample } from "./worked-example.js";
+export { ThreadPositionCheck } from "./thread-positions.js";

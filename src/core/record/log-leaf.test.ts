@@ -146,3 +146,59 @@ test("recordLeafOf derives the leaf of a signed record", () => {
   });
   assert.throws(() => recordLeafOf(identity, "2026-11-25T00:00:00Z"), (e: unknown) => e instanceof RecordError && e.code === "RECORD_UNSIGNED");
 });
+
+test("a record about a warning has a v2 leaf: the v1 members plus its warning and thread position", () => {
+  const v2: RecordLeaf = { ...leaf, warning: leaf.id, seq: 0 };
+  const bytes = encodeRecordLeaf(v2);
+  assert.equal(
+    utf8.decode(bytes),
+    '{"author":"identity--5d0b3c4e-8f2a-4b7c-9d1e-2a3b4c5d6e7f","custodial":false,' +
+      '"digest":"b26d9b502b88f7bc25d48817e3d26add79defbf31fd583f1bf5c0cd1289702b6",' +
+      '"id":"report--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b","key_id":"65b60673d6ed884bf01c2c222d82ada0",' +
+      '"kind":"warning","logged_at":"2026-11-25T09:00:01.234567Z","modified":"2026-11-25T09:00:00.000Z",' +
+      '"seq":0,"v":2,"warning":"report--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b"}',
+  );
+  assert.deepEqual(decodeRecordLeaf(bytes), v2);
+  const receipt: RecordLeaf = { ...leaf, kind: "receipt", id: "x-tocsin-receipt--0a0b0c0d-0e0f-4a1b-8c1d-1e1f2a2b2c2d", warning: leaf.id, seq: 41 };
+  assert.deepEqual(decodeRecordLeaf(encodeRecordLeaf(receipt)), receipt);
+  // v1 leaves (every leaf of logs written before thread positions) still decode, without the members.
+  const v1 = decodeRecordLeaf(encodeRecordLeaf(leaf));
+  assert.equal("warning" in v1 || "seq" in v1, false);
+});
+
+test("v2 leaves are as strict as v1: both members or neither, a report id, a canonical non-negative seq, thread kinds only", () => {
+  const base: RecordLeaf = { ...leaf, warning: leaf.id, seq: 3 };
+  const bad: Partial<Record<keyof RecordLeaf, unknown>>[] = [
+    { seq: undefined },
+    { warning: undefined },
+    { seq: -1 },
+    { seq: 1.5 },
+    { seq: "3" },
+    { seq: 2 ** 53 },
+    { warning: "note--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b" },
+    { warning: "report--0a0b0c0d-0e0f-4a1b-8c1d-1e1f2a2b2c2d" }, // a warning version in another warning's thread
+    { kind: "other", id: "threat-actor--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b" },
+    { kind: "tombstone" },
+    { kind: "identity", id: "identity--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b" },
+  ];
+  for (const b of bad) malformed(() => encodeRecordLeaf({ ...base, ...b } as RecordLeaf));
+  const good = utf8.decode(encodeRecordLeaf(base));
+  const variants = [
+    good.replace('"v":2', '"v":1'), // v1 with thread members
+    good.replace(',"warning":"report--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b"', ""), // v2 without its warning
+    good.replace('"seq":3,', ""),
+    good.replace('"seq":3', '"seq":3.0'),
+    good.replace('"seq":3', '"seq":03'),
+    good.replace('"seq":3', '"seq":-0'),
+    good.replace('"v":2', '"v":3'),
+    utf8.decode(encodeRecordLeaf(leaf)).replace('"v":1', '"v":2'), // v2 with only the v1 members
+  ];
+  for (const v of variants) malformed(() => decodeRecordLeaf(utf8.encode(v)));
+});
+
+test("recordLeafOf gives a record its thread position, and only the thread of the warning it is about", () => {
+  const ex = workedExample();
+  const l = recordLeafOf(ex.signed, "2026-11-25T09:00:01.234567Z", undefined, { warning: ex.signed.id, seq: 0 });
+  assert.deepEqual(l, { ...leaf, warning: ex.signed.id, seq: 0 });
+  malformed(() => recordLeafOf(ex.signed, "2026-11-25T09:00:01.234567Z", undefined, { warning: "report--0a0b0c0d-0e0f-4a1b-8c1d-1e1f2a2b2c2d", seq: 0 }));
+});

@@ -1,14 +1,21 @@
 import { bytesEqual } from "../crypto/index.js";
 import { canonicalBytes } from "./canonical-json.js";
 import { RecordError } from "./record-errors.js";
-import { RECORD_KINDS, RECORD_KIND_STIX_TYPE, recordKindOf, type RecordKind } from "./record-kind.js";
+import { RECORD_KINDS, RECORD_KIND_STIX_TYPE, recordKindOf, warningRefOf, type RecordKind } from "./record-kind.js";
 import { readSignatureExtension, recordDigestHex } from "./record-signature.js";
 import { isHex64, isKeyIdHex, isPlainObject, isStixId, isTimestamp, stixIdType } from "./stix-syntax.js";
 
 /*
  * The transparency-log leaf of a record (design README, "Transparency log"): the JCS bytes of
  *
- *   {"author":…,"custodial":…,"digest":…,"id":…,"key_id":…,"kind":…,"logged_at":…,"modified":…,"v":1}
+ *   v1: {"author":…,"custodial":…,"digest":…,"id":…,"key_id":…,"kind":…,"logged_at":…,"modified":…,"v":1}
+ *   v2: the same members with "v":2, plus "warning" (the warning the record is about) and "seq" (its
+ *       position in that warning's thread: 0 for the warning's first version, then every later record
+ *       about the warning in log order, without gaps)
+ *
+ * A record about a warning is logged as v2 (docs/formats.md §2.7); every other leaf as v1, and v1 leaves
+ * of logs written before thread positions existed keep decoding. The thread position is what lets an
+ * auditor see that a record about the warning was left out of a bundle (src/core/bundle/thread-completeness.ts).
  *
  * Digests and public metadata only, never content: a TLP:RED warning's leaf reveals that a warning with
  * this id and version exists, who signed it and when it was logged — nothing it says. The leaf bytes are
@@ -19,13 +26,18 @@ import { isHex64, isKeyIdHex, isPlainObject, isStixId, isTimestamp, stixIdType }
 /** A leaf kind: a record kind, or `tombstone` (a deletion of a record version, logged like a record). */
 export type LeafKind = RecordKind | "tombstone";
 
-/** The leaf format version this code writes and reads. */
+/** The leaf format of a record that is not about a warning (and of every leaf of older logs). */
 export const RECORD_LEAF_VERSION = 1;
+/** The leaf format of a record about a warning: v1 plus the warning and the record's position in its thread. */
+export const THREAD_LEAF_VERSION = 2;
+
+/** The kinds of record that belong to a warning's thread (the only kinds a v2 leaf may have). */
+export const THREAD_KINDS: ReadonlySet<LeafKind> = new Set<LeafKind>(["warning", "receipt", "assessment", "action", "resolution", "reveal", "escalation"]);
 
 /** Far above any valid leaf (ids are at most ~290 characters); refused before parsing. */
 export const MAX_RECORD_LEAF_BYTES = 2048;
 
-/** The fields of a v1 leaf, camel-cased; the wire names are in {@link encodeRecordLeaf}. */
+/** The fields of a leaf, camel-cased; the wire names are in {@link encodeRecordLeaf}. */
 export interface RecordLeaf {
   kind: LeafKind;
   /** The STIX id of the record (for a tombstone: of the deleted record). */
@@ -42,10 +54,21 @@ export interface RecordLeaf {
   digest: string;
   /** When the node logged it (RFC 3339 UTC, the node's clock). */
   loggedAt: string;
+  /** v2 only: the warning (report id) the record is about; a warning's own id for a warning version. */
+  warning?: string | undefined;
+  /** v2 only: the record's position in the warning's thread (0 = the warning's first version). */
+  seq?: number | undefined;
+}
+
+/** A record's place in its warning's thread, as the admission assigns it. */
+export interface ThreadPosition {
+  readonly warning: string;
+  readonly seq: number;
 }
 
 const LEAF_KINDS: ReadonlySet<string> = new Set<string>([...RECORD_KINDS, "tombstone"]);
-const WIRE_KEYS = ["author", "custodial", "digest", "id", "key_id", "kind", "logged_at", "modified", "v"] as const;
+const WIRE_KEYS_V1 = ["author", "custodial", "digest", "id", "key_id", "kind", "logged_at", "modified", "v"] as const;
+const WIRE_KEYS_V2 = ["author", "custodial", "digest", "id", "key_id", "kind", "logged_at", "modified", "seq", "v", "warning"] as const;
 
 function bad(message: string, details?: Record<string, unknown>): RecordError {
   return new RecordError("RECORD_LEAF_MALFORMED", message, details === undefined ? {} : { details });
@@ -64,13 +87,23 @@ function checkLeaf(leaf: RecordLeaf): void {
   if (typeof leaf.custodial !== "boolean") throw bad("custodial must be a boolean");
   if (!isHex64(leaf.digest)) throw bad("digest must be 64 lowercase hex digits");
   if (!isTimestamp(leaf.loggedAt)) throw bad("logged_at must be an RFC 3339 UTC timestamp");
+  if (leaf.warning === undefined && leaf.seq === undefined) return;
+  if (leaf.warning === undefined || leaf.seq === undefined) throw bad("warning and seq come together (leaf v2)");
+  if (!THREAD_KINDS.has(leaf.kind)) throw bad(`a ${leaf.kind} leaf is not about a warning and has no thread position`, { kind: leaf.kind });
+  if (!isStixId(leaf.warning, "report")) throw bad("warning must be a report id");
+  if (typeof leaf.seq !== "number" || !Number.isSafeInteger(leaf.seq) || leaf.seq < 0) throw bad("seq must be a non-negative integer");
+  if (leaf.kind === "warning" && leaf.warning !== leaf.id) throw bad("a warning version is in its own thread", { id: leaf.id, warning: leaf.warning });
 }
 
-/** The leaf bytes: JCS of `{v: 1, kind, id, modified, author, key_id, custodial, digest, logged_at}`. RECORD_LEAF_MALFORMED on a bad field. */
+/**
+ * The leaf bytes: JCS of `{v: 1, kind, id, modified, author, key_id, custodial, digest, logged_at}`, or
+ * with `warning` and `seq` set, `{v: 2, …, warning, seq}`. RECORD_LEAF_MALFORMED on a bad field.
+ */
 export function encodeRecordLeaf(leaf: RecordLeaf): Uint8Array {
   checkLeaf(leaf);
+  const thread = leaf.warning === undefined ? {} : { warning: leaf.warning, seq: leaf.seq };
   return canonicalBytes({
-    v: RECORD_LEAF_VERSION,
+    v: leaf.warning === undefined ? RECORD_LEAF_VERSION : THREAD_LEAF_VERSION,
     kind: leaf.kind,
     id: leaf.id,
     modified: leaf.modified,
@@ -79,6 +112,7 @@ export function encodeRecordLeaf(leaf: RecordLeaf): Uint8Array {
     custodial: leaf.custodial,
     digest: leaf.digest,
     logged_at: leaf.loggedAt,
+    ...thread,
   });
 }
 
@@ -86,8 +120,8 @@ const fatalUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Parses leaf bytes strictly (they come from a log we do not trust): valid UTF-8 JSON, exactly the nine
- * members with `v` 1, every field well formed, an id whose type fits the kind, and the bytes exactly the
- * canonical encoding. Anything else is RECORD_LEAF_MALFORMED.
+ * members of `v` 1 or the eleven of `v` 2, every field well formed, an id whose type fits the kind, and
+ * the bytes exactly the canonical encoding. Anything else is RECORD_LEAF_MALFORMED.
  */
 export function decodeRecordLeaf(bytes: Uint8Array): RecordLeaf {
   if (bytes.length > MAX_RECORD_LEAF_BYTES) throw bad("leaf too large", { bytes: bytes.length });
@@ -98,11 +132,12 @@ export function decodeRecordLeaf(bytes: Uint8Array): RecordLeaf {
     throw new RecordError("RECORD_LEAF_MALFORMED", "a leaf must be UTF-8 JSON", { cause });
   }
   if (!isPlainObject(parsed)) throw bad("a leaf must be a JSON object");
+  if (parsed.v !== RECORD_LEAF_VERSION && parsed.v !== THREAD_LEAF_VERSION) throw bad("unsupported leaf version", { v: parsed.v });
+  const wire = parsed.v === RECORD_LEAF_VERSION ? WIRE_KEYS_V1 : WIRE_KEYS_V2;
   const keys = Object.keys(parsed).sort();
-  if (keys.length !== WIRE_KEYS.length || keys.some((k, i) => k !== WIRE_KEYS[i])) {
-    throw bad("a v1 leaf has exactly the members " + WIRE_KEYS.join(", "), { members: keys });
+  if (keys.length !== wire.length || keys.some((k, i) => k !== wire[i])) {
+    throw bad(`a v${parsed.v} leaf has exactly the members ${wire.join(", ")}`, { members: keys });
   }
-  if (parsed.v !== RECORD_LEAF_VERSION) throw bad("unsupported leaf version", { v: parsed.v });
   const leaf = {
     kind: parsed.kind,
     id: parsed.id,
@@ -112,6 +147,7 @@ export function decodeRecordLeaf(bytes: Uint8Array): RecordLeaf {
     custodial: parsed.custodial,
     digest: parsed.digest,
     loggedAt: parsed.logged_at,
+    ...(parsed.v === THREAD_LEAF_VERSION ? { warning: parsed.warning, seq: parsed.seq } : {}),
   } as RecordLeaf;
   const canonical = encodeRecordLeaf(leaf); // checks every field
   if (!bytesEqual(canonical, bytes)) throw bad("leaf bytes are not in canonical (RFC 8785) form");
@@ -121,9 +157,10 @@ export function decodeRecordLeaf(bytes: Uint8Array): RecordLeaf {
 /**
  * The leaf of a signed record, logged at `loggedAt`. Reads the signature extension strictly but does not
  * verify the signature: verify first ({@link verifyRecordSignature}), then log. A caller that has
- * already computed the record's digest passes it, saving a second canonicalisation.
+ * already computed the record's digest passes it, saving a second canonicalisation. A record about a
+ * warning gets its thread position (`thread`), which makes its leaf v2.
  */
-export function recordLeafOf(record: unknown, loggedAt: string, digestHex?: string): RecordLeaf {
+export function recordLeafOf(record: unknown, loggedAt: string, digestHex?: string, thread?: ThreadPosition): RecordLeaf {
   const sig = readSignatureExtension(record);
   const r = record as Record<string, unknown>;
   const modified = r.modified ?? r.created;
@@ -136,7 +173,9 @@ export function recordLeafOf(record: unknown, loggedAt: string, digestHex?: stri
     custodial: sig.custodial === true,
     digest: digestHex ?? recordDigestHex(record),
     loggedAt,
+    ...(thread ? { warning: thread.warning, seq: thread.seq } : {}),
   };
+  if (thread && warningRefOf(record) !== thread.warning) throw bad("the record is not about the warning of its thread position", { warning: thread.warning });
   checkLeaf(leaf);
   return leaf;
 }

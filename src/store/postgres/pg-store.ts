@@ -333,6 +333,10 @@ export class PgStore implements Store {
     return (await this.#rows("SELECT * FROM record WHERE warning_ref = $1 ORDER BY log_index", [warningId], "records-about")).map((r) => toRecord(r)!);
   }
 
+  async countRecordsAbout(warningId: string): Promise<number> {
+    return (await this.#rows("SELECT COUNT(*)::int AS n FROM record WHERE warning_ref = $1", [warningId], "count-records-about"))[0]!.n as number;
+  }
+
   async listRecords(q: RecordQuery): Promise<StoredRecord[]> {
     if (q.ids?.length === 0 || q.types?.length === 0) return [];
     const v = q.versions;

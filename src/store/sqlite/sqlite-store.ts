@@ -268,6 +268,10 @@ export class SqliteStore implements Store {
     return (this.#stmt.recordsAbout.all(warningId) as Row[]).map((r) => toRecord(r)!);
   }
 
+  async countRecordsAbout(warningId: string): Promise<number> {
+    return (this.#stmt.countRecordsAbout.get(warningId) as Row).n as number;
+  }
+
   async listRecords(q: RecordQuery): Promise<StoredRecord[]> {
     const base = { after: q.addedAfterUs ?? -1, kind: q.kind ?? null, type: q.type ?? null, limit: q.limit };
     if (q.ids === undefined && q.types === undefined && q.live === undefined && q.versions === undefined) {
@@ -359,6 +363,7 @@ function prepare(db: Database.Database) {
     recordByDigest: db.prepare("SELECT * FROM record WHERE digest = ?"),
     recordVersions: db.prepare("SELECT * FROM record WHERE id = ? ORDER BY modified"),
     recordsAbout: db.prepare("SELECT * FROM record WHERE warning_ref = ? ORDER BY log_index"),
+    countRecordsAbout: db.prepare("SELECT COUNT(*) AS n FROM record WHERE warning_ref = ?"),
     listRecords: db.prepare(
       "SELECT * FROM record WHERE added_us > @after AND (@kind IS NULL OR kind = @kind) AND (@type IS NULL OR type = @type) ORDER BY added_us LIMIT @limit",
     ),
