@@ -107,10 +107,16 @@ export class RecordReader {
    * that no row reveals a record TLP hides (a recipient added late must not learn from the list
    * that an earlier recipient received and assessed a version it was not sent).
    */
-  async hiddenFromState(reader: Reader, warningId: string, relations?: PartyRelations): Promise<{ all: boolean; recipients: ReadonlySet<string> }> {
+  async hiddenFromState(
+    reader: Reader,
+    warningId: string,
+    relations?: PartyRelations,
+    /** The records about the warning when the caller has read them already (the warning list). */
+    records?: readonly StoredRecord[],
+  ): Promise<{ all: boolean; recipients: ReadonlySet<string> }> {
     const recipients = new Set<string>();
     if (reader.kind === "node") return { all: false, recipients };
-    const about = await this.store.recordsAbout(warningId);
+    const about = records ?? (await this.store.recordsAbout(warningId));
     const versions = new Map<string, WarningVersionAudience[]>();
     const rel = relations ?? (await this.relations());
     let all = false;
