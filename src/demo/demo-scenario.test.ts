@@ -46,7 +46,7 @@ test("the demo scenario loads into an empty node: the March 2024 timeline, escal
     assert.equal(record.statusCode, 200, record.body);
     assert.match(record.json().description, /Crocus City Hall named/);
     assert.match(record.json().description, /^Illustrative, reconstructed from press reports/);
-    const listed = (await node.app.inject({ method: "GET", url: "/api/v1/warnings?recipient=ru-fsb", headers: auth })).json().warnings;
+    const listed = (await node.app.inject({ method: "GET", url: "/api/v1/warnings?recipient=ru-fsb&limit=1000", headers: auth })).json().warnings; // one page: the demo has ~210 warnings
     const w1 = listed.find((w: { id: string }) => w.id === first.id);
     assert.equal(w1.resolved.outcome, "materialized");
     assert.equal(w1.resolved.at, "2024-03-22T20:30:00.000Z");

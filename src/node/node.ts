@@ -9,7 +9,7 @@ import { systemClock } from "../log/system-clock.js";
 import { Admission } from "../exchange/admission.js";
 import { BoardService } from "../exchange/board-service.js";
 import { Escalator } from "../exchange/escalator.js";
-import { consoleLogger, type Logger } from "../exchange/logger.js";
+import type { Logger } from "../exchange/logger.js";
 import { PartyService } from "../exchange/party-service.js";
 import { RecordCheckPool } from "../exchange/record-check-pool.js";
 import { stixValidator } from "../exchange/stix-validator.js";
@@ -65,7 +65,6 @@ export function openSqliteStore(dataDir: string): SqliteStore {
  */
 export async function openNode(config: NodeConfig, options: { clock?: Clock; logger?: Logger } = {}): Promise<TocsinNode> {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? consoleLogger;
   const store = await openStore(config);
   // On a shared database any number of processes run; one sequences at a time (see Leadership).
   const shared = store.engine === "postgres";
@@ -103,9 +102,6 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     });
     const records = new RecordReader(store, parties);
     boards = new BoardService({ store, admission, parties, records, clock });
-    // Follows the log in whichever process sequences it: alone, from now; shared, while holding the lease.
-    const escalator = new Escalator({ store, admission, states: admission.states, clock, node, logger });
-    if (!shared) await escalator.start(config.escalationIntervalMs);
     const app = await buildApp({
       config,
       logger: { level: config.logLevel },
@@ -124,6 +120,10 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       boards,
       ...(secret !== undefined ? { cluster: { sequencer, secret } } : {}),
     });
+    // Follows the log in whichever process sequences it: alone, from now; shared, while holding the lease.
+    // Its failures go to the node's log (Fastify's pino logger) unless the caller passes another.
+    const escalator = new Escalator({ store, admission, states: admission.states, clock, node, logger: options.logger ?? app.log });
+    if (!shared) await escalator.start(config.escalationIntervalMs);
     return {
       config,
       store,
