@@ -21,7 +21,7 @@ import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
 import type { NodeConfig } from "./config.js";
 import { PgAdvisoryLocks } from "../store/postgres/advisory-locks.js";
-import { ClusterAppender } from "./cluster-appender.js";
+import { ClusterAppender } from "../log/cluster-appender.js";
 import { Leadership } from "./leadership.js";
 import { loadOrCreateNodeSecret } from "./node-secret.js";
 import { loadOrCreateLogKey } from "./log-key.js";

@@ -5,7 +5,7 @@ import type { NodeId } from "../core/merkle/node-id.js";
  *
  * It is async throughout, stores bytes and numbers, and knows no Merkle maths: the log layer computes
  * hashes and hands complete rows to `appendBatch`. Nothing engine-specific (rowids, pragmas, advisory
- * locks) appears here; each engine passes the same contract suite in store-contract.ts.
+ * locks) appears here; each engine passes the same contract suite in src/testing/store-contract.ts.
  */
 export interface Store extends LogStore, PartyStore, RecordStore, TaxiiStatusStore {
   /** Which engine, for logs and benchmarks. */

@@ -52,5 +52,3 @@ export { RECORD_LEAF_VERSION, MAX_RECORD_LEAF_BYTES, encodeRecordLeaf, decodeRec
 export type { LeafKind, RecordLeaf } from "./log-leaf.js";
 export { COMMITMENT_SALT_BYTES, commitmentDigest, checkReveal } from "./commitment.js";
 export { UUID_PATTERN, isStixId, stixIdType, isTimestamp, isHex64, isKeyIdHex, isPlainObject } from "./stix-syntax.js";
-export { workedExample } from "./worked-example.js";
-export type { WorkedExample } from "./worked-example.js";
