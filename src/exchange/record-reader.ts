@@ -1,4 +1,6 @@
-import { WARNING_EXT } from "../core/record/index.js";
+import { publicBytesEqual, toHex } from "../core/crypto/bytes.js";
+import { sha256 } from "../core/crypto/sha256.js";
+import { WARNING_EXT, decodeRecordLeaf } from "../core/record/index.js";
 import {
   audienceOfRecordAbout,
   canRead,
@@ -86,6 +88,7 @@ export class RecordReader {
     const key = Buffer.from(record.digest.buffer, record.digest.byteOffset, record.digest.byteLength).toString("base64");
     let f = this.#facts.get(key);
     if (f === undefined) {
+      assertBodyIntact(record);
       const obj = JSON.parse(record.body) as Obj;
       f = {
         markingRefs: markingsOf(obj),
@@ -137,6 +140,17 @@ export class RecordReader {
     const versions = await this.store.recordVersions(id);
     const record = version === undefined ? versions.at(-1) : versions.find((v) => v.modified === version);
     if (!record || !(await this.canRead(reader, record))) throw new ExchangeError("RECORD_NOT_FOUND", `no record ${id}`);
+    // Served whole: its body must still be what the log committed to (checked on every read, as the
+    // TLP facts above are cached by digest and the row may have been edited since).
+    assertBodyIntact(record);
+    const [leaf] = await this.store.getLeaves(record.logIndex, 1);
+    let logged: string | undefined;
+    try {
+      logged = leaf ? decodeRecordLeaf(leaf.data).digest : undefined;
+    } catch {
+      logged = undefined;
+    }
+    if (logged !== toHex(record.digest)) throw corrupted(record, `its digest is not the one log entry ${record.logIndex} records`);
     return record;
   }
 
@@ -167,4 +181,17 @@ function markingsOf(obj: Obj): string[] {
 
 function recipientsOf(warning: Obj): string[] {
   return (warning.extensions?.[WARNING_EXT]?.recipient_refs as string[] | undefined) ?? [];
+}
+
+/**
+ * A stored record whose body no longer hashes to its digest was altered in the database: refused with
+ * a coded 500 (the node's fault, logged with the request id) rather than serving text its author never
+ * signed. `tocsin log audit` names every such record.
+ */
+function assertBodyIntact(record: StoredRecord): void {
+  if (!publicBytesEqual(sha256(Buffer.from(record.body, "utf8")), record.digest)) throw corrupted(record, "its stored body does not hash to its digest");
+}
+
+function corrupted(record: StoredRecord, why: string): ExchangeError {
+  return new ExchangeError("RECORD_CORRUPTED", `stored record ${record.id} version ${record.modified} is corrupted: ${why}; run tocsin log audit`);
 }
