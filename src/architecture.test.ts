@@ -85,6 +85,11 @@ export function layerViolations(root: string): string[] {
     }
     const layer = folder as Layer;
     const source = readFileSync(file, "utf8");
+    if (layer !== "store") {
+      for (const m of withoutComments(source).matchAll(/\.engine\s*[!=]==?\s*["'`](\w+)["'`]/g)) {
+        violations.push(`${shown} asks whether the engine is ${m[1]}: engine differences stay inside src/store — ask the Store for the capability (e.g. sharedByProcesses) or add one`);
+      }
+    }
     if (layer === "core") {
       for (const m of withoutComments(source).matchAll(/["'`](HTTP_[A-Z_]+)["'`]/g)) {
         violations.push(`${shown} uses the transport code ${m[1]}: the core throws domain codes — give it one and map it in src/http (ANSWERED_AS in problem.ts)`);

@@ -68,7 +68,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
   const logger = options.logger ?? consoleLogger;
   const store = await openStore(config);
   // On a shared database any number of processes run; one sequences at a time (see Leadership).
-  const shared = store.engine === "postgres";
+  const shared = store.sharedByProcesses;
   const checks = config.checkWorkers > 0 ? new RecordCheckPool(config.checkWorkers) : undefined;
   let locks: PgAdvisoryLocks | undefined;
   try {
