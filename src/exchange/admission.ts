@@ -14,7 +14,7 @@ import {
 import type { Sequencer } from "../log/sequencer.js";
 import type { NewRecord, PartyKeyRow, PartyRow, Store } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
-import { KeyedMutex } from "./keyed-mutex.js";
+import { KeyedMutex } from "../store/keyed-mutex.js";
 import type { RecordCheckPool } from "./record-check-pool.js";
 import { canonicalForm, checkRecord, raise, type RecordCheck } from "./record-check.js";
 import type { PartyService } from "./party-service.js";

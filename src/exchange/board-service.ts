@@ -17,7 +17,7 @@ import { BOARD_EXT, recordDigestHex, type RecordKind, type StixObject } from "..
 import { TLP_LEVELS, partyReader, tlpMarkingId, type Reader, type TlpLevel } from "../core/tlp/index.js";
 import type { PartyRow, Store, StoredRecord } from "../store/store.js";
 import type { Admission } from "./admission.js";
-import { KeyedMutex } from "./keyed-mutex.js";
+import { KeyedMutex } from "../store/keyed-mutex.js";
 import type { PartyService } from "./party-service.js";
 import type { RecordReader } from "./record-reader.js";
 

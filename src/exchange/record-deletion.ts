@@ -4,7 +4,7 @@ import { encodeRecordLeaf } from "../core/record/index.js";
 import type { Sequencer } from "../log/sequencer.js";
 import type { PartyRow, Store, StoredRecord } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
-import { KeyedMutex } from "./keyed-mutex.js";
+import { KeyedMutex } from "../store/keyed-mutex.js";
 import type { PartyService } from "./party-service.js";
 
 /**

@@ -1,5 +1,6 @@
 import { TOCSIN_EXTENSIONS } from "../core/record/index.js";
-import { createStixValidator, loadStixSchemas, type StixValidator } from "../core/stix/index.js";
+import { createStixValidator, type StixValidator } from "../core/stix/index.js";
+import { loadStixSchemas } from "./stix-schema-loader.js";
 
 let cachedValidator: StixValidator | undefined;
 

@@ -19,7 +19,7 @@ export class WarningStates {
     private readonly store: Store,
     private readonly nodeIdentity: string,
   ) {
-    this.#caching = store.engine !== "postgres";
+    this.#caching = !store.sharedByProcesses;
   }
 
   async get(warningId: string): Promise<WarningState | undefined> {

@@ -1,7 +1,6 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import type { LogReader } from "../log/log-reader.js";
 import type { Sequencer } from "../log/sequencer.js";
-import type { NodeConfig } from "../node/config.js";
 import { registerApiRoutes, type ApiDeps } from "./api-routes.js";
 import type { BoardService } from "../exchange/board-service.js";
 import { registerBoardRoutes } from "./board-routes.js";
@@ -14,7 +13,8 @@ import { registerTaxiiRoutes, type TaxiiDeps } from "./taxii/taxii-routes.js";
 import { registerRecordRoutes } from "./record-routes.js";
 
 export interface AppDeps {
-  readonly config: Pick<NodeConfig, "internalAppend" | "maxBodyBytes">;
+  /** The parts of the node's configuration the app reads (passed in by the composition root, src/node). */
+  readonly config: { readonly internalAppend: boolean; readonly maxBodyBytes: number };
   readonly reader: LogReader;
   /** Raw appends (internal route): the sequencer, or on a shared database whichever process sequences. */
   readonly sequencer: Pick<Sequencer, "appendMany">;

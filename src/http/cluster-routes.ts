@@ -1,8 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { TocsinError } from "../core/errors/tocsin-error.js";
 import type { Sequencer } from "../log/sequencer.js";
-import { decodeEntries, encodeAppended, SECRET_HEADER, SEQUENCE_PATH } from "../node/cluster-appender.js";
-import { secretMatches } from "../node/node-secret.js";
+import { decodeEntries, encodeAppended, SECRET_HEADER, secretMatches, SEQUENCE_PATH } from "../log/cluster-appender.js";
 
 /**
  * The sequencing process's side of a shared database: other processes of the node hand it the entries

@@ -12,14 +12,21 @@ export interface Problem {
   details?: Record<string, unknown>;
 }
 
+/**
+ * Domain codes that the HTTP layer answers under a transport code: the core speaks of queries, not of
+ * HTTP, and clients keep seeing the code they always saw.
+ */
+const ANSWERED_AS: Readonly<Record<string, string>> = { TAXII_QUERY_INVALID: "HTTP_BAD_PARAMETER" };
+
 export function problemOf(e: TocsinError): Problem {
-  const row = ERROR_TABLE[e.code] ?? ERROR_TABLE.HTTP_INTERNAL!;
+  const code = ANSWERED_AS[e.code] ?? e.code;
+  const row = ERROR_TABLE[code] ?? ERROR_TABLE.HTTP_INTERNAL!;
   return {
     type: "about:blank",
     title: row.title,
     status: row.status,
     detail: e.message,
-    code: ERROR_TABLE[e.code] ? e.code : "HTTP_INTERNAL",
+    code: ERROR_TABLE[code] ? code : "HTTP_INTERNAL",
     ...(e.details ? { details: e.details } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createFileOnce } from "./create-file-once.js";
@@ -16,11 +16,4 @@ export function loadOrCreateNodeSecret(dataDir: string): string {
   // Processes started together each try; the file holds exactly one complete secret for all of them.
   createFileOnce(path, randomBytes(32).toString("hex") + "\n");
   return readFileSync(path, "utf8").trim();
-}
-
-export function secretMatches(expected: string, presented: unknown): boolean {
-  if (typeof presented !== "string") return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(presented);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -21,7 +21,7 @@ import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
 import type { NodeConfig } from "./config.js";
 import { PgAdvisoryLocks } from "../store/postgres/advisory-locks.js";
-import { ClusterAppender } from "./cluster-appender.js";
+import { ClusterAppender } from "../log/cluster-appender.js";
 import { Leadership } from "./leadership.js";
 import { loadOrCreateNodeSecret } from "./node-secret.js";
 import { loadOrCreateLogKey } from "./log-key.js";
@@ -67,7 +67,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
   const clock = options.clock ?? systemClock;
   const store = await openStore(config);
   // On a shared database any number of processes run; one sequences at a time (see Leadership).
-  const shared = store.engine === "postgres";
+  const shared = store.sharedByProcesses;
   const checks = config.checkWorkers > 0 ? new RecordCheckPool(config.checkWorkers) : undefined;
   let locks: PgAdvisoryLocks | undefined;
   try {

@@ -5,11 +5,16 @@ import type { NodeId } from "../core/merkle/node-id.js";
  *
  * It is async throughout, stores bytes and numbers, and knows no Merkle maths: the log layer computes
  * hashes and hands complete rows to `appendBatch`. Nothing engine-specific (rowids, pragmas, advisory
- * locks) appears here; each engine passes the same contract suite in store-contract.ts.
+ * locks) appears here; each engine passes the same contract suite in src/testing/store-contract.ts.
  */
 export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditStore, TaxiiStatusStore {
-  /** Which engine, for logs and benchmarks. */
+  /** Which engine, for logs and benchmarks. Code outside src/store asks `sharedByProcesses`, never the engine. */
   readonly engine: "sqlite" | "postgres";
+  /**
+   * Whether other processes may write to the same database (PostgreSQL): then one process sequences at
+   * a time under a lease, and nothing read from the store may be cached as if this process were alone.
+   */
+  readonly sharedByProcesses: boolean;
   /** Releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
 }

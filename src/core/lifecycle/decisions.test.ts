@@ -21,7 +21,7 @@ import {
   reveal,
   version,
   warning,
-} from "./fixtures.js";
+} from "../../testing/lifecycle-fixtures.js";
 
 /* The choices docs/lifecycle.md records where the rules leave room, and the API helpers. */
 

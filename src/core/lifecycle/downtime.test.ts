@@ -17,7 +17,7 @@ import {
   receipt,
   resolution,
   version,
-} from "./fixtures.js";
+} from "../../testing/lifecycle-fixtures.js";
 
 /*
  * Deadlines and node downtime. The base warning: receipt due T0+1h, assessment T0+24h, action T0+48h,

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { applyEvent, dueEscalations, recipientStates, startWarning, warningStatus, type WarningEvent, type WarningState } from "./index.js";
-import { DAY, HOUR, MIN, RECIPIENT, SOURCE, T0, WARNING_ID, action, assertCode, assessment, escalation, receipt, resolution } from "./fixtures.js";
+import { DAY, HOUR, MIN, RECIPIENT, SOURCE, T0, WARNING_ID, action, assertCode, assessment, escalation, receipt, resolution } from "../../testing/lifecycle-fixtures.js";
 
 /*
  * The design README's journeys 1–3 as event sequences: a source warns one recipient (window 2 weeks,

@@ -16,7 +16,7 @@ import {
   type WarningEvent,
   type WarningState,
 } from "./index.js";
-import { ARBITER, COMMITMENTS, DAY, HOUR, LATECOMER, MIN, OUTSIDER, RECIPIENT, SOURCE, T0, VENUE, WARNING_ID } from "./fixtures.js";
+import { ARBITER, COMMITMENTS, DAY, HOUR, LATECOMER, MIN, OUTSIDER, RECIPIENT, SOURCE, T0, VENUE, WARNING_ID } from "../../testing/lifecycle-fixtures.js";
 
 /*
  * Random histories: a warning with random deadlines, then random steps by random parties at random

@@ -25,7 +25,7 @@ import {
   reveal,
   version,
   warning,
-} from "./fixtures.js";
+} from "../../testing/lifecycle-fixtures.js";
 
 /*
  * One row per rule of docs/lifecycle.md: an event the rule accepts and one it refuses with exactly its

@@ -10,7 +10,7 @@ import { checkReveal } from "./commitment.js";
 import { SIGNATURE_EXT } from "./extension-ids.js";
 import { recordLeafOf, encodeRecordLeaf } from "./log-leaf.js";
 import { verifyRecordSignature } from "./record-signature.js";
-import { workedExample } from "./worked-example.js";
+import { workedExample } from "../../testing/worked-example.js";
 import { hashLeaf } from "../merkle/index.js";
 import { repoRoot } from "../../testing/repo-root.js";
 

@@ -52,6 +52,4 @@ export { RECORD_LEAF_VERSION, THREAD_LEAF_VERSION, THREAD_KINDS, MAX_RECORD_LEAF
 export type { LeafKind, RecordLeaf, ThreadPosition } from "./log-leaf.js";
 export { COMMITMENT_SALT_BYTES, commitmentDigest, checkReveal } from "./commitment.js";
 export { UUID_PATTERN, isStixId, stixIdType, isTimestamp, isHex64, isKeyIdHex, isPlainObject } from "./stix-syntax.js";
-export { workedExample } from "./worked-example.js";
-export type { WorkedExample } from "./worked-example.js";
 export { ThreadPositionCheck } from "./thread-positions.js";

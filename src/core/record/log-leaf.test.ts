@@ -4,7 +4,7 @@ import { ed25519PublicKey, utf8 } from "../crypto/index.js";
 import { MAX_RECORD_LEAF_BYTES, decodeRecordLeaf, encodeRecordLeaf, recordLeafOf, type RecordLeaf } from "./log-leaf.js";
 import { RecordError } from "./record-errors.js";
 import { keyIdOf, recordDigestHex, signRecord } from "./record-signature.js";
-import { workedExample } from "./worked-example.js";
+import { workedExample } from "../../testing/worked-example.js";
 
 const malformed = (fn: () => unknown): void =>
   assert.throws(fn, (e: unknown) => e instanceof RecordError && e.code === "RECORD_LEAF_MALFORMED");

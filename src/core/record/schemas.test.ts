@@ -25,7 +25,7 @@ import {
   TOCSIN_IDENTITY_ID,
   WARNING_EXT,
 } from "./extension-ids.js";
-import { workedExample } from "./worked-example.js";
+import { workedExample } from "../../testing/worked-example.js";
 
 const addFormats = addFormatsModule.default;
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DAY, HOUR, RECIPIENT, SOURCE, T0, VENUE, action, assessment, escalation, fold, receipt, resolution } from "../lifecycle/fixtures.js";
+import { DAY, HOUR, RECIPIENT, SOURCE, T0, VENUE, action, assessment, escalation, fold, receipt, resolution } from "../../testing/lifecycle-fixtures.js";
 import { recipientRecord } from "./recipient-record.js";
 
 test("recipient record: a dismissed warning that materialized, missed deadlines, response times", () => {

@@ -2,9 +2,7 @@
 export { StixError, stixErrorFromProblems } from "./stix-errors.js";
 export type { StixErrorCode, StixProblem } from "./stix-errors.js";
 export { createStixValidator } from "./stix-validator.js";
-export type { StixExtensionSchema, StixObject, StixValidator, StixValidatorOptions } from "./stix-validator.js";
-export { loadStixSchemas, stixSchemaDir, STIX_SCHEMA_SUBDIR } from "./stix-schema-loader.js";
-export type { StixJsonSchema } from "./stix-schema-loader.js";
+export type { StixExtensionSchema, StixJsonSchema, StixObject, StixValidator, StixValidatorOptions } from "./stix-validator.js";
 export { isRfc4122Uuid, isStixTypeName, parseStixId } from "./stix-id.js";
 export type { StixIdParts } from "./stix-id.js";
 export { compareStixTimestamps, isStixTimestamp } from "./stix-timestamp.js";

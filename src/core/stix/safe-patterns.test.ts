@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { loadStixSchemas } from "./stix-schema-loader.js";
+import { loadStixSchemas } from "../../exchange/stix-schema-loader.js";
 import { SAFE_PATTERN_REWRITES, withSafePatterns } from "./safe-patterns.js";
 import { createStixValidator } from "./stix-validator.js";
 

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { repoRoot } from "../../testing/repo-root.js";
 import { StixError, type StixErrorCode, type StixProblem } from "./stix-errors.js";
-import { loadStixSchemas } from "./stix-schema-loader.js";
+import { loadStixSchemas } from "../../exchange/stix-schema-loader.js";
 import { createStixValidator, type StixExtensionSchema } from "./stix-validator.js";
 import { TLP_1_0_IDS, TLP_1_0_MARKINGS, TLP_2_0_IDS, TLP_2_0_MARKINGS } from "./tlp-markings.js";
 

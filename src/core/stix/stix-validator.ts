@@ -8,7 +8,6 @@ import { StixError, stixErrorFromProblems, type StixErrorCode, type StixProblem 
 import { isStixTypeName, parseStixId } from "./stix-id.js";
 import { checkStixRefs, stixRefRulesFor, type StixRefRule } from "./stix-refs.js";
 import { checkStixRules } from "./stix-rules.js";
-import type { StixJsonSchema } from "./stix-schema-loader.js";
 import { isStixTimestamp } from "./stix-timestamp.js";
 import { officialSchemaId, STIX_OFFICIAL_TYPES, STIX_SCHEMA_BASE } from "./stix-types.js";
 
@@ -28,6 +27,10 @@ export type StixExtensionSchema = {
    *  e.g. `{ warning_ref: ["indicator"] }`; checked like the built-in rules (STIX_REF_TYPE). */
   readonly refTypes?: Readonly<Record<string, readonly string[]>>;
 };
+
+/** A parsed JSON schema with its `$id` (the official STIX schemas are referenced by `$id`, not by path).
+ *  The core never reads them: the edge loads them (src/exchange/stix-schema-loader.ts) and passes them in. */
+export type StixJsonSchema = { readonly $id: string; readonly [k: string]: unknown };
 
 export type StixValidatorOptions = {
   readonly schemas: readonly StixJsonSchema[];

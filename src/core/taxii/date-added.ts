@@ -1,4 +1,4 @@
-import { TocsinError } from "../errors/tocsin-error.js";
+import { taxiiQueryError } from "./taxii-query-error.js";
 
 /*
  * TAXII 2.1 date_added: when an object version was added to the server, unique per version, with
@@ -18,11 +18,11 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))
 /**
  * An RFC 3339 UTC timestamp (any fractional precision up to nanoseconds) as microseconds since the
  * epoch, rounded down — so "after t" compares exactly as `added_us > floor(t)`. Anything else
- * (offsets other than Z, impossible dates) is HTTP_BAD_PARAMETER naming `parameter`.
+ * (offsets other than Z, impossible dates) is TAXII_QUERY_INVALID naming `parameter`.
  */
 export function parseTimestampUs(value: string, parameter: string): number {
   const m = RFC3339.exec(value);
-  const bad = () => new TocsinError("HTTP_BAD_PARAMETER", `${parameter} must be an RFC 3339 UTC timestamp like 2026-11-25T10:00:00.000000Z`, { details: { parameter } });
+  const bad = () => taxiiQueryError(parameter, `${parameter} must be an RFC 3339 UTC timestamp like 2026-11-25T10:00:00.000000Z`);
   if (!m) throw bad();
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { TocsinError } from "../errors/tocsin-error.js";
+import { taxiiQueryError } from "./taxii-query-error.js";
 
 /*
  * TAXII `next`: an opaque token a client sends back to get the following page. Tocsin's token is the
@@ -21,9 +21,9 @@ export function encodePageToken(afterUs: number, fingerprint: string): string {
   return Buffer.from(`${afterUs}.${fingerprint}`, "utf8").toString("base64url");
 }
 
-/** The position a token resumes after; HTTP_BAD_PARAMETER (parameter `next`) if it is malformed or not this query's. */
+/** The position a token resumes after; TAXII_QUERY_INVALID (parameter `next`) if it is malformed or not this query's. */
 export function decodePageToken(token: string, fingerprint: string): number {
-  const bad = (why: string) => new TocsinError("HTTP_BAD_PARAMETER", `next ${why}`, { details: { parameter: "next" } });
+  const bad = (why: string) => taxiiQueryError("next", `next ${why}`);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(token)) throw bad("is not a token this server issued");
   const m = TOKEN.exec(Buffer.from(token, "base64url").toString("utf8"));
   if (!m || !Number.isSafeInteger(Number(m[1]))) throw bad("is not a token this server issued");

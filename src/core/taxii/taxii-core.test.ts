@@ -9,7 +9,7 @@ test("date_added: microseconds round-trip through the TAXII text form; parsing r
   assert.equal(parseTimestampUs("2026-11-25T10:00:00.1234569Z", "p"), us, "nanoseconds round down");
   assert.equal(parseTimestampUs("2026-11-25T10:00:00Z", "p"), Date.parse("2026-11-25T10:00:00Z") * 1000);
   for (const bad of ["2026-11-25", "2026-11-25T10:00:00+01:00", "2026-02-30T00:00:00Z", "2026-11-25T24:00:00Z", "x"]) {
-    assert.throws(() => parseTimestampUs(bad, "added_after"), { code: "HTTP_BAD_PARAMETER" });
+    assert.throws(() => parseTimestampUs(bad, "added_after"), { code: "TAXII_QUERY_INVALID" });
   }
 });
 
@@ -18,9 +18,9 @@ test("page tokens: opaque, bound to their query, refused when tampered", () => {
   const t = encodePageToken(1_795_000_000_000_123, fp);
   assert.match(t, /^[A-Za-z0-9_-]+$/);
   assert.equal(decodePageToken(t, fp), 1_795_000_000_000_123);
-  assert.throws(() => decodePageToken(t, queryFingerprint(["bob", "shared", "objects", "[]"])), { code: "HTTP_BAD_PARAMETER" });
-  assert.throws(() => decodePageToken(t.slice(1), fp), { code: "HTTP_BAD_PARAMETER" });
-  assert.throws(() => decodePageToken("a".repeat(65), fp), { code: "HTTP_BAD_PARAMETER" });
+  assert.throws(() => decodePageToken(t, queryFingerprint(["bob", "shared", "objects", "[]"])), { code: "TAXII_QUERY_INVALID" });
+  assert.throws(() => decodePageToken(t.slice(1), fp), { code: "TAXII_QUERY_INVALID" });
+  assert.throws(() => decodePageToken("a".repeat(65), fp), { code: "TAXII_QUERY_INVALID" });
 });
 
 test("filters: defaults, lists, version keywords, caps, and the canonical form ignores order and limit", () => {
@@ -37,8 +37,8 @@ test("filters: defaults, lists, version keywords, caps, and the canonical form i
   const a = parseTaxiiFilters({ "match[type]": "a-b,c-d", limit: "5" }, ["match[type]", "limit"]);
   const b = parseTaxiiFilters({ "match[type]": "c-d,a-b" }, ["match[type]"]);
   assert.equal(a.canonical, b.canonical);
-  assert.throws(() => parseTaxiiFilters({ "match[type]": "a,,b" }, ["match[type]"]), { code: "HTTP_BAD_PARAMETER" });
-  assert.throws(() => parseTaxiiFilters({ "match[id]": "x" }, []), { code: "HTTP_BAD_PARAMETER" });
+  assert.throws(() => parseTaxiiFilters({ "match[type]": "a,,b" }, ["match[type]"]), { code: "TAXII_QUERY_INVALID" });
+  assert.throws(() => parseTaxiiFilters({ "match[id]": "x" }, []), { code: "TAXII_QUERY_INVALID" });
 });
 
 test("a version timestamp matches every spelling of its instant, and only those", () => {

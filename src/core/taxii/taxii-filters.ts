@@ -1,4 +1,5 @@
-import { TocsinError } from "../errors/tocsin-error.js";
+import type { TocsinError } from "../errors/tocsin-error.js";
+import { taxiiQueryError } from "./taxii-query-error.js";
 import { parseTimestampUs } from "./date-added.js";
 
 /*
@@ -39,7 +40,7 @@ const SPEC_VERSION = /^[0-9]+\.[0-9]+$/;
 const LIMIT = /^[1-9][0-9]{0,8}$/;
 
 function bad(parameter: string, why: string): TocsinError {
-  return new TocsinError("HTTP_BAD_PARAMETER", `${parameter} ${why}`, { details: { parameter } });
+  return taxiiQueryError(parameter, `${parameter} ${why}`);
 }
 
 /** The alternatives of one parameter: repeated keys and commas both separate them. */

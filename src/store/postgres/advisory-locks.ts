@@ -1,5 +1,5 @@
 import pg from "pg";
-import { KeyedMutex } from "../../exchange/keyed-mutex.js";
+import { KeyedMutex } from "../keyed-mutex.js";
 
 /**
  * Locks by name across every process on one PostgreSQL database (session-level advisory locks on a

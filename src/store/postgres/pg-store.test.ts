@@ -1,7 +1,7 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { createTestDatabase, type TestDatabase } from "../../testing/pg-database.js";
-import { storeContract } from "../store-contract.js";
+import { storeContract } from "../../testing/store-contract.js";
 import { PgStore } from "./pg-store.js";
 
 const databases: TestDatabase[] = [];

@@ -62,6 +62,8 @@ const buf = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.b
  */
 export class PgStore implements Store {
   readonly engine = "postgres" as const;
+  /** Any number of processes of one node may share the database. */
+  readonly sharedByProcesses = true;
   readonly #pool: pg.Pool;
 
   private constructor(pool: pg.Pool) {

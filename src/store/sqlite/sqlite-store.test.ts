@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { storeContract } from "../store-contract.js";
+import { storeContract } from "../../testing/store-contract.js";
 import { SqliteStore } from "./sqlite-store.js";
 
 const dirs: string[] = [];

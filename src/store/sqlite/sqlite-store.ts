@@ -30,6 +30,8 @@ const bytes = (v: unknown): Uint8Array => v as Uint8Array;
  */
 export class SqliteStore implements Store {
   readonly engine = "sqlite" as const;
+  /** One process owns the file (the sequencer holds it); nothing else writes to it. */
+  readonly sharedByProcesses = false;
   readonly #db: Database.Database;
   readonly #stmt: ReturnType<typeof prepare>;
   readonly #append: Database.Transaction<(batch: AppendBatch) => void>;

@@ -1,10 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { StixError } from "./stix-errors.js";
-
-/** A parsed JSON schema with its `$id` (the official STIX schemas are referenced by `$id`, not by path). */
-export type StixJsonSchema = { readonly $id: string; readonly [k: string]: unknown };
+import { StixError, type StixJsonSchema } from "../core/stix/index.js";
 
 /** Where the vendored OASIS STIX 2.1 schemas live, relative to the repository (package) root. */
 export const STIX_SCHEMA_SUBDIR = join("vendor", "stix2.1-json-schemas", "schemas");

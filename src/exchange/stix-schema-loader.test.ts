@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "../../testing/repo-root.js";
-import { StixError } from "./stix-errors.js";
+import { repoRoot } from "../testing/repo-root.js";
+import { StixError } from "../core/stix/stix-errors.js";
 import { loadStixSchemas, STIX_SCHEMA_SUBDIR, stixSchemaDir } from "./stix-schema-loader.js";
-import { officialSchemaId, STIX_OFFICIAL_TYPES } from "./stix-types.js";
+import { officialSchemaId, STIX_OFFICIAL_TYPES } from "../core/stix/stix-types.js";
 
 test("the schema directory is found from the module, and every official type has its schema", () => {
   assert.equal(stixSchemaDir(), join(repoRoot(), STIX_SCHEMA_SUBDIR));

@@ -1,7 +1,7 @@
-import { ed25519PublicKey, toHex, utf8 } from "../crypto/index.js";
-import { commitmentDigest } from "./commitment.js";
-import { SIGNATURE_EXT, WARNING_EXT } from "./extension-ids.js";
-import { keyIdOf, recordDigestHex, recordSigningBytes, signRecord, type SignedRecord, type StixObject } from "./record-signature.js";
+import { ed25519PublicKey, toHex, utf8 } from "../core/crypto/index.js";
+import { commitmentDigest } from "../core/record/commitment.js";
+import { SIGNATURE_EXT, WARNING_EXT } from "../core/record/extension-ids.js";
+import { keyIdOf, recordDigestHex, recordSigningBytes, signRecord, type SignedRecord, type StixObject } from "../core/record/record-signature.js";
 
 /*
  * The worked example of docs/formats.md: a fixed warning record, signed with a fixed key, so a third

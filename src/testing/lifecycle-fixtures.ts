@@ -3,7 +3,7 @@
  * builder per record kind. Every builder takes the time it is logged at and overrides; `created`
  * defaults to the log time. (Not named *.test.ts / test-*.ts so node --test does not run it.)
  */
-import { LifecycleError, type LifecycleErrorCode } from "./lifecycle-errors.js";
+import { LifecycleError, type LifecycleErrorCode } from "../core/lifecycle/lifecycle-errors.js";
 import type {
   ActionEvent,
   AssessmentEvent,
@@ -13,10 +13,10 @@ import type {
   ResolutionEvent,
   RevealEvent,
   WarningEvent,
-} from "./lifecycle-events.js";
-import { applyEvent } from "./apply-event.js";
-import { startWarning } from "./start-warning.js";
-import type { WarningState } from "./warning-state.js";
+} from "../core/lifecycle/lifecycle-events.js";
+import { applyEvent } from "../core/lifecycle/apply-event.js";
+import { startWarning } from "../core/lifecycle/start-warning.js";
+import type { WarningState } from "../core/lifecycle/warning-state.js";
 import assert from "node:assert/strict";
 
 export const MIN = 60_000;

@@ -1,8 +1,9 @@
+import { timingSafeEqual } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fromBase64, fromHex, toHex } from "../core/crypto/bytes.js";
 import { TocsinError } from "../core/errors/tocsin-error.js";
-import type { AppendEntry, Appended, Sequencer } from "../log/sequencer.js";
+import type { AppendEntry, Appended, Sequencer } from "./sequencer.js";
 import type { NewRecord } from "../store/store.js";
 
 /** Where the entries go: the local sequencer when this process holds the lease, else the leader. */
@@ -12,6 +13,14 @@ export interface LeaderLocator {
 
 export const SEQUENCE_PATH = "/internal/v1/cluster/sequence";
 export const SECRET_HEADER = "x-tocsin-node-secret";
+
+/** The leader's check of a hand-over: the presented node secret, compared in constant time. */
+export function secretMatches(expected: string, presented: unknown): boolean {
+  if (typeof presented !== "string") return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(presented);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /** Kept-alive connections to the leader: a handover must not cost a TCP handshake. */
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });

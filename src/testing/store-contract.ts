@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { toHex } from "../core/crypto/bytes.js";
 import { hashLeaf, MemoryTree, MerkleFrontier, nodeKey, type NodeId } from "../core/merkle/index.js";
-import type { AppendBatch, NewRecord, PartyKeyRow, PartyRow, Store, StoredNode } from "./store.js";
+import type { AppendBatch, NewRecord, PartyKeyRow, PartyRow, Store, StoredNode } from "../store/store.js";
 
 /**
  * The behaviour every Store engine must have, written once and run against each engine

@@ -1,0 +1,162 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, normalize, relative, sep } from "node:path";
+import { repoRoot } from "./testing/repo-root.js";
+
+// The arrows of the README's Layout section, enforced. Each production file under src/ belongs to the layer
+// named by its first folder; it may import only the layers listed for it here (its own included).
+// Test files (*.test.ts) and the test-support folders (src/testing, src/reliability) may import anything.
+
+type Layer = "core" | "store" | "log" | "client" | "exchange" | "render" | "http" | "node" | "demo" | "cli";
+
+const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
+  core: ["core"],
+  store: ["core", "store"],
+  log: ["core", "store", "log"],
+  client: ["core", "client"],
+  exchange: ["core", "store", "log", "client", "exchange"],
+  render: ["core", "render"],
+  // http translates requests into calls on the application services; store only as types (see TYPE_ONLY).
+  http: ["core", "exchange", "log", "store", "http"],
+  // node/ is the composition root: it builds everything and may import every layer but the command line.
+  node: ["core", "store", "log", "client", "exchange", "render", "http", "node"],
+  // The demo scenario `tocsin serve --demo` runs: it acts as parties would, through a built node.
+  demo: ["core", "store", "log", "client", "exchange", "node", "demo"],
+  cli: ["core", "store", "log", "client", "exchange", "render", "http", "node", "demo", "cli"],
+};
+
+/** Layers a layer may reach only through `import type` (no run-time dependency). */
+const TYPE_ONLY: Readonly<Partial<Record<Layer, readonly Layer[]>>> = { http: ["store"] };
+
+/** Test-support folders: nothing in production imports them. */
+const TEST_SUPPORT = ["testing", "reliability"];
+
+/** Node built-ins the pure core may use: computation only, no I/O. */
+const CORE_BUILTINS = new Set(["node:crypto"]);
+/** Packages the pure core may use: computation only (schema validation, JSON canonicalisation). */
+const CORE_PACKAGES = new Set(["ajv", "ajv/dist/2020.js", "ajv-formats", "canonicalize"]);
+/** Data the core may import: Tocsin's own extension schemas (JSON), part of the record format. */
+const CORE_DATA_DIR = "schemas/tocsin/";
+
+const TEST_MODULES = new Set(["node:test", "node:assert", "node:assert/strict", "fast-check"]);
+
+type Import = { readonly specifier: string; readonly typeOnly: boolean };
+
+const withoutComments = (source: string): string => source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+
+/** The import specifiers of a TypeScript file: static imports and re-exports, side-effect imports, import(). */
+export function importsOf(source: string): Import[] {
+  const text = withoutComments(source);
+  const out: Import[] = [];
+  const fromClause = /\b(import|export)(\s+type)?\b[^;"'`]*?\bfrom\s*["']([^"']+)["']/g;
+  for (const m of text.matchAll(fromClause)) out.push({ specifier: m[3]!, typeOnly: m[2] !== undefined });
+  for (const m of text.matchAll(/^\s*import\s*["']([^"']+)["']/gm)) out.push({ specifier: m[1]!, typeOnly: false });
+  for (const m of text.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g)) out.push({ specifier: m[1]!, typeOnly: false });
+  return out;
+}
+
+function tsFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...tsFilesUnder(path));
+    else if (entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) out.push(path);
+  }
+  return out.sort();
+}
+
+const isTestFile = (rel: string): boolean => rel.endsWith(".test.ts");
+const folderOf = (relToSrc: string): string => relToSrc.split("/")[0] ?? "";
+
+/** Every import that breaks the rules, as "src/file.ts → specifier: why, and how to fix". */
+export function layerViolations(root: string): string[] {
+  const src = join(root, "src");
+  const violations: string[] = [];
+  for (const file of tsFilesUnder(src)) {
+    const rel = relative(src, file).split(sep).join("/");
+    const shown = `src/${rel}`;
+    if (isTestFile(rel)) continue;
+    const folder = folderOf(rel);
+    if (TEST_SUPPORT.includes(folder)) continue;
+    if (!(folder in MAY_IMPORT)) {
+      violations.push(`${shown}: src/${folder}/ is not a known layer — add it to MAY_IMPORT in src/architecture.test.ts and to the README's Layout`);
+      continue;
+    }
+    const layer = folder as Layer;
+    const source = readFileSync(file, "utf8");
+    if (layer !== "store") {
+      for (const m of withoutComments(source).matchAll(/\.engine\s*[!=]==?\s*["'`](\w+)["'`]/g)) {
+        violations.push(`${shown} asks whether the engine is ${m[1]}: engine differences stay inside src/store — ask the Store for the capability (e.g. sharedByProcesses) or add one`);
+      }
+    }
+    if (layer === "core") {
+      for (const m of withoutComments(source).matchAll(/["'`](HTTP_[A-Z_]+)["'`]/g)) {
+        violations.push(`${shown} uses the transport code ${m[1]}: the core throws domain codes — give it one and map it in src/http (ANSWERED_AS in problem.ts)`);
+      }
+    }
+    for (const { specifier, typeOnly } of importsOf(source)) {
+      const bad = (why: string): void => void violations.push(`${shown} → ${specifier}: ${why}`);
+      if (TEST_MODULES.has(specifier)) {
+        bad("test-only module in production code — move the code that needs it into src/testing/ or a *.test.ts file");
+        continue;
+      }
+      if (!specifier.startsWith(".")) {
+        if (layer !== "core") continue;
+        const allowed = specifier.startsWith("node:") ? CORE_BUILTINS.has(specifier) : CORE_PACKAGES.has(specifier);
+        if (!allowed) bad("the core has no I/O — do the I/O at the edge (src/exchange or src/node) and pass the result in, or list a pure module in CORE_BUILTINS/CORE_PACKAGES");
+        continue;
+      }
+      const target = relative(src, normalize(join(dirname(file), specifier))).split(sep).join("/");
+      if (target.startsWith("../")) {
+        const fromRoot = relative(root, normalize(join(dirname(file), specifier))).split(sep).join("/");
+        if (!(layer === "core" && fromRoot.startsWith(CORE_DATA_DIR) && fromRoot.endsWith(".json"))) {
+          bad("imports from outside src/ — only the core may import the schemas under schemas/tocsin/");
+        }
+        continue;
+      }
+      const targetFolder = folderOf(target);
+      if (TEST_SUPPORT.includes(targetFolder)) {
+        bad(`src/${targetFolder}/ is test support — production code must not import it; move what production needs out of it`);
+        continue;
+      }
+      if (!(MAY_IMPORT[layer] as readonly string[]).includes(targetFolder)) {
+        bad(`${layer} may import only ${MAY_IMPORT[layer].join(", ")} — move the imported code down to a layer both may use, or pass it in from the composition root (src/node)`);
+        continue;
+      }
+      if (!typeOnly && (TYPE_ONLY[layer] ?? []).includes(targetFolder as Layer)) {
+        bad(`${layer} may import ${targetFolder} only as types — write \`import type\`, or reach it through an application service in src/exchange`);
+      }
+    }
+  }
+  return violations;
+}
+
+test("every production import follows the layer arrows drawn in the README", () => {
+  const violations = layerViolations(repoRoot());
+  assert.equal(violations.length, 0, `${violations.length} import(s) break the layering:\n  ${violations.join("\n  ")}\n`);
+});
+
+test("the import parser sees static, type-only, re-exported, side-effect and dynamic imports", () => {
+  const found = importsOf(
+    [
+      'import { a } from "./a.js";',
+      'import type { B } from "../b.js";',
+      "import {\n  c,\n  d,\n} from './c.js';",
+      'export { e } from "./e.js";',
+      'export type { F } from "./f.js";',
+      'import "./side.js";',
+      'const g = await import("./g.js");',
+      '// import { commented } from "./commented.js";',
+    ].join("\n"),
+  );
+  assert.deepEqual(found, [
+    { specifier: "./a.js", typeOnly: false },
+    { specifier: "../b.js", typeOnly: true },
+    { specifier: "./c.js", typeOnly: false },
+    { specifier: "./e.js", typeOnly: false },
+    { specifier: "./f.js", typeOnly: true },
+    { specifier: "./side.js", typeOnly: false },
+    { specifier: "./g.js", typeOnly: false },
+  ]);
+});
