@@ -224,6 +224,12 @@ export interface RecordStore {
   recordsAbout(warningId: string): Promise<StoredRecord[]>;
   /** Records in date_added order, filtered as the query says. */
   listRecords(query: RecordQuery): Promise<StoredRecord[]>;
+  /**
+   * Records with a log index greater than `afterIndex`, in log order, at most `limit`; only records of
+   * `kind` when given. How followers of the log (the escalator, the warning list) read what was
+   * appended since their last position: one index range scan, whatever the size of the log.
+   */
+  recordsAfter(afterIndex: number, limit: number, kind?: string): Promise<StoredRecord[]>;
   /** The largest date_added so far (0 when none), so the sequencer keeps it increasing across restarts. */
   maxAddedUs(): Promise<number>;
 }

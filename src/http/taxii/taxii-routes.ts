@@ -34,7 +34,6 @@ export interface TaxiiDeps {
   readonly clock: Clock;
   /** The node's body limit, published as the API root's max_content_length. */
   readonly maxBodyBytes: number;
-  readonly onWarning?: (warningId: string) => void;
 }
 
 /** The one API root. */
@@ -197,7 +196,6 @@ export function registerTaxiiRoutes(app: FastifyInstance, d: TaxiiDeps): void {
             const raw = objects[i] as Record<string, unknown> | null;
             if ("ok" in o) {
               const a = o.ok;
-              if (a.kind === "warning" && !a.duplicate) d.onWarning?.(a.id);
               const how = a.duplicate ? "already logged (exact duplicate)" : a.custodial ? "logged, signed by the node for its custodial author" : "logged";
               successes.push({ id: a.id, version: a.modified, message: `${how} at index ${a.index}, digest ${a.digest}` });
             } else {

@@ -341,6 +341,14 @@ export class PgStore implements Store {
     return (await this.#rows(sql, values)).map((r) => toRecord(r)!);
   }
 
+  async recordsAfter(afterIndex: number, limit: number, kind?: string): Promise<StoredRecord[]> {
+    const rows =
+      kind === undefined
+        ? await this.#rows("SELECT * FROM record WHERE log_index > $1 ORDER BY log_index LIMIT $2", [afterIndex, limit], "records-after")
+        : await this.#rows("SELECT * FROM record WHERE kind = $1 AND log_index > $2 ORDER BY log_index LIMIT $3", [kind, afterIndex, limit], "records-of-kind-after");
+    return rows.map((r) => toRecord(r)!);
+  }
+
   async saveTaxiiStatus(status: TaxiiStatusRow, pruneBeforeMs: number): Promise<void> {
     await this.#tx(async (c) => {
       await c.query("DELETE FROM taxii_status WHERE created_ms < $1", [pruneBeforeMs]);

@@ -284,6 +284,11 @@ export class SqliteStore implements Store {
     return (stmt.all(params) as Row[]).map((r) => toRecord(r)!);
   }
 
+  async recordsAfter(afterIndex: number, limit: number, kind?: string): Promise<StoredRecord[]> {
+    const rows = kind === undefined ? this.#stmt.recordsAfter.all(afterIndex, limit) : this.#stmt.recordsOfKindAfter.all(kind, afterIndex, limit);
+    return (rows as Row[]).map((r) => toRecord(r)!);
+  }
+
   async saveTaxiiStatus(status: TaxiiStatusRow, pruneBeforeMs: number): Promise<void> {
     this.#db.transaction(() => {
       this.#stmt.pruneStatuses.run(pruneBeforeMs);
@@ -344,6 +349,8 @@ function prepare(db: Database.Database) {
       "SELECT * FROM record WHERE added_us > @after AND (@kind IS NULL OR kind = @kind) AND (@type IS NULL OR type = @type) ORDER BY added_us LIMIT @limit",
     ),
     maxAddedUs: db.prepare("SELECT MAX(added_us) AS m FROM record"),
+    recordsAfter: db.prepare("SELECT * FROM record WHERE log_index > ? ORDER BY log_index LIMIT ?"),
+    recordsOfKindAfter: db.prepare("SELECT * FROM record WHERE kind = ? AND log_index > ? ORDER BY log_index LIMIT ?"),
     insertTombstone: db.prepare("INSERT INTO record_tombstone (digest, log_index) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING"),
     pruneStatuses: db.prepare("DELETE FROM taxii_status WHERE created_ms < ?"),
     saveStatus: db.prepare("INSERT OR REPLACE INTO taxii_status (id, owner, created_ms, body) VALUES (?, ?, ?, ?)"),
