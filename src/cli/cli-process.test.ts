@@ -205,11 +205,13 @@ test("serve --demo --db loads the demo on PostgreSQL and its printed tokens work
     const out = await serve.until(/Demo scenario loaded[\s\S]*Try:[\s\S]*\n\n/, 150_000);
     const base = /listening on (http:\/\/\S+)/.exec(out)![1]!;
     const token = /\n {4}ru-fsb +(tocsin_\S+)/.exec(out)![1]!;
-    const warnings = await fetch(`${base}/api/v1/warnings?recipient=ru-fsb`, { headers: { authorization: `Bearer ${token}` } });
-    assert.equal(warnings.status, 200);
-    const listed = ((await warnings.json()) as { warnings: { id: string }[] }).warnings;
     const first = /Warning 1: (report--\S+)/.exec(out)![1]!;
-    assert.ok(listed.some((x) => x.id === first), "the demo's first warning, read with the printed token");
+    const record = await fetch(`${base}/api/v1/records/${first}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(record.status, 200, "the demo's first warning (TLP:AMBER), read with the printed token");
+    assert.match(((await record.json()) as { description: string }).description, /Crocus City Hall/);
+    const timeline = await fetch(`${base}/api/v1/warnings/${first}/timeline`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(timeline.status, 200);
+    assert.match(await timeline.text(), /escalation/, "the node escalated on the scenario's deadlines");
     assert.match(out, /--db postgres:\/\//, "the printed commands name the database");
   } finally {
     assert.equal(await serve.stop(), 0, serve.stderr);
