@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatVerifierKey, parseSignerKey, parseVerifierKey, verifierFromSigner, type NoteVerifier } from "../core/note/index.js";
+import { parseSignerKey, parseVerifierKey, verifierFromSigner, type NoteVerifier } from "../core/note/index.js";
 import { auditLog } from "../log/audit.js";
 import { LOG_KEY_FILE } from "../node/log-key.js";
 import { openStore } from "../store/open-store.js";
@@ -11,7 +11,8 @@ import { progressBar } from "./progress-bar.js";
 
 /**
  * `tocsin log audit [--data DIR] [--db postgres://…] [--key VKEY] [--json]`: recomputes the log from its leaves and checks
- * every stored hash and checkpoint. Exit 0 clean, 1 corrupted (the first corrupted entry named).
+ * every stored hash and checkpoint, the log key recorded in the database, and every record and
+ * tombstone row against the leaf that logged it. Exit 0 clean, 1 corrupted (the first corrupted entry named).
  *
  * The checkpoints' signatures are checked against a key the auditor trusts: `--key` (a verifier key
  * string, for auditors without the private key), else the node's own key file — never a key read
@@ -20,7 +21,7 @@ import { progressBar } from "./progress-bar.js";
 export const logAuditCommand = defineCommand(
   {
     name: "log audit",
-    summary: "Recompute the log from its leaves and check every stored hash and checkpoint signature.",
+    summary: "Recompute the log from its leaves and check every stored hash, checkpoint signature and stored record.",
     description: "Exit 0 clean, 1 corrupted (the first corrupted entry named). A progress bar shows on a terminal.",
     options: {
       data: DATA_OPTION,
@@ -38,19 +39,16 @@ export const logAuditCommand = defineCommand(
       const bar = progressBar("audit");
       const report = await auditLog(store, { verifier, onProgress: (d, t) => bar.update(d, t) });
       bar.done();
-      const recordedKey = await store.getMeta("log.vkey");
-      const keyNote =
-        recordedKey !== undefined && recordedKey !== formatVerifierKey(verifier)
-          ? "warning: the database names a different log key than the one trusted here\n"
-          : "";
+      // Party keys against the logged key history: src/log/audit-key-history.ts (key transparency) adds
+      // its problems to this report here.
       if (values.json) {
         out(JSON.stringify(report, null, 2) + "\n");
       } else {
-        out(keyNote);
         out(`entries: ${report.leaves}, checkpoints: ${report.checkpoints}, ${report.seconds.toFixed(2)} s\n`);
         if (report.ok) out("clean\n");
         else {
-          out(`CORRUPTED: first corrupted entry ${report.problems[0]!.entry}\n`);
+          const first = report.problems[0]!;
+          out(first.kind === "log-key" ? `CORRUPTED: ${first.message}\n` : `CORRUPTED: first corrupted entry ${first.entry}\n`);
           for (const p of report.problems) out(`  ${p.kind}: ${p.message}\n`);
         }
       }

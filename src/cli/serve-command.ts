@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { TocsinError } from "../core/errors/tocsin-error.js";
-import { DEFAULT_CONFIG, parseConfig, type NodeConfig } from "../node/config.js";
+import { DEFAULT_CONFIG, LOG_LEVELS, parseConfig, type NodeConfig } from "../node/config.js";
 import { openNode, type TocsinNode } from "../node/node.js";
 import { formatDemoBanner } from "../demo/demo-banner.js";
 import { demoClockFor, isNewNode, loadDemoScenario, type DemoSummary } from "../demo/demo-scenario.js";
@@ -11,7 +11,7 @@ import { DATA_OPTION, DB_OPTION } from "./node-options.js";
 
 /**
  * `tocsin serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--advertise URL] [--host H] [--port P] [--origin NAME]
- * [--checkpoint-interval MS] [--internal-append] [--check-workers N] [--demo]`: starts a node and prints its URLs. With
+ * [--checkpoint-interval MS] [--internal-append] [--check-workers N] [--log-level LEVEL] [--demo]`: starts a node and prints its URLs. With
  * `--db` (or TOCSIN_DB) the store is that PostgreSQL database, which several processes may share
  * (`--data` then holds only the keys); without, SQLite in `--data`. `--demo` first loads the illustrative
  * demo scenario into a new node (src/demo/). SIGINT/SIGTERM close it cleanly (queued appends are
@@ -35,6 +35,7 @@ export const serveCommand = defineCommand(
       "lease-ttl": { type: "string", value: "MS", help: "with --db: how long the sequencing lease lasts unrenewed, so how soon another process takes over (default 5000)" },
       advertise: { type: "string", value: "URL", help: "with --db: where the other processes reach this one when it sequences (default the address it listens on)" },
       "internal-append": { type: "boolean", help: "expose POST /internal/v1/log/entries, raw appends for tests and benchmarks (never in production)" },
+      "log-level": { type: "string", value: "LEVEL", help: `what the node logs (pino levels: ${LOG_LEVELS.join(", ")})`, env: "TOCSIN_LOG_LEVEL", default: DEFAULT_CONFIG.logLevel },
       demo: { type: "boolean", help: "load the illustrative demo scenario into a new node first and print its parties' tokens" },
     },
   },
@@ -52,6 +53,7 @@ export const serveCommand = defineCommand(
         checkpointIntervalMs: values["checkpoint-interval"],
         internalAppend: values["internal-append"],
         checkWorkers: values["check-workers"],
+        logLevel: values["log-level"],
       });
     } catch (e) {
       if (e instanceof TocsinError) throw new UsageError(e.message);

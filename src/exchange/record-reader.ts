@@ -1,4 +1,6 @@
-import { WARNING_EXT } from "../core/record/index.js";
+import { publicBytesEqual, toHex } from "../core/crypto/bytes.js";
+import { sha256 } from "../core/crypto/sha256.js";
+import { WARNING_EXT, decodeRecordLeaf } from "../core/record/index.js";
 import {
   audienceOfRecordAbout,
   canRead,
@@ -86,6 +88,7 @@ export class RecordReader {
     const key = Buffer.from(record.digest.buffer, record.digest.byteOffset, record.digest.byteLength).toString("base64");
     let f = this.#facts.get(key);
     if (f === undefined) {
+      assertBodyIntact(record);
       const obj = JSON.parse(record.body) as Obj;
       f = {
         markingRefs: markingsOf(obj),
@@ -101,21 +104,20 @@ export class RecordReader {
 
   /**
    * What of a warning's lifecycle state (the per-recipient stages a warnings list shows) rests on
-   * records the reader may not read. A recipient's row is built from its receipts, assessments and
+   * records the reader may not read; `about` is every record about the warning (Store.recordsAbout). A recipient's row is built from its receipts, assessments and
    * actions and from the escalations naming it; every row and the outcome from the resolutions. A
    * list must leave out the rows named in `recipients`, and the whole state when `all` is set, so
    * that no row reveals a record TLP hides (a recipient added late must not learn from the list
    * that an earlier recipient received and assessed a version it was not sent).
    */
-  async hiddenFromState(reader: Reader, warningId: string, relations?: PartyRelations): Promise<{ all: boolean; recipients: ReadonlySet<string> }> {
+  async hiddenFromState(reader: Reader, about: readonly StoredRecord[], relations?: PartyRelations): Promise<{ all: boolean; recipients: ReadonlySet<string> }> {
     const recipients = new Set<string>();
     if (reader.kind === "node") return { all: false, recipients };
-    const about = await this.store.recordsAbout(warningId);
     const versions = new Map<string, WarningVersionAudience[]>();
     const rel = relations ?? (await this.relations());
     let all = false;
     for (const r of about) {
-      if (r.kind === "warning" || r.kind === "reveal") continue;
+      if (r.kind === "warning" || r.kind === "reveal" || !r.warningRef) continue;
       if (canRead(reader, await this.audienceOf(r, versions), rel)) continue;
       if (r.kind === "resolution") all = true;
       else if (r.kind === "escalation") recipients.add(this.#factsOf(r).subject ?? r.author);
@@ -138,6 +140,17 @@ export class RecordReader {
     const versions = await this.store.recordVersions(id);
     const record = version === undefined ? versions.at(-1) : versions.find((v) => v.modified === version);
     if (!record || !(await this.canRead(reader, record))) throw new ExchangeError("RECORD_NOT_FOUND", `no record ${id}`);
+    // Served whole: its body must still be what the log committed to (checked on every read, as the
+    // TLP facts above are cached by digest and the row may have been edited since).
+    assertBodyIntact(record);
+    const [leaf] = await this.store.getLeaves(record.logIndex, 1);
+    let logged: string | undefined;
+    try {
+      logged = leaf ? decodeRecordLeaf(leaf.data).digest : undefined;
+    } catch {
+      logged = undefined;
+    }
+    if (logged !== toHex(record.digest)) throw corrupted(record, `its digest is not the one log entry ${record.logIndex} records`);
     return record;
   }
 
@@ -168,4 +181,17 @@ function markingsOf(obj: Obj): string[] {
 
 function recipientsOf(warning: Obj): string[] {
   return (warning.extensions?.[WARNING_EXT]?.recipient_refs as string[] | undefined) ?? [];
+}
+
+/**
+ * A stored record whose body no longer hashes to its digest was altered in the database: refused with
+ * a coded 500 (the node's fault, logged with the request id) rather than serving text its author never
+ * signed. `tocsin log audit` names every such record.
+ */
+function assertBodyIntact(record: StoredRecord): void {
+  if (!publicBytesEqual(sha256(Buffer.from(record.body, "utf8")), record.digest)) throw corrupted(record, "its stored body does not hash to its digest");
+}
+
+function corrupted(record: StoredRecord, why: string): ExchangeError {
+  return new ExchangeError("RECORD_CORRUPTED", `stored record ${record.id} version ${record.modified} is corrupted: ${why}; run tocsin log audit`);
 }

@@ -118,7 +118,7 @@ export class WarningList {
     const state = foldRecords(about, this.d.nodeIdentity);
     if (!state) return undefined;
     // No row may rest on a record TLP hides from this reader (audiences are fixed when written).
-    const hidden = await this.d.records.hiddenFromState(reader, candidate.id, relations);
+    const hidden = await this.d.records.hiddenFromState(reader, about, relations);
     if (hidden.all) return undefined;
     const recipients = recipientStates(state).filter(
       (r) => !hidden.recipients.has(r.recipient) && (q.recipient === undefined || r.recipient === q.recipient) && (q.state === undefined || r.state === q.state),

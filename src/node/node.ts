@@ -108,6 +108,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     if (!shared) await escalator.start(config.escalationIntervalMs);
     const app = await buildApp({
       config,
+      logger: { level: config.logLevel },
       reader,
       sequencer: appender,
       api: { store, parties, admission, records, log: reader, warnings: new WarningList({ store, records, nodeIdentity: node.id }) },

@@ -13,6 +13,7 @@ import type {
   StoredCheckpoint,
   StoredNode,
   StoredRecord,
+  StoredTombstone,
   TaxiiStatusRow,
 } from "../store.js";
 import { PG_MIGRATIONS } from "./migrations.js";
@@ -303,6 +304,21 @@ export class PgStore implements Store {
       partyId: r.party_id as string,
       target: r.target as string,
     }));
+  }
+
+  async recordsByLogIndex(start: number, end: number, limit: number): Promise<StoredRecord[]> {
+    const sql = "SELECT * FROM record WHERE log_index >= $1 AND log_index < $2 ORDER BY log_index LIMIT $3";
+    return (await this.#rows(sql, [start, end, limit], "records-by-log-index")).map((r) => toRecord(r)!);
+  }
+
+  async tombstonesByLogIndex(start: number, end: number, limit: number): Promise<StoredTombstone[]> {
+    const sql = "SELECT digest, log_index FROM record_tombstone WHERE log_index >= $1 AND log_index < $2 ORDER BY log_index LIMIT $3";
+    return (await this.#rows(sql, [start, end, limit], "tombstones-by-log-index")).map((r) => ({ digest: r.digest as Uint8Array, logIndex: Number(r.log_index) }));
+  }
+
+  async tombstoneOf(digest: Uint8Array): Promise<StoredTombstone | undefined> {
+    const r = (await this.#rows("SELECT digest, log_index FROM record_tombstone WHERE digest = $1", [buf(digest)], "tombstone-of"))[0];
+    return r ? { digest: r.digest as Uint8Array, logIndex: Number(r.log_index) } : undefined;
   }
 
   async recordByDigest(digest: Uint8Array): Promise<StoredRecord | undefined> {
