@@ -19,6 +19,8 @@ import type { RecordCheckPool } from "./record-check-pool.js";
 import { canonicalForm, checkRecord, raise, type RecordCheck } from "./record-check.js";
 import type { PartyService } from "./party-service.js";
 import { commitmentDigestIn, WarningStates } from "./warning-states.js";
+import { checkRecordSize, checkWarningParties } from "./admission-limits.js";
+import { authorshipOf, checkVersionOwnership } from "./version-ownership.js";
 
 /** Most records in one admission request. */
 export const MAX_BATCH_RECORDS = 1000;
@@ -64,6 +66,8 @@ interface Prepared {
   readonly custodial: boolean;
   readonly keyId: string;
   readonly warningId: string | undefined;
+  /** The signer — the poster: the author of its own records, the relaying party of a third party's object. */
+  readonly author: string;
 }
 
 /**
@@ -105,11 +109,8 @@ export class Admission {
   async #prepare(poster: PartyRow, keys: readonly PartyKeyRow[], raw: unknown, check: RecordCheck): Promise<Prepared> {
     if (check.invalid) raise(check.invalid);
     let obj = raw as StixObject;
-    const author = obj.created_by_ref;
-    if (typeof author !== "string") throw new ExchangeError("RECORD_AUTHOR_MISMATCH", "a record must name its author in created_by_ref");
-    if (author !== poster.id) {
-      throw new ExchangeError("RECORD_AUTHOR_MISMATCH", `record authored by ${author} posted by ${poster.id}`, { details: { property: "created_by_ref" } });
-    }
+    // The poster's own record, or a third party's object it relays (version-ownership.ts).
+    const authorship = await authorshipOf(obj, check.kind, poster, this.#isParty);
     const now = this.d.clock.now();
     for (const t of ["created", "modified"] as const) {
       const v = obj[t];
@@ -120,8 +121,8 @@ export class Admission {
     let prepared: Prepared;
     if (check.unsigned && poster.custodial) {
       const k = await this.d.parties.custodialKey(poster.id);
-      obj = signRecord(obj, { signerRef: poster.id, seed: k.seed, publicKey: k.publicKey, custodial: true });
-      prepared = { obj, kind: check.kind, ...canonicalForm(obj), custodial: true, keyId: k.keyId, warningId: check.warningId };
+      obj = signRecord(obj, { signerRef: poster.id, seed: k.seed, publicKey: k.publicKey, custodial: true, relay: authorship === "relayed" });
+      prepared = { obj, kind: check.kind, ...canonicalForm(obj), custodial: true, keyId: k.keyId, warningId: check.warningId, author: poster.id };
     } else {
       // Unsigned from a party that signs for itself: the verifier names what is missing.
       if (check.signature === undefined) verifyRecordSignature(obj, () => undefined);
@@ -132,8 +133,10 @@ export class Admission {
         throw new ExchangeError("RECORD_KEY_RETIRED", `key ${sig.keyId} was retired at ${key.retiredAt}`, { details: { property: "extensions" } });
       }
       if (check.notCanonical) raise(check.notCanonical);
-      prepared = { obj, kind: check.kind, digest: check.digest!, body: check.body!, custodial: sig.custodial, keyId: sig.keyId, warningId: check.warningId };
+      prepared = { obj, kind: check.kind, digest: check.digest!, body: check.body!, custodial: sig.custodial, keyId: sig.keyId, warningId: check.warningId, author: poster.id };
     }
+    checkRecordSize(prepared.body);
+    await checkWarningParties(prepared.obj, prepared.kind, this.#isParty);
     await this.d.kindRules?.(prepared.obj, prepared.kind);
     return prepared;
   }
@@ -165,7 +168,7 @@ export class Admission {
         modified: versionOf(p.obj),
         type: p.obj.type,
         kind: p.kind,
-        author: p.obj.created_by_ref!,
+        author: p.author,
         warningRef: p.warningId,
         loggedAt,
         custodial: p.custodial,
@@ -173,6 +176,8 @@ export class Admission {
       };
       await withIndex(i, async () => {
         const versions = await versionsOf(p.obj.id);
+        // Only the id's creator versions it, keeping its kind (under this id's lock, across processes).
+        checkVersionOwnership(record, versions, p.kind === "identity" && (await this.#isParty(p.obj.id)) ? p.obj.id : undefined);
         if (versions.some((v) => v.modified === record.modified)) {
           throw new ExchangeError("RECORD_VERSION_CONFLICT", `${p.obj.id} version ${record.modified} exists with other content`, {
             details: { property: "modified" },
@@ -212,6 +217,15 @@ export class Admission {
     }
     return results as Admitted[];
   }
+
+  /** Party ids seen registered: parties are never removed, so a yes is kept (a no is asked again: another process may register it). */
+  readonly #parties = new Set<string>();
+  readonly #isParty = async (id: string): Promise<boolean> => {
+    if (this.#parties.has(id)) return true;
+    if ((await this.d.parties.get(id))?.id !== id) return false;
+    if (this.#parties.size < 100_000) this.#parties.add(id);
+    return true;
+  };
 
   #result(p: Prepared, index: number, custodial: boolean, duplicate: boolean, digest: string, leafHash?: Uint8Array): Admitted {
     const leaf = leafHash ? toHex(leafHash) : "";

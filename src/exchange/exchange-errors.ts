@@ -12,6 +12,10 @@ export type ExchangeErrorCode =
   | "RECORD_KEY_RETIRED" // signed with a key the party retired before this record was admitted
   | "RECORD_AUTHOR_MISMATCH" // a record posted by one party but authored by another (not custodial for it)
   | "RECORD_VERSION_CONFLICT" // the same id and version with different content
+  | "RECORD_VERSION_NOT_AUTHOR" // a new version of an id by another party than the one that logged its first version
+  | "RECORD_VERSION_KIND_CHANGED" // a new version of another kind (or about another warning) than the id's first version
+  | "RECORD_TOO_LARGE" // a record whose canonical JSON exceeds the per-record limit
+  | "RECORD_UNKNOWN_PARTY" // a warning naming a recipient or arbiter that is not a party of the node
   | "RECORD_FUTURE_DATED" // created or modified later than the node's clock allows
   | "RECORD_COMMITMENT_DUPLICATE" // one warning lists a commitment id twice
   | "RECORD_COMMITMENT_RESEALED" // a new version gives a logged commitment id another digest

@@ -46,7 +46,7 @@ export type {
   VerifiedRecordSignature,
   RecordKeyResolver,
 } from "./record-signature.js";
-export { RECORD_KINDS, RECORD_KIND_STIX_TYPE, recordKindOf, warningRefOf } from "./record-kind.js";
+export { RECORD_KINDS, RECORD_KIND_STIX_TYPE, RELAYABLE_KINDS, isRelayable, recordKindOf, warningRefOf } from "./record-kind.js";
 export type { RecordKind } from "./record-kind.js";
 export { RECORD_LEAF_VERSION, MAX_RECORD_LEAF_BYTES, encodeRecordLeaf, decodeRecordLeaf, recordLeafOf } from "./log-leaf.js";
 export type { LeafKind, RecordLeaf } from "./log-leaf.js";

@@ -32,7 +32,7 @@ export interface RecordLeaf {
   id: string;
   /** The record version: its `modified`, or `created` for objects without versions. */
   modified: string;
-  /** The signer's identity id (the record's created_by_ref). */
+  /** The signer's identity id: the record's created_by_ref, or for a relayed object the relaying party (formats §2.10). */
   author: string;
   /** The signer's key id (32 hex digits). */
   keyId: string;

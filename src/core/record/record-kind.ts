@@ -30,6 +30,19 @@ export const RECORD_KIND_STIX_TYPE: Readonly<Record<Exclude<RecordKind, "other">
   "attribution-board": "grouping",
 };
 
+/**
+ * The kinds a party may relay: objects it did not create (no created_by_ref, or one naming an identity
+ * that is not a party of the node), signed by the relaying party with its own signer_ref. Tocsin's own
+ * kinds (warnings, receipts, assessments, actions, resolutions, reveals, escalations, boards) are
+ * statements of their author and are never relayed: for them signer_ref is always created_by_ref.
+ */
+export const RELAYABLE_KINDS: ReadonlySet<RecordKind> = new Set<RecordKind>(["other", "identity"]);
+
+/** May this object carry a signature by someone other than its created_by_ref (a relay)? */
+export function isRelayable(obj: unknown): boolean {
+  return RELAYABLE_KINDS.has(recordKindOf(obj));
+}
+
 function extensionOf(obj: Record<string, unknown>, extId: string): Record<string, unknown> | undefined {
   const exts = obj.extensions;
   if (!isPlainObject(exts)) return undefined;

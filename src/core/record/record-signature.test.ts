@@ -211,6 +211,38 @@ test("RECORD_SIGNER_MISMATCH: signer_ref must be created_by_ref", () => {
   throwsCode(() => verifyRecordSignature(r2, resolve), "RECORD_SIGNER_MISMATCH");
 });
 
+test("relay: a party signs a third party's object of a relayable kind with its own signer_ref; Tocsin kinds are never relayed", () => {
+  const indicator = (createdBy?: string): StixObject => ({
+    type: "indicator",
+    spec_version: "2.1",
+    id: "indicator--26ffb872-1dd9-446e-b6f5-d58527e5b5d2",
+    created: "2026-11-25T09:00:00.000Z",
+    modified: "2026-11-25T09:00:00.000Z",
+    ...(createdBy ? { created_by_ref: createdBy } : {}),
+    pattern: "[ipv4-addr:value = '198.51.100.7']",
+    pattern_type: "stix",
+    valid_from: "2026-11-25T09:00:00.000Z",
+  });
+  const stranger = "identity--9f9e9d9c-9b9a-4999-8998-979695949392";
+  for (const obj of [indicator(), indicator(stranger)]) {
+    // Without `relay` the signer must be created_by_ref, as always.
+    throwsCode(() => signRecord(obj, { signerRef: ALICE, seed: aliceSeed, publicKey: alicePub }), "RECORD_SIGNER_MISMATCH");
+    const relayed = signRecord(obj, { signerRef: ALICE, seed: aliceSeed, publicKey: alicePub, relay: true });
+    assert.equal(relayed.created_by_ref, obj.created_by_ref, "created_by_ref untouched");
+    assert.deepEqual(verifyRecordSignature(relayed, resolve), { signerRef: ALICE, keyId: keyIdOf(alicePub), custodial: false });
+    // signer_ref is signed: re-attributing the relay to Bob (with Bob's key id) breaks it.
+    const moved = clone(relayed);
+    Object.assign(moved.extensions[SIGNATURE_EXT] as object, { signer_ref: BOB, key_id: keyIdOf(bobPub) });
+    throwsCode(() => verifyRecordSignature(moved, resolve), "RECORD_BAD_SIGNATURE");
+  }
+  // A warning (or any Tocsin kind) is its author's statement: no relay flag makes another signer valid.
+  throwsCode(() => signRecord(warning(BOB), { signerRef: ALICE, seed: aliceSeed, publicKey: alicePub, relay: true }), "RECORD_SIGNER_MISMATCH");
+  const w = signAlice();
+  const claimed = clone(w);
+  claimed.created_by_ref = BOB;
+  throwsCode(() => verifyRecordSignature(claimed, resolve), "RECORD_SIGNER_MISMATCH");
+});
+
 test("RECORD_UNKNOWN_KEY: no key, or a resolver answering with a key of another id", () => {
   const signed = signAlice();
   throwsCode(() => verifyRecordSignature(signed, () => undefined), "RECORD_UNKNOWN_KEY");

@@ -16,6 +16,7 @@ import {
 import { canonicalBytes, canonicalJson } from "./canonical-json.js";
 import { SIGNATURE_EXT } from "./extension-ids.js";
 import { RecordError } from "./record-errors.js";
+import { isRelayable } from "./record-kind.js";
 import { isKeyIdHex, isPlainObject, isStixId } from "./stix-syntax.js";
 
 /*
@@ -86,6 +87,12 @@ export interface SignRecordOptions {
   publicKey: Uint8Array;
   /** The node signs with a key it holds for the author (custodial mode). */
   custodial?: boolean;
+  /**
+   * The signer relays an object it did not create: `created_by_ref` may be absent or name someone else.
+   * Only for relayable kinds (`other`, `identity`; see record-kind.ts); the signature then says "signerRef
+   * logged this", never "created_by_ref said this".
+   */
+  relay?: boolean;
 }
 
 /** What a successful verification establishes. */
@@ -134,12 +141,13 @@ export function recordSigningBytes(obj: unknown): Uint8Array {
 /**
  * Signs `obj` in place of its author: returns a deep copy with the signature extension added (or
  * replaced). The input is not modified. RECORD_SIGNER_MISMATCH unless `created_by_ref` is `signerRef`
- * (an identity id); RECORD_BAD_KEY if the keys are not a matching Ed25519 pair.
+ * (an identity id) — or, with `relay`, the object is of a relayable kind; RECORD_BAD_KEY if the keys
+ * are not a matching Ed25519 pair.
  */
 export function signRecord<T extends StixObject>(obj: T, options: SignRecordOptions): SignedRecord<T> {
   assertStixObject(obj);
   const { signerRef, seed, publicKey } = options;
-  if (obj.created_by_ref !== signerRef) {
+  if (obj.created_by_ref !== signerRef && !(options.relay === true && isRelayable(obj))) {
     throw new RecordError("RECORD_SIGNER_MISMATCH", "only the author named in created_by_ref may sign a record", {
       details: { created_by_ref: obj.created_by_ref, signer_ref: signerRef },
     });
@@ -213,14 +221,14 @@ export function readSignatureExtension(obj: unknown): SignatureExtension {
 
 /**
  * Verifies a record's signature. Checks, in order: the extension is there (RECORD_UNSIGNED) and well
- * formed (RECORD_SIGNATURE_MALFORMED); signer_ref is the object's created_by_ref
- * (RECORD_SIGNER_MISMATCH); `resolveKey` knows a key for signer_ref + key_id whose own key id matches
+ * formed (RECORD_SIGNATURE_MALFORMED); signer_ref is the object's created_by_ref, unless the object is
+ * of a relayable kind, whose signer may be a party relaying it (RECORD_SIGNER_MISMATCH); `resolveKey` knows a key for signer_ref + key_id whose own key id matches
  * (RECORD_UNKNOWN_KEY); the Ed25519 signature holds over {@link recordSigningBytes} (RECORD_BAD_SIGNATURE).
  */
 export function verifyRecordSignature(obj: unknown, resolveKey: RecordKeyResolver): VerifiedRecordSignature {
   const ext = readSignatureExtension(obj);
   const record = obj as StixObject;
-  if (record.created_by_ref !== ext.signer_ref) {
+  if (record.created_by_ref !== ext.signer_ref && !isRelayable(record)) {
     throw new RecordError("RECORD_SIGNER_MISMATCH", "signer_ref differs from created_by_ref", {
       details: { created_by_ref: record.created_by_ref, signer_ref: ext.signer_ref },
     });
