@@ -1,122 +1,108 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { auditBundle, parseBundle, parseRecordProof, type BundleAudit, type RecordProof } from "../core/bundle/index.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { formatVerifierKey, parseVerifierKey, type NoteVerifier } from "../core/note/index.js";
 import { isStixId } from "../core/record/index.js";
 import { partyReader } from "../core/tlp/index.js";
 import { exportBundle } from "../exchange/bundle-export.js";
-import { PartyService } from "../exchange/party-service.js";
-import { RecordReader } from "../exchange/record-reader.js";
-import { LogReader } from "../log/log-reader.js";
-import { systemClock } from "../log/system-clock.js";
-import { SQLITE_FILE } from "../node/node.js";
-import { readLogKey } from "../node/read-log-key.js";
-import type { NoteSigner } from "../core/note/index.js";
-import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { UsageError } from "./cli-errors.js";
+import { defineCommand } from "./command-line.js";
+import { DATA_OPTION, DB_OPTION, nodeLocation, withNodeReadSide } from "./node-options.js";
 
-function parse<T extends Parameters<typeof parseArgs>[0]>(config: T) {
-  try {
-    return parseArgs(config);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
-/** Opens the node's database read-side for the export and report commands. */
-export async function withNodeStore<T>(
-  dataDir: string,
-  fn: (d: { store: SqliteStore; parties: PartyService; records: RecordReader; log: LogReader; logKey: NoteSigner }) => Promise<T>,
-): Promise<T> {
-  const dbPath = join(dataDir, SQLITE_FILE);
-  if (!existsSync(dbPath)) throw new UsageError(`no Tocsin database at ${dbPath}`);
-  const store = SqliteStore.open(dbPath);
-  try {
-    const parties = new PartyService(store, systemClock, join(dataDir, "keys"));
-    const logKey = await readLogKey(dataDir, store);
-    return await fn({ store, parties, records: new RecordReader(store, parties), log: new LogReader(store), logKey });
-  } finally {
-    await store.close();
-  }
-}
-
-export function warningIdArg(id: string | undefined): string {
-  if (id === undefined) throw new UsageError("--warning ID is required");
+export function warningIdArg(id: string): string {
   if (!isStixId(id, "report")) throw new UsageError(`--warning must be a warning id (report--<uuid>), not ${id}`);
   return id;
 }
 
+/** `--warning ID`, shared by export-bundle and report. */
+export const WARNING_OPTION = { type: "string", value: "ID", help: "the warning (report--<uuid>)", required: true } as const;
+
+/** `--as SLUG`, shared by export-bundle and report. */
+export const AS_OPTION = { type: "string", value: "SLUG", help: "include only what this party may read (TLP); without it, everything the node holds" } as const;
+
 /**
- * `tocsin export-bundle --warning ID [--out FILE] [--as SLUG] [--data DIR]`: writes the warning's
+ * `tocsin export-bundle --warning ID [--out FILE] [--as SLUG] [--data DIR] [--db URL]`: writes the warning's
  * accountability bundle (stdout without --out). `--as` exports only what that party may read (TLP);
  * without it the operator exports everything its database holds about the warning.
  */
-export async function exportBundleCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values } = parse({
-    args: argv,
-    options: { warning: { type: "string" }, out: { type: "string" }, as: { type: "string" }, data: { type: "string", default: process.env.TOCSIN_DATA ?? "./data" } },
-    strict: true,
-  });
-  const warningId = warningIdArg(values.warning as string | undefined);
-  const bundle = await withNodeStore(values.data as string, async (d) => {
-    const reader = values.as === undefined ? undefined : partyReader((await d.parties.require(values.as as string)).id);
-    return exportBundle(d, reader, warningId, new Date());
-  });
-  const text = JSON.stringify(bundle, null, 1) + "\n";
-  if (values.out) {
-    writeFileSync(values.out as string, text);
-    out(`wrote ${values.out}: ${bundle.records.length} records, ${bundle.checkpoints.length} checkpoints\n`);
-  } else out(text);
-  return 0;
-}
+export const exportBundleCommand = defineCommand(
+  {
+    name: "export-bundle",
+    summary: "Write a warning's accountability bundle (records, signatures, proofs, checkpoints) for `tocsin audit`.",
+    options: {
+      warning: WARNING_OPTION,
+      out: { type: "string", value: "FILE", help: "write the bundle to FILE instead of stdout" },
+      as: AS_OPTION,
+      data: DATA_OPTION,
+      db: DB_OPTION,
+    },
+  },
+  async ({ values }, out) => {
+    const warningId = warningIdArg(values.warning);
+    const bundle = await withNodeReadSide(nodeLocation(values), async (d) => {
+      const reader = values.as === undefined ? undefined : partyReader((await d.parties.require(values.as)).id);
+      return exportBundle(d, reader, warningId, new Date());
+    });
+    const text = JSON.stringify(bundle, null, 1) + "\n";
+    if (values.out !== undefined) {
+      writeFileSync(values.out, text);
+      out(`wrote ${values.out}: ${bundle.records.length} records, ${bundle.checkpoints.length} checkpoints\n`);
+    } else out(text);
+    return 0;
+  },
+);
 
 /**
- * `tocsin audit FILE [--log-key VKEY] [--witness VKEY]… [--against PROOF]… [--json]`: verifies a bundle
- * offline — no server, no database — and prints its timeline. `--against` tests the bundle's thread
- * statement against a record the auditor holds (its proof, as `GET /api/v1/records/<id>/proof` serves
- * it): a record about the warning that the statement leaves out fails the audit. Exit 0 verified, 1 not
- * (a file that is not a bundle is not verified either), 2 bad usage or an unreadable proof file.
+ * `tocsin audit FILE [--log-key VKEY] [--witness VKEY]… [--json]`: verifies a bundle offline — no
+ * server, no database — and prints its timeline. Exit 0 verified, 1 not (a file that is not a bundle
+ * is not verified either), 2 bad usage.
  */
-export async function auditCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values, positionals } = parse({
-    args: argv,
+export const auditCommand = defineCommand(
+  {
+    name: "audit",
+    summary: "Verify an accountability bundle offline (no server, no database) and print its timeline.",
+    positionals: "FILE",
+    description: "Exit 0 verified, 1 not verified (each failed check named), 2 bad usage.",
     options: {
-      "log-key": { type: "string" },
-      witness: { type: "string", multiple: true },
-      against: { type: "string", multiple: true },
-      json: { type: "boolean", default: false },
+      "log-key": { type: "string", value: "VKEY", help: "the log operator's published verifier key to pin (otherwise the bundle's own is used, and the output says so)" },
+      witness: { type: "string", value: "VKEY", multiple: true, help: "a witness verifier key to check cosignatures with, beside the bundle's" },
+      against: {
+        type: "string",
+        value: "PROOF",
+        multiple: true,
+        help: "a record proof you hold (as GET /api/v1/records/<id>/proof serves it): the audit fails if the bundle's thread statement leaves that record out",
+      },
+      json: { type: "boolean", help: "print the audit as JSON" },
     },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (positionals.length !== 1) throw new UsageError("audit takes one bundle file");
-  const file = positionals[0]!;
-  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-  const key = (s: string, what: string): NoteVerifier => {
+  },
+  async ({ values, positionals }, out) => {
+    if (positionals.length !== 1) throw new UsageError("audit takes one bundle file");
+    const file = positionals[0]!;
+    if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+    const key = (s: string, what: string): NoteVerifier => {
+      try {
+        return parseVerifierKey(s);
+      } catch (e) {
+        throw new UsageError(`bad ${what}: ${(e as Error).message}`);
+      }
+    };
+    const logKey = values["log-key"] === undefined ? undefined : key(values["log-key"], "--log-key");
+    const extraWitnesses = values.witness.map((w) => key(w, "--witness"));
+    const against = values.against.map(readRecordProof);
+    let report: BundleAudit;
     try {
-      return parseVerifierKey(s);
+      const bundle = parseBundle(JSON.parse(readFileSync(file, "utf8")));
+      report = auditBundle({ ...bundle, witnesses: [...bundle.witnesses, ...extraWitnesses.map((w) => formatVerifierKey(w))] }, { ...(logKey ? { logKey } : {}), against });
     } catch (e) {
-      throw new UsageError(`bad ${what}: ${(e as Error).message}`);
+      const why = isTocsinError(e) ? `${e.code}: ${e.message}` : `not JSON: ${(e as Error).message}`;
+      if (values.json) out(JSON.stringify({ ok: false, problems: [{ check: "format", subject: file, message: why }] }, null, 2) + "\n");
+      else out(`NOT VERIFIED: ${file} is not a readable accountability bundle (${why})\n`);
+      return 1;
     }
-  };
-  const logKey = values["log-key"] === undefined ? undefined : key(values["log-key"] as string, "--log-key");
-  const extraWitnesses = ((values.witness as string[] | undefined) ?? []).map((w) => key(w, "--witness"));
-  const against = ((values.against as string[] | undefined) ?? []).map(readRecordProof);
-  let report: BundleAudit;
-  try {
-    const bundle = parseBundle(JSON.parse(readFileSync(file, "utf8")));
-    report = auditBundle({ ...bundle, witnesses: [...bundle.witnesses, ...extraWitnesses.map((w) => formatVerifierKey(w))] }, { ...(logKey ? { logKey } : {}), against });
-  } catch (e) {
-    const why = isTocsinError(e) ? `${e.code}: ${e.message}` : `not JSON: ${(e as Error).message}`;
-    if (values.json) out(JSON.stringify({ ok: false, problems: [{ check: "format", subject: file, message: why }] }, null, 2) + "\n");
-    else out(`NOT VERIFIED: ${file} is not a readable accountability bundle (${why})\n`);
-    return 1;
-  }
-  out(values.json ? JSON.stringify(report, null, 2) + "\n" : formatAudit(report));
-  return report.ok ? 0 : 1;
-}
+    out(values.json ? JSON.stringify(report, null, 2) + "\n" : formatAudit(report));
+    return report.ok ? 0 : 1;
+  },
+);
 
 /** A record proof file for `--against`; unreadable is bad input (exit 2), not a verdict on the bundle. */
 function readRecordProof(file: string): RecordProof {

@@ -1,13 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { parseSignerKey, parseVerifierKey, verifierFromSigner, type NoteVerifier } from "../core/note/index.js";
 import { auditLog } from "../log/audit.js";
 import { LOG_KEY_FILE } from "../node/log-key.js";
-import { SQLITE_FILE } from "../node/node.js";
-import { isPostgresUrl } from "../node/config.js";
 import { openStore } from "../store/open-store.js";
 import { UsageError } from "./cli-errors.js";
+import { defineCommand } from "./command-line.js";
+import { DATA_OPTION, DB_OPTION, nodeLocation, requireExistingNode } from "./node-options.js";
 import { progressBar } from "./progress-bar.js";
 
 /**
@@ -19,45 +18,46 @@ import { progressBar } from "./progress-bar.js";
  * string, for auditors without the private key), else the node's own key file — never a key read
  * from the database under audit.
  */
-export async function logAuditCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { data: { type: "string", default: "./data" }, db: { type: "string" }, key: { type: "string" }, json: { type: "boolean", default: false } },
-      strict: true,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const db = values.db ?? (process.env.TOCSIN_DB || undefined);
-  if (db !== undefined && !isPostgresUrl(db)) throw new UsageError("--db must be a postgres:// URL");
-  const dbPath = join(values.data!, SQLITE_FILE);
-  if (db === undefined && !existsSync(dbPath)) throw new UsageError(`no Tocsin database at ${dbPath}`);
-  const verifier = trustedVerifier(values.data!, values.key);
-  const store = await openStore({ db, dataDir: values.data! });
-  try {
-    const bar = progressBar("audit");
-    const report = await auditLog(store, { verifier, onProgress: (d, t) => bar.update(d, t) });
-    bar.done();
-    // Party keys against the logged key history: src/log/audit-key-history.ts (key transparency) adds
-    // its problems to this report here.
-    if (values.json) {
-      out(JSON.stringify(report, null, 2) + "\n");
-    } else {
-      out(`entries: ${report.leaves}, checkpoints: ${report.checkpoints}, ${report.seconds.toFixed(2)} s\n`);
-      if (report.ok) out("clean\n");
-      else {
-        const first = report.problems[0]!;
-        out(first.kind === "log-key" ? `CORRUPTED: ${first.message}\n` : `CORRUPTED: first corrupted entry ${first.entry}\n`);
-        for (const p of report.problems) out(`  ${p.kind}: ${p.message}\n`);
+export const logAuditCommand = defineCommand(
+  {
+    name: "log audit",
+    summary: "Recompute the log from its leaves and check every stored hash, checkpoint signature and stored record.",
+    description: "Exit 0 clean, 1 corrupted (the first corrupted entry named). A progress bar shows on a terminal.",
+    options: {
+      data: DATA_OPTION,
+      db: DB_OPTION,
+      key: { type: "string", value: "VKEY", help: "the log's verifier key to check checkpoints with (default: the node's key file in --data)" },
+      json: { type: "boolean", help: "print the report as JSON" },
+    },
+  },
+  async ({ values }, out) => {
+    const at = nodeLocation(values);
+    requireExistingNode(at);
+    const verifier = trustedVerifier(values.data, values.key);
+    const store = await openStore(at);
+    try {
+      const bar = progressBar("audit");
+      const report = await auditLog(store, { verifier, onProgress: (d, t) => bar.update(d, t) });
+      bar.done();
+      // Party keys against the logged key history: src/log/audit-key-history.ts (key transparency) adds
+      // its problems to this report here.
+      if (values.json) {
+        out(JSON.stringify(report, null, 2) + "\n");
+      } else {
+        out(`entries: ${report.leaves}, checkpoints: ${report.checkpoints}, ${report.seconds.toFixed(2)} s\n`);
+        if (report.ok) out("clean\n");
+        else {
+          const first = report.problems[0]!;
+          out(first.kind === "log-key" ? `CORRUPTED: ${first.message}\n` : `CORRUPTED: first corrupted entry ${first.entry}\n`);
+          for (const p of report.problems) out(`  ${p.kind}: ${p.message}\n`);
+        }
       }
+      return report.ok ? 0 : 1;
+    } finally {
+      await store.close();
     }
-    return report.ok ? 0 : 1;
-  } finally {
-    await store.close();
-  }
-}
+  },
+);
 
 export function trustedVerifier(dataDir: string, vkey: string | undefined): NoteVerifier {
   try {

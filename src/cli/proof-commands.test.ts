@@ -47,7 +47,7 @@ test("verify-inclusion: 0 valid, 1 invalid, 2 malformed", () => {
   for (const malformed of [{ leaf: "xyz" }, { index: "-1" }, { size: "1e3" }, { root: inc.root.slice(2) }, { proof: "00,11" }]) {
     const r = tocsin(...incArgs(malformed));
     assert.equal(r.status, 2, JSON.stringify(malformed));
-    assert.match(r.stderr, /^tocsin: .*(--|Option)/);
+    assert.match(r.stderr, /^tocsin proof verify-inclusion: .*(--|Option)/);
   }
   assert.equal(tocsin("proof", "verify-inclusion", "--index", "1").status, 2, "missing flags");
   assert.equal(tocsin(...incArgs(), "--bogus", "1").status, 2, "unknown flag");

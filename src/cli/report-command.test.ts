@@ -1,10 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { escapeHtml } from "../core/report/index.js";
+import { chromiumPath } from "../render/chromium-pdf.js";
 import { journeyWorld } from "../testing/journey-fixture.js";
+import { chromiumMissing } from "../testing/prerequisite.js";
 import { main } from "./main.js";
 
 const silent = (): void => {};
@@ -52,6 +54,7 @@ test("report: a source with too few resolved warnings says so instead of scoring
 });
 
 test("tocsin report --format pdf prints through Debian's headless Chromium", async () => {
+  if (!existsSync(chromiumPath())) throw chromiumMissing(chromiumPath());
   const w = await journeyWorld({ history: 10 });
   const dir = mkdtempSync(join(tmpdir(), "tocsin-report-"));
   try {

@@ -5,9 +5,9 @@ import type { DemoSummary } from "./demo-scenario.js";
  * warning, and calls a newcomer can paste. `undefined` means the demo was not loaded (the data
  * directory already held a node).
  */
-export function formatDemoBanner(summary: DemoSummary | undefined, base: string): string {
+export function formatDemoBanner(summary: DemoSummary | undefined, base: string, nodeArgs = "--data <this node's data directory>"): string {
   if (summary === undefined) {
-    return "Demo not loaded: this data directory already holds a node (the demo loads only into a new one; try --data <new dir>).\n";
+    return "Demo not loaded: this node already holds records (the demo loads only into a new one; try --data <new dir>, or a new --db database).\n";
   }
   const width = Math.max(...summary.parties.map((p) => p.slug.length));
   const ruFsb = summary.parties.find((p) => p.slug === "ru-fsb");
@@ -31,7 +31,7 @@ export function formatDemoBanner(summary: DemoSummary | undefined, base: string)
           `    curl -H "Authorization: Bearer ${ruFsb.token}" ${base}/api/v1/warnings`,
           `    curl -H "Authorization: Bearer ${ruFsb.token}" ${base}/api/v1/warnings/${first.id}/timeline`,
           `    curl ${base}/api/v1/parties/synthetic-overconfident/track-record`,
-          `    ./bin/tocsin report --warning ${first.id} --format pdf --out report.pdf --bundle bundle.json   (with the node's --data)`,
+          `    ./bin/tocsin report --warning ${first.id} --format pdf --out report.pdf --bundle bundle.json ${nodeArgs}`,
           `    ./bin/tocsin audit bundle.json`,
         ]
       : []),
@@ -39,7 +39,7 @@ export function formatDemoBanner(summary: DemoSummary | undefined, base: string)
     ...(summary.board
       ? [
           `    curl ${base}/api/v1/boards/${summary.board.name}`,
-          `    tocsin ach show ${summary.board.name} --data <this node's data directory>   (the attribution board, ${summary.board.versions} signed versions)`,
+          `    ./bin/tocsin ach show ${summary.board.name} ${nodeArgs}   (the attribution board, ${summary.board.versions} signed versions)`,
         ]
       : []),
     "",

@@ -84,6 +84,16 @@ export function demoClockFor(dataDir: string): ScriptedClock {
   return clock;
 }
 
+/**
+ * Whether the node is new: no party but its own and an empty log. A shared (PostgreSQL) database is not
+ * a file `demoClockFor` can look for, so `serve --demo` asks this once the node is open.
+ */
+export async function isNewNode(node: TocsinNode): Promise<boolean> {
+  if ((await node.parties.get("us-ic")) !== undefined) return false;
+  if ((await node.store.listParties()).some((p) => p.slug !== NODE_PARTY_SLUG)) return false;
+  return (await node.store.logSize()) === 0;
+}
+
 interface Actor {
   readonly slug: string;
   readonly row: PartyRow;
@@ -108,8 +118,7 @@ const PARTIES: readonly { slug: string; name: string; custodial?: boolean; clien
  * before: its log's times are real ones, and the scenario's must not follow them).
  */
 export async function loadDemoScenario(node: TocsinNode, clock: ScriptedClock): Promise<DemoSummary | undefined> {
-  if ((await node.parties.get("us-ic")) !== undefined) return undefined;
-  if ((await node.store.listParties()).some((p) => p.slug !== NODE_PARTY_SLUG)) return undefined;
+  if (!(await isNewNode(node))) return undefined;
   if (clock.released) return undefined;
   const load = new Loader(node, clock);
 

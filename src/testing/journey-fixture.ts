@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { buildAction, buildAssessment, buildReceipt, buildResolution, buildWarning } from "../client/record-builders.js";
 import type { StixObject } from "../core/record/index.js";
+import type { NodeConfig } from "../node/config.js";
 import { NodeHarness, TestClock, type TestParty } from "./node-harness.js";
 
 export const HOUR = 3_600_000;
@@ -27,9 +28,9 @@ async function postOk(h: NodeHarness, who: TestParty, obj: StixObject): Promise<
  * assessment; the action deadline escalated by the node; the event; resolved as materialized.
  * `history` earlier resolved warnings from the same source give the track record something to score.
  */
-export async function journeyWorld(options: { history?: number } = {}): Promise<JourneyWorld> {
+export async function journeyWorld(options: { history?: number; config?: Partial<NodeConfig> } = {}): Promise<JourneyWorld> {
   const clock = new TestClock(Date.parse("2024-01-02T09:00:00.000Z"));
-  const h = await NodeHarness.start({ clock });
+  const h = await NodeHarness.start({ clock, ...(options.config ? { config: options.config } : {}) });
   const source = await h.party("us-ic");
   const recipient = await h.party("ru-fsb");
   const outsider = await h.party("outsider");

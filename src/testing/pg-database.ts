@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { missingPrerequisite } from "./prerequisite.js";
 
 /**
  * The machine's PostgreSQL server as the tests use it: trust auth, user postgres, database `test`
@@ -39,10 +40,29 @@ export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
 
 async function adminQuery(sql: string): Promise<void> {
   const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await c.connect();
+  try {
+    await c.connect();
+  } catch (e) {
+    throw pgMissing(e as Error);
+  }
   try {
     await c.query(sql);
   } finally {
     await c.end();
   }
+}
+
+/** PostgreSQL is not there (or refuses us): one line saying what the tests need. */
+function pgMissing(e: Error): Error {
+  let where = PG_ADMIN_URL;
+  try {
+    const u = new URL(PG_ADMIN_URL);
+    where = `${u.hostname}:${u.port || 5432}`;
+  } catch {
+    // the URL as given
+  }
+  const why = (e as NodeJS.ErrnoException).code ?? e.message;
+  return missingPrerequisite(
+    `PostgreSQL does not answer at ${where} (${why}): the PostgreSQL tests need a server with trust auth for user postgres and a database named test (Debian: apt-get install postgresql; .ci/run sets it up), or TOCSIN_TEST_PG set to another server's URL`,
+  );
 }
