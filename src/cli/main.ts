@@ -4,7 +4,7 @@ import { auditCommand, exportBundleCommand } from "./bundle-commands.js";
 import { reportCommand } from "./report-command.js";
 import { UsageError } from "./cli-errors.js";
 import { logAuditCommand } from "./log-commands.js";
-import { partyCreateCommand, partyRotateKeyCommand, partyTokenCommand } from "./party-commands.js";
+import { partyCreateCommand, partyRevokeTokenCommand, partyRotateKeyCommand, partyTokenCommand } from "./party-commands.js";
 import { verifyConsistencyCommand, verifyInclusionCommand } from "./proof-commands.js";
 import { serveCommand } from "./serve-command.js";
 import { migrateCommand } from "./migrate-command.js";
@@ -16,8 +16,9 @@ const USAGE = `usage: tocsin <command> [options]
   log audit [--data DIR] [--db postgres://…] [--key VKEY] [--json]
   party create SLUG --name NAME [--custodial] [--public-key KEY] [--organisation SLUG]
                [--client-of SLUG]... [--community NAME]... [--data DIR] [--db postgres://…]
-  party rotate-key SLUG [--public-key KEY] [--data DIR] [--db postgres://…]
+  party rotate-key SLUG [--public-key KEY] [--signed-by KEYFILE | --reset] [--data DIR] [--db postgres://…]
   party token SLUG [--data DIR] [--db postgres://…]
+  party revoke-token SLUG TOKEN_ID [--data DIR] [--db postgres://…]
   migrate [--db postgres://… | --data DIR]
   export [--db postgres://… | --data DIR] [--out FILE]
   import FILE [--db postgres://… | --data DIR] [--key VKEY]
@@ -40,6 +41,7 @@ const COMMANDS: Record<string, Command> = {
   "party create": partyCreateCommand,
   "party rotate-key": partyRotateKeyCommand,
   "party token": partyTokenCommand,
+  "party revoke-token": partyRevokeTokenCommand,
   migrate: migrateCommand,
   export: exportCommand,
   import: importCommand,

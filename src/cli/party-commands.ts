@@ -1,9 +1,9 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { systemClock } from "../log/system-clock.js";
-import { PartyService, parsePublicKey } from "../exchange/party-service.js";
+import { PartyService, parsePublicKey, readSeed } from "../exchange/party-service.js";
 import { isPostgresUrl } from "../node/config.js";
-import { openStore } from "../store/open-store.js";
+import { withOperator } from "../node/operator.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { UsageError } from "./cli-errors.js";
 
@@ -23,15 +23,13 @@ const DB_OPTION = { db: { type: "string" as const } };
 async function withParties<T>(dataDir: string, fn: (parties: PartyService) => Promise<T>, db?: unknown): Promise<T> {
   const url = typeof db === "string" ? db : process.env.TOCSIN_DB || undefined;
   if (url !== undefined && !isPostgresUrl(url)) throw new UsageError("--db must be a postgres:// URL");
-  const store = await openStore({ db: url, dataDir });
   try {
-    return await fn(new PartyService(store, systemClock, join(dataDir, "keys")));
+    // Every change is a logged record: the command appends as the log's writer (see withOperator).
+    return await withOperator({ db: url, dataDir }, systemClock, fn);
   } catch (e) {
     // A bad slug, an unknown organisation, a taken name: the user's input, so exit 2 with the code.
     if (isTocsinError(e)) throw new UsageError(`${e.code}: ${e.message}`);
     throw e;
-  } finally {
-    await store.close();
   }
 }
 
@@ -69,25 +67,56 @@ export async function partyCreateCommand(argv: string[], out: (s: string) => voi
   return 0;
 }
 
-/** `tocsin party rotate-key SLUG [--public-key B64|HEX] [--data DIR]`: a new signing key; old records stay valid. */
+/**
+ * `tocsin party rotate-key SLUG [--public-key B64|HEX] [--signed-by KEYFILE | --reset] [--data DIR]`: a new
+ * signing key, logged as a key event. A custodial party's rotation is signed by the node with the
+ * party's current key; a self-signing party's by the party's current private key (`--signed-by`, a
+ * PKCS#8 PEM file); `--reset` replaces the key without the party, logged as an operator reset that every
+ * audit names. Old records stay valid.
+ */
 export async function partyRotateKeyCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals } = parse(argv, {
     "public-key": { type: "string" },
+    "signed-by": { type: "string" },
+    reset: { type: "boolean", default: false },
     data: { type: "string", default: process.env.TOCSIN_DATA ?? "./data" },
     ...DB_OPTION,
   });
   if (positionals.length !== 1) throw new UsageError("party rotate-key takes one SLUG");
+  if (values.reset && values["signed-by"] !== undefined) throw new UsageError("--reset and --signed-by exclude each other");
   const pk = values["public-key"] ? parsePublicKey(values["public-key"] as string) : undefined;
-  const rotated = await withParties(values.data as string, (parties) => parties.rotateKey(positionals[0]!, pk), values.db);
+  let signedBy: Uint8Array | undefined;
+  if (typeof values["signed-by"] === "string") {
+    try {
+      signedBy = readSeed(values["signed-by"]);
+    } catch (e) {
+      throw new UsageError(`--signed-by: not an Ed25519 private key file: ${(e as Error).message}`);
+    }
+  }
+  const rotated = await withParties(
+    values.data as string,
+    (parties) => parties.rotateKey(positionals[0]!, { publicKey: pk, signedBy, reset: values.reset as boolean }),
+    values.db,
+  );
   out(JSON.stringify(rotated, null, 2) + "\n");
   return 0;
 }
 
-/** `tocsin party token SLUG [--data DIR]`: issues another API token for a party. */
+/** `tocsin party token SLUG [--data DIR]`: issues another API token for a party; prints it once with its id, and logs the issue. */
 export async function partyTokenCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals } = parse(argv, { data: { type: "string", default: process.env.TOCSIN_DATA ?? "./data" }, ...DB_OPTION });
   if (positionals.length !== 1) throw new UsageError("party token takes one SLUG");
-  const token = await withParties(values.data as string, (parties) => parties.issueToken(positionals[0]!), values.db);
-  out(JSON.stringify({ slug: positionals[0], token }, null, 2) + "\n");
+  const issued = await withParties(values.data as string, (parties) => parties.issueToken(positionals[0]!), values.db);
+  out(JSON.stringify({ slug: positionals[0], ...issued }, null, 2) + "\n");
+  return 0;
+}
+
+/** `tocsin party revoke-token SLUG TOKEN_ID [--data DIR]`: refused by authentication at once; the revocation is logged. */
+export async function partyRevokeTokenCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parse(argv, { data: { type: "string", default: process.env.TOCSIN_DATA ?? "./data" }, ...DB_OPTION });
+  if (positionals.length !== 2) throw new UsageError("party revoke-token takes SLUG and TOKEN_ID");
+  if (!/^[0-9a-f]{16}$/.test(positionals[1]!)) throw new UsageError("TOKEN_ID is 16 lowercase hex digits (printed by party create / party token)");
+  const revoked = await withParties(values.data as string, (parties) => parties.revokeToken(positionals[0]!, positionals[1]!), values.db);
+  out(JSON.stringify({ slug: positionals[0], revoked: revoked.tokenId, index: revoked.index }, null, 2) + "\n");
   return 0;
 }
