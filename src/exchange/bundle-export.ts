@@ -7,6 +7,7 @@ import type { Store, StoredRecord } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
 import type { PartyService } from "./party-service.js";
 import type { RecordReader } from "./record-reader.js";
+import { bundleKeyHistory } from "./bundle-key-history.js";
 
 /** The node's own party (it signs escalations); the same slug the composition root registers. */
 const NODE_SLUG = "node";
@@ -71,6 +72,8 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
   const node = await d.parties.require(NODE_SLUG);
   const parties = [];
   for (const id of partiesOf(records, node.id)) parties.push(await d.parties.identity(id));
+  const keyHistory = await bundleKeyHistory(d, records.map((r) => r.author), latest.size);
+  inclusion.push(...keyHistory.proofs);
   const vkey = await d.store.getMeta("log.vkey");
   if (!vkey) throw new ExchangeError("RECORD_NOT_FOUND", "the log has no published key yet");
   return {
@@ -86,6 +89,7 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
     inclusion_proofs: inclusion,
     consistency_proofs: consistency,
     ...(withheld.length ? { withheld } : {}),
+    key_history: keyHistory.entries,
   };
 }
 

@@ -18,11 +18,12 @@ import {
 } from "../record/index.js";
 import { summarizeRecord, type RecordSummary } from "../timeline/index.js";
 import type { AccountabilityBundle } from "./bundle-format.js";
+import { auditKeyHistory } from "./key-history.js";
 
 type Obj = Record<string, any>;
 
 /** What was checked when a problem was found. */
-export type AuditCheck = "log-key" | "checkpoint" | "consistency" | "party-key" | "leaf" | "signature" | "inclusion" | "timeline";
+export type AuditCheck = "log-key" | "checkpoint" | "consistency" | "party-key" | "leaf" | "signature" | "inclusion" | "timeline" | "key-history";
 
 /** One failed check, naming what failed (a record and its index, a checkpoint size, a party key…). */
 export interface AuditProblem {
@@ -320,6 +321,11 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
       }
     }
   }
+
+  // Key transparency: each signature by a key its author's logged history had endorsed there.
+  const keyHistory = auditKeyHistory(bundle, roots);
+  for (const p of keyHistory.problems) fail("key-history", p.subject, p.message);
+  notes.push(...keyHistory.notes);
 
   return {
     ok: problems.length === 0,

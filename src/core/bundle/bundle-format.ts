@@ -51,6 +51,12 @@ export interface AccountabilityBundle {
    * kind, id, author, time — with inclusion proofs, so the timeline shows that something was logged.
    */
   readonly withheld?: readonly { readonly index: number; readonly leaf: string }[];
+  /**
+   * The logged key history of every author (and of whoever signed their key records): registrations and
+   * key events in log order, each with its leaf; inclusion proofs in `inclusion_proofs`. Checked by
+   * key-history.ts; a bundle without it cannot show that any key was its party's.
+   */
+  readonly key_history?: readonly BundleRecord[];
 }
 
 function malformed(path: string, message: string): BundleError {

@@ -49,6 +49,8 @@ export interface LoggedKey {
   /** Log index and log time of the record that introduced the key. */
   readonly since: number;
   readonly sinceAt: string;
+  /** The STIX id of the record that introduced it (the registration identity, or the key event). */
+  readonly recordId: string;
   readonly origin: KeyOrigin;
   /** The party and key whose signature introduced it. */
   readonly endorsedBy: { readonly party: string; readonly keyId: string };
@@ -214,6 +216,7 @@ export class KeyHistories {
         publicKey,
         since: entry.index,
         sinceAt: entry.loggedAt,
+        recordId: obj.id as string,
         origin: change,
         endorsedBy: { party: signer, keyId: signingKey.keyId },
         reset,
@@ -257,7 +260,7 @@ export class KeyHistories {
         organisationId,
         registeredAt: entry.index,
         registeredBy: signer,
-        keys: [{ keyId: first.key_id as string, publicKey, since: entry.index, sinceAt: entry.loggedAt, origin: "registration", endorsedBy, reset: undefined }],
+        keys: [{ keyId: first.key_id as string, publicKey, since: entry.index, sinceAt: entry.loggedAt, recordId: partyId, origin: "registration", endorsedBy, reset: undefined }],
         tokens: new Map(),
       });
     }
