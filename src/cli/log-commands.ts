@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatVerifierKey, parseSignerKey, parseVerifierKey, verifierFromSigner, type NoteVerifier } from "../core/note/index.js";
 import { auditLog } from "../log/audit.js";
+import { auditKeyHistory } from "../log/audit-key-history.js";
 import { LOG_KEY_FILE } from "../node/log-key.js";
 import { SQLITE_FILE } from "../node/node.js";
 import { isPostgresUrl } from "../node/config.js";
@@ -37,8 +38,11 @@ export async function logAuditCommand(argv: string[], out: (s: string) => void):
   const store = await openStore({ db, dataDir: values.data! });
   try {
     const bar = progressBar("audit");
-    const report = await auditLog(store, { verifier, onProgress: (d, t) => bar.update(d, t) });
+    const logReport = await auditLog(store, { verifier, onProgress: (d, t) => bar.update(d, t) });
     bar.done();
+    // Every stored party key must match the logged key history (key transparency).
+    const keyHistory = await auditKeyHistory(store);
+    const report = { ...logReport, ok: logReport.ok && keyHistory.ok, keyHistory };
     const recordedKey = await store.getMeta("log.vkey");
     const keyNote =
       recordedKey !== undefined && recordedKey !== formatVerifierKey(verifier)
@@ -49,10 +53,13 @@ export async function logAuditCommand(argv: string[], out: (s: string) => void):
     } else {
       out(keyNote);
       out(`entries: ${report.leaves}, checkpoints: ${report.checkpoints}, ${report.seconds.toFixed(2)} s\n`);
+      out(`parties: ${keyHistory.parties}, key records: ${keyHistory.keyRecords}\n`);
       if (report.ok) out("clean\n");
       else {
-        out(`CORRUPTED: first corrupted entry ${report.problems[0]!.entry}\n`);
-        for (const p of report.problems) out(`  ${p.kind}: ${p.message}\n`);
+        if (!logReport.ok) out(`CORRUPTED: first corrupted entry ${logReport.problems[0]!.entry}\n`);
+        else out("CORRUPTED: the stored party keys do not match the logged key history\n");
+        for (const p of logReport.problems) out(`  ${p.kind}: ${p.message}\n`);
+        for (const p of keyHistory.problems) out(`  party-key: ${p.message}\n`);
       }
     }
     return report.ok ? 0 : 1;
