@@ -136,6 +136,7 @@ test("a rotation signed by the party audits clean; its retired key is refused at
 test("tocsin log audit fails when a party's key is substituted in the database", { timeout: 60_000 }, async () => {
   const dir = tempDir("keys-substitute");
   const src = await cli("party", "create", "src", "--name", "Source", "--data", dir);
+  await (await startServer(dir)).stop();
   const clean = await runCli(["log", "audit", "--data", dir]);
   assert.equal(clean.code, 0, clean.stdout + clean.stderr);
   const db = openDbWritable(dir);
