@@ -100,6 +100,12 @@ function startLoad(servers: () => RunningServer[], o: Observed, author: { id: st
   };
 }
 
+/** Polls `ok` every 25 ms until it holds or `timeoutMs` passes (the caller's assertion then says what failed). */
+async function waitUntil(ok: () => boolean, timeoutMs: number): Promise<void> {
+  const start = performance.now();
+  while (!ok() && performance.now() - start < timeoutMs) await sleep(25);
+}
+
 /** The PID in the lease holder (`host:pid:nonce URL`), once the lease is live and held by one of `candidates`. */
 async function waitForLeader(store: PgStore, candidates: RunningServer[], notPid: number, timeoutMs: number): Promise<{ server: RunningServer; ms: number; epoch: number }> {
   const start = performance.now();
@@ -133,7 +139,9 @@ test("postgres: three processes, the sequencer killed then paused under load —
     assert.equal(first.server, a, "the first process to start sequences");
     const o: Observed = { acked: new Map(), records: new Map(), notes: new Set(), errors: [], failed: 0 };
     load = startLoad(() => live, o, { id: author.id, token: author.token, recipient: recipient.id });
+    // Load for 1.5 s, longer on a busy machine: the kill must come after some acknowledged appends.
     await sleep(1_500);
+    await waitUntil(() => o.acked.size > 0, 15_000);
 
     // 1. kill -9 the sequencing process under load.
     const before = o.acked.size;
@@ -144,6 +152,7 @@ test("postgres: three processes, the sequencer killed then paused under load —
     assert.ok(second.epoch > first.epoch, "a takeover raises the fencing epoch");
     const ackedAtTakeover = o.acked.size;
     await sleep(1_500);
+    await waitUntil(() => o.acked.size > ackedAtTakeover, 15_000);
     assert.ok(o.acked.size > ackedAtTakeover, "appends are acknowledged again after the takeover");
 
     // 2. Pause the new leader (a long GC pause, a frozen VM) past its lease, then let it run again.
