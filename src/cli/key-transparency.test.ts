@@ -55,7 +55,7 @@ function pemFile(dir: string, name: string, seed: Uint8Array): string {
   return path;
 }
 
-test("attack: the operator replaces a self-signing party's key and token, then posts a warning 'signed by' it — the audit fails naming the reset", { timeout: 120_000 }, async () => {
+test("attack: the operator replaces a self-signing party's key and token, then posts a warning 'signed by' it — the audit fails naming the reset", { timeout: 300_000 }, async () => {
   const dir = tempDir("keys-attack");
   const src = await cli("party", "create", "src", "--name", "Source", "--data", dir);
   const dst = await cli("party", "create", "dst", "--name", "Recipient", "--data", dir);
@@ -98,7 +98,7 @@ test("attack: the operator replaces a self-signing party's key and token, then p
   assert.match(honestAudit.out, /registered by the node's operator/, "the pinning of first keys is stated");
 });
 
-test("a rotation signed by the party audits clean; its retired key is refused at admission", { timeout: 120_000 }, async () => {
+test("a rotation signed by the party audits clean; its retired key is refused at admission", { timeout: 300_000 }, async () => {
   const dir = tempDir("keys-rotate");
   const src = await cli("party", "create", "src", "--name", "Source", "--data", dir);
   const dst = await cli("party", "create", "dst", "--name", "Recipient", "--data", dir);
@@ -133,7 +133,7 @@ test("a rotation signed by the party audits clean; its retired key is refused at
   assert.match(refused.stderr, /RECORD_UNKNOWN_KEY|KEY_CHANGE_UNAUTHORISED/);
 });
 
-test("tocsin log audit fails when a party's key is substituted in the database", { timeout: 60_000 }, async () => {
+test("tocsin log audit fails when a party's key is substituted in the database", { timeout: 300_000 }, async () => {
   const dir = tempDir("keys-substitute");
   const src = await cli("party", "create", "src", "--name", "Source", "--data", dir);
   await (await startServer(dir)).stop();
@@ -152,7 +152,7 @@ test("tocsin log audit fails when a party's key is substituted in the database",
 });
 
 for (const engine of ["sqlite", "postgres"] as const) {
-  test(`${engine}: party token prints its id; revoke-token refuses it at once and is logged`, { timeout: 90_000 }, async () => {
+  test(`${engine}: party token prints its id; revoke-token refuses it at once and is logged`, { timeout: 300_000 }, async () => {
     const dir = tempDir(`keys-token-${engine}`);
     const db = engine === "postgres" ? await createTestDatabase("tokens") : undefined;
     if (db) databases.push(db);
