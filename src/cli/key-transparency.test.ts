@@ -15,6 +15,7 @@ import { cleanup, httpExchange, logVerifier, openDbWritable, runCli, startServer
 import { createTestDatabase, type TestDatabase } from "../testing/pg-database.js";
 import { createPrivateKey } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import pg from "pg";
 
 const databases: TestDatabase[] = [];
 after(async () => {
@@ -133,23 +134,40 @@ test("a rotation signed by the party audits clean; its retired key is refused at
   assert.match(refused.stderr, /RECORD_UNKNOWN_KEY|KEY_CHANGE_UNAUTHORISED/);
 });
 
-test("tocsin log audit fails when a party's key is substituted in the database", { timeout: 300_000 }, async () => {
-  const dir = tempDir("keys-substitute");
-  const src = await cli("party", "create", "src", "--name", "Source", "--data", dir);
-  await (await startServer(dir)).stop();
-  const clean = await runCli(["log", "audit", "--data", dir]);
-  assert.equal(clean.code, 0, clean.stdout + clean.stderr);
-  const db = openDbWritable(dir);
-  try {
-    db.prepare("UPDATE party_key SET public_key = ? WHERE party_id = ?").run(Buffer.from(generateEd25519().publicKey), src.id);
-  } finally {
-    db.close();
-  }
-  const audit = await runCli(["log", "audit", "--data", dir]);
-  assert.equal(audit.code, 1, audit.stdout);
-  assert.match(audit.stdout, /CORRUPTED/);
-  assert.match(audit.stdout, new RegExp(`stored key ${src.keyId} of src differs from the public key logged`));
-});
+for (const engine of ["sqlite", "postgres"] as const) {
+  test(`${engine}: tocsin log audit fails when a party's key is substituted in the database`, { timeout: 300_000 }, async () => {
+    const dir = tempDir(`keys-substitute-${engine}`);
+    const db = engine === "postgres" ? await createTestDatabase("substitute") : undefined;
+    if (db) databases.push(db);
+    const dbArgs = db ? ["--db", db.url] : [];
+    const src = await cli("party", "create", "src", "--name", "Source", "--data", dir, ...dbArgs);
+    await (await startServer(dir, dbArgs)).stop();
+    const clean = await runCli(["log", "audit", "--data", dir, ...dbArgs]);
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    // The operator writes its own public key into the party's row.
+    const substitute = Buffer.from(generateEd25519().publicKey);
+    if (db) {
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      try {
+        await c.query("UPDATE party_key SET public_key = $1 WHERE party_id = $2", [substitute, src.id]);
+      } finally {
+        await c.end();
+      }
+    } else {
+      const file = openDbWritable(dir);
+      try {
+        file.prepare("UPDATE party_key SET public_key = ? WHERE party_id = ?").run(substitute, src.id);
+      } finally {
+        file.close();
+      }
+    }
+    const audit = await runCli(["log", "audit", "--data", dir, ...dbArgs]);
+    assert.equal(audit.code, 1, audit.stdout);
+    assert.match(audit.stdout, /CORRUPTED/);
+    assert.match(audit.stdout, new RegExp(`stored key ${src.keyId} of src differs from the public key logged`));
+  });
+}
 
 for (const engine of ["sqlite", "postgres"] as const) {
   test(`${engine}: party token prints its id; revoke-token refuses it at once and is logged`, { timeout: 300_000 }, async () => {
@@ -176,8 +194,17 @@ for (const engine of ["sqlite", "postgres"] as const) {
       if (engine === "sqlite") server = await startServer(dir, dbArgs);
       assert.equal((await me(second.token)).status, 401, "refused at once");
       assert.equal((await me(src.token)).status, 200, "the other token still works");
-      // The issue and the revocation are public log records naming the token by id, never the token.
-      const events = JSON.parse((await httpExchange(`${server.url}/taxii2/exchange/collections/shared/objects/?match[type]=x-tocsin-key-event`, { headers: { accept: "application/taxii+json;version=2.1", authorization: `Bearer ${src.token}` } })).body).objects as Record<string, unknown>[];
+      // The issue and the revocation are public log records naming the token by id, never the token:
+      // found from the log's public leaves, read anonymously.
+      const size = Number((await httpExchange(`${server.url}/log/checkpoint`, {})).body.split("\n")[1]);
+      const events: Record<string, unknown>[] = [];
+      for (let i = 0; i < size; i++) {
+        const leaf = JSON.parse(Buffer.from(JSON.parse((await httpExchange(`${server.url}/log/entries/${i}`, {})).body).data, "base64").toString("utf8"));
+        if (leaf.kind !== "key-event") continue;
+        const read = await httpExchange(`${server.url}/api/v1/records/${leaf.id}`, {});
+        assert.equal(read.status, 200, "key records are TLP:CLEAR");
+        events.push(JSON.parse(read.body));
+      }
       const about = events.filter((e) => e.party_ref === src.id).map((e) => [e.change, e.token_id]);
       assert.deepEqual(about, [["token-issued", src.tokenId], ["token-issued", second.tokenId], ["token-revoked", second.tokenId]]);
       assert.ok(!JSON.stringify(events).includes(second.token));
