@@ -115,10 +115,11 @@ export function formatAudit(r: BundleAudit): string {
   for (const e of r.timeline) {
     const who = e.authorName ?? e.author;
     lines.push(`  ${String(e.index).padStart(6)}  ${e.loggedAt ?? "?".padEnd(24)}  ${e.kind.padEnd(10)}  ${who}: ${e.says}`);
-    lines.push(`          signature ${e.signature}; in checkpoints ${e.includedIn.join(", ") || "none"}`);
+    lines.push(`          signature ${e.signature}, ${e.signedBy}; in checkpoints ${e.includedIn.join(", ") || "none"}`);
   }
   for (const n of r.notes) lines.push(`note: ${n}`);
   lines.push("", `records: ${r.counts.records}, signatures verified: ${r.counts.signatures}, inclusion proofs verified: ${r.counts.inclusionProofs}`);
+  lines.push(`signers: ${r.custody.line}`);
   if (r.ok) lines.push("VERIFIED");
   else {
     lines.push(`NOT VERIFIED: ${r.problems.length} problem${r.problems.length === 1 ? "" : "s"}`);

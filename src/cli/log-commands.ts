@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { formatVerifierKey, parseSignerKey, parseVerifierKey, verifierFromSigner, type NoteVerifier } from "../core/note/index.js";
+import { parseSignerKey, parseVerifierKey, verifierFromSigner, type NoteVerifier } from "../core/note/index.js";
 import { auditLog } from "../log/audit.js";
 import { auditKeyHistory } from "../log/audit-key-history.js";
 import { LOG_KEY_FILE } from "../node/log-key.js";
@@ -13,7 +13,8 @@ import { progressBar } from "./progress-bar.js";
 
 /**
  * `tocsin log audit [--data DIR] [--db postgres://…] [--key VKEY] [--json]`: recomputes the log from its leaves and checks
- * every stored hash and checkpoint. Exit 0 clean, 1 corrupted (the first corrupted entry named).
+ * every stored hash and checkpoint, the log key recorded in the database, and every record and
+ * tombstone row against the leaf that logged it. Exit 0 clean, 1 corrupted (the first corrupted entry named).
  *
  * The checkpoints' signatures are checked against a key the auditor trusts: `--key` (a verifier key
  * string, for auditors without the private key), else the node's own key file — never a key read
@@ -40,24 +41,21 @@ export async function logAuditCommand(argv: string[], out: (s: string) => void):
     const bar = progressBar("audit");
     const logReport = await auditLog(store, { verifier, onProgress: (d, t) => bar.update(d, t) });
     bar.done();
-    // Every stored party key must match the logged key history (key transparency).
+    // Every stored party key must match the logged key history (key transparency, audit-key-history.ts).
     const keyHistory = await auditKeyHistory(store);
     const report = { ...logReport, ok: logReport.ok && keyHistory.ok, keyHistory };
-    const recordedKey = await store.getMeta("log.vkey");
-    const keyNote =
-      recordedKey !== undefined && recordedKey !== formatVerifierKey(verifier)
-        ? "warning: the database names a different log key than the one trusted here\n"
-        : "";
     if (values.json) {
       out(JSON.stringify(report, null, 2) + "\n");
     } else {
-      out(keyNote);
       out(`entries: ${report.leaves}, checkpoints: ${report.checkpoints}, ${report.seconds.toFixed(2)} s\n`);
       out(`parties: ${keyHistory.parties}, key records: ${keyHistory.keyRecords}\n`);
       if (report.ok) out("clean\n");
       else {
-        if (!logReport.ok) out(`CORRUPTED: first corrupted entry ${logReport.problems[0]!.entry}\n`);
-        else out("CORRUPTED: the stored party keys do not match the logged key history\n");
+        if (logReport.ok) out("CORRUPTED: the stored party keys do not match the logged key history\n");
+        else {
+          const first = logReport.problems[0]!;
+          out(first.kind === "log-key" ? `CORRUPTED: ${first.message}\n` : `CORRUPTED: first corrupted entry ${first.entry}\n`);
+        }
         for (const p of logReport.problems) out(`  ${p.kind}: ${p.message}\n`);
         for (const p of keyHistory.problems) out(`  party-key: ${p.message}\n`);
       }

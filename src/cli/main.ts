@@ -12,7 +12,7 @@ import { exportCommand, importCommand } from "./transfer-commands.js";
 
 const USAGE = `usage: tocsin <command> [options]
 
-  serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--advertise URL] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS] [--internal-append] [--check-workers N] [--demo]
+  serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--advertise URL] [--host H] [--port P] [--origin NAME] [--checkpoint-interval MS] [--internal-append] [--check-workers N] [--log-level LEVEL] [--demo]
   log audit [--data DIR] [--db postgres://…] [--key VKEY] [--json]
   party create SLUG --name NAME [--custodial] [--public-key KEY] [--organisation SLUG]
                [--client-of SLUG]... [--community NAME]... [--data DIR] [--db postgres://…]

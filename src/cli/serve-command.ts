@@ -9,7 +9,7 @@ import { UsageError } from "./cli-errors.js";
 
 /**
  * `tocsin serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--advertise URL] [--host H] [--port P] [--origin NAME]
- * [--checkpoint-interval MS] [--internal-append] [--check-workers N] [--demo]`: starts a node and prints its URLs. With
+ * [--checkpoint-interval MS] [--internal-append] [--check-workers N] [--log-level LEVEL] [--demo]`: starts a node and prints its URLs. With
  * `--db` (or TOCSIN_DB) the store is that PostgreSQL database, which several processes may share
  * (`--data` then holds only the keys); without, SQLite in `--data`. `--demo` first loads the illustrative
  * demo scenario into a new data directory (src/demo/). SIGINT/SIGTERM close it cleanly (queued
@@ -31,6 +31,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
         "checkpoint-interval": { type: "string" },
         "internal-append": { type: "boolean" },
         "check-workers": { type: "string" },
+        "log-level": { type: "string" },
         quiet: { type: "boolean", default: false },
         demo: { type: "boolean", default: false },
       },
@@ -52,6 +53,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
       checkpointIntervalMs: values["checkpoint-interval"],
       internalAppend: values["internal-append"],
       checkWorkers: values["check-workers"],
+      logLevel: values["log-level"] ?? (process.env.TOCSIN_LOG_LEVEL || undefined),
     });
   } catch (e) {
     if (e instanceof TocsinError) throw new UsageError(e.message);

@@ -63,9 +63,32 @@ export class BoardService {
     return versionsOf(await this.#allVersions(), boardRef);
   }
 
-  /** The board a name or id denotes: a board id, the id of any of its versions, or its name. */
-  async resolve(idOrName: string): Promise<string> {
-    return resolveBoardRef(await this.#allVersions(), idOrName);
+  /**
+   * The board a name or id denotes for this caller: a board id, the id of any of its versions, or its
+   * name — among the versions the caller may see only, so neither a name nor an id reveals a board it
+   * may not read (two boards may share a name when their owners cannot see each other's).
+   */
+  async resolve(reader: Reader, party: PartyRow | undefined, idOrName: string): Promise<string> {
+    return resolveBoardRef(await this.#visibleVersions(reader, party), idOrName);
+  }
+
+  async #visibleVersions(reader: Reader, party: PartyRow | undefined): Promise<StoredBoardVersion[]> {
+    const out: StoredBoardVersion[] = [];
+    for (const v of await this.#allVersions()) if (await this.#visible(reader, party, v)) out.push(v);
+    return out;
+  }
+
+  /**
+   * Board names are unique among the boards a party may see: a name taken only by boards hidden from
+   * the creator is free for it (refusing it would tell the creator such a board exists — the name,
+   * typed by people, being a cheap probe). ACH_NAME_TAKEN otherwise.
+   */
+  async #assertNameFree(partyId: string, name: string): Promise<void> {
+    const party = { id: partyId } as PartyRow;
+    const visible = await this.#visibleVersions(partyReader(partyId), party);
+    if (visible.some((v) => v.version.board.name === name)) {
+      throw new AchError("ACH_NAME_TAKEN", `a board named ${name} exists`, { details: { field: "name" } });
+    }
   }
 
   /** A reader sees a version when TLP lets it read the record, or when it may edit the board. */
@@ -76,7 +99,7 @@ export class BoardService {
 
   /** The versions the reader may see (ACH_BOARD_NOT_FOUND when none: existence is not revealed). */
   async history(reader: Reader, party: PartyRow | undefined, idOrName: string): Promise<StoredBoardVersion[]> {
-    const boardRef = await this.resolve(idOrName);
+    const boardRef = await this.resolve(reader, party, idOrName);
     const out: StoredBoardVersion[] = [];
     for (const v of await this.versions(boardRef)) if (await this.#visible(reader, party, v)) out.push(v);
     if (out.length === 0) throw new AchError("ACH_BOARD_NOT_FOUND", `no board ${idOrName}`);
@@ -133,10 +156,8 @@ export class BoardService {
     const level = tlpOf(tlp ?? "AMBER");
     const board = parseBoard({ editor_refs: [], ...wire, owner_ref: poster.id });
     return this.#locks.run([`name:${board.name}`], async () => {
-      // Names are what people type (`tocsin ach show NAME`): one board per name on a node.
-      if ((await this.#allVersions()).some((v) => v.version.board.name === board.name)) {
-        throw new AchError("ACH_NAME_TAKEN", `a board named ${board.name} exists`, { details: { field: "name" } });
-      }
+      // Names are what people type (`tocsin ach show NAME`): one board per name among those a party sees.
+      await this.#assertNameFree(poster.id, board.name);
       const at = rfc3339(this.d.clock.now());
       const id = `grouping--${randomUUID()}`;
       const link = { boardRef: id, version: 1, change: typeof change === "string" ? change : "created" };
@@ -156,7 +177,7 @@ export class BoardService {
     if (change !== undefined && (typeof change !== "string" || change.trim() === "" || change.length > 4000)) {
       throw new AchError("ACH_EDIT_INVALID", "change is a short description of the edit", { details: { field: "change" } });
     }
-    const boardRef = await this.resolve(idOrName);
+    const boardRef = await this.resolve(partyReader(poster.id), poster, idOrName);
     return this.#locks.run([boardRef], async () => {
       const head = (await this.versions(boardRef)).at(-1)!;
       if (!mayEdit(head.version.board, poster.id)) {
@@ -223,9 +244,7 @@ export class BoardService {
     if (next.version === 1) {
       const all = await this.#allVersions();
       if (all.some((v) => v.version.boardRef === next.boardRef)) throw new AchError("ACH_VERSION_CONFLICT", `board ${next.boardRef} exists`);
-      if (all.some((v) => v.version.board.name === next.board.name)) {
-        throw new AchError("ACH_NAME_TAKEN", `a board named ${next.board.name} exists`, { details: { field: "name" } });
-      }
+      await this.#assertNameFree(next.board.owner, next.board.name);
     }
     checkSuccession(head && { version: head.version, digest: head.digest }, next);
   }

@@ -1,40 +1,67 @@
 import { randomUUID } from "node:crypto";
 import { rfc3339, type Clock } from "../core/clock.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
-import { dueEscalations } from "../core/lifecycle/index.js";
-import { resolvedAt } from "../core/lifecycle/warning-state.js";
+import { dueEscalations, nextEscalationAt, type WarningState } from "../core/lifecycle/index.js";
+import { lifecycleEventOf } from "../core/lifecycle-mapping/record-events.js";
 import { ESCALATION_EXT, ESCALATION_TYPE } from "../core/record/index.js";
-import type { PartyRow, Store } from "../store/store.js";
+import type { PartyRow, Store, StoredRecord } from "../store/store.js";
 import type { Admission } from "./admission.js";
+import { DeadlineIndex } from "./deadline-index.js";
+import { LogFollower } from "./log-follower.js";
+import { consoleLogger, type Logger } from "./logger.js";
+
+export interface EscalatorDeps {
+  readonly store: Store;
+  readonly admission: Pick<Admission, "admit">;
+  /** Each warning's lifecycle state, current with the log (the admission path's WarningStates). */
+  readonly states: { get(warningId: string): Promise<WarningState | undefined> };
+  readonly clock: Clock;
+  /** The node's own party: it signs the escalations. */
+  readonly node: PartyRow;
+  readonly logger?: Logger;
+}
 
 /**
- * The clock that keeps running when a recipient does nothing: on every tick, each unresolved warning's
- * missed deadlines become escalation records signed by the node and admitted like any other record.
+ * The clock that keeps running when a recipient does nothing: missed deadlines become escalation
+ * records signed by the node and admitted like any other record.
+ *
+ * It follows the log, not the transport: every tick reads the warning versions appended since its
+ * last position (whichever process admitted them, by whatever route) and schedules each warning at
+ * its earliest deadline in an index of deadlines. A tick then looks only at the warnings whose
+ * instant has come: it folds each one's state, escalates what is due, and schedules it again at the
+ * next deadline that could still be missed (or drops it). Idle, a tick costs one indexed read of the
+ * log's tail and a look at the earliest deadline, however many warnings are open.
  *
  * Exactly once: what is due is computed from the warning's state (which includes the escalations
  * already logged), and the lifecycle refuses a second escalation for the same recipient and deadline.
- * Deadlines that passed while the node was down are found by the first tick after start.
+ * Deadlines that passed while the node was down (or while another process held the lease) are found
+ * at start, which rebuilds the index from the whole log. Failures are logged and retried next tick.
  */
 export class Escalator {
-  readonly #open = new Set<string>();
+  readonly #follower: LogFollower;
+  readonly #deadlines = new DeadlineIndex();
+  readonly #logger: Logger;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
 
-  constructor(
-    private readonly deps: { store: Store; admission: Admission; clock: Clock; node: PartyRow },
-  ) {}
+  constructor(private readonly deps: EscalatorDeps) {
+    this.#follower = new LogFollower(deps.store, "warning");
+    this.#logger = deps.logger ?? consoleLogger;
+  }
 
-  /** Loads the warnings to watch, runs one tick, and ticks every `intervalMs` (0: only on demand). */
+  /**
+   * Rebuilds the index of deadlines from the log, escalates everything due (deadlines missed while it
+   * was not running included), then ticks every `intervalMs` (0: only on demand). A failure of the first
+   * tick is logged, not thrown: the next tick retries.
+   */
   async start(intervalMs: number): Promise<void> {
-    for (let after = -1; ; ) {
-      const page = await this.deps.store.listRecords({ kind: "warning", addedAfterUs: after, limit: 5000 });
-      for (const r of page) this.#open.add(r.id);
-      if (page.length < 5000) break;
-      after = page[page.length - 1]!.addedUs;
-    }
-    await this.tick();
+    this.stop();
+    await this.#running?.catch(() => undefined);
+    this.#follower.reset();
+    this.#deadlines.clear();
+    await this.#loggedTick();
     if (intervalMs > 0) {
-      this.#timer = setInterval(() => void this.tick().catch(() => undefined), intervalMs);
+      this.#timer = setInterval(() => void this.#loggedTick(), intervalMs);
       this.#timer.unref();
     }
   }
@@ -44,9 +71,9 @@ export class Escalator {
     this.#timer = undefined;
   }
 
-  /** A warning to watch (called when one is admitted). */
-  track(warningId: string): void {
-    this.#open.add(warningId);
+  /** Warnings in the index of deadlines (each with one instant to look at it again). */
+  get scheduled(): number {
+    return this.#deadlines.size;
   }
 
   /** Escalates everything due now; returns how many escalation records were appended. */
@@ -56,17 +83,48 @@ export class Escalator {
     return this.#running;
   }
 
+  async #loggedTick(): Promise<void> {
+    try {
+      await this.tick();
+    } catch (e) {
+      this.#logger.error({ err: e }, "escalator: tick failed; retrying at the next tick");
+    }
+  }
+
   async #tick(): Promise<number> {
+    await this.#follower.poll((r) => this.#scheduleVersion(r));
     const now = this.deps.clock.now();
     let appended = 0;
-    for (const id of [...this.#open]) {
-      const state = await this.deps.admission.states.get(id);
-      if (!state) continue;
-      const due = dueEscalations(state, now);
-      if (due.length === 0) {
-        if (resolvedAt(state) !== undefined) this.#open.delete(id);
-        continue;
+    let failed = 0;
+    let firstError: unknown;
+    for (const { id, at } of this.#deadlines.takeDue(now)) {
+      try {
+        appended += await this.#escalate(id, now);
+      } catch (e) {
+        // Looked at again next tick; one bad warning must not hold up the others.
+        this.#deadlines.schedule(id, at);
+        if (failed++ === 0) firstError = e;
       }
+    }
+    if (failed > 0) this.#logger.error({ err: firstError, warnings: failed }, "escalator: could not escalate; retrying at the next tick");
+    return appended;
+  }
+
+  /** A warning version from the log: look at the warning again at its earliest deadline. */
+  #scheduleVersion(r: StoredRecord): void {
+    const event = lifecycleEventOf(JSON.parse(r.body) as Record<string, unknown>, "warning", { loggedAt: Date.parse(r.loggedAt), nodeIdentity: this.deps.node.id });
+    if (event?.kind !== "warning") return;
+    const deadlines = Object.values(event.deadlines).filter((d): d is number => d !== undefined);
+    if (deadlines.length > 0) this.#deadlines.schedule(r.id, Math.min(...deadlines));
+  }
+
+  /** Escalates what is due for one warning and schedules its next deadline; returns records appended. */
+  async #escalate(id: string, now: number): Promise<number> {
+    const state = await this.deps.states.get(id);
+    if (!state) return 0;
+    const due = dueEscalations(state, now);
+    let appended = 0;
+    if (due.length > 0) {
       const warning = (await this.deps.store.recordVersions(id)).at(-1);
       const markings = warning ? ((JSON.parse(warning.body).object_marking_refs as string[] | undefined) ?? []) : [];
       const at = rfc3339(now);
@@ -87,12 +145,18 @@ export class Escalator {
       }));
       try {
         const admitted = await this.deps.admission.admit(this.deps.node, records);
-        appended += admitted.filter((a) => !a.duplicate).length;
+        appended = admitted.filter((a) => !a.duplicate).length;
       } catch (e) {
-        // Another tick or process escalated first: the lifecycle refused the duplicate. Anything else is real.
+        // Another process escalated first: the lifecycle refused the batch. Look again next tick, with
+        // that escalation in the state, for whatever is still owed. Anything else is a real failure.
         if (!(isTocsinError(e) && e.code === "LIFECYCLE_DUPLICATE_ESCALATION")) throw e;
+        this.#deadlines.schedule(id, now);
+        return 0;
       }
     }
+    // The state predates the escalations just logged: ask only about deadlines after now.
+    const next = nextEscalationAt(state, now);
+    if (next !== undefined) this.#deadlines.schedule(id, next);
     return appended;
   }
 }

@@ -17,6 +17,7 @@ export type ExchangeErrorCode =
   | "RECORD_FUTURE_DATED" // created or modified later than the node's clock allows
   | "RECORD_COMMITMENT_DUPLICATE" // one warning lists a commitment id twice
   | "RECORD_COMMITMENT_RESEALED" // a new version gives a logged commitment id another digest
+  | "RECORD_CORRUPTED" // a stored record no longer hashes to its digest, or its digest is not the one its leaf logged
   | "BATCH_TOO_LARGE" // more records in one request than allowed
   | "BATCH_EMPTY"; // a batch with no records
 

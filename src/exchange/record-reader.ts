@@ -1,10 +1,13 @@
-import { WARNING_EXT } from "../core/record/index.js";
+import { publicBytesEqual, toHex } from "../core/crypto/bytes.js";
+import { sha256 } from "../core/crypto/sha256.js";
+import { WARNING_EXT, decodeRecordLeaf } from "../core/record/index.js";
 import {
-  audienceForRelatedRecord,
+  audienceOfRecordAbout,
   canRead,
   type PartyRelations,
   type Reader,
   type RecordAudience,
+  type WarningVersionAudience,
 } from "../core/tlp/index.js";
 import type { Store, StoredRecord } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
@@ -12,13 +15,25 @@ import type { PartyService } from "./party-service.js";
 
 type Obj = Record<string, any>;
 
+/** What TLP needs of a stored version, parsed once. */
+interface RecordFacts {
+  readonly markingRefs: string[];
+  /** A warning's recipient_refs (empty for other kinds). */
+  readonly recipients: string[];
+  /** A receipt's warning_modified: the version it answered. */
+  readonly answers: string | undefined;
+  /** An escalation's recipient_ref: whose lifecycle row it belongs to. */
+  readonly subject: string | undefined;
+}
+
 /** Records whose TLP facts are kept parsed (≈150 bytes each). */
 const FACTS_CACHE_LIMIT = 250_000;
 
 /**
  * Every read of a record goes through here, so TLP is decided in one place: the record's audience
  * (its author, the warning's recipients, its markings — a record about a warning inherits the
- * warning's audience and the stricter marking) is checked against the reader by the TLP core.
+ * audience of the warning version it answered and the stricter marking) is checked against the
+ * reader by the TLP core.
  * A record the reader may not see is "not found": its existence is not revealed.
  */
 export class RecordReader {
@@ -32,25 +47,34 @@ export class RecordReader {
   }
 
   /**
-   * The audience TLP judges a stored record by. `warnings` memoises the latest version of the warnings
-   * looked up, for a caller judging many records at once (a TAXII page).
+   * The audience TLP judges a stored record by. A warning version has its own; a record about a
+   * warning has the audience of the version it answered (audiences are fixed when written, see
+   * src/core/tlp/answered-version.ts). `versions` memoises each warning's versions for a caller judging
+   * many records at once (a TAXII page).
    */
-  async audienceOf(record: StoredRecord, warnings?: Map<string, StoredRecord | undefined>): Promise<RecordAudience> {
+  async audienceOf(record: StoredRecord, versions?: Map<string, WarningVersionAudience[]>): Promise<RecordAudience> {
     const facts = this.#factsOf(record);
     const own: RecordAudience = { author: record.author, recipients: [], markingRefs: facts.markingRefs };
     if (record.kind === "warning") return { ...own, recipients: facts.recipients };
     if (!record.warningRef) return own;
-    let warning = warnings?.get(record.warningRef);
-    if (!warnings?.has(record.warningRef)) {
-      warning = (await this.store.recordVersions(record.warningRef)).at(-1);
-      warnings?.set(record.warningRef, warning);
+    const all = await this.#versionsOf(record.warningRef, versions);
+    if (all.length === 0) return own;
+    return audienceOfRecordAbout(all, { author: record.author, markingRefs: facts.markingRefs, logIndex: record.logIndex, answers: facts.answers });
+  }
+
+  /** Every version of a warning with its own audience (memoised in `memo` when given). */
+  async #versionsOf(warningId: string, memo?: Map<string, WarningVersionAudience[]>): Promise<WarningVersionAudience[]> {
+    let out = memo?.get(warningId);
+    if (out === undefined) {
+      out = (await this.store.recordVersions(warningId))
+        .filter((v) => v.kind === "warning")
+        .map((v) => {
+          const f = this.#factsOf(v);
+          return { modified: v.modified, logIndex: v.logIndex, audience: { author: v.author, recipients: f.recipients, markingRefs: f.markingRefs } };
+        });
+      memo?.set(warningId, out);
     }
-    if (!warning) return own;
-    const w = this.#factsOf(warning);
-    return audienceForRelatedRecord(
-      { author: warning.author, recipients: w.recipients, markingRefs: w.markingRefs },
-      { author: record.author, markingRefs: own.markingRefs },
-    );
+    return out;
   }
 
   /*
@@ -58,18 +82,48 @@ export class RecordReader {
    * are kept by digest: paging a large collection parses each record once, not on every page. Bounded
    * (oldest first out) so memory stays flat however large the store grows.
    */
-  readonly #facts = new Map<string, { markingRefs: string[]; recipients: string[] }>();
+  readonly #facts = new Map<string, RecordFacts>();
 
-  #factsOf(record: StoredRecord): { markingRefs: string[]; recipients: string[] } {
+  #factsOf(record: StoredRecord): RecordFacts {
     const key = Buffer.from(record.digest.buffer, record.digest.byteOffset, record.digest.byteLength).toString("base64");
     let f = this.#facts.get(key);
     if (f === undefined) {
+      assertBodyIntact(record);
       const obj = JSON.parse(record.body) as Obj;
-      f = { markingRefs: markingsOf(obj), recipients: record.kind === "warning" ? recipientsOf(obj) : [] };
+      f = {
+        markingRefs: markingsOf(obj),
+        recipients: record.kind === "warning" ? recipientsOf(obj) : [],
+        answers: record.kind === "receipt" && typeof obj.warning_modified === "string" ? obj.warning_modified : undefined,
+        subject: record.kind === "escalation" && typeof obj.recipient_ref === "string" ? obj.recipient_ref : undefined,
+      };
       if (this.#facts.size >= FACTS_CACHE_LIMIT) this.#facts.delete(this.#facts.keys().next().value!);
       this.#facts.set(key, f);
     }
     return f;
+  }
+
+  /**
+   * What of a warning's lifecycle state (the per-recipient stages a warnings list shows) rests on
+   * records the reader may not read; `about` is every record about the warning (Store.recordsAbout). A recipient's row is built from its receipts, assessments and
+   * actions and from the escalations naming it; every row and the outcome from the resolutions. A
+   * list must leave out the rows named in `recipients`, and the whole state when `all` is set, so
+   * that no row reveals a record TLP hides (a recipient added late must not learn from the list
+   * that an earlier recipient received and assessed a version it was not sent).
+   */
+  async hiddenFromState(reader: Reader, about: readonly StoredRecord[], relations?: PartyRelations): Promise<{ all: boolean; recipients: ReadonlySet<string> }> {
+    const recipients = new Set<string>();
+    if (reader.kind === "node") return { all: false, recipients };
+    const versions = new Map<string, WarningVersionAudience[]>();
+    const rel = relations ?? (await this.relations());
+    let all = false;
+    for (const r of about) {
+      if (r.kind === "warning" || r.kind === "reveal" || !r.warningRef) continue;
+      if (canRead(reader, await this.audienceOf(r, versions), rel)) continue;
+      if (r.kind === "resolution") all = true;
+      else if (r.kind === "escalation") recipients.add(this.#factsOf(r).subject ?? r.author);
+      else recipients.add(r.author);
+    }
+    return { all, recipients };
   }
 
   async canRead(reader: Reader, record: StoredRecord, relations?: PartyRelations): Promise<boolean> {
@@ -86,6 +140,17 @@ export class RecordReader {
     const versions = await this.store.recordVersions(id);
     const record = version === undefined ? versions.at(-1) : versions.find((v) => v.modified === version);
     if (!record || !(await this.canRead(reader, record))) throw new ExchangeError("RECORD_NOT_FOUND", `no record ${id}`);
+    // Served whole: its body must still be what the log committed to (checked on every read, as the
+    // TLP facts above are cached by digest and the row may have been edited since).
+    assertBodyIntact(record);
+    const [leaf] = await this.store.getLeaves(record.logIndex, 1);
+    let logged: string | undefined;
+    try {
+      logged = leaf ? decodeRecordLeaf(leaf.data).digest : undefined;
+    } catch {
+      logged = undefined;
+    }
+    if (logged !== toHex(record.digest)) throw corrupted(record, `its digest is not the one log entry ${record.logIndex} records`);
     return record;
   }
 
@@ -95,10 +160,10 @@ export class RecordReader {
    */
   async visible(reader: Reader, records: readonly StoredRecord[], relations?: PartyRelations): Promise<{ record: StoredRecord; audience: RecordAudience }[]> {
     const rel = relations ?? (await this.relations());
-    const warnings = new Map<string, StoredRecord | undefined>();
+    const versions = new Map<string, WarningVersionAudience[]>();
     const out: { record: StoredRecord; audience: RecordAudience }[] = [];
     for (const record of records) {
-      const audience = await this.audienceOf(record, warnings);
+      const audience = await this.audienceOf(record, versions);
       if (canRead(reader, audience, rel)) out.push({ record, audience });
     }
     return out;
@@ -106,10 +171,7 @@ export class RecordReader {
 
   /** The records the reader may see, in the order given. */
   async filter(reader: Reader, records: readonly StoredRecord[]): Promise<StoredRecord[]> {
-    const relations = await this.relations();
-    const out: StoredRecord[] = [];
-    for (const r of records) if (await this.canRead(reader, r, relations)) out.push(r);
-    return out;
+    return (await this.visible(reader, records)).map((v) => v.record);
   }
 }
 
@@ -119,4 +181,17 @@ function markingsOf(obj: Obj): string[] {
 
 function recipientsOf(warning: Obj): string[] {
   return (warning.extensions?.[WARNING_EXT]?.recipient_refs as string[] | undefined) ?? [];
+}
+
+/**
+ * A stored record whose body no longer hashes to its digest was altered in the database: refused with
+ * a coded 500 (the node's fault, logged with the request id) rather than serving text its author never
+ * signed. `tocsin log audit` names every such record.
+ */
+function assertBodyIntact(record: StoredRecord): void {
+  if (!publicBytesEqual(sha256(Buffer.from(record.body, "utf8")), record.digest)) throw corrupted(record, "its stored body does not hash to its digest");
+}
+
+function corrupted(record: StoredRecord, why: string): ExchangeError {
+  return new ExchangeError("RECORD_CORRUPTED", `stored record ${record.id} version ${record.modified} is corrupted: ${why}; run tocsin log audit`);
 }

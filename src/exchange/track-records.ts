@@ -12,7 +12,17 @@ import {
   type SourceTrackRecord,
   type TrackRecordOptions,
 } from "../core/scoring/index.js";
-import { audienceForRelatedRecord, tlpLevelOf, tlpRank, type PartyRelations, type Reader, type RecordAudience } from "../core/tlp/index.js";
+import {
+  answeredVersion,
+  audienceOfRecordAbout,
+  tlpLevelOf,
+  tlpRank,
+  type PartyRelations,
+  type Reader,
+  type RecordAboutFacts,
+  type RecordAudience,
+  type WarningVersionAudience,
+} from "../core/tlp/index.js";
 import type { PartyRow, Store, StoredRecord } from "../store/store.js";
 import type { RecordReader } from "./record-reader.js";
 import type { WarningStates } from "./warning-states.js";
@@ -39,9 +49,13 @@ interface IndexedWarning {
    * the marking each carries: one stricter than the warning's may hide it from a reader who sees the
    * warning, and then the warning must not count for that reader (its state would reveal the record).
    */
-  readonly related: { readonly author: string; readonly markingRefs: readonly string[] }[];
-  /** Each version's own audience (an earlier version may have been marked stricter than the latest). */
-  readonly versionAudiences: RecordAudience[];
+  readonly related: RecordAboutFacts[];
+  /**
+   * Each version's own audience with its log position (an earlier version may have had other
+   * recipients or a stricter marking than the latest); a related record is read under the audience of
+   * the version it answered.
+   */
+  readonly versionAudiences: WarningVersionAudience[];
 }
 
 /** One warning with its lifecycle state and forecasts, as scoring needs it. */
@@ -99,7 +113,8 @@ export class TrackRecords {
     const markingRefs = [...((obj.object_marking_refs as string[] | undefined) ?? []), ...((obj.granular_markings as { marking_ref: string }[] | undefined) ?? []).map((g) => g.marking_ref)];
     if (r.kind !== "warning") {
       // Records arrive in log order, so the warning is indexed before anything about it.
-      this.#index.get(r.warningRef!)?.related.push({ author: r.author, markingRefs });
+      const answers = r.kind === "receipt" && typeof obj.warning_modified === "string" ? obj.warning_modified : undefined;
+      this.#index.get(r.warningRef!)?.related.push({ author: r.author, markingRefs, logIndex: r.logIndex, answers });
       return;
     }
     const ext = obj.extensions?.[WARNING_EXT] ?? {};
@@ -111,7 +126,7 @@ export class TrackRecords {
       w.latestModified = r.modified;
     }
     w.versions.push({ loggedAt: Date.parse(r.loggedAt), probability: ext.probability as number });
-    w.versionAudiences.push(audience);
+    w.versionAudiences.push({ modified: r.modified, logIndex: r.logIndex, audience });
   }
 
   /** Every warning the reader may read (TLP on its latest version), with its state and forecasts. */
@@ -130,18 +145,20 @@ export class TrackRecords {
   }
 
   /**
-   * Whether the reader may read every record about the warning. A related record's audience is the
-   * warning's with the stricter of the two markings (TLP core), so only records marked stricter than
-   * the warning need checking; a warning with one hidden from the reader is left out of its track
+   * Whether the reader may read every record about the warning: every version under its own audience,
+   * and every related record under the audience of the version it answered (TLP core,
+   * answered-version.ts). Such an audience is that version's parties plus the record's author under
+   * the stricter marking, so once every version is readable only records marked stricter than their
+   * version need checking. A warning with a record hidden from the reader is left out of its track
    * record altogether rather than folded without it.
    */
   #canReadAll(reader: Reader, w: IndexedWarning, relations: PartyRelations): boolean {
     // Every version's probability may be scored, so every version must be readable too.
-    if (w.versionAudiences.length > 1 && !w.versionAudiences.every((a) => this.records.canReadAudience(reader, a, relations))) return false;
-    const level = tlpRank(tlpLevelOf(w.audience.markingRefs).level);
+    if (w.versionAudiences.length > 1 && !w.versionAudiences.every((v) => this.records.canReadAudience(reader, v.audience, relations))) return false;
     for (const r of w.related) {
-      if (tlpRank(tlpLevelOf(r.markingRefs).level) <= level) continue;
-      if (!this.records.canReadAudience(reader, audienceForRelatedRecord(w.audience, r), relations)) return false;
+      const version = answeredVersion(w.versionAudiences, r);
+      if (version && tlpRank(tlpLevelOf(r.markingRefs).level) <= tlpRank(tlpLevelOf(version.audience.markingRefs).level)) continue;
+      if (!this.records.canReadAudience(reader, audienceOfRecordAbout(w.versionAudiences, r), relations)) return false;
     }
     return true;
   }

@@ -1,6 +1,6 @@
 import { toHex } from "../core/crypto/bytes.js";
 import { recordKindOf } from "../core/record/index.js";
-import { summarizeRecord, type RecordSummary } from "../core/timeline/index.js";
+import { signedByPhrase, signerOf, summarizeRecord, type RecordSummary, type Signer } from "../core/timeline/index.js";
 import type { Reader } from "../core/tlp/index.js";
 import type { Store, StoredCheckpoint } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
@@ -8,13 +8,21 @@ import type { PartyService } from "./party-service.js";
 import type { RecordReader } from "./record-reader.js";
 import { keyResetNotices } from "./key-notices.js";
 
+/** The node's own party (it signs escalations); the slug the composition root registers. */
+const NODE_PARTY_SLUG = "node";
+
 /** One record about the warning, where the log put it and which checkpoints commit to it. */
 export interface TimelineEntry extends RecordSummary {
   readonly index: number;
   readonly loggedAt: string;
   readonly digest: string;
   readonly authorName: string | undefined;
+  /** True when the node signed the record for its custodial author: not the party's own signature. */
   readonly custodial: boolean;
+  /** Who signed it: the author's own key ("party"), the node for a custodial author, or the node itself. */
+  readonly signer: Signer;
+  /** The same in words: "signed by the node on behalf of VENUE (custodial)". */
+  readonly signedBy: string;
   /** The smallest checkpoint covering the entry (size > index) and the latest one; null before any. */
   readonly checkpoints: { readonly first: number | null; readonly latest: number | null };
 }
@@ -40,6 +48,7 @@ export async function warningTimeline(d: { store: Store; records: RecordReader; 
   const firstCovering = new Map<number, StoredCheckpoint>();
   const names = new Map<string, string | undefined>();
   const entries: TimelineEntry[] = [];
+  const node = await d.parties.get(NODE_PARTY_SLUG);
   for (const r of records) {
     const obj = JSON.parse(r.body) as Record<string, unknown>;
     if (!names.has(r.author)) names.set(r.author, (await d.parties.get(r.author))?.name);
@@ -52,6 +61,8 @@ export async function warningTimeline(d: { store: Store; records: RecordReader; 
       digest: toHex(r.digest),
       authorName: names.get(r.author),
       custodial: r.custodial,
+      signer: signerOf(r, node?.id),
+      signedBy: signedByPhrase(signerOf(r, node?.id), names.get(r.author) ?? r.author),
       checkpoints: { first: first?.size ?? null, latest: latest && latest.size > r.logIndex ? latest.size : null },
     });
   }

@@ -1,15 +1,16 @@
 import type { FastifyInstance } from "fastify";
 import { toBase64, toHex } from "../core/crypto/bytes.js";
 import { TocsinError } from "../core/errors/tocsin-error.js";
-import { recipientStates, warningStatus, RECIPIENT_STAGES } from "../core/lifecycle/index.js";
+import { RECIPIENT_STAGES, type RecipientStage } from "../core/lifecycle/index.js";
 import { ANONYMOUS_READER, partyReader, type Reader } from "../core/tlp/index.js";
 import type { Admission } from "../exchange/admission.js";
 import type { PartyService } from "../exchange/party-service.js";
 import type { RecordReader } from "../exchange/record-reader.js";
 import type { LogReader } from "../log/log-reader.js";
-import type { Store, StoredRecord } from "../store/store.js";
+import type { WarningList } from "../exchange/warning-list.js";
+import type { Store } from "../store/store.js";
 import { callerOf, requireCaller } from "./auth.js";
-import { onlyParams } from "./params.js";
+import { integerParam, onlyParams } from "./params.js";
 
 export interface ApiDeps {
   readonly store: Store;
@@ -17,10 +18,9 @@ export interface ApiDeps {
   readonly admission: Admission;
   readonly records: RecordReader;
   readonly log: LogReader;
-  readonly onWarning?: (warningId: string) => void;
+  /** The paged warning list (GET /api/v1/warnings). */
+  readonly warnings: WarningList;
 }
-
-const isoMs = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 /** Tocsin's own API under /api/v1: admission of signed records and TLP-enforced reads. */
 export function registerApiRoutes(app: FastifyInstance, d: ApiDeps): void {
@@ -33,7 +33,6 @@ export function registerApiRoutes(app: FastifyInstance, d: ApiDeps): void {
     const poster = await requireCaller(request, d.parties);
     const objects = recordsOfBody(request.body);
     const admitted = await d.admission.admit(poster, objects);
-    for (const a of admitted) if (a.kind === "warning" && !a.duplicate) d.onWarning?.(a.id);
     const anyNew = admitted.some((a) => !a.duplicate);
     return reply.code(anyNew ? 201 : 200).send({
       records: admitted.map((a) => ({
@@ -76,39 +75,19 @@ export function registerApiRoutes(app: FastifyInstance, d: ApiDeps): void {
   });
 
   app.get("/api/v1/warnings", async (request) => {
-    const q = onlyParams(request.query, ["recipient", "state", "limit"]);
+    const q = onlyParams(request.query, ["recipient", "state", "limit", "next"]);
     const reader = await readerOf(request);
     const recipient = q.recipient === undefined ? undefined : (await d.parties.require(String(q.recipient))).id;
     const state = q.state as string | undefined;
     if (state !== undefined && !(RECIPIENT_STAGES as readonly string[]).includes(state)) {
       throw new TocsinError("HTTP_BAD_PARAMETER", `state must be one of ${RECIPIENT_STAGES.join(", ")}`, { details: { parameter: "state" } });
     }
-    const warnings = await latestWarnings(d.store);
-    const visible = await d.records.filter(reader, warnings);
-    const out = [];
-    for (const w of visible) {
-      const s = await d.admission.states.get(w.id);
-      if (!s) continue;
-      const recipients = recipientStates(s).filter(
-        (r) => (recipient === undefined || r.recipient === recipient) && (state === undefined || r.state === state),
-      );
-      if (recipients.length === 0) continue;
-      const status = warningStatus(s);
-      out.push({
-        id: w.id,
-        modified: w.modified,
-        author: w.author,
-        index: w.logIndex,
-        resolved: status.resolution ? { outcome: status.resolution.outcome, at: isoMs(status.resolution.loggedAt) } : undefined,
-        recipients: recipients.map((r) => ({
-          party: r.recipient,
-          state: r.state,
-          nextDeadline: r.nextDeadline ? { kind: r.nextDeadline.kind, at: isoMs(r.nextDeadline.deadline) } : undefined,
-          escalated: r.escalated,
-        })),
-      });
+    const limit = integerParam(q.limit, "limit", { optional: true });
+    if (limit === 0) throw new TocsinError("HTTP_BAD_PARAMETER", "limit must be a positive integer", { details: { parameter: "limit" } });
+    if (q.next !== undefined && typeof q.next !== "string") {
+      throw new TocsinError("HTTP_BAD_PARAMETER", "next is not a token this server issued", { details: { parameter: "next" } });
     }
-    return { warnings: out };
+    return d.warnings.page(reader, { recipient, state: state as RecipientStage | undefined, limit, next: q.next });
   });
 
   app.get("/api/v1/parties/:id", async (request) => d.parties.identity((request.params as { id: string }).id));
@@ -126,17 +105,4 @@ function recordsOfBody(body: unknown): unknown[] {
     return [body];
   }
   throw new TocsinError("HTTP_BAD_REQUEST_BODY", "the body must be a STIX object, an array of them, or a bundle");
-}
-
-async function latestWarnings(store: Store): Promise<StoredRecord[]> {
-  const latest = new Map<string, StoredRecord>();
-  for (let after = -1; ; ) {
-    const page = await store.listRecords({ kind: "warning", addedAfterUs: after, limit: 5000 });
-    for (const r of page) {
-      const prev = latest.get(r.id);
-      if (!prev || prev.modified < r.modified) latest.set(r.id, r);
-    }
-    if (page.length < 5000) return [...latest.values()];
-    after = page[page.length - 1]!.addedUs;
-  }
 }

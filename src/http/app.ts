@@ -9,6 +9,7 @@ import { registerInternalRoutes } from "./internal-routes.js";
 import { registerLogRoutes } from "./log-routes.js";
 import { registerClusterRoutes } from "./cluster-routes.js";
 import { installProblemHandlers } from "./problem.js";
+import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors, genReqId, installJsonParser, installParameterGuard } from "./input-guards.js";
 import { registerTaxiiRoutes, type TaxiiDeps } from "./taxii/taxii-routes.js";
 import { registerRecordRoutes } from "./record-routes.js";
 
@@ -23,7 +24,8 @@ export interface AppDeps {
   readonly taxii?: TaxiiDeps;
   /** Attribution boards (with the records API). */
   readonly boards?: BoardService;
-  readonly logger?: boolean;
+  /** Fastify's pino logger (off when absent): every 5xx is logged at error with its request id and stack. */
+  readonly logger?: boolean | { readonly level: string };
   /** Several processes on one database: the route by which the others hand admitted entries to the sequencing one. */
   readonly cluster?: { readonly sequencer: Sequencer; readonly secret: string };
 }
@@ -31,12 +33,17 @@ export interface AppDeps {
 /** The node's HTTP surface. Never listens: tests call inject(), the CLI's serve calls listen(). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger: loggerOption(deps.logger),
+    genReqId,
     bodyLimit: deps.config.maxBodyBytes,
     // Query strings like match[id]=a,b are parsed by the routes themselves.
-    routerOptions: { ignoreTrailingSlash: false },
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
   });
   installProblemHandlers(app);
+  installParameterGuard(app);
+  installJsonParser(app);
   // Every POST body here is JSON; a text/plain body is refused (415), not parsed as a string.
   app.removeContentTypeParser("text/plain");
   // While the node shuts down, answer what is in flight with Connection: close, so keep-alive
@@ -58,4 +65,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.cluster) registerClusterRoutes(app, deps.cluster.sequencer, deps.cluster.secret);
   await app.ready();
   return app;
+}
+
+/** Logs go to stderr (stdout carries the CLI's own output), one JSON line each with its request id. */
+function loggerOption(logger: AppDeps["logger"]): false | { level: string; stream: NodeJS.WritableStream } {
+  if (logger === undefined || logger === false) return false;
+  return { level: logger === true ? "warn" : logger.level, stream: process.stderr };
 }

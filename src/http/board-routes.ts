@@ -64,7 +64,7 @@ export function registerBoardRoutes(app: FastifyInstance, boards: BoardService, 
   app.post("/api/v1/boards/:board/versions", async (request, reply) => {
     const poster = await requireCaller(request, parties);
     // A board's first version names itself: it cannot be resolved before it is saved.
-    const boardRef = await boards.resolve(boardParam(request)).catch((e: unknown) => {
+    const boardRef = await boards.resolve(partyReader(poster.id), poster, boardParam(request)).catch((e: unknown) => {
       if ((e as { code?: string }).code === "ACH_BOARD_NOT_FOUND") return boardParam(request);
       throw e;
     });

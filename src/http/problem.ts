@@ -28,7 +28,8 @@ export function sendProblem(reply: FastifyReply, e: TocsinError): FastifyReply {
   const p = problemOf(e);
   // RFC 9110 §11.6.1: a 401 names the schemes the client may use.
   if (p.status === 401) reply.header("www-authenticate", 'Bearer realm="tocsin", Basic realm="tocsin"');
-  return reply.code(p.status).type("application/problem+json").send(p);
+  // The request id ties a problem a client reports to the node's log line (every 5xx is logged with it).
+  return reply.code(p.status).type("application/problem+json").send({ ...p, request_id: reply.request.id });
 }
 
 /** Fastify's own errors (body parsing, limits, routing) translated to our codes, so no client ever sees FST_ERR_*. */
@@ -56,7 +57,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
   const routes = routeMethods(app);
   app.setErrorHandler((error, request, reply) => {
     const e = isTocsinError(error) ? error : translateFastifyError(error as FastifyError);
-    if (problemOf(e).status >= 500) request.log.error({ err: error }, "request failed");
+    if (problemOf(e).status >= 500) request.log.error({ err: error, code: e.code }, "request failed");
     return sendProblem(reply, e);
   });
   app.setNotFoundHandler((request, reply) => {

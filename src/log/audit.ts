@@ -1,7 +1,8 @@
 import { publicBytesEqual as bytesEqual, toHex } from "../core/crypto/bytes.js";
 import { MerkleFrontier, hashLeaf, pow2 } from "../core/merkle/index.js";
-import { openCheckpoint, type NoteVerifier } from "../core/note/index.js";
-import type { LogStore, StoredCheckpoint } from "../store/store.js";
+import { formatVerifierKey, openCheckpoint, type NoteVerifier } from "../core/note/index.js";
+import type { LogStore, RecordAuditStore, StoredCheckpoint } from "../store/store.js";
+import { RecordAuditor, type RecordProblemKind } from "./audit-records.js";
 
 /** One thing wrong with a stored log, located as precisely as the damage allows. */
 export interface AuditProblem {
@@ -12,8 +13,12 @@ export interface AuditProblem {
     | "node-hash"
     | "checkpoint-signature"
     | "checkpoint-root"
-    | "checkpoint-beyond-log";
-  /** The first log entry the problem touches. */
+    | "checkpoint-beyond-log"
+    | "checkpoint-missing"
+    | "leaf-beyond-head"
+    | "log-key"
+    | RecordProblemKind;
+  /** The first log entry the problem touches (0 for a problem of the whole log, such as its key). */
   readonly entry: number;
   readonly level?: number;
   readonly nodeIndex?: number;
@@ -36,6 +41,8 @@ export interface AuditOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Stop after this many problems. */
   readonly maxProblems?: number;
+  /** Check the record and tombstone rows against their leaves (default: when the store has them). */
+  readonly records?: boolean;
 }
 
 /**
@@ -43,6 +50,12 @@ export interface AuditOptions {
  * each interior node, and the root of every stored checkpoint (whose signature must verify with the
  * log key). Checkpoints that all equal roots of prefixes of the one recomputed tree are, by
  * construction, mutually consistent; one that signs a different root for its size — a fork — fails.
+ *
+ * Beyond the tree: the newest checkpoint must cover every entry (the node signs one per batch, or at
+ * the end of each interval and at every start and stop, so entries no checkpoint covers mean a deleted
+ * checkpoint — or a node audited while running with --checkpoint-interval); no leaf may lie beyond the
+ * log head; the log key and origin recorded in `meta` must be the trusted key's. And, on a store with
+ * records, every record and tombstone row must be what its leaf logged (audit-records.ts).
  *
  * Streams in chunks, holding only the tree's right edge in memory: O(n) hashes, O(log n) memory.
  */
@@ -53,7 +66,10 @@ export async function auditLog(store: LogStore, options: AuditOptions): Promise<
   const total = await store.logSize();
   const problems: AuditProblem[] = [];
   const full = () => problems.length >= maxProblems;
+  const report = (p: AuditProblem): void => void problems.push(p);
   const frontier = new MerkleFrontier();
+  const records = options.records !== false && isRecordAuditStore(store) ? new RecordAuditor(store) : undefined;
+  await checkLogKey(store, options.verifier, report);
   // Leaves whose stored hash disagrees with their data, ascending. The tree is recomputed from the
   // data, so every ancestor of such a leaf disagrees with its stored hash too: those are consequences,
   // not separate corruption, and are left out so the report names the damaged entry itself.
@@ -68,6 +84,11 @@ export async function auditLog(store: LogStore, options: AuditOptions): Promise<
     }
     return lo < badLeaves.length && badLeaves[lo]! <= last;
   };
+  // Likewise nodes found wrong: their ancestors are wrong as a consequence (a leaf rewritten together
+  // with its leaf hash shows first as its level-1 parent, and would otherwise be reported as the
+  // highest such ancestor — entry 0 of a large subtree). Few, as each is a reported problem.
+  const badNodes: { first: number; last: number }[] = [];
+  const coversBadNode = (first: number, last: number): boolean => badNodes.some((b) => b.first >= first && b.last <= last);
 
   const checkpoints = await allCheckpoints(store);
   let nextCheckpoint = 0;
@@ -107,6 +128,7 @@ export async function auditLog(store: LogStore, options: AuditOptions): Promise<
       if (problems.at(-1)?.kind !== "leaf-missing") problems.push({ kind: "leaf-missing", entry: expected, message: `entry ${expected} is missing` });
       break;
     }
+    if (records && leaves.length > 0) await records.checkLeaves(leaves, report);
     for (const [level, { first, hashes }] of [...emitted].sort((a, b) => a[0] - b[0])) {
       // Aligned by index, so a missing row is reported as missing, not as every later node shifted.
       const stored = new Map((await store.getNodeRange(level, first, hashes.length)).map((n) => [n.index, n.hash]));
@@ -116,9 +138,13 @@ export async function auditLog(store: LogStore, options: AuditOptions): Promise<
         const entry = nodeIndex * pow2(level);
         const last = entry + pow2(level) - 1;
         const where = `node ${level}/${nodeIndex} (entries ${entry}..${last})`;
-        if (storedHash !== undefined && coversBadLeaf(entry, last)) continue;
+        if (storedHash !== undefined && (coversBadLeaf(entry, last) || coversBadNode(entry, last))) continue;
         if (storedHash === undefined) problems.push({ kind: "node-missing", entry, level, nodeIndex, message: `${where} is missing` });
-        else if (!bytesEqual(storedHash, hashes[i]!)) problems.push({ kind: "node-hash", entry, level, nodeIndex, message: `${where}: stored hash differs` });
+        else if (!bytesEqual(storedHash, hashes[i]!)) {
+          badNodes.push({ first: entry, last });
+          const hint = level === 1 ? " (its leaves hash to their data: one of them was rewritten together with its leaf hash, or the node was)" : "";
+          problems.push({ kind: "node-hash", entry, level, nodeIndex, message: `${where}: stored hash differs${hint}` });
+        }
       }
     }
     start = end;
@@ -128,7 +154,21 @@ export async function auditLog(store: LogStore, options: AuditOptions): Promise<
   for (const c of checkpoints.slice(nextCheckpoint)) {
     if (c.size > total) problems.push({ kind: "checkpoint-beyond-log", entry: total, message: `checkpoint of size ${c.size} is beyond the log's ${total} entries` });
   }
+  if (!full()) {
+    const covered = checkpoints.reduce((m, c) => Math.max(m, c.size), 0);
+    if (covered < total) {
+      problems.push({
+        kind: "checkpoint-missing",
+        entry: covered,
+        message: `entries ${covered}..${total - 1} are covered by no signed checkpoint (the newest is of size ${covered}): a checkpoint was deleted, or the node is running with a checkpoint interval or crashed before signing (start it once, then audit again)`,
+      });
+    }
+    const beyond = await store.getLeaves(total, 1);
+    if (beyond.length > 0) problems.push({ kind: "leaf-beyond-head", entry: total, message: `entry ${beyond[0]!.index} is stored beyond the log head's size ${total}` });
+    if (records) await records.checkBeyond(total, report, maxProblems);
+  }
   problems.sort((a, b) => a.entry - b.entry);
+  attributeNodesToEntries(problems);
   return {
     ok: problems.length === 0,
     leaves: frontier.size,
@@ -169,4 +209,40 @@ async function allCheckpoints(store: LogStore): Promise<StoredCheckpoint[]> {
     if (page.length < 10_000) return out;
     after = page[page.length - 1]!.size;
   }
+}
+
+/** Record rows make a rewritten entry exact where the tree alone narrows it to a node's range. */
+function attributeNodesToEntries(problems: AuditProblem[]): void {
+  const exact = problems.filter((p) => p.kind.startsWith("record-") || p.kind.startsWith("tombstone-"));
+  let moved = false;
+  for (const p of problems) {
+    if (p.kind !== "node-hash" || p.level === undefined) continue;
+    const last = p.entry + pow2(p.level) - 1;
+    const inside = exact.filter((x) => x.entry >= p.entry && x.entry <= last);
+    if (inside.length === 1) {
+      (p as { entry: number }).entry = inside[0]!.entry;
+      moved = true;
+    }
+  }
+  if (moved) problems.sort((a, b) => a.entry - b.entry);
+}
+
+/**
+ * `meta` names the log's key and origin; bundles and the node's start-up read them. They must be the
+ * key the auditor trusts (--key, or the key file): a replaced key there would have bundles name a
+ * key the operator chose. A database with no key recorded yet (a node never started) has none to compare.
+ */
+async function checkLogKey(store: LogStore, verifier: NoteVerifier, report: (p: AuditProblem) => void): Promise<void> {
+  const vkey = await store.getMeta("log.vkey");
+  const origin = await store.getMeta("log.origin");
+  if (vkey !== undefined && vkey !== formatVerifierKey(verifier)) {
+    report({ kind: "log-key", entry: 0, message: `the database names log key ${vkey}, not the trusted ${formatVerifierKey(verifier)}` });
+  } else if (origin !== undefined && origin !== verifier.name) {
+    report({ kind: "log-key", entry: 0, message: `the database names log origin ${origin}, not the trusted key's ${verifier.name}` });
+  }
+}
+
+function isRecordAuditStore(store: LogStore): store is LogStore & RecordAuditStore {
+  const s = store as Partial<RecordAuditStore>;
+  return typeof s.recordsByLogIndex === "function" && typeof s.tombstonesByLogIndex === "function" && typeof s.tombstoneOf === "function";
 }

@@ -32,7 +32,12 @@ export interface NodeConfig {
   readonly escalationIntervalMs: number;
   /** Worker threads that validate and verify incoming records (0: on the main thread). */
   readonly checkWorkers: number;
+  /** The HTTP log's level (JSON lines on stderr, each with its request id); every 5xx is logged at `error`. */
+  readonly logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const DEFAULT_CONFIG: NodeConfig = {
   dataDir: "./data",
@@ -48,6 +53,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   escalationIntervalMs: 1000,
   // One per core: the main thread mostly waits on HTTP and the disk while the workers verify.
   checkWorkers: Math.min(8, availableParallelism()),
+  logLevel: "warn",
 };
 
 function invalid(message: string): TocsinError {
@@ -72,6 +78,10 @@ export function parseConfig(input: Record<string, unknown>): NodeConfig {
     if (typeof c[k] !== "boolean") throw invalid(`${k} must be true or false`);
     return c[k] as boolean;
   };
+  const oneOf = <T extends string>(k: string, values: readonly T[]): T => {
+    if (!values.includes(c[k] as T)) throw invalid(`${k} must be one of ${values.join(", ")}`);
+    return c[k] as T;
+  };
   const origin = c.origin === undefined ? undefined : str("origin");
   if (origin !== undefined && /[\s+]/.test(origin)) throw invalid("origin must contain no spaces and no '+'");
   const db = c.db === undefined ? undefined : str("db");
@@ -91,6 +101,7 @@ export function parseConfig(input: Record<string, unknown>): NodeConfig {
     maxBodyBytes: int("maxBodyBytes", 1024, 1024 * 1024 * 1024),
     escalationIntervalMs: int("escalationIntervalMs", 0, 3_600_000),
     checkWorkers: int("checkWorkers", 0, 64),
+    logLevel: oneOf("logLevel", LOG_LEVELS),
   };
 }
 

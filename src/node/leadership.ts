@@ -1,14 +1,14 @@
 import type { Clock } from "../core/clock.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
-import type { Escalator } from "../exchange/escalator.js";
 import type { Sequencer } from "../log/sequencer.js";
 import type { Store } from "../store/store.js";
 
 /**
  * Which process of a shared database sequences the log. Every process runs this loop: a process
  * without the lease tries to take it every quarter TTL (it succeeds once the leader's lease expires,
- * or at once if the leader's PID on this host is gone), and then starts its sequencer and escalator;
- * a leader whose sequencer stopped (lease lost, store error) stops its escalator and competes again.
+ * or at once if the leader's PID on this host is gone), and then starts its sequencer and the tasks that
+ * run only where the log is sequenced (the escalator); a leader whose sequencer stopped (lease lost,
+ * store error) stops those tasks and competes again.
  *
  * The lease's fencing epoch, checked inside every append transaction, is what makes this safe: the
  * loop only decides who tries to write, the store decides who can.
@@ -16,9 +16,9 @@ import type { Store } from "../store/store.js";
 export class Leadership {
   #timer: NodeJS.Timeout | undefined;
   #busy = false;
-  #escalating = false;
+  #leading = false;
   #stopped = false;
-  #escalator: Escalator | undefined;
+  #tasks: readonly LeaderTask[] = [];
 
   constructor(
     private readonly d: {
@@ -26,17 +26,12 @@ export class Leadership {
       readonly sequencer: Sequencer;
       readonly clock: Clock;
       readonly leaseTtlMs: number;
-      readonly escalationIntervalMs: number;
     },
   ) {}
 
-  /** The escalator runs only in the sequencing process (set once the node is wired). */
-  setEscalator(escalator: Escalator): void {
-    this.#escalator = escalator;
-  }
-
-  /** One attempt now, then one every quarter TTL. */
-  async start(): Promise<void> {
+  /** One attempt now, then one every quarter TTL; `tasks` run while this process holds the lease. */
+  async start(tasks: readonly LeaderTask[] = []): Promise<void> {
+    this.#tasks = tasks;
     await this.#tick();
     this.#timer = setInterval(() => void this.#tick(), Math.max(100, Math.floor(this.d.leaseTtlMs / 4)));
     this.#timer.unref();
@@ -71,7 +66,7 @@ export class Leadership {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    this.#escalator?.stop();
+    for (const t of this.#tasks) t.stop();
   }
 
   async #tick(): Promise<void> {
@@ -79,8 +74,8 @@ export class Leadership {
     this.#busy = true;
     try {
       if (!this.d.sequencer.running) {
-        if (this.#escalating) this.#escalator?.stop();
-        this.#escalating = false;
+        if (this.#leading) for (const t of this.#tasks) t.stop();
+        this.#leading = false;
         try {
           await this.d.sequencer.start();
         } catch (e) {
@@ -89,9 +84,9 @@ export class Leadership {
           return;
         }
       }
-      if (!this.#escalating && !this.#stopped && this.#escalator) {
-        this.#escalating = true;
-        await this.#escalator.start(this.d.escalationIntervalMs);
+      if (!this.#leading && !this.#stopped) {
+        this.#leading = true;
+        for (const t of this.#tasks) await t.start();
       }
     } catch (e) {
       process.stderr.write(`tocsin: leadership: ${(e as Error).message}\n`);
@@ -99,4 +94,10 @@ export class Leadership {
       this.#busy = false;
     }
   }
+}
+
+/** Background work that runs only in the process holding the lease (started when it is won, stopped when lost). */
+export interface LeaderTask {
+  start(): Promise<void>;
+  stop(): void;
 }

@@ -9,11 +9,13 @@ import { systemClock } from "../log/system-clock.js";
 import { Admission } from "../exchange/admission.js";
 import { BoardService } from "../exchange/board-service.js";
 import { Escalator } from "../exchange/escalator.js";
+import { consoleLogger, type Logger } from "../exchange/logger.js";
 import { PartyService } from "../exchange/party-service.js";
 import { RecordCheckPool } from "../exchange/record-check-pool.js";
 import { stixValidator } from "../exchange/stix-validator.js";
 import { RecordDeletion } from "../exchange/record-deletion.js";
 import { RecordReader } from "../exchange/record-reader.js";
+import { WarningList } from "../exchange/warning-list.js";
 import { openStore, SQLITE_FILE } from "../store/open-store.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
@@ -62,8 +64,9 @@ export function openSqliteStore(dataDir: string): SqliteStore {
  * SQLite the sequencer starts here; on a shared PostgreSQL database, at `startLeadership` (it needs the
  * URL to advertise), and only in the process that wins the lease.
  */
-export async function openNode(config: NodeConfig, options: { clock?: Clock } = {}): Promise<TocsinNode> {
+export async function openNode(config: NodeConfig, options: { clock?: Clock; logger?: Logger } = {}): Promise<TocsinNode> {
   const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? consoleLogger;
   const store = await openStore(config);
   // On a shared database any number of processes run; one sequences at a time (see Leadership).
   const shared = store.engine === "postgres";
@@ -86,7 +89,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
     // On a shared database every process admits; lifecycle locks span the processes and the append
     // goes to whichever process sequences (ClusterAppender). Alone, the local sequencer and locks.
     const leadership = shared
-      ? new Leadership({ store, sequencer, clock, leaseTtlMs: config.leaseTtlMs, escalationIntervalMs: config.escalationIntervalMs })
+      ? new Leadership({ store, sequencer, clock, leaseTtlMs: config.leaseTtlMs })
       : undefined;
     const secret = shared ? loadOrCreateNodeSecret(config.dataDir) : undefined;
     const appender = leadership && secret !== undefined ? new ClusterAppender(sequencer, leadership, secret) : sequencer;
@@ -113,14 +116,15 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
     }
     const records = new RecordReader(store, parties);
     boards = new BoardService({ store, admission, parties, records, clock });
-    const escalator = new Escalator({ store, admission, clock, node });
+    // Follows the log in whichever process sequences it: alone, from now; shared, while holding the lease.
+    const escalator = new Escalator({ store, admission, states: admission.states, clock, node, logger });
     if (!shared) await escalator.start(config.escalationIntervalMs);
-    leadership?.setEscalator(escalator);
     const app = await buildApp({
       config,
+      logger: { level: config.logLevel },
       reader,
       sequencer: appender,
-      api: { store, parties, admission, records, log: reader, onWarning: (id) => escalator.track(id) },
+      api: { store, parties, admission, records, log: reader, warnings: new WarningList({ store, records, nodeIdentity: node.id }) },
       taxii: {
         store,
         parties,
@@ -129,7 +133,6 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
         deletion: new RecordDeletion({ store, sequencer: appender, parties, clock, locks }),
         clock,
         maxBodyBytes: config.maxBodyBytes,
-        onWarning: (id) => escalator.track(id),
       },
       boards,
       ...(secret !== undefined ? { cluster: { sequencer, secret } } : {}),
@@ -152,7 +155,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock } = 
       async startLeadership(url: string) {
         if (!leadership) return;
         sequencer.advertise(url);
-        await leadership.start();
+        await leadership.start([{ start: () => escalator.start(config.escalationIntervalMs), stop: () => escalator.stop() }]);
       },
       async close() {
         leadership?.stop();

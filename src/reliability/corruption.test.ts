@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { randomBytes, randomInt } from "node:crypto";
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MemoryTree, pow2 } from "../core/merkle/index.js";
+import { MemoryTree, hashLeaf, pow2 } from "../core/merkle/index.js";
 import {
   DB_FILE,
   KEY_FILE,
@@ -210,3 +210,23 @@ test(
     );
   },
 );
+
+// A leaf's data rewritten together with its leaf hash: the leaf checks out, its stored parent does
+// not. The tree alone narrows the damage to that parent's two entries; the ancestors above it differ
+// only as a consequence and must not be reported (they used to be, and the first named entry 0).
+test("a leaf's data rewritten with a matching leaf hash: audit names its level-1 node, not entry 0", async () => {
+  const dir = copyOfLog("corrupt-rewrite");
+  const index = 77;
+  const data = randomBytes(leaves[index]!.data.length);
+  const db = openDbWritable(dir);
+  try {
+    assert.equal(db.prepare("UPDATE log_leaf SET data = ?, hash = ? WHERE idx = ?").run(data, Buffer.from(hashLeaf(data)), index).changes, 1);
+  } finally {
+    db.close();
+  }
+  const { code, report } = await auditJson(dir);
+  assert.equal(code, 1);
+  const first = report.problems[0]!;
+  assert.deepEqual([first.kind, first.entry, first.level, first.nodeIndex], ["node-hash", 76, 1, 38], JSON.stringify(report.problems.slice(0, 3)));
+  for (const p of report.problems.slice(1)) assert.equal(p.kind, "checkpoint-root", p.message);
+});

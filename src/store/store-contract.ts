@@ -225,6 +225,12 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.deepEqual((await s.recordsAbout(w1.id)).map((r) => r.logIndex), [0, 1, 2]);
     assert.deepEqual((await s.listRecords({ limit: 10, kind: "warning" })).map((r) => r.logIndex), [0, 2]);
     assert.deepEqual((await s.listRecords({ limit: 1, addedAfterUs: 1000 })).map((r) => r.logIndex), [1]);
+    // Followers of the log read by log index: everything, or one kind, after a position.
+    assert.deepEqual((await s.recordsAfter(-1, 10)).map((r) => r.logIndex), [0, 1, 2]);
+    assert.deepEqual((await s.recordsAfter(0, 1)).map((r) => r.logIndex), [1]);
+    assert.deepEqual((await s.recordsAfter(-1, 10, "warning")).map((r) => r.logIndex), [0, 2]);
+    assert.deepEqual((await s.recordsAfter(0, 10, "warning")).map((r) => [r.logIndex, r.id, r.modified]), [[2, w1.id, w1v2.modified]]);
+    assert.deepEqual(await s.recordsAfter(2, 10), []);
     assert.equal(await s.maxAddedUs(), 1002);
     // The same digest again violates the record key: the whole batch, leaf included, rolls back.
     const again = { data: new Uint8Array([9]), hash: hashLeaf(new Uint8Array([9])), record: w1, addedUs: 2000 };

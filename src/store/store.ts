@@ -7,7 +7,7 @@ import type { NodeId } from "../core/merkle/node-id.js";
  * hashes and hands complete rows to `appendBatch`. Nothing engine-specific (rowids, pragmas, advisory
  * locks) appears here; each engine passes the same contract suite in store-contract.ts.
  */
-export interface Store extends LogStore, PartyStore, RecordStore, TaxiiStatusStore {
+export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditStore, TaxiiStatusStore {
   /** Which engine, for logs and benchmarks. */
   readonly engine: "sqlite" | "postgres";
   /** Releases connections; the store is unusable afterwards. */
@@ -234,6 +234,28 @@ export interface RecordStore {
   recordsAbout(warningId: string): Promise<StoredRecord[]>;
   /** Records in date_added order, filtered as the query says. */
   listRecords(query: RecordQuery): Promise<StoredRecord[]>;
+  /**
+   * Records with a log index greater than `afterIndex`, in log order, at most `limit`; only records of
+   * `kind` when given. How followers of the log (the escalator, the warning list) read what was
+   * appended since their last position: one index range scan, whatever the size of the log.
+   */
+  recordsAfter(afterIndex: number, limit: number, kind?: string): Promise<StoredRecord[]>;
   /** The largest date_added so far (0 when none), so the sequencer keeps it increasing across restarts. */
   maxAddedUs(): Promise<number>;
+}
+
+/** A tombstone row: the record version with this digest was deleted by the tombstone leaf at `logIndex`. */
+export interface StoredTombstone {
+  readonly digest: Uint8Array;
+  readonly logIndex: number;
+}
+
+/** Reads by log position, so `log audit` can walk the records beside the leaves that log them. */
+export interface RecordAuditStore {
+  /** Record rows with start <= log_index < end, by log_index, at most `limit`. */
+  recordsByLogIndex(start: number, end: number, limit: number): Promise<StoredRecord[]>;
+  /** Tombstone rows with start <= log_index < end, by log_index, at most `limit`. */
+  tombstonesByLogIndex(start: number, end: number, limit: number): Promise<StoredTombstone[]>;
+  /** The tombstone row of a record version, if it was deleted. */
+  tombstoneOf(digest: Uint8Array): Promise<StoredTombstone | undefined>;
 }

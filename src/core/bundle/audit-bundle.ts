@@ -16,7 +16,7 @@ import {
   warningRefOf,
   type RecordLeaf,
 } from "../record/index.js";
-import { summarizeRecord, type RecordSummary } from "../timeline/index.js";
+import { custodySummary, signedByPhrase, signerOf, summarizeRecord, type RecordSummary, type Signer } from "../timeline/index.js";
 import type { AccountabilityBundle } from "./bundle-format.js";
 import { auditKeyHistory } from "./key-history.js";
 
@@ -41,6 +41,10 @@ export interface AuditedEntry extends RecordSummary {
   readonly signature: "verified" | "failed" | "withheld";
   /** Sizes of the checkpoints whose inclusion proofs for this entry verified. */
   readonly includedIn: readonly number[];
+  /** Who signed it (signature extension, or the leaf of a withheld entry): the author's key, the node for a custodial author, or the node itself. */
+  readonly signer: Signer | undefined;
+  /** The same in words: "signed by the node on behalf of VENUE (custodial)". */
+  readonly signedBy: string;
 }
 
 export interface BundleAudit {
@@ -50,6 +54,8 @@ export interface BundleAudit {
   readonly logKey: { readonly key: string; readonly pinned: boolean };
   readonly checkpoints: readonly { readonly size: number; readonly cosignatures: readonly { readonly name: string; readonly timestamp: number }[] }[];
   readonly timeline: readonly AuditedEntry[];
+  /** How many records their authors signed and how many the node signed for custodial parties, with a line saying so. */
+  readonly custody: ReturnType<typeof custodySummary>;
   readonly counts: { readonly records: number; readonly signatures: number; readonly inclusionProofs: number; readonly consistencyProofs: number };
   readonly problems: readonly AuditProblem[];
   /** What could not be checked, and why (never a failure). */
@@ -139,6 +145,10 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
   // 3. Party keys, each checked against its key id.
   const keys = new Map<string, PartyKey>();
   const names = new Map<string, string>();
+  const signedBy = (record: { author: string; custodial: boolean }, name: string | undefined) => {
+    const signer = signerOf(record, bundle.log.node_party);
+    return { signer, signedBy: signedByPhrase(signer, name ?? record.author) };
+  };
   for (const p of bundle.parties as Obj[]) {
     names.set(p.id, p.name);
     const ext = p.extensions?.[PARTY_EXT] as Obj | undefined;
@@ -225,6 +235,7 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
         authorName: names.get(leaf.author),
         signature: "withheld",
         includedIn,
+        ...signedBy({ author: leaf.author, custodial: leaf.custodial }, names.get(leaf.author)),
       });
     } catch (e) {
       fail("leaf", subject, message(e));
@@ -250,8 +261,10 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
     }
     // The signature, with the author's key as the bundle lists it.
     let signatureOk = false;
+    let custodial: boolean | undefined;
     try {
       const sig = readSignatureExtension(obj);
+      custodial = sig.custodial === true;
       verifyRecordSignature(obj, (signer, keyId) => keys.get(`${signer} ${keyId}`)?.publicKey);
       const key = keys.get(`${sig.signer_ref} ${sig.key_id}`)!;
       if (leaf && (leaf.author !== sig.signer_ref || leaf.keyId !== sig.key_id || leaf.custodial !== (sig.custodial === true))) {
@@ -306,7 +319,9 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
     }
     // Name parties in the human line (an escalation names the recipient by id).
     summary = { ...summary, says: String(summary.says).replace(/identity--[0-9a-f-]{36}/g, (id) => names.get(id) ?? id) };
-    timeline.push({ ...summary, index: entry.index, loggedAt: leaf?.loggedAt, authorName: names.get(summary.author), signature: signatureOk ? "verified" : "failed", includedIn });
+    custodial ??= leaf?.custodial;
+    const signer = custodial === undefined ? {} : signedBy({ author: summary.author, custodial }, names.get(summary.author));
+    timeline.push({ signer: undefined, signedBy: "signer unknown", ...summary, index: entry.index, loggedAt: leaf?.loggedAt, authorName: names.get(summary.author), signature: signatureOk ? "verified" : "failed", includedIn, ...signer });
   });
   if (bundle.records.length === 0) fail("timeline", bundle.warning, "the bundle holds no records");
   // Withheld entries take their place in the timeline, and log times must not go back across them either.
@@ -333,6 +348,7 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
     logKey: { key: trusted ? formatVerifierKey(trusted) : bundle.log.verifier_key, pinned: options.logKey !== undefined },
     checkpoints,
     timeline,
+    custody: custodySummary(timeline),
     counts: { records: bundle.records.length, signatures, inclusionProofs, consistencyProofs: Math.max(0, checkpoints.length - 1) },
     problems,
     notes,

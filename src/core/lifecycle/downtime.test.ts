@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { applyEvent, dueEscalations, type DueEscalation, type LifecycleEvent, type WarningState } from "./index.js";
+import { applyEvent, dueEscalations, nextEscalationAt, type DueEscalation, type LifecycleEvent, type WarningState } from "./index.js";
 import {
   DAY,
   HOUR,
@@ -124,5 +124,32 @@ describe("deadlines, escalation and node downtime", () => {
       T0 + 3 * HOUR,
     );
     assert.deepEqual(dueEscalations(extended, T0 + 5 * HOUR), []);
+  });
+
+  it("names the next instant an escalation may be owed, for the escalator's index of deadlines", () => {
+    const fresh = fold([]);
+    assert.equal(nextEscalationAt(fresh, T0), T0 + HOUR, "the receipt deadline first");
+    // Both received in time: the next is the assessment deadline; at it, the action deadline.
+    const received = fold([receipt(RECIPIENT, T0 + MIN), receipt(VENUE, T0 + 2 * MIN)]);
+    assert.equal(nextEscalationAt(received, T0), T0 + DAY);
+    assert.equal(nextEscalationAt(received, T0 + DAY), T0 + 2 * DAY);
+    assert.equal(nextEscalationAt(received, T0 + 2 * DAY), undefined, "nothing after the last deadline");
+    // Everyone acted in time: nothing will ever be owed.
+    const done = fold([
+      receipt(RECIPIENT, T0 + MIN), receipt(VENUE, T0 + 2 * MIN), assessment(RECIPIENT, T0 + HOUR), assessment(VENUE, T0 + HOUR),
+      action(RECIPIENT, T0 + 2 * HOUR), action(VENUE, T0 + 2 * HOUR),
+    ]);
+    assert.equal(nextEscalationAt(done, T0), undefined);
+    // Resolved before any deadline: nothing owed.
+    assert.equal(nextEscalationAt(fold([resolution(SOURCE, T0 + 30 * MIN)]), T0), undefined);
+    // Escalated already: the next one is the following deadline, not the escalated one.
+    const escalated = recordAll(fresh, dueEscalations(fresh, T0 + HOUR), T0 + HOUR);
+    assert.equal(nextEscalationAt(escalated, T0), T0 + DAY);
+    // Agrees with dueEscalations: nothing is owed before the instant it names, something is at it.
+    for (const s of [fresh, received, escalated]) {
+      const at = nextEscalationAt(s, T0)!;
+      assert.deepEqual(dueEscalations(s, at - 1).filter((d) => d.deadline > T0), []);
+      assert.ok(dueEscalations(s, at).some((d) => d.deadline === at));
+    }
   });
 });

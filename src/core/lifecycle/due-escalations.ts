@@ -27,3 +27,17 @@ export function dueEscalations(state: WarningState, now: number): DueEscalation[
   // Array.prototype.sort is stable, so ties keep recipient order then kind order.
   return due.sort((a, b) => a.deadline - b.deadline);
 }
+
+/**
+ * The earliest deadline after `after` at which, if nothing more is logged about the warning, an
+ * escalation will be owed; undefined when none ever will be (all met, excused, escalated, or resolved).
+ * A verdict changes with time only when its deadline passes, so this is the next instant worth
+ * looking at the warning again: the escalator keeps it in its index of deadlines.
+ */
+export function nextEscalationAt(state: WarningState, after: number): number | undefined {
+  let next: number | undefined;
+  for (const d of dueEscalations(state, Number.POSITIVE_INFINITY)) {
+    if (d.deadline > after && (next === undefined || d.deadline < next)) next = d.deadline;
+  }
+  return next;
+}

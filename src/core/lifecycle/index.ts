@@ -33,7 +33,7 @@ export type {
 } from "./warning-state.js";
 export { startWarning } from "./start-warning.js";
 export { applyEvent } from "./apply-event.js";
-export { dueEscalations } from "./due-escalations.js";
+export { dueEscalations, nextEscalationAt } from "./due-escalations.js";
 export type { DueEscalation } from "./due-escalations.js";
 export { recipientStates, warningStatus } from "./recipient-status.js";
 export type { NextDeadline, RecipientStatus, WarningStatus } from "./recipient-status.js";

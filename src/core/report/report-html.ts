@@ -46,7 +46,7 @@ th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .k-assessment td{background:#fff8e6}.k-escalation td{background:#fdecea}.k-resolution td{background:#eef4fb}
 .grid{display:flex;gap:18px;align-items:flex-start;flex-wrap:wrap}.grid>div{flex:1;min-width:280px}
 .note{color:#555;font-size:11px}code{font-size:11px;word-break:break-all}.tlp{font-weight:bold;background:#000;color:#ffc000;padding:1px 6px}
-tr{page-break-inside:avoid}h2,h3{page-break-after:avoid}table.timeline{table-layout:fixed;font-size:11px}.neutral{background:#fdf6e3;border:1px solid #b58900;color:#6b5200}table.timeline td{overflow-wrap:anywhere}.keep{page-break-inside:avoid}td.t{font-size:11px}
+tr{page-break-inside:avoid}h2,h3{page-break-after:avoid}table.timeline{table-layout:fixed;font-size:11px}.neutral{background:#fdf6e3;border:1px solid #b58900;color:#6b5200}table.timeline td{overflow-wrap:anywhere}.keep{page-break-inside:avoid}td.t{font-size:11px}.custodial{font-size:10px;font-weight:bold;color:#8a4b00}
 `;
 
 function scoresSection(name: string, s: ScoreSet): string {
@@ -113,7 +113,7 @@ export function warningReportHtml(r: WarningReportInput): string {
   const resets = a.notes.filter((n) => n.startsWith("KEY RESET BY THE OPERATOR")).map((n) => `<div class="banner bad">${e(n)}</div>`).join("");
   const rows = a.timeline
     .map(
-      (t) => `<tr class="k-${e(t.kind)}"><td class="n">${t.index}</td><td class="t">${e(when(t.loggedAt))}</td><td>${e(t.authorName ?? t.author)}</td><td>${e(t.kind)}</td><td>${e(shortTimes(t.says))}</td><td>${t.signature === "verified" ? "✔" : t.signature === "withheld" ? "—" : "✘"}</td><td>${e(t.includedIn.join(", "))}</td></tr>`,
+      (t) => `<tr class="k-${e(t.kind)}"><td class="n">${t.index}</td><td class="t">${e(when(t.loggedAt))}</td><td>${e(t.authorName ?? t.author)}${t.signer === "custodial" ? `<br><span class="custodial">${e(t.signedBy)}</span>` : ""}</td><td>${e(t.kind)}</td><td>${e(shortTimes(t.says))}</td><td>${t.signature === "verified" ? "✔" : t.signature === "withheld" ? "—" : "✘"}</td><td>${e(t.includedIn.join(", "))}</td></tr>`,
     )
     .join("\n");
   const cosigned = a.checkpoints.flatMap((c) => c.cosignatures.map((w) => `checkpoint ${c.size}: ${w.name} at ${new Date(w.timestamp * 1000).toISOString()}`));
@@ -126,7 +126,8 @@ ${status}${resets}
 <section><h2>Timeline</h2>
 <table class="timeline"><colgroup><col style="width:7%"><col style="width:12%"><col style="width:14%"><col style="width:11%"><col style="width:42%"><col style="width:5%"><col style="width:9%"></colgroup><tr><th>log index</th><th>logged (node clock)</th><th>author</th><th>record</th><th>what it says</th><th>sig.</th><th>check&shy;points</th></tr>
 ${rows}</table>
-<p class="note">Every row is a record signed by its author (Ed25519) whose digest is in the node's Merkle transparency log; "checkpoints" lists the signed checkpoints whose inclusion proofs verified. ${a.notes.map((n) => `Note: ${e(n)}. `).join("")}${cosigned.length ? `Witness cosignatures: ${e(cosigned.join("; "))}.` : "No witness cosignatures in this bundle."}</p></section>
+<p class="custody">Signers: ${e(a.custody.line)}.</p>
+<p class="note">Every row is a record whose digest is in the node's Merkle transparency log, signed (Ed25519) by its author's own key, or by the node on behalf of a custodial author where the row says so: such a record shows what that party's session posted through the node, not that the party signed it. "checkpoints" lists the signed checkpoints whose inclusion proofs verified. ${a.notes.map((n) => `Note: ${e(n)}. `).join("")}${cosigned.length ? `Witness cosignatures: ${e(cosigned.join("; "))}.` : "No witness cosignatures in this bundle."}</p></section>
 <section><h2>Source track record: ${e(r.source.name)}</h2>${scoresSection(r.source.name, r.source.scores)}</section>
 <section><h2>Recipient record</h2>${r.recipients.map(recipientSection).join("\n")}</section>
 <section><h2>Verify it yourself</h2><p>This report was rendered from an accountability bundle. Anyone can check it offline, trusting neither party: <code>${e(r.verifyWith)}</code></p></section>

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildPartyRelations, explainAccess, canRead, partyReader, ANONYMOUS_READER, NODE_READER } from "./index.js";
+import { buildPartyRelations, explainAccess, canRead, partyReader, ANONYMOUS_READER, NODE_READER, answeredVersion, audienceOfRecordAbout } from "./index.js";
 import type { Reader, RecordAudience, TlpLevel } from "./index.js";
 
 /*
@@ -120,3 +120,54 @@ for (const [name, markingRefs, level, expected] of MATRIX) {
     assert.deepEqual(actual, want);
   });
 }
+
+/*
+ * Audiences are fixed when written (answered-version.ts): a TLP:RED warning from AUTHOR goes to
+ * RECIPIENT and DROPPED (v1), then to RECIPIENT and LATE (v2). Each record about it is read under the
+ * audience of the version it answered — a receipt the version it names, anything else the latest
+ * version logged before it — so who may read it is fixed when it is written.
+ */
+const DROPPED = party(50);
+const LATE = party(51);
+const LATE_PEER = party(52); // same organisation as LATE
+const fixedRelations = buildPartyRelations({ organisations: { [LATE]: LATE_PEER } });
+const v = (modified: string, logIndex: number, recipients: string[], markingRefs = [ID.RED]) => ({ modified, logIndex, audience: { author: AUTHOR, recipients, markingRefs } });
+const VERSIONS = [v("2024-01-01T00:00:00Z", 10, [RECIPIENT, DROPPED]), v("2024-01-01T01:00:00.000Z", 20, [RECIPIENT, LATE])];
+const FIXED_READERS: ReadonlyArray<readonly [string, Reader]> = [
+  ["author", partyReader(AUTHOR)],
+  ["recipient", partyReader(RECIPIENT)],
+  ["dropped by v2", partyReader(DROPPED)],
+  ["added by v2", partyReader(LATE)],
+  ["org of the added one", partyReader(LATE_PEER)],
+  ["node", NODE_READER],
+];
+// prettier-ignore
+const FIXED: ReadonlyArray<readonly [string, { logIndex: number; answers?: string; markingRefs?: string[] }, string | undefined, readonly boolean[]]> = [
+  //                                                                                                      answered      author recip dropped late lateOrg node
+  ["receipt of v1, logged before v2",   { logIndex: 11, answers: "2024-01-01T00:00:00Z" },                 "v1",         [Y,     Y,    Y,      _,   _,      Y]],
+  ["assessment logged before v2",       { logIndex: 12 },                                                 "v1",         [Y,     Y,    Y,      _,   _,      Y]],
+  ["receipt of v2",                     { logIndex: 21, answers: "2024-01-01T01:00:00.000Z" },             "v2",         [Y,     Y,    _,      Y,   _,      Y]],
+  ["receipt of v1 logged after v2",     { logIndex: 22, answers: "2024-01-01T00:00:00.000Z" },             "v1",         [Y,     Y,    Y,      _,   _,      Y]],
+  ["action logged after v2",            { logIndex: 23 },                                                 "v2",         [Y,     Y,    _,      Y,   _,      Y]],
+  ["receipt naming no logged version",  { logIndex: 24, answers: "2024-01-01T02:00:00Z" },                 "v2",         [Y,     Y,    _,      Y,   _,      Y]],
+  ["GREEN action after v2 (RED wins)",  { logIndex: 25, markingRefs: [ID.GREEN] },                        "v2",         [Y,     Y,    _,      Y,   _,      Y]],
+  ["a record logged before any version",{ logIndex: 5 },                                                  undefined,    [Y,     Y,    _,      _,   _,      Y]],
+];
+
+for (const [name, rec, answered, expected] of FIXED) {
+  test(`audiences fixed when written: ${name}`, () => {
+    const record = { author: RECIPIENT, markingRefs: rec.markingRefs ?? [], logIndex: rec.logIndex, answers: rec.answers };
+    const version = answeredVersion(VERSIONS, record);
+    assert.equal(version === undefined ? undefined : version === VERSIONS[0] ? "v1" : "v2", answered);
+    const audience = audienceOfRecordAbout(VERSIONS, record);
+    const actual = Object.fromEntries(FIXED_READERS.map(([who, reader]) => [who, canRead(reader, audience, fixedRelations)]));
+    assert.deepEqual(actual, Object.fromEntries(FIXED_READERS.map(([who], i) => [who, expected[i]!])));
+  });
+}
+
+test("audiences fixed when written: each version is read under its own audience", () => {
+  const readable = (reader: Reader) => VERSIONS.map((ver) => canRead(reader, ver.audience, fixedRelations));
+  assert.deepEqual(readable(partyReader(DROPPED)), [true, false], "dropped: v1 only");
+  assert.deepEqual(readable(partyReader(LATE)), [false, true], "added: v2 only");
+  assert.deepEqual(readable(partyReader(RECIPIENT)), [true, true]);
+});

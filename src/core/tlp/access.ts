@@ -42,8 +42,9 @@
  *   unknown-reader       not a Reader (a caller outside the type system): refused, fail closed.
  *
  * Records ABOUT a warning (receipt, assessment, action, resolution) have no recipients of their own:
- * the caller builds their audience with audienceForRelatedRecord, i.e. the warning's recipients plus
- * the warning's author, under the stricter of the two records' markings.
+ * the caller builds their audience with audienceForRelatedRecord, i.e. the recipients of the warning
+ * version the record answered (answered-version.ts: audiences are fixed when written) plus the
+ * warning's author, under the stricter of the two records' markings.
  */
 import { tlpLevelOf, tlpMarkingId, stricterTlp } from "./markings.js";
 import type { TlpLevel } from "./markings.js";

@@ -25,5 +25,7 @@ export {
   partyReader,
 } from "./access.js";
 export type { AccessDecision, AccessReason, Reader, RecordAudience } from "./access.js";
+export { answeredVersion, audienceOfRecordAbout } from "./answered-version.js";
+export type { RecordAboutFacts, WarningVersionAudience } from "./answered-version.js";
 export { TlpError } from "./tlp-errors.js";
 export type { TlpErrorCode } from "./tlp-errors.js";

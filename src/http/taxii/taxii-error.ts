@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { FastifyReply } from "fastify";
 import type { TocsinError } from "../../core/errors/tocsin-error.js";
 import { problemOf } from "../problem.js";
@@ -15,7 +14,8 @@ export function sendTaxiiError(reply: FastifyReply, e: TocsinError): FastifyRepl
   return sendTaxii(reply.code(p.status), {
       title: p.title,
       description: p.detail,
-      error_id: randomUUID(),
+      // The request id: the node's log names the same id for every 5xx.
+      error_id: reply.request.id,
       error_code: p.code,
       http_status: String(p.status),
     ...(p.details ? { details: p.details } : {}),

@@ -21,7 +21,8 @@ import type { RecordReader } from "../../exchange/record-reader.js";
 import { TaxiiCollections, type CollectionItem, type CollectionPage, type TaxiiCollection } from "../../exchange/taxii-collections.js";
 import type { PartyRow, Store } from "../../store/store.js";
 import { callerOf } from "../auth.js";
-import { translateFastifyError } from "../problem.js";
+import { problemOf, translateFastifyError } from "../problem.js";
+import { assertJsonDepth } from "../input-guards.js";
 import { assertAcceptsTaxii, assertTaxiiContentType, sendTaxii, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from "./media-types.js";
 import { sendTaxiiError } from "./taxii-error.js";
 
@@ -34,7 +35,6 @@ export interface TaxiiDeps {
   readonly clock: Clock;
   /** The node's body limit, published as the API root's max_content_length. */
   readonly maxBodyBytes: number;
-  readonly onWarning?: (warningId: string) => void;
 }
 
 /** The one API root. */
@@ -63,11 +63,17 @@ export function registerTaxiiRoutes(app: FastifyInstance, d: TaxiiDeps): void {
     async (s) => {
       s.setErrorHandler((error, request, reply) => {
         const e = isTocsinError(error) ? error : translateFastifyError(error as Parameters<typeof translateFastifyError>[0]);
-        if (e.code === "HTTP_INTERNAL") request.log.error({ err: error }, "TAXII request failed");
+        if (problemOf(e).status >= 500) request.log.error({ err: error, code: e.code }, "TAXII request failed");
         return sendTaxiiError(reply, e);
       });
       s.setNotFoundHandler((request, reply) => sendTaxiiError(reply, new TocsinError("HTTP_NOT_FOUND", `no TAXII route for ${request.method} ${request.url}`)));
       s.addContentTypeParser(/^application\/taxii\+json(\s*;.*)?$/i, { parseAs: "string" }, (_request, body, done) => {
+        try {
+          assertJsonDepth(body as string);
+        } catch (e) {
+          done(e as Error, undefined);
+          return;
+        }
         try {
           done(null, JSON.parse(body as string));
         } catch {
@@ -197,7 +203,6 @@ export function registerTaxiiRoutes(app: FastifyInstance, d: TaxiiDeps): void {
             const raw = objects[i] as Record<string, unknown> | null;
             if ("ok" in o) {
               const a = o.ok;
-              if (a.kind === "warning" && !a.duplicate) d.onWarning?.(a.id);
               const how = a.duplicate ? "already logged (exact duplicate)" : a.custodial ? "logged, signed by the node for its custodial author" : "logged";
               successes.push({ id: a.id, version: a.modified, message: `${how} at index ${a.index}, digest ${a.digest}` });
             } else {

@@ -14,6 +14,7 @@ import type {
   StoredCheckpoint,
   StoredNode,
   StoredRecord,
+  StoredTombstone,
   TaxiiStatusRow,
 } from "../store.js";
 import { PG_MIGRATIONS } from "./migrations.js";
@@ -316,6 +317,21 @@ export class PgStore implements Store {
     }));
   }
 
+  async recordsByLogIndex(start: number, end: number, limit: number): Promise<StoredRecord[]> {
+    const sql = "SELECT * FROM record WHERE log_index >= $1 AND log_index < $2 ORDER BY log_index LIMIT $3";
+    return (await this.#rows(sql, [start, end, limit], "records-by-log-index")).map((r) => toRecord(r)!);
+  }
+
+  async tombstonesByLogIndex(start: number, end: number, limit: number): Promise<StoredTombstone[]> {
+    const sql = "SELECT digest, log_index FROM record_tombstone WHERE log_index >= $1 AND log_index < $2 ORDER BY log_index LIMIT $3";
+    return (await this.#rows(sql, [start, end, limit], "tombstones-by-log-index")).map((r) => ({ digest: r.digest as Uint8Array, logIndex: Number(r.log_index) }));
+  }
+
+  async tombstoneOf(digest: Uint8Array): Promise<StoredTombstone | undefined> {
+    const r = (await this.#rows("SELECT digest, log_index FROM record_tombstone WHERE digest = $1", [buf(digest)], "tombstone-of"))[0];
+    return r ? { digest: r.digest as Uint8Array, logIndex: Number(r.log_index) } : undefined;
+  }
+
   async recordByDigest(digest: Uint8Array): Promise<StoredRecord | undefined> {
     return toRecord((await this.#rows("SELECT * FROM record WHERE digest = $1", [buf(digest)], "record-by-digest"))[0]);
   }
@@ -350,6 +366,14 @@ export class PgStore implements Store {
     }
     const sql = `SELECT r.* FROM record r WHERE ${where.join(" AND ")} ORDER BY r.added_us LIMIT $4`;
     return (await this.#rows(sql, values)).map((r) => toRecord(r)!);
+  }
+
+  async recordsAfter(afterIndex: number, limit: number, kind?: string): Promise<StoredRecord[]> {
+    const rows =
+      kind === undefined
+        ? await this.#rows("SELECT * FROM record WHERE log_index > $1 ORDER BY log_index LIMIT $2", [afterIndex, limit], "records-after")
+        : await this.#rows("SELECT * FROM record WHERE kind = $1 AND log_index > $2 ORDER BY log_index LIMIT $3", [kind, afterIndex, limit], "records-of-kind-after");
+    return rows.map((r) => toRecord(r)!);
   }
 
   async saveTaxiiStatus(status: TaxiiStatusRow, pruneBeforeMs: number): Promise<void> {

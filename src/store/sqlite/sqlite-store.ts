@@ -16,6 +16,7 @@ import type {
   StoredCheckpoint,
   StoredNode,
   StoredRecord,
+  StoredTombstone,
   TaxiiStatusRow,
 } from "../store.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
@@ -297,6 +298,11 @@ export class SqliteStore implements Store {
     return (stmt.all(params) as Row[]).map((r) => toRecord(r)!);
   }
 
+  async recordsAfter(afterIndex: number, limit: number, kind?: string): Promise<StoredRecord[]> {
+    const rows = kind === undefined ? this.#stmt.recordsAfter.all(afterIndex, limit) : this.#stmt.recordsOfKindAfter.all(kind, afterIndex, limit);
+    return (rows as Row[]).map((r) => toRecord(r)!);
+  }
+
   async saveTaxiiStatus(status: TaxiiStatusRow, pruneBeforeMs: number): Promise<void> {
     this.#db.transaction(() => {
       this.#stmt.pruneStatuses.run(pruneBeforeMs);
@@ -311,6 +317,19 @@ export class SqliteStore implements Store {
 
   async maxAddedUs(): Promise<number> {
     return ((this.#stmt.maxAddedUs.get() as Row).m as number | null) ?? 0;
+  }
+
+  async recordsByLogIndex(start: number, end: number, limit: number): Promise<StoredRecord[]> {
+    return (this.#stmt.recordsByLogIndex.all(start, end, limit) as Row[]).map((r) => toRecord(r)!);
+  }
+
+  async tombstonesByLogIndex(start: number, end: number, limit: number): Promise<StoredTombstone[]> {
+    return (this.#stmt.tombstonesByLogIndex.all(start, end, limit) as Row[]).map((r) => ({ digest: bytes(r.digest), logIndex: r.log_index as number }));
+  }
+
+  async tombstoneOf(digest: Uint8Array): Promise<StoredTombstone | undefined> {
+    const r = this.#stmt.tombstoneOf.get(digest) as Row | undefined;
+    return r ? { digest: bytes(r.digest), logIndex: r.log_index as number } : undefined;
   }
 
   /** For tests that corrupt the file on purpose and for `log audit`: the raw database. */
@@ -359,6 +378,11 @@ function prepare(db: Database.Database) {
       "SELECT * FROM record WHERE added_us > @after AND (@kind IS NULL OR kind = @kind) AND (@type IS NULL OR type = @type) ORDER BY added_us LIMIT @limit",
     ),
     maxAddedUs: db.prepare("SELECT MAX(added_us) AS m FROM record"),
+    recordsByLogIndex: db.prepare("SELECT * FROM record WHERE log_index >= ? AND log_index < ? ORDER BY log_index LIMIT ?"),
+    tombstonesByLogIndex: db.prepare("SELECT digest, log_index FROM record_tombstone WHERE log_index >= ? AND log_index < ? ORDER BY log_index LIMIT ?"),
+    tombstoneOf: db.prepare("SELECT digest, log_index FROM record_tombstone WHERE digest = ?"),
+    recordsAfter: db.prepare("SELECT * FROM record WHERE log_index > ? ORDER BY log_index LIMIT ?"),
+    recordsOfKindAfter: db.prepare("SELECT * FROM record WHERE kind = ? AND log_index > ? ORDER BY log_index LIMIT ?"),
     insertTombstone: db.prepare("INSERT INTO record_tombstone (digest, log_index) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING"),
     pruneStatuses: db.prepare("DELETE FROM taxii_status WHERE created_ms < ?"),
     saveStatus: db.prepare("INSERT OR REPLACE INTO taxii_status (id, owner, created_ms, body) VALUES (?, ?, ?, ?)"),
