@@ -20,7 +20,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), "tocsin-http-"));
   node = await openNode(parseConfig({ dataDir: dir, internalAppend: true, origin: "test.example/log" }));
   const logged = (await node.store.getLeaves(0, await node.store.logSize())).map((l) => l.data);
-  const raw = Array.from({ length: 300 - logged.length }, (_, i) => new TextEncoder().encode(`leaf ${i}`));
+  const raw = Array.from({ length: 300 - logged.length }, (_, i) => new TextEncoder().encode(`leaf ${logged.length + i}`));
   leaves = [...logged, ...raw];
   for (let i = 0; i < raw.length; i += 100) {
     const res = await node.app.inject({
