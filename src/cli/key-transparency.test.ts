@@ -34,7 +34,7 @@ async function cli(...args: string[]): Promise<Record<string, any>> {
 async function postWarning(server: RunningServer, token: string, author: Author, recipient: string, name: string) {
   const at = Date.now() - 60_000;
   const w = buildWarning(author, { at, name, recipients: [recipient], windowStart: at, windowEnd: at + DAY, probability: 0.6, tlp: "CLEAR" });
-  const res = await httpExchange(`${server.url}/api/v1/records`, { method: "POST", body: JSON.stringify(w), headers: { authorization: `Bearer ${token}` } });
+  const res = await httpExchange(`${server.url}/api/v1/records`, { method: "POST", body: JSON.stringify(w), headers: { authorization: `Bearer ${token}` }, timeoutMs: 120_000 });
   return { warning: w, status: res.status, body: res.body };
 }
 
