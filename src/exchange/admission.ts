@@ -53,6 +53,8 @@ export interface AdmissionDeps {
   readonly kindRules?: (obj: StixObject, kind: RecordKind) => Promise<void>;
   /** Locks by warning and record id; on a database shared by several processes they must span them all. Default: in-process. */
   readonly locks?: { run<T>(keys: Iterable<string>, fn: () => Promise<T>): Promise<T> };
+  /** Told the kinds of the records just logged (key events update the party_key cache). */
+  readonly afterAppend?: (kinds: readonly RecordKind[]) => Promise<void>;
 }
 
 interface Prepared {
@@ -202,6 +204,7 @@ export class Admission {
       const appended = await this.d.sequencer.appendEntries(fresh.map((f) => ({ leaf: f.leaf, record: f.record })));
       fresh.forEach((f, j) => (results[f.at] = this.#result(f.p, appended[j]!.index, f.p.custodial, false, toHex(f.p.digest), appended[j]!.leafHash)));
       for (const [id, s] of pendingStates) this.states.set(id, s);
+      await this.d.afterAppend?.(fresh.map((f) => f.p.kind));
     }
     // Duplicates within the batch point at the copy admitted just now.
     for (let i = 0; i < prepared.length; i++) {

@@ -94,6 +94,17 @@ export class PartyService {
     this.#admit = admit;
   }
 
+  /**
+   * The ledger up to date; when this refresh applied key changes (a rotation posted over the API, say),
+   * the party_key cache follows at once, so it never disagrees with the log for `log audit` to report.
+   */
+  async #current(): Promise<KeyHistories | undefined> {
+    const changes = await this.ledger.refresh();
+    const h = await this.ledger.current();
+    if (changes.some((c) => c.change === "rotation" || c.change === "reset")) await this.#syncKeyCache(h);
+    return h;
+  }
+
   /** The key histories as logged, up to date with the store (undefined before the node's party exists). */
   async histories(): Promise<KeyHistories | undefined> {
     const h = await this.ledger.current();
@@ -301,7 +312,7 @@ export class PartyService {
    * it is not registered in the log. The store's rows are only a cache of this.
    */
   async keys(partyId: string): Promise<PartyKeyRow[]> {
-    const history = (await this.ledger.current())?.get(partyId);
+    const history = (await this.#current())?.get(partyId);
     return (history?.keys ?? []).map((k) => keyRow(partyId, k));
   }
 
