@@ -58,7 +58,7 @@ test("attack: records dropped from an exported bundle (an assessment, an escalat
       const copy = structuredClone(bundle);
       edit(copy);
       // The proofs of the dropped records go too, so nothing dangles.
-      const kept = new Set(copy.records.map((r: Obj) => r.index));
+      const kept = new Set([...copy.records, ...(copy.key_history ?? [])].map((r: Obj) => r.index));
       copy.inclusion_proofs = copy.inclusion_proofs.filter((p: Obj) => kept.has(p.index));
       const edited = join(dir, "edited.json");
       writeFileSync(edited, JSON.stringify(copy, null, 1));
@@ -77,7 +77,8 @@ test("attack: records dropped from an exported bundle (an assessment, an escalat
 function lie(bundle: Obj, drop: (r: Obj) => boolean, logKey: NoteSigner): Obj {
   const b = structuredClone(bundle);
   b.records = b.records.filter((r: Obj) => !drop(r));
-  const kept = new Set([...b.records, ...(b.withheld ?? [])].map((r: Obj) => r.index));
+  // The key records' proofs stay: the liar keeps everything but the dropped records.
+  const kept = new Set([...b.records, ...(b.withheld ?? []), ...(b.key_history ?? [])].map((r: Obj) => r.index));
   b.inclusion_proofs = b.inclusion_proofs.filter((p: Obj) => kept.has(p.index));
   const honest = parseThreadStatement(parseNote(b.thread_statement).text);
   const leaves = [...b.records, ...(b.withheld ?? [])].sort((x: Obj, y: Obj) => x.index - y.index).map((r: Obj) => fromBase64(r.leaf)!);

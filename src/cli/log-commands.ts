@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseSignerKey, parseVerifierKey, verifierFromSigner, type NoteVerifier } from "../core/note/index.js";
 import { auditLog } from "../log/audit.js";
+import { auditKeyHistory } from "../log/audit-key-history.js";
 import { LOG_KEY_FILE } from "../node/log-key.js";
 import { openStore } from "../store/open-store.js";
 import { UsageError } from "./cli-errors.js";
@@ -37,19 +38,25 @@ export const logAuditCommand = defineCommand(
     const store = await openStore(at);
     try {
       const bar = progressBar("audit");
-      const report = await auditLog(store, { verifier, onProgress: (d, t) => bar.update(d, t) });
+      const logReport = await auditLog(store, { verifier, onProgress: (d, t) => bar.update(d, t) });
       bar.done();
-      // Party keys against the logged key history: src/log/audit-key-history.ts (key transparency) adds
-      // its problems to this report here.
+      // Every stored party key must match the logged key history (key transparency, audit-key-history.ts).
+      const keyHistory = await auditKeyHistory(store);
+      const report = { ...logReport, ok: logReport.ok && keyHistory.ok, keyHistory };
       if (values.json) {
         out(JSON.stringify(report, null, 2) + "\n");
       } else {
         out(`entries: ${report.leaves}, checkpoints: ${report.checkpoints}, ${report.seconds.toFixed(2)} s\n`);
+        out(`parties: ${keyHistory.parties}, key records: ${keyHistory.keyRecords}\n`);
         if (report.ok) out("clean\n");
         else {
-          const first = report.problems[0]!;
-          out(first.kind === "log-key" ? `CORRUPTED: ${first.message}\n` : `CORRUPTED: first corrupted entry ${first.entry}\n`);
-          for (const p of report.problems) out(`  ${p.kind}: ${p.message}\n`);
+          if (logReport.ok) out("CORRUPTED: the stored party keys do not match the logged key history\n");
+          else {
+            const first = logReport.problems[0]!;
+            out(first.kind === "log-key" ? `CORRUPTED: ${first.message}\n` : `CORRUPTED: first corrupted entry ${first.entry}\n`);
+          }
+          for (const p of logReport.problems) out(`  ${p.kind}: ${p.message}\n`);
+          for (const p of keyHistory.problems) out(`  party-key: ${p.message}\n`);
         }
       }
       return report.ok ? 0 : 1;

@@ -5,7 +5,7 @@ import { reportCommand } from "./report-command.js";
 import { EnvironmentError, isSystemError, UsageError } from "./cli-errors.js";
 import type { Command, Out } from "./command-line.js";
 import { logAuditCommand } from "./log-commands.js";
-import { partyCreateCommand, partyRotateKeyCommand, partyTokenCommand } from "./party-commands.js";
+import { partyCreateCommand, partyRevokeTokenCommand, partyRotateKeyCommand, partyTokenCommand } from "./party-commands.js";
 import { verifyConsistencyCommand, verifyInclusionCommand } from "./proof-commands.js";
 import { serveCommand } from "./serve-command.js";
 import { migrateCommand } from "./migrate-command.js";
@@ -18,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   partyCreateCommand,
   partyRotateKeyCommand,
   partyTokenCommand,
+  partyRevokeTokenCommand,
   migrateCommand,
   exportCommand,
   importCommand,

@@ -1,7 +1,6 @@
-import { join } from "node:path";
 import { systemClock } from "../log/system-clock.js";
-import { PartyService, parsePublicKey } from "../exchange/party-service.js";
-import { openStore } from "../store/open-store.js";
+import { PartyService, parsePublicKey, readSeed } from "../exchange/party-service.js";
+import { withOperator } from "../node/operator.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { UsageError } from "./cli-errors.js";
 import { defineCommand } from "./command-line.js";
@@ -14,15 +13,13 @@ const PUBLIC_KEY_OPTION = { type: "string", value: "KEY", help: "the party's Ed2
 
 async function withParties<T>(values: { data: string; db: string | undefined }, fn: (parties: PartyService) => Promise<T>): Promise<T> {
   const at = nodeLocation(values);
-  const store = await openStore(at);
   try {
-    return await fn(new PartyService(store, systemClock, join(at.dataDir, "keys")));
+    // Every change is a logged record: the command appends as the log's writer (see withOperator).
+    return await withOperator(at, systemClock, fn);
   } catch (e) {
     // A bad slug, an unknown organisation, a taken name: the user's input, so exit 2 with the code.
     if (isTocsinError(e)) throw new UsageError(`${e.code}: ${e.message}`);
     throw e;
-  } finally {
-    await store.close();
   }
 }
 
@@ -64,18 +61,38 @@ export const partyCreateCommand = defineCommand(
   },
 );
 
-/** `tocsin party rotate-key SLUG [--public-key B64|HEX] [--data DIR] [--db URL]`: a new signing key; old records stay valid. */
+/**
+ * `tocsin party rotate-key SLUG [--public-key B64|HEX] [--signed-by KEYFILE | --reset] [--data DIR] [--db URL]`: a new
+ * signing key, logged as a key event. A custodial party's rotation is signed by the node with the
+ * party's current key; a self-signing party's by the party's current private key (`--signed-by`, a
+ * PKCS#8 PEM file); `--reset` replaces the key without the party, logged as an operator reset that every
+ * audit names. Old records stay valid.
+ */
 export const partyRotateKeyCommand = defineCommand(
   {
     name: "party rotate-key",
     summary: "Give a party a new signing key; the old one is retired (records it signed stay valid).",
     positionals: "SLUG",
-    options: { "public-key": PUBLIC_KEY_OPTION, ...NODE_OPTIONS },
+    options: {
+      "public-key": PUBLIC_KEY_OPTION,
+      "signed-by": { type: "string", value: "KEYFILE", help: "the party's current private key (PKCS#8 PEM): a self-signing party signs its own key change" },
+      reset: { type: "boolean", help: "replace the key without the party's signature: logged as a KEY RESET BY THE OPERATOR that every audit names" },
+      ...NODE_OPTIONS,
+    },
   },
   async ({ values, positionals }, out) => {
     if (positionals.length !== 1) throw new UsageError("party rotate-key takes one SLUG");
+    if (values.reset && values["signed-by"] !== undefined) throw new UsageError("--reset and --signed-by exclude each other");
     const pk = values["public-key"] ? parsePublicKey(values["public-key"]) : undefined;
-    const rotated = await withParties(values, (parties) => parties.rotateKey(positionals[0]!, pk));
+    let signedBy: Uint8Array | undefined;
+    if (values["signed-by"] !== undefined) {
+      try {
+        signedBy = readSeed(values["signed-by"]);
+      } catch (e) {
+        throw new UsageError(`--signed-by: not an Ed25519 private key file: ${(e as Error).message}`);
+      }
+    }
+    const rotated = await withParties(values, (parties) => parties.rotateKey(positionals[0]!, { publicKey: pk, signedBy, reset: values.reset }));
     out(JSON.stringify(rotated, null, 2) + "\n");
     return 0;
   },
@@ -85,14 +102,31 @@ export const partyRotateKeyCommand = defineCommand(
 export const partyTokenCommand = defineCommand(
   {
     name: "party token",
-    summary: "Issue another API token for a party (printed once).",
+    summary: "Issue another API token for a party (printed once, with its token id); the issue is logged.",
     positionals: "SLUG",
     options: NODE_OPTIONS,
   },
   async ({ values, positionals }, out) => {
     if (positionals.length !== 1) throw new UsageError("party token takes one SLUG");
-    const token = await withParties(values, (parties) => parties.issueToken(positionals[0]!));
-    out(JSON.stringify({ slug: positionals[0], token }, null, 2) + "\n");
+    const issued = await withParties(values, (parties) => parties.issueToken(positionals[0]!));
+    out(JSON.stringify({ slug: positionals[0], ...issued }, null, 2) + "\n");
+    return 0;
+  },
+);
+
+/** `tocsin party revoke-token SLUG TOKEN_ID [--data DIR] [--db URL]`: refused by authentication at once; the revocation is logged. */
+export const partyRevokeTokenCommand = defineCommand(
+  {
+    name: "party revoke-token",
+    summary: "Revoke one of a party's API tokens by its token id (refused at once); the revocation is logged.",
+    positionals: "SLUG TOKEN_ID",
+    options: NODE_OPTIONS,
+  },
+  async ({ values, positionals }, out) => {
+    if (positionals.length !== 2) throw new UsageError("party revoke-token takes SLUG and TOKEN_ID");
+    if (!/^[0-9a-f]{16}$/.test(positionals[1]!)) throw new UsageError("TOKEN_ID is 16 lowercase hex digits (printed by party create / party token)");
+    const revoked = await withParties(values, (parties) => parties.revokeToken(positionals[0]!, positionals[1]!));
+    out(JSON.stringify({ slug: positionals[0], revoked: revoked.tokenId, index: revoked.index }, null, 2) + "\n");
     return 0;
   },
 );

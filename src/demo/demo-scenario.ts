@@ -91,8 +91,15 @@ export function demoClockFor(dataDir: string): ScriptedClock {
 export async function isNewNode(node: TocsinNode): Promise<boolean> {
   if ((await node.parties.get("us-ic")) !== undefined) return false;
   if ((await node.store.listParties()).some((p) => p.slug !== NODE_PARTY_SLUG)) return false;
-  return (await node.store.logSize()) === 0;
+  // The log of a new node holds only the node's own registration (key transparency): nothing by anyone else.
+  const size = await node.store.logSize();
+  if (size > NEW_NODE_MAX_ENTRIES) return false;
+  const own = await node.store.listRecords({ limit: NEW_NODE_MAX_ENTRIES + 1 });
+  return own.length === size && own.every((r) => r.author === r.id || (r.kind === "key-event" && own.some((o) => o.id === r.author)));
 }
+
+/** A new node's log: its own registration and key events, a handful of entries at most. */
+const NEW_NODE_MAX_ENTRIES = 8;
 
 interface Actor {
   readonly slug: string;

@@ -56,6 +56,8 @@ export interface AdmissionDeps {
   readonly kindRules?: (obj: StixObject, kind: RecordKind) => Promise<void>;
   /** Locks by warning and record id; on a database shared by several processes they must span them all. Default: in-process. */
   readonly locks?: { run<T>(keys: Iterable<string>, fn: () => Promise<T>): Promise<T> };
+  /** Told the kinds of the records just logged (key events update the party_key cache). */
+  readonly afterAppend?: (kinds: readonly RecordKind[]) => Promise<void>;
 }
 
 interface Prepared {
@@ -180,7 +182,7 @@ export class Admission {
       await withIndex(i, async () => {
         const versions = await versionsOf(p.obj.id);
         // Only the id's creator versions it, keeping its kind (under this id's lock, across processes).
-        checkVersionOwnership(record, versions, p.kind === "identity" && (await this.#isParty(p.obj.id)) ? p.obj.id : undefined);
+        checkVersionOwnership(record, versions, p.kind === "identity" && (await this.#isParty(p.obj.id)) ? { owner: p.obj.id, registrar: this.d.nodeIdentity } : undefined);
         if (versions.some((v) => v.modified === record.modified)) {
           throw new ExchangeError("RECORD_VERSION_CONFLICT", `${p.obj.id} version ${record.modified} exists with other content`, {
             details: { property: "modified" },
@@ -211,6 +213,7 @@ export class Admission {
       const appended = await this.d.sequencer.appendEntries(fresh.map((f) => ({ leaf: f.leaf, record: f.record })));
       fresh.forEach((f, j) => (results[f.at] = this.#result(f.p, appended[j]!.index, f.p.custodial, false, toHex(f.p.digest), appended[j]!.leafHash)));
       for (const [id, s] of pendingStates) this.states.set(id, s);
+      await this.d.afterAppend?.(fresh.map((f) => f.p.kind));
     }
     // Duplicates within the batch point at the copy admitted just now.
     for (let i = 0; i < prepared.length; i++) {

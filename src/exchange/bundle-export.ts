@@ -10,6 +10,7 @@ import { ExchangeError } from "./exchange-errors.js";
 import type { PartyService } from "./party-service.js";
 import type { RecordReader } from "./record-reader.js";
 import { threadStatementFor } from "./thread-statement-export.js";
+import { bundleKeyHistory } from "./bundle-key-history.js";
 
 /** The node's own party (it signs escalations); the same slug the composition root registers. */
 const NODE_SLUG = "node";
@@ -83,6 +84,8 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
   const node = await d.parties.require(NODE_SLUG);
   const parties = [];
   for (const id of partiesOf(records, node.id)) parties.push(await d.parties.identity(id));
+  const keyHistory = await bundleKeyHistory(d, records.map((r) => r.author), latest.size);
+  inclusion.push(...keyHistory.proofs);
   const vkey = await d.store.getMeta("log.vkey");
   if (!vkey) throw new ExchangeError("RECORD_NOT_FOUND", "the log has no published key yet");
   return {
@@ -99,6 +102,7 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
     consistency_proofs: consistency,
     ...(withheld.length ? { withheld } : {}),
     thread_statement: threadStatementFor(d.logKey, warningId, latest, about.map((r) => leaves.get(r.logIndex)!)),
+    key_history: keyHistory.entries,
   };
 }
 

@@ -6,6 +6,8 @@ export type ExchangeErrorCode =
   | "PARTY_NOT_FOUND" // no party with that id or slug
   | "PARTY_KEY_INVALID" // a public key that is not 32 bytes of base64/hex
   | "PARTY_NOT_CUSTODIAL" // the node was asked to sign for a party whose key it does not hold
+  | "PARTY_TOKEN_NOT_FOUND" // the party has no token with that id
+  | "PARTY_KEY_CHANGE_UNSIGNED" // a self-signing party's key change needs its signature, or an explicit operator reset
   | "AUTH_REQUIRED" // no or malformed credentials
   | "AUTH_INVALID" // credentials that match no party
   | "RECORD_NOT_FOUND" // no such record, or none the reader may see (TLP: existence is not revealed)

@@ -148,7 +148,7 @@ test("key rotation: new records need the new key; records signed by the old key 
     const old = mk(a);
     assert.equal((await h.post(a, old)).statusCode, 201);
     h.clock.advance(1000);
-    const rotated = await h.node.parties.rotateKey(a.slug);
+    const rotated = await h.node.parties.rotateKey(a.slug, { signedBy: a.seed });
     const { readSeed } = await import("./party-service.js");
     const { ed25519PublicKey } = await import("../core/crypto/ed25519.js");
     const seed = readSeed(rotated.keyFile!);

@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { rfc3339, type Clock } from "../core/clock.js";
 import { fromBase64, sha256, toBase64, toHex } from "../core/crypto/index.js";
 import { ed25519PublicKey, generateEd25519 } from "../core/crypto/ed25519.js";
-import { keyIdOf } from "../core/record/index.js";
+import { KEY_EVENT_EXT, KEY_EVENT_TYPE, keyIdOf, signRecord, type StixObject } from "../core/record/index.js";
+import { isKeyRecord, tokenIdOf, type KeyHistories, type LoggedKey } from "../core/keys/index.js";
+import { KeyLedger, NODE_PARTY_SLUG } from "./key-ledger.js";
+import { tlpMarkingId } from "../core/tlp/markings.js";
 import { buildPartyRelations, type PartyRelations, type PartyRelationsData } from "../core/tlp/index.js";
 import type { PartyKeyRow, PartyRow, Store } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
@@ -36,11 +39,26 @@ export interface CreatedParty {
   readonly custodial: boolean;
   /** The API token, shown once: only its hash is stored. */
   readonly token: string;
+  /** The token's public id (a short hash of its hash), as logged; `party revoke-token` takes it. */
+  readonly tokenId: string;
   readonly keyId: string;
   readonly publicKey: string;
   /** Where the private key is, when the node generated it (custodial: the node keeps it there). */
   readonly keyFile?: string;
 }
+
+/** How a key change is authorised (`rotateKey`). */
+export interface KeyChangeInput {
+  /** The new public key; without it the node generates the pair and writes the private key to a file. */
+  readonly publicKey?: Uint8Array | undefined;
+  /** A self-signing party's current private key (seed): the change is signed by the party. */
+  readonly signedBy?: Uint8Array | undefined;
+  /** The operator replaces the key without the party: logged as a key reset, which every audit shows. */
+  readonly reset?: boolean | undefined;
+}
+
+/** Admits records as a party (the node's admission); set by the composition root. */
+export type RecordAdmitter = (poster: PartyRow, records: readonly StixObject[]) => Promise<unknown>;
 
 export interface PartyKeyMaterial {
   readonly keyId: string;
@@ -56,12 +74,43 @@ export interface PartyKeyMaterial {
  */
 export class PartyService {
   readonly #custodialKeys = new Map<string, PartyKeyMaterial>();
+  /** The logged key history; the store's party_key rows are a cache of it. */
+  readonly ledger: KeyLedger;
+  #admit: RecordAdmitter | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly keyDir: string,
-  ) {}
+  ) {
+    this.ledger = new KeyLedger(store);
+  }
+
+  /**
+   * Connects the registry to the log: from now on registrations, key changes and token events are
+   * admitted as records (the admission needs the node's party first, hence a setter, not a constructor argument).
+   */
+  useAdmission(admit: RecordAdmitter): void {
+    this.#admit = admit;
+  }
+
+  /**
+   * The ledger up to date; when this refresh applied key changes (a rotation posted over the API, say),
+   * the party_key cache follows at once, so it never disagrees with the log for `log audit` to report.
+   */
+  async #current(): Promise<KeyHistories | undefined> {
+    const changes = await this.ledger.refresh();
+    const h = await this.ledger.current();
+    if (changes.some((c) => c.change === "rotation" || c.change === "reset")) await this.#syncKeyCache(h);
+    return h;
+  }
+
+  /** The key histories as logged, up to date with the store (undefined before the node's party exists). */
+  async histories(): Promise<KeyHistories | undefined> {
+    const h = await this.ledger.current();
+    await this.#syncKeyCache(h);
+    return h;
+  }
 
   async create(input: CreatePartyInput): Promise<CreatedParty> {
     if (!SLUG.test(input.slug)) throw new ExchangeError("PARTY_SLUG_INVALID", "slug must be 2–63 characters of a-z, 0-9 and -");
@@ -89,25 +138,158 @@ export class PartyService {
     for (const org of clientOf) await this.store.addPartyRelation({ kind: "client-of", partyId: party.id, target: org.id });
     for (const c of input.communities ?? []) await this.store.addPartyRelation({ kind: "community", partyId: party.id, target: c });
     const keyFile = seed ? this.#writeKey(party.slug, keyId, seed) : undefined;
-    return { id: party.id, slug: party.slug, name: party.name, custodial, token, keyId, publicKey: toBase64(publicKey), ...(keyFile ? { keyFile } : {}) };
+    // Logged once the rows exist: a party whose registration failed to log has no logged key, so
+    // nothing it signs is admitted until `ensureRegistered` (every node start) logs it.
+    if (this.#admit) {
+      await this.ensureRegistered(party.id);
+      await this.#logTokenEvent(party, "token-issued", hashToken(token));
+    }
+    return { id: party.id, slug: party.slug, name: party.name, custodial, token, tokenId: tokenIdOf(hashToken(token)), keyId, publicKey: toBase64(publicKey), ...(keyFile ? { keyFile } : {}) };
   }
 
-  /** A new signing key; the previous ones are retired (what they signed stays valid). */
-  async rotateKey(idOrSlug: string, publicKey?: Uint8Array): Promise<{ keyId: string; keyFile?: string }> {
+  /** How many parties have no registration in the log. */
+  async unregistered(): Promise<number> {
+    const h = await this.ledger.current();
+    return (await this.store.listParties()).filter((p) => !h?.get(p.id)).length;
+  }
+
+  /**
+   * Logs the registration of every party (or of `only`) the log does not yet hold, node first: its
+   * STIX identity with its active key, signed by the node's own party. Deterministic (the party's and
+   * key's creation times), so processes racing to register one party log it once (admission dedups by
+   * digest). The registration is the operator's word on which key is the party's.
+   */
+  async ensureRegistered(only?: string): Promise<number> {
+    const admit = this.#requireAdmission();
+    const node = await this.require(NODE_PARTY_SLUG);
+    let logged = 0;
+    const wanted = only === undefined ? await this.store.listParties() : [await this.require(only)];
+    const pending = [node, ...wanted.filter((p) => p.id !== node.id)];
+    // Organisations before their units: a registration may only name a registered organisation.
+    for (let progress = true; pending.length > 0 && progress; ) {
+      progress = false;
+      for (const p of [...pending]) {
+        const h = await this.ledger.current();
+        if (p.organisationId && p.id !== node.id && !h?.get(p.organisationId) && pending.some((q) => q.id === p.organisationId)) continue;
+        pending.splice(pending.indexOf(p), 1);
+        progress = true;
+        if (h?.get(p.id)) continue;
+        const active = (await this.store.partyKeys(p.id)).find((k) => k.retiredAt === undefined);
+        if (!active) continue;
+        try {
+          await admit(node, [registrationRecord(p, node.id, active)]);
+          logged++;
+        } catch (e) {
+          // Another process logged it first: then the ledger has it now.
+          if (!(await this.ledger.current())?.get(p.id)) throw e;
+        }
+      }
+    }
+    return logged;
+  }
+
+  /**
+   * A new signing key; the previous ones are retired (what they signed stays valid). Logged as a key
+   * event: a custodial party's rotation is signed by the node with the party's current key (marked
+   * custodial); a self-signing party's by the party (`signedBy`, its current private key); without
+   * the party's signature only as an operator reset (`reset`), which every audit names.
+   */
+  async rotateKey(idOrSlug: string, input: KeyChangeInput = {}): Promise<{ keyId: string; keyFile?: string; change: "rotation" | "reset"; index: number }> {
+    const admit = this.#requireAdmission();
     const party = await this.require(idOrSlug);
+    const node = await this.require(NODE_PARTY_SLUG);
+    if (!party.custodial && input.signedBy === undefined && !input.reset) {
+      throw new ExchangeError("PARTY_KEY_CHANGE_UNSIGNED", `${party.slug} signs for itself: sign the change with its current key (--signed-by), or reset it as the operator (--reset, logged as such)`);
+    }
+    let publicKey = input.publicKey;
     let seed: Uint8Array | undefined;
     if (publicKey === undefined) ({ seed, publicKey } = generateEd25519());
+    else if (party.custodial) throw new ExchangeError("PARTY_KEY_INVALID", "a custodial party's key is generated by the node");
     const keyId = keyIdOf(publicKey);
-    await this.store.rotatePartyKey({ partyId: party.id, keyId, publicKey, createdAt: rfc3339(this.clock.now()) });
-    return { keyId, ...(seed ? { keyFile: this.#writeKey(party.slug, keyId, seed) } : {}) };
+    const now = rfc3339(this.clock.now());
+    const change = input.reset ? "reset" : "rotation";
+    const event: StixObject = {
+      ...keyEventBase(now, input.reset ? node.id : party.id),
+      party_ref: party.id,
+      change,
+      key_id: keyId,
+      public_key: toBase64(publicKey),
+    };
+    // A custodial party's new key file exists before the change is logged: the node must be able to sign with it at once.
+    const keyFile = seed ? this.#writeKey(party.slug, keyId, seed) : undefined;
+    let record = event;
+    if (input.signedBy !== undefined && !input.reset) {
+      const signer = ed25519PublicKey(input.signedBy);
+      record = signRecord(event, { signerRef: party.id, seed: input.signedBy, publicKey: signer });
+    }
+    const admitted = (await admit(input.reset ? node : party, [record])) as { index: number }[];
+    await this.histories(); // brings the party_key cache up to date
+    return { keyId, change, index: admitted[0]!.index, ...(keyFile ? { keyFile } : {}) };
   }
 
-  /** A new API token for a party (tokens are only ever stored hashed). */
-  async issueToken(idOrSlug: string): Promise<string> {
+  /** A new API token for a party (tokens are only ever stored hashed); its issue is logged by its id. */
+  async issueToken(idOrSlug: string): Promise<{ token: string; tokenId: string }> {
+    this.#requireAdmission();
     const party = await this.require(idOrSlug);
     const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
     await this.store.addPartyToken(party.id, hashToken(token), rfc3339(this.clock.now()));
-    return token;
+    await this.#logTokenEvent(party, "token-issued", hashToken(token));
+    return { token, tokenId: tokenIdOf(hashToken(token)) };
+  }
+
+  /** Revokes a party's token by its id: refused by authentication at once, then the revocation is logged. */
+  async revokeToken(idOrSlug: string, tokenId: string): Promise<{ tokenId: string; index: number }> {
+    this.#requireAdmission();
+    const party = await this.require(idOrSlug);
+    const row = (await this.store.partyTokens(party.id)).find((t) => t.revokedAt === undefined && tokenIdOf(t.tokenHash) === tokenId);
+    if (!row || !(await this.store.revokePartyToken(party.id, row.tokenHash, rfc3339(this.clock.now())))) {
+      throw new ExchangeError("PARTY_TOKEN_NOT_FOUND", `${party.slug} has no live token ${tokenId}`);
+    }
+    const index = await this.#logTokenEvent(party, "token-revoked", row.tokenHash);
+    return { tokenId, index };
+  }
+
+  async #logTokenEvent(party: PartyRow, change: "token-issued" | "token-revoked", tokenHash: Uint8Array): Promise<number> {
+    const node = await this.require(NODE_PARTY_SLUG);
+    const event = { ...keyEventBase(rfc3339(this.clock.now()), node.id), party_ref: party.id, change, token_id: tokenIdOf(tokenHash) };
+    const admitted = (await this.#requireAdmission()(node, [event])) as { index: number }[];
+    return admitted[0]!.index;
+  }
+
+  /**
+   * Admission's rule for key records however they arrive (registrations, rotations, resets, token
+   * events): they must fit the logged history — signed by whom their kind requires, with a key active
+   * now. Other records pass.
+   */
+  async checkKeyRecord(obj: StixObject): Promise<void> {
+    if (!isKeyRecord(obj)) return;
+    const h = await this.ledger.current();
+    if (!h) {
+      // The node's own registration comes first of all.
+      throw new ExchangeError("PARTY_NOT_FOUND", "the node's own party is not registered yet");
+    }
+    h.check({ index: Number.MAX_SAFE_INTEGER, loggedAt: rfc3339(this.clock.now()), record: obj });
+  }
+
+  #requireAdmission(): RecordAdmitter {
+    if (!this.#admit) throw new Error("party changes are logged: this PartyService is not connected to the log");
+    return this.#admit;
+  }
+
+  /** Brings the party_key rows (a cache) up to the logged history: adds logged keys they lack. */
+  async #syncKeyCache(h: KeyHistories | undefined): Promise<void> {
+    if (!h) return;
+    for (const party of h.all()) {
+      const active = party.keys.find((k) => k.retired === undefined);
+      if (!active) continue;
+      const rows = await this.store.partyKeys(party.id);
+      if (rows.length === 0 || rows.some((r) => r.keyId === active.keyId)) continue;
+      try {
+        await this.store.rotatePartyKey({ partyId: party.id, keyId: active.keyId, publicKey: active.publicKey, createdAt: active.sinceAt });
+      } catch {
+        // Another process added it first.
+      }
+    }
   }
 
   async authenticate(token: string): Promise<PartyRow | undefined> {
@@ -125,14 +307,22 @@ export class PartyService {
     return p;
   }
 
+  /**
+   * The party's keys as its logged history has them (what admission verifies against), or none when
+   * it is not registered in the log. The store's rows are only a cache of this.
+   */
   async keys(partyId: string): Promise<PartyKeyRow[]> {
-    return this.store.partyKeys(partyId);
+    const history = (await this.#current())?.get(partyId);
+    return (history?.keys ?? []).map((k) => keyRow(partyId, k));
   }
 
   /** The private key the node holds for a custodial party's active key. */
   async custodialKey(partyId: string): Promise<PartyKeyMaterial> {
     const party = await this.require(partyId);
-    const active = (await this.store.partyKeys(party.id)).find((k) => k.retiredAt === undefined);
+    // The logged history decides which key is active; before the party's registration is logged (the
+    // node signing its own), the cache row.
+    const logged = (await this.keys(party.id)).find((k) => k.retiredAt === undefined);
+    const active = logged ?? (await this.store.partyKeys(party.id)).find((k) => k.retiredAt === undefined);
     const file = active && this.#keyPath(party.slug, active.keyId);
     // Key files are written once per key id and never change: parsed once, not per record signed.
     const known = active && this.#custodialKeys.get(`${party.id} ${active.keyId}`);
@@ -163,7 +353,8 @@ export class PartyService {
   /** The party as a STIX identity, with its keys in Tocsin's party extension. */
   async identity(idOrSlug: string): Promise<Record<string, unknown>> {
     const p = await this.require(idOrSlug);
-    const keys = await this.store.partyKeys(p.id);
+    const logged = await this.keys(p.id);
+    const keys = logged.length > 0 ? logged : await this.store.partyKeys(p.id);
     return {
       type: "identity",
       spec_version: "2.1",
@@ -210,6 +401,59 @@ const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "he
 export function readSeed(path: string): Uint8Array {
   const der = createPrivateKey(readFileSync(path)).export({ format: "der", type: "pkcs8" });
   return new Uint8Array(der.subarray(PKCS8_ED25519_PREFIX.length));
+}
+
+function keyRow(partyId: string, k: LoggedKey): PartyKeyRow {
+  return { partyId, keyId: k.keyId, publicKey: k.publicKey, createdAt: k.sinceAt, ...(k.retired ? { retiredAt: k.retired.at } : {}) };
+}
+
+/** The common members of a key event (the author signs or, custodial, the node signs for it). */
+function keyEventBase(now: string, author: string): StixObject {
+  return {
+    type: KEY_EVENT_TYPE,
+    spec_version: "2.1",
+    id: `${KEY_EVENT_TYPE}--${randomUUID()}`,
+    created: now,
+    modified: now,
+    created_by_ref: author,
+    object_marking_refs: [tlpMarkingId("CLEAR")],
+    extensions: { [KEY_EVENT_EXT]: { extension_type: "new-sdo" } },
+  };
+}
+
+/**
+ * A party's registration: its STIX identity with the party extension and its one active key, by the
+ * node's party. Built only from the stored rows' values and times, so it is the same bytes every time.
+ */
+export function registrationRecord(p: PartyRow, nodeId: string, key: PartyKeyRow): StixObject {
+  const created = stixTime(p.createdAt);
+  return {
+    type: "identity",
+    spec_version: "2.1",
+    id: p.id,
+    created,
+    modified: created,
+    created_by_ref: nodeId,
+    name: p.name,
+    identity_class: "organization",
+    // Key transparency is public: anyone may replay a party's keys.
+    object_marking_refs: [tlpMarkingId("CLEAR")],
+    extensions: {
+      [PARTY_EXT]: {
+        extension_type: "property-extension",
+        slug: p.slug,
+        custodial: p.custodial,
+        ...(p.organisationId ? { organisation_ref: p.organisationId } : {}),
+        keys: [{ key_id: key.keyId, algorithm: "ed25519", public_key: toBase64(key.publicKey), valid_from: key.createdAt }],
+      },
+    },
+  };
+}
+
+/** STIX created/modified need millisecond precision. */
+function stixTime(t: string): string {
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? t : new Date(ms).toISOString();
 }
 
 function hashToken(token: string): Uint8Array {

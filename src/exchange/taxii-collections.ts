@@ -1,3 +1,4 @@
+import { isKeyRecord } from "../core/keys/index.js";
 import { TOCSIN_DEFINITIONS_TIMESTAMP, TOCSIN_EXTENSION_DEFINITIONS, TOCSIN_IDENTITY, canonicalJson } from "../core/record/index.js";
 import { TLP_2_0_MARKINGS } from "../core/stix/tlp-markings.js";
 import type { Reader, RecordAudience } from "../core/tlp/index.js";
@@ -158,6 +159,9 @@ export class TaxiiCollections {
       const visible = await this.records.visible(reader, rows, relations);
       for (const { record, audience } of visible) {
         if (c.kind === "inbox" && !addressedTo(c.party!, record.author, audience)) continue;
+        // Key records (registrations, key events) are the node's key transparency, not threat
+        // intelligence: served by the records and parties API and in bundles, not in TAXII feeds.
+        if (record.kind === "key-event" || (record.kind === "identity" && isKeyRecord(JSON.parse(record.body)))) continue;
         out.push(record);
         if (out.length > q.limit) break;
       }

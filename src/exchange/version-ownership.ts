@@ -48,12 +48,19 @@ type Earlier = Pick<NewRecord, "author" | "kind" | "warningRef"> & Partial<Pick<
  * and keeps the first version's kind and the warning it is about (RECORD_VERSION_KIND_CHANGED, 409):
  * read paths decide audience and meaning by the id, so a warning re-versioned as a plain report would
  * stop being a warning for everyone. `earlier` are the stored versions followed by those admitted
- * earlier in the batch; `partyOwner` is the party whose identity id this is, if any.
+ * earlier in the batch; `party`, for the identity id of a registered party: the party (its owner) and the
+ * node's party (`registrar`), which logs the party's registration as the id's first version (key
+ * transparency, formats §2.11) and may log nothing under it after that.
  */
-export function checkVersionOwnership(next: Pick<NewRecord, "id" | "author" | "kind" | "warningRef">, earlier: readonly Earlier[], partyOwner?: string): void {
+export function checkVersionOwnership(
+  next: Pick<NewRecord, "id" | "author" | "kind" | "warningRef">,
+  earlier: readonly Earlier[],
+  party?: { readonly owner: string; readonly registrar: string },
+): void {
   const first = firstLogged(earlier);
-  const creator = first?.author ?? partyOwner;
-  if (creator !== undefined && creator !== next.author) {
+  const allowed = party ? (first === undefined ? [party.owner, party.registrar] : [party.owner]) : first ? [first.author] : [];
+  if (allowed.length > 0 && !allowed.includes(next.author)) {
+    const creator = party?.owner ?? first!.author;
     throw new ExchangeError("RECORD_VERSION_NOT_AUTHOR", `${next.id} was created by ${creator}: only its creator may version it`, {
       details: { property: "id", creator },
     });

@@ -6,6 +6,7 @@ import type { Store, StoredCheckpoint } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
 import type { PartyService } from "./party-service.js";
 import type { RecordReader } from "./record-reader.js";
+import { keyResetNotices } from "./key-notices.js";
 
 /** The node's own party (it signs escalations); the slug the composition root registers. */
 const NODE_PARTY_SLUG = "node";
@@ -31,6 +32,8 @@ export interface WarningTimeline {
   readonly entries: readonly TimelineEntry[];
   /** The checkpoints the entries name, ascending by size, with the signed notes. */
   readonly checkpoints: readonly { readonly size: number; readonly createdAt: string; readonly note: string }[];
+  /** Key resets by the operator concerning the authors, in plain words (key-notices.ts); empty when none. */
+  readonly keyNotices: readonly string[];
 }
 
 /**
@@ -65,5 +68,5 @@ export async function warningTimeline(d: { store: Store; records: RecordReader; 
   }
   if (latest) firstCovering.set(latest.size, latest);
   const checkpoints = [...firstCovering.values()].sort((a, b) => a.size - b.size).map((c) => ({ size: c.size, createdAt: c.createdAt, note: c.note }));
-  return { warning: warningId, entries, checkpoints };
+  return { warning: warningId, entries, checkpoints, keyNotices: await keyResetNotices(d.parties, records) };
 }

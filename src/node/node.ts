@@ -25,6 +25,7 @@ import { ClusterAppender } from "../log/cluster-appender.js";
 import { Leadership } from "./leadership.js";
 import { loadOrCreateNodeSecret } from "./node-secret.js";
 import { loadOrCreateLogKey } from "./log-key.js";
+import { withLogWriter } from "./log-writer.js";
 
 export { SQLITE_FILE };
 
@@ -79,7 +80,11 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     const node = (await parties.get(NODE_PARTY_SLUG)) ?? (await createNodeParty(parties, signer.name));
     // Board records obey the board rules (rights, version chain) however they arrive.
     let boards: BoardService | undefined;
-    const kindRules = async (o: Parameters<BoardService["checkRecord"]>[0], k: Parameters<BoardService["checkRecord"]>[1]): Promise<void> => boards?.checkRecord(o, k);
+    // Key records (registrations, key changes, token events) must fit the logged key history.
+    const kindRules = async (o: Parameters<BoardService["checkRecord"]>[0], k: Parameters<BoardService["checkRecord"]>[1]): Promise<void> => {
+      await parties.checkKeyRecord(o);
+      await boards?.checkRecord(o, k);
+    };
     // On a shared database every process admits; lifecycle locks span the processes and the append
     // goes to whichever process sequences (ClusterAppender). Alone, the local sequencer and locks.
     const leadership = shared
@@ -98,8 +103,17 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       nodeIdentity: node.id,
       checks,
       kindRules,
+      afterAppend: async (kinds) => void (kinds.includes("key-event") && (await parties.histories().catch(() => undefined))),
       ...(locks ? { locks } : {}),
     });
+    parties.useAdmission((poster, objects) => admission.admit(poster, objects));
+    // Every party's registration in the log, the node's own first (a database from before key
+    // transparency, or a start that died between creating a party and logging it). On a shared
+    // database this process takes the lease for the moment, or hands the records to the leader.
+    if ((await parties.unregistered()) > 0) {
+      if (!shared) await parties.ensureRegistered();
+      else await withLogWriter(sequencer, { handOver: async () => (await leadership!.leaderUrl()) !== undefined }, () => parties.ensureRegistered());
+    }
     const records = new RecordReader(store, parties);
     boards = new BoardService({ store, admission, parties, records, clock });
     const app = await buildApp({
@@ -162,7 +176,10 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
   }
 }
 
-/** The node's own party; several processes starting on one database may race to create it. */
+/**
+ * The node's own party; several processes starting on one database may race to create it. Created
+ * before the admission exists (the admission names it), so its registration is logged just after.
+ */
 async function createNodeParty(parties: PartyService, origin: string) {
   try {
     return await parties.require((await parties.create({ slug: NODE_PARTY_SLUG, name: `Tocsin node ${origin}`, custodial: true })).id);

@@ -131,6 +131,12 @@ export interface PartyKeyRow {
   readonly retiredAt?: string | undefined;
 }
 
+export interface PartyTokenRow {
+  readonly tokenHash: Uint8Array;
+  readonly createdAt: string;
+  readonly revokedAt?: string | undefined;
+}
+
 /** "client-of" (target: an organisation's party id) or "community" (target: a community name). */
 export interface PartyRelationRow {
   readonly kind: "client-of" | "community";
@@ -150,6 +156,10 @@ export interface PartyStore {
   /** The party owning an unrevoked API token with this SHA-256 hash. */
   partyForToken(tokenHash: Uint8Array): Promise<PartyRow | undefined>;
   addPartyToken(partyId: string, tokenHash: Uint8Array, createdAt: string): Promise<void>;
+  /** Every token (hash) a party was given, revoked ones included, oldest first. */
+  partyTokens(partyId: string): Promise<PartyTokenRow[]>;
+  /** Marks a party's token revoked (authentication refuses it from then on); false when it has no such unrevoked token. */
+  revokePartyToken(partyId: string, tokenHash: Uint8Array, revokedAt: string): Promise<boolean>;
   addPartyRelation(relation: PartyRelationRow): Promise<void>;
   listPartyRelations(): Promise<PartyRelationRow[]>;
 }

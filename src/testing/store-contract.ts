@@ -163,6 +163,14 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.equal((await s.listParties()).length, 1);
     await s.addPartyToken(a.id, new Uint8Array(32).fill(9), a.createdAt);
     assert.equal((await s.partyForToken(new Uint8Array(32).fill(9)))?.id, a.id);
+    // Revocation takes effect for the very next authentication; the row stays, marked.
+    assert.equal(await s.revokePartyToken(a.id, new Uint8Array(32).fill(9), "2026-11-26T00:00:00.000Z"), true);
+    assert.equal(await s.partyForToken(new Uint8Array(32).fill(9)), undefined);
+    assert.equal(await s.revokePartyToken(a.id, new Uint8Array(32).fill(9), "2026-11-27T00:00:00.000Z"), false, "already revoked");
+    assert.equal(await s.revokePartyToken(a.id, new Uint8Array(32).fill(6), "2026-11-27T00:00:00.000Z"), false, "no such token");
+    const tokens = await s.partyTokens(a.id);
+    assert.deepEqual(tokens.map((t) => [t.tokenHash[0], t.revokedAt]), [[7, undefined], [9, "2026-11-26T00:00:00.000Z"]]);
+    assert.equal((await s.partyForToken(new Uint8Array(32).fill(7)))?.id, a.id, "the other token still works");
   });
 
   withStore("parties: key rotation retires the old key but keeps it", async (s) => {

@@ -20,11 +20,12 @@ import { custodySummary, signedByPhrase, signerOf, summarizeRecord, type RecordS
 import type { AccountabilityBundle } from "./bundle-format.js";
 import { checkOmission, type OmissionCheck, type RecordProof } from "./omission-proof.js";
 import { checkThread, type ThreadEntry, type ThreadSummary } from "./thread-completeness.js";
+import { auditKeyHistory } from "./key-history.js";
 
 type Obj = Record<string, any>;
 
 /** What was checked when a problem was found. */
-export type AuditCheck = "log-key" | "checkpoint" | "consistency" | "party-key" | "leaf" | "signature" | "inclusion" | "timeline" | "thread";
+export type AuditCheck = "log-key" | "checkpoint" | "consistency" | "party-key" | "leaf" | "signature" | "inclusion" | "timeline" | "thread" | "key-history";
 
 /** One failed check, naming what failed (a record and its index, a checkpoint size, a party key…). */
 export interface AuditProblem {
@@ -353,6 +354,10 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
   notes.push(...thread.notes);
   const evidence = (options.against ?? []).map((p) => checkOmission(bundle, p, { logKey: trusted }));
   for (const e of evidence) if (e.verdict === "omitted" || e.verdict === "forked") fail("thread", `log index ${e.index}`, e.message);
+  // Key transparency: each signature by a key its author's logged history had endorsed there.
+  const keyHistory = auditKeyHistory(bundle, roots);
+  for (const p of keyHistory.problems) fail("key-history", p.subject, p.message);
+  notes.push(...keyHistory.notes);
 
   return {
     ok: problems.length === 0,

@@ -57,6 +57,12 @@ export interface AccountabilityBundle {
    * bundle cannot show it is complete, and the audit fails.
    */
   readonly thread_statement?: string;
+  /**
+   * The logged key history of every author (and of whoever signed their key records): registrations and
+   * key events in log order, each with its leaf; inclusion proofs in `inclusion_proofs`. Checked by
+   * key-history.ts; a bundle without it cannot show that any key was its party's.
+   */
+  readonly key_history?: readonly BundleRecord[];
 }
 
 function malformed(path: string, message: string): BundleError {

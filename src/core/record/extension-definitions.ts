@@ -1,6 +1,7 @@
 import actionSchema from "../../../schemas/tocsin/action-v1.json" with { type: "json" };
 import boardSchema from "../../../schemas/tocsin/board-v1.json" with { type: "json" };
 import escalationSchema from "../../../schemas/tocsin/escalation-v1.json" with { type: "json" };
+import keyEventSchema from "../../../schemas/tocsin/key-event-v1.json" with { type: "json" };
 import partySchema from "../../../schemas/tocsin/party-v1.json" with { type: "json" };
 import receiptSchema from "../../../schemas/tocsin/receipt-v1.json" with { type: "json" };
 import resolutionSchema from "../../../schemas/tocsin/resolution-v1.json" with { type: "json" };
@@ -12,6 +13,8 @@ import {
   BOARD_EXT,
   ESCALATION_EXT,
   ESCALATION_TYPE,
+  KEY_EVENT_EXT,
+  KEY_EVENT_TYPE,
   PARTY_EXT,
   RECEIPT_EXT,
   RECEIPT_TYPE,
@@ -90,6 +93,7 @@ export const TOCSIN_EXTENSIONS: readonly TocsinExtension[] = [
   { extensionId: ESCALATION_EXT, extensionType: "new-sdo", objectType: ESCALATION_TYPE, schema: escalationSchema },
   { extensionId: PARTY_EXT, extensionType: "property-extension", objectType: "identity", schema: partySchema },
   { extensionId: BOARD_EXT, extensionType: "property-extension", objectType: "grouping", schema: boardSchema },
+  { extensionId: KEY_EVENT_EXT, extensionType: "new-sdo", objectType: KEY_EVENT_TYPE, schema: keyEventSchema },
 ];
 
 const NAMES_AND_DESCRIPTIONS: Readonly<Record<string, readonly [string, string]>> = {
@@ -132,6 +136,12 @@ const NAMES_AND_DESCRIPTIONS: Readonly<Record<string, readonly [string, string]>
     "Makes an identity a Tocsin party: its slug on its node, whether the node signs on its behalf (custodial), its " +
       "organisation, and every Ed25519 signing key it has had (key id, public key, validity period), so a verifier can " +
       "check a record's signature without asking the node.",
+  ],
+  [KEY_EVENT_EXT]: [
+    "Tocsin key event",
+    "Defines the x-tocsin-key-event object: one logged change of a party's signing keys (a rotation signed by the party " +
+      "or its organisation, or a reset by the node's operator without the party) or API tokens (issued, revoked; named by " +
+      "a short hash, never the token), so a verifier can replay every key a party has had and who endorsed it.",
   ],
   [BOARD_EXT]: [
     "Tocsin attribution board",

@@ -28,6 +28,9 @@ export const REVEAL_EXT = "extension-definition--873ff163-6851-4f79-b0eb-e65a0f8
 /** New SDO `x-tocsin-escalation`: the node's statement that a recipient missed a deadline (schema escalation-v1). */
 export const ESCALATION_EXT = "extension-definition--d10cbdfc-3289-4bea-ad8e-8075aa81805e";
 
+/** New SDO `x-tocsin-key-event`: a logged change of a party's keys or tokens (schema key-event-v1). */
+export const KEY_EVENT_EXT = "extension-definition--7bc7abed-f00b-4d58-a977-530f167376fb";
+
 /** Property extension on `identity`: a party's slug, custodial flag, organisation and signing keys (schema party-v1). */
 export const PARTY_EXT = "extension-definition--3639b3ec-083c-480c-b386-a8a5c84b6b3b";
 
@@ -38,3 +41,4 @@ export const BOARD_EXT = "extension-definition--2194259a-42b2-43fb-b25c-f76d6143
 export const RECEIPT_TYPE = "x-tocsin-receipt";
 export const REVEAL_TYPE = "x-tocsin-reveal";
 export const ESCALATION_TYPE = "x-tocsin-escalation";
+export const KEY_EVENT_TYPE = "x-tocsin-key-event";

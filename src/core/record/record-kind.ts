@@ -1,8 +1,8 @@
-import { ACTION_EXT, BOARD_EXT, ESCALATION_TYPE, RECEIPT_TYPE, RESOLUTION_EXT, REVEAL_TYPE, WARNING_EXT } from "./extension-ids.js";
+import { ACTION_EXT, BOARD_EXT, ESCALATION_TYPE, KEY_EVENT_TYPE, RECEIPT_TYPE, RESOLUTION_EXT, REVEAL_TYPE, WARNING_EXT } from "./extension-ids.js";
 import { isPlainObject, isStixId } from "./stix-syntax.js";
 
 /** The kinds of Tocsin records (design README, "Record kinds"); `other` is any other STIX object. */
-export type RecordKind = "warning" | "receipt" | "assessment" | "action" | "resolution" | "reveal" | "escalation" | "identity" | "other" | "attribution-board";
+export type RecordKind = "warning" | "receipt" | "assessment" | "action" | "resolution" | "reveal" | "escalation" | "identity" | "other" | "attribution-board" | "key-event";
 
 export const RECORD_KINDS: readonly RecordKind[] = [
   "warning",
@@ -15,6 +15,7 @@ export const RECORD_KINDS: readonly RecordKind[] = [
   "identity",
   "other",
   "attribution-board",
+  "key-event",
 ];
 
 /** The STIX type every record of a kind has (`other` has none). */
@@ -28,6 +29,7 @@ export const RECORD_KIND_STIX_TYPE: Readonly<Record<Exclude<RecordKind, "other">
   escalation: ESCALATION_TYPE,
   identity: "identity",
   "attribution-board": "grouping",
+  "key-event": KEY_EVENT_TYPE,
 };
 
 /**
@@ -74,6 +76,9 @@ export function recordKindOf(obj: unknown): RecordKind {
       return "reveal";
     case ESCALATION_TYPE:
       return "escalation";
+    case KEY_EVENT_TYPE:
+      // A change of a party's keys or tokens (key transparency).
+      return "key-event";
     case "opinion":
       return firstReportRef(obj) !== undefined ? "assessment" : "other";
     case "course-of-action":

@@ -17,6 +17,7 @@ import {
   ACTION_EXT,
   BOARD_EXT,
   ESCALATION_EXT,
+  KEY_EVENT_EXT,
   PARTY_EXT,
   RECEIPT_EXT,
   RESOLUTION_EXT,
@@ -212,6 +213,23 @@ const CASES: Record<string, { valid: Record<string, unknown>; invalid: [string, 
       ["deadline", 1764061200],
     ],
   },
+  [KEY_EVENT_EXT]: {
+    valid: newSdo("x-tocsin-key-event", KEY_EVENT_EXT, {
+      party_ref: BOB,
+      change: "rotation",
+      key_id: ex.keyId,
+      public_key: toBase64(Buffer.from(ex.publicKeyHex, "hex")),
+    }),
+    invalid: [
+      ["change", "steal"],
+      ["change", undefined],
+      ["party_ref", WARNING],
+      ["key_id", undefined],
+      ["public_key", "AAAA"],
+      ["token_id", "0123456789abcdef"],
+      ["key_id", ex.keyId.toUpperCase()],
+    ],
+  },
   [PARTY_EXT]: {
     valid: {
       extension_type: "property-extension",
@@ -293,7 +311,7 @@ const CASES: Record<string, { valid: Record<string, unknown>; invalid: [string, 
 };
 
 test("every schema compiles with Ajv2020 (strict) and accepts its valid example", () => {
-  assert.equal(TOCSIN_EXTENSIONS.length, 9);
+  assert.equal(TOCSIN_EXTENSIONS.length, 10);
   for (const ext of TOCSIN_EXTENSIONS) {
     const v = validatorOf(ext.extensionId);
     const c = CASES[ext.extensionId]!;
@@ -327,7 +345,7 @@ test("schema files, TOCSIN_EXTENSIONS and the extension definitions agree", () =
     fromFiles.sort((a, b) => (a.$id < b.$id ? -1 : 1)),
   );
   for (const [i, f] of files.entries()) {
-    assert.match(f, /^[a-z]+-v\d+\.json$/);
+    assert.match(f, /^[a-z]+(-[a-z]+)*-v\d+\.json$/);
     const s = JSON.parse(readFileSync(join(dir, f), "utf8")) as { $id: string; $schema: string };
     assert.equal(s.$id, `https://tocsin.dev/schemas/${f}`, files[i]);
     assert.equal(s.$schema, "https://json-schema.org/draft/2020-12/schema");
@@ -342,7 +360,7 @@ test("schema files, TOCSIN_EXTENSIONS and the extension definitions agree", () =
     assert.equal(def.modified, TOCSIN_DEFINITIONS_TIMESTAMP);
     assert.equal(tocsinExtension(def.id), ext);
   }
-  assert.equal(new Set(TOCSIN_EXTENSIONS.map((e) => e.extensionId)).size, 9);
+  assert.equal(new Set(TOCSIN_EXTENSIONS.map((e) => e.extensionId)).size, 10);
   assert.equal(tocsinExtension("extension-definition--2194259a-42b2-43fb-b25c-f76d6143aedd")?.objectType, "grouping");
 });
 
@@ -394,7 +412,7 @@ test("a party identity is a valid STIX identity, and its extension matches the p
 
 test("Tocsin's new SDOs pass the OASIS common-properties schema", () => {
   const core = oasisValidator("common/core.json");
-  for (const id of [RECEIPT_EXT, REVEAL_EXT, ESCALATION_EXT]) {
+  for (const id of [RECEIPT_EXT, REVEAL_EXT, ESCALATION_EXT, KEY_EVENT_EXT]) {
     const obj = CASES[id]!.valid;
     assert.ok(core(obj), `${id}: ${JSON.stringify(core.errors)}`);
   }

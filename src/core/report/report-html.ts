@@ -109,6 +109,8 @@ export function warningReportHtml(r: WarningReportInput): string {
   const status = a.ok
     ? `<div class="banner ok">VERIFIED offline: ${a.counts.signatures} signatures, ${a.counts.inclusionProofs} inclusion proofs, ${a.checkpoints.length} signed checkpoints and the consistency between them, the timeline's order and the lifecycle rules. Log key ${a.logKey.pinned ? "pinned" : "taken from the bundle"}.</div>`
     : `<div class="banner bad">NOT VERIFIED: ${a.problems.length} problem(s)<ul>${a.problems.map((p) => `<li>${e(p.check)}: ${e(p.subject)}: ${e(p.message)}</li>`).join("")}</ul></div>`;
+  // Key resets by the operator are shown as plainly as a failure, even when no record here rests on them.
+  const resets = a.notes.filter((n) => n.startsWith("KEY RESET BY THE OPERATOR")).map((n) => `<div class="banner bad">${e(n)}</div>`).join("");
   const rows = a.timeline
     .map(
       (t) => `<tr class="k-${e(t.kind)}"><td class="n">${t.index}</td><td class="t">${e(when(t.loggedAt))}</td><td>${e(t.authorName ?? t.author)}${t.signer === "custodial" ? `<br><span class="custodial">${e(t.signedBy)}</span>` : ""}</td><td>${e(t.kind)}</td><td>${e(shortTimes(t.says))}</td><td>${t.signature === "verified" ? "✔" : t.signature === "withheld" ? "—" : "✘"}</td><td>${e(t.includedIn.join(", "))}</td></tr>`,
@@ -120,7 +122,7 @@ export function warningReportHtml(r: WarningReportInput): string {
 <body>
 <h1>Who knew what, when: ${e(r.title)}</h1>
 <p class="meta"><span class="tlp">${e(r.tlp)}</span> &nbsp; warning <code>${e(a.warning)}</code> &nbsp; from ${e(r.source.name)} to ${r.recipients.map((x) => e(x.name)).join(", ")} &nbsp; report generated ${e(when(r.generatedAt))}</p>
-${status}
+${status}${resets}
 <section><h2>Timeline</h2>
 <table class="timeline"><colgroup><col style="width:7%"><col style="width:12%"><col style="width:14%"><col style="width:11%"><col style="width:42%"><col style="width:5%"><col style="width:9%"></colgroup><tr><th>log index</th><th>logged (node clock)</th><th>author</th><th>record</th><th>what it says</th><th>sig.</th><th>check&shy;points</th></tr>
 ${rows}</table>

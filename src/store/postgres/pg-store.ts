@@ -7,6 +7,7 @@ import type {
   LogLeaf,
   PartyKeyRow,
   PartyRelationRow,
+  PartyTokenRow,
   PartyRow,
   RecordQuery,
   Store,
@@ -294,6 +295,16 @@ export class PgStore implements Store {
 
   async addPartyToken(partyId: string, tokenHash: Uint8Array, createdAt: string): Promise<void> {
     await this.#pool.query("INSERT INTO party_token (token_hash, party_id, created_at) VALUES ($1, $2, $3)", [buf(tokenHash), partyId, createdAt]);
+  }
+
+  async partyTokens(partyId: string): Promise<PartyTokenRow[]> {
+    const rows = await this.#rows("SELECT * FROM party_token WHERE party_id = $1 ORDER BY created_at, token_hash", [partyId], "tokens-of");
+    return rows.map((r) => ({ tokenHash: new Uint8Array(r.token_hash as Buffer), createdAt: r.created_at as string, revokedAt: (r.revoked_at as string | null) ?? undefined }));
+  }
+
+  async revokePartyToken(partyId: string, tokenHash: Uint8Array, revokedAt: string): Promise<boolean> {
+    const r = await this.#pool.query("UPDATE party_token SET revoked_at = $1 WHERE token_hash = $2 AND party_id = $3 AND revoked_at IS NULL", [revokedAt, buf(tokenHash), partyId]);
+    return (r.rowCount ?? 0) > 0;
   }
 
   async addPartyRelation(rel: PartyRelationRow): Promise<void> {

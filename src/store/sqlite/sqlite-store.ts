@@ -9,6 +9,7 @@ import type {
   LogLeaf,
   PartyKeyRow,
   PartyRelationRow,
+  PartyTokenRow,
   PartyRow,
   RecordQuery,
   Store,
@@ -246,6 +247,18 @@ export class SqliteStore implements Store {
     this.#stmt.insertToken.run(tokenHash, partyId, createdAt);
   }
 
+  async partyTokens(partyId: string): Promise<PartyTokenRow[]> {
+    return (this.#stmt.tokensOf.all(partyId) as Row[]).map((r) => ({
+      tokenHash: bytes(r.token_hash),
+      createdAt: r.created_at as string,
+      revokedAt: (r.revoked_at as string | null) ?? undefined,
+    }));
+  }
+
+  async revokePartyToken(partyId: string, tokenHash: Uint8Array, revokedAt: string): Promise<boolean> {
+    return this.#stmt.revokeToken.run(revokedAt, tokenHash, partyId).changes > 0;
+  }
+
   async addPartyRelation(rel: PartyRelationRow): Promise<void> {
     this.#stmt.insertRelation.run(rel.kind, rel.partyId, rel.target);
   }
@@ -356,6 +369,8 @@ function prepare(db: Database.Database) {
     keysOf: db.prepare("SELECT * FROM party_key WHERE party_id = ? ORDER BY created_at, retired_at IS NULL, key_id"),
     retireKeys: db.prepare("UPDATE party_key SET retired_at = ? WHERE party_id = ? AND retired_at IS NULL"),
     insertToken: db.prepare("INSERT INTO party_token (token_hash, party_id, created_at) VALUES (?, ?, ?)"),
+    tokensOf: db.prepare("SELECT * FROM party_token WHERE party_id = ? ORDER BY created_at, token_hash"),
+    revokeToken: db.prepare("UPDATE party_token SET revoked_at = ? WHERE token_hash = ? AND party_id = ? AND revoked_at IS NULL"),
     partyByToken: db.prepare("SELECT p.* FROM party_token t JOIN party p ON p.id = t.party_id WHERE t.token_hash = ? AND t.revoked_at IS NULL"),
     insertRelation: db.prepare("INSERT INTO party_relation (kind, party_id, target) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"),
     relations: db.prepare("SELECT * FROM party_relation ORDER BY kind, party_id, target"),

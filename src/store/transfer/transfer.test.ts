@@ -60,7 +60,7 @@ test("export/import: SQLite → PostgreSQL → SQLite, audited clean, checkpoint
   const lines = readFileSync(file1, "utf8").trim().split("\n");
   assert.equal(JSON.parse(lines[0]!).format, "tocsin-export");
   const counts = JSON.parse(lines.at(-1)!).counts;
-  assert.equal(counts.log_leaf, 303);
+  assert.equal(counts.log_leaf, 308, "5 key records (the node's, each party's registration and token), 3 records, 300 raw entries");
   assert.equal(counts.record_tombstone, 1);
   assert.equal(counts.taxii_status, 1);
 
@@ -68,7 +68,7 @@ test("export/import: SQLite → PostgreSQL → SQLite, audited clean, checkpoint
   const db = await createTestDatabase("transfer");
   databases.push(db);
   const imported = await cli("import", file1, "--db", db.url, "--data", dirA);
-  assert.match(imported, /303 entries/);
+  assert.match(imported, /308 entries/);
   assert.match(imported, /audit: clean/);
   const again = await runCli(["import", file1, "--db", db.url, "--data", dirA]);
   assert.equal(again.code, 2, "a second import into the now non-empty database is refused");
@@ -84,7 +84,7 @@ test("export/import: SQLite → PostgreSQL → SQLite, audited clean, checkpoint
   assert.equal(polled.status, 200, "the TAXII status moved with the node: the client can still poll it");
   assert.equal(JSON.parse(polled.body).success_count, 1);
   const more = await appendEntries(b.url, [randomBytes(24), randomBytes(24)]);
-  assert.equal(more[0]!.index, 303, "the log grows on from where it was");
+  assert.equal(more[0]!.index, 308, "the log grows on from where it was");
   const cpA = openNote(noteA, logVerifier(dirA));
   const noteB = await getCheckpointNote(b.url);
   const cpB = openNote(noteB, logVerifier(dirA));
@@ -99,7 +99,7 @@ test("export/import: SQLite → PostgreSQL → SQLite, audited clean, checkpoint
   assert.match(await cli("import", file2, "--data", dirC), /audit: clean/);
   const audit = JSON.parse(await cli("log", "audit", "--data", dirC, "--json"));
   assert.equal(audit.ok, true);
-  assert.equal(audit.leaves, 305);
+  assert.equal(audit.leaves, 310);
   const c = await startServer(dirC);
   assert.equal(await getCheckpointNote(c.url), noteB);
   await c.stop();
@@ -119,7 +119,7 @@ test("import: truncated, malformed or foreign files are refused and nothing is w
     "not json": [lines[0], "{oops", ...lines.slice(1)].join("\n"),
     "wrong format": ['{"format":"other"}', ...lines.slice(1)].join("\n"),
     "bad value": lines.map((l) => l.replace(/^\{"t":"log_leaf","r":\[0,/, '{"t":"log_leaf","r":[-1,')).join("\n"),
-    "count mismatch": [...lines.slice(0, -1), lines.at(-1)!.replace('"log_leaf":2', '"log_leaf":3')].join("\n"),
+    "count mismatch": [...lines.slice(0, -1), lines.at(-1)!.replace('"log_leaf":3', '"log_leaf":4')].join("\n"),
   };
   for (const [name, text] of Object.entries(cases)) {
     const f = join(files, `${name.replace(/ /g, "-")}.jsonl`);
