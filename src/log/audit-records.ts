@@ -1,6 +1,6 @@
 import { publicBytesEqual as bytesEqual, toHex } from "../core/crypto/bytes.js";
 import { sha256 } from "../core/crypto/sha256.js";
-import { decodeRecordLeaf, type RecordLeaf } from "../core/record/index.js";
+import { decodeRecordLeaf, ThreadPositionCheck, type RecordLeaf } from "../core/record/index.js";
 import { warningRefOf } from "../core/record/record-kind.js";
 import { stixIdType } from "../core/record/stix-syntax.js";
 import type { LogLeaf, RecordAuditStore, StoredRecord, StoredTombstone } from "../store/store.js";
@@ -19,6 +19,9 @@ import type { AuditProblem } from "./audit.js";
  *  - no record or tombstone row names an index whose leaf is not its own, or an index beyond the log.
  * Leaves that are not record leaves (raw entries appended through the internal route) carry no rows.
  *
+ *  - every record about a warning has its thread position (leaf v2 `seq`): the number of records about
+ *    that warning logged before it, so positions are unique and dense (formats §2.7) — a node that
+ *    numbered a thread wrongly signed a log whose bundles could hide records.
  * Rows are read by log index in pages of at most PAGE indices, so memory stays bounded by one page of
  * bodies whatever the log's size. Party keys are checked against the logged key history elsewhere
  * (audit-key-history.ts).
@@ -29,9 +32,13 @@ const PAGE = 2_000;
 const OPEN_BRACE = 0x7b;
 const utf8 = new TextEncoder();
 
-export type RecordProblemKind = "record-missing" | "record-mismatch" | "record-body" | "record-orphan" | "tombstone-missing" | "tombstone-orphan";
+export type RecordProblemKind = "record-missing" | "record-mismatch" | "record-body" | "record-orphan" | "tombstone-missing" | "tombstone-orphan" | "thread-position";
 
+/** Feed leaves in log order from entry 0: thread positions are counted across the whole log. */
 export class RecordAuditor {
+  /** One counter per warning seen: memory grows with the number of warnings, not of records. */
+  readonly #threads = new ThreadPositionCheck();
+
   constructor(private readonly store: RecordAuditStore) {}
 
   /** Checks the rows of a contiguous run of leaves (in log order) against them. */
@@ -55,6 +62,10 @@ export class RecordAuditor {
         } else {
           if (tomb) report(problem("tombstone-orphan", leaf.index, `a tombstone row names entry ${leaf.index}, which logs a ${decoded.kind}, not a deletion`));
           checkRecord(leaf.index, decoded, row, report);
+          // A v2 leaf names its warning itself (a row that disagrees is a record mismatch, reported above);
+          // a v1 leaf's warning comes from its record row.
+          const broken = this.#threads.add(leaf.index, decoded, decoded.warning === undefined ? row?.warningRef : undefined);
+          if (broken !== undefined) report(problem("thread-position", leaf.index, broken));
         }
       }
     }

@@ -16,6 +16,7 @@ import {
   auditJson,
   cleanup,
   getCheckpointNote,
+  existingEntries,
   getConsistencyProof,
   getEntry,
   logVerifier,
@@ -207,12 +208,18 @@ async function verifyRecovered(t: TestContext, dir: string, server: RunningServe
   return current.size;
 }
 
+/** What a new node's log holds before any client appends (its own registration): sent by the node itself. */
+async function expectExisting(url: string, o: Observed): Promise<void> {
+  for (const [position, e] of (await existingEntries(url)).entries()) o.sent.set(e.toString("hex"), { request: -1, position });
+}
+
 test("kill -9 under 16 concurrent appenders: acknowledged appends and published checkpoints survive, lease taken over at once", async (t) => {
   const dir = tempDir("crash");
   const o: Observed = { acked: new Map(), unacked: [], halfSent: [], sent: new Map(), notes: [], errors: [], requests: 0 };
   // Three lives of the node: checkpoint after every batch, then at most one per 50 ms, then the final check.
   const lives: string[][] = [["--internal-append"], ["--internal-append", "--checkpoint-interval", "50"], ["--internal-append"]];
   let server = await startServer(dir, lives[0]);
+  await expectExisting(server.url, o);
   t.diagnostic(`cold start: ${server.startupMs.toFixed(0)} ms`);
   const verifier = logVerifier(dir);
 
@@ -276,6 +283,7 @@ test("SIGTERM under 16 concurrent appenders: clean exit, lease released, every a
   const dir = tempDir("sigterm");
   const o: Observed = { acked: new Map(), unacked: [], halfSent: [], sent: new Map(), notes: [], errors: [], requests: 0 };
   const server = await startServer(dir, ["--internal-append", "--checkpoint-interval", "200"]);
+  await expectExisting(server.url, o);
   const verifier = logVerifier(dir);
   const load = startLoad(server.url, o);
   await sleep(800 + randomInt(400));
@@ -357,6 +365,7 @@ test(
 test("after kill -9 the dead holder's lease is taken over at once, even with an hour left on it", async (t) => {
   const dir = tempDir("takeover");
   const a = await startServer(dir, ["--internal-append"]);
+  const base = (await existingEntries(a.url)).length; // the node's own registration
   await appendEntries(a.url, [randomBytes(8), randomBytes(8)]);
   const deadPid = a.pid;
   await a.kill9();
@@ -374,18 +383,19 @@ test("after kill -9 the dead holder's lease is taken over at once, even with an 
   const after = readHead(dir);
   assert.ok(after.lease_holder?.includes(`:${b.pid}:`), `lease now held by the new server: ${after.lease_holder}`);
   assert.equal(after.lease_epoch, before.lease_epoch + 1);
-  assert.equal((await appendEntries(b.url, [randomBytes(8)]))[0]!.index, 2);
+  assert.equal((await appendEntries(b.url, [randomBytes(8)]))[0]!.index, base + 2);
   assert.equal((await b.stop()).code, 0);
 });
 
 test("a second server on the same data directory is refused while the lease holder is alive", async () => {
   const dir = tempDir("lease");
   const first = await startServer(dir, ["--internal-append"]);
+  const base = (await existingEntries(first.url)).length; // the node's own registration
   await appendEntries(first.url, [randomBytes(8)]);
   await assert.rejects(startServer(dir, ["--internal-append"]), /SEQUENCER_NOT_LEADER/);
   // The refused starter must not have disturbed the holder.
   const r = await appendEntries(first.url, [randomBytes(8)]);
-  assert.equal(r[0]!.index, 1);
+  assert.equal(r[0]!.index, base + 1);
   assert.equal((await first.stop()).code, 0);
   assert.equal(readHead(dir).lease_holder, null, "a clean stop releases the lease");
 });
@@ -393,8 +403,9 @@ test("a second server on the same data directory is refused while the lease hold
 test("a paused leader (SIGSTOP) is fenced once its lease expires: a successor takes over and the old one can no longer append", async (t) => {
   const dir = tempDir("fence");
   const a = await startServer(dir, ["--internal-append"]);
+  const base = (await existingEntries(a.url)).length; // the node's own registration
   const first = await appendEntries(a.url, [randomBytes(16), randomBytes(16)]);
-  assert.deepEqual(first.map((e) => e.index), [0, 1]);
+  assert.deepEqual(first.map((e) => e.index), [base, base + 1]);
   a.child.kill("SIGSTOP");
   try {
     const lease = readHead(dir);
@@ -406,7 +417,7 @@ test("a paused leader (SIGSTOP) is fenced once its lease expires: a successor ta
     assert.ok(leaseB.lease_holder?.includes(`:${b.pid}:`), `successor holds the lease: ${leaseB.lease_holder}`);
     assert.equal(leaseB.lease_epoch, lease.lease_epoch + 1);
     const fromB = await appendEntries(b.url, [randomBytes(16)]);
-    assert.equal(fromB[0]!.index, 2);
+    assert.equal(fromB[0]!.index, base + 2);
 
     // A request reaches the paused old leader, which then wakes up.
     const stale = randomBytes(16);
@@ -422,10 +433,10 @@ test("a paused leader (SIGSTOP) is fenced once its lease expires: a successor ta
     // It stays refused, and the successor goes on.
     await assert.rejects(appendEntries(a.url, [randomBytes(16)]), /HTTP 503/);
     const more = await appendEntries(b.url, [randomBytes(16)]);
-    assert.equal(more[0]!.index, 3);
+    assert.equal(more[0]!.index, base + 3);
 
     const leaves = readAllLeaves(dir);
-    assert.equal(leaves.length, 4);
+    assert.equal(leaves.length, base + 4);
     assert.ok(!leaves.some((l) => l.data.equals(stale)), "the fenced writer's entry is not in the log");
     assert.equal((await b.stop()).code, 0);
   } finally {

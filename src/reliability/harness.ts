@@ -280,6 +280,17 @@ export async function getEntry(base: string, index: number): Promise<{ index: nu
   return { index: e.index, leafHash: e.leafHash, data: fromBase64(e.data)! };
 }
 
+/**
+ * The entries a freshly started node already holds (its own registration, key transparency), so tests of
+ * raw appends can model the whole log: the checkpoint's size, then each entry.
+ */
+export async function existingEntries(base: string): Promise<Buffer[]> {
+  const size = Number((await getCheckpointNote(base)).split("\n")[1]);
+  const out: Buffer[] = [];
+  for (let i = 0; i < size; i++) out.push(Buffer.from((await getEntry(base, i)).data));
+  return out;
+}
+
 export async function getConsistencyProof(base: string, from: number, to: number): Promise<Uint8Array[]> {
   const p = await getJson<{ from: number; to: number; hashes: string[] }>(`${base}/log/proof/consistency?from=${from}&to=${to}`);
   if (p.from !== from || p.to !== to) throw new Error(`consistency proof for ${p.from}..${p.to}, asked ${from}..${to}`);
