@@ -180,7 +180,8 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
  * The node's own party; several processes starting on one database may race to create it. Created
  * before the admission exists (the admission names it), so its registration is logged just after.
  */
-async function createNodeParty(parties: PartyService, origin: string) {
+/** Creates the node's own custodial party; a process that lost the race to create it takes the winner's. */
+export async function createNodeParty(parties: PartyService, origin: string) {
   try {
     return await parties.require((await parties.create({ slug: NODE_PARTY_SLUG, name: `Tocsin node ${origin}`, custodial: true })).id);
   } catch (e) {

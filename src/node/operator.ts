@@ -7,7 +7,10 @@ import { stixValidator } from "../exchange/stix-validator.js";
 import { Sequencer } from "../log/sequencer.js";
 import { PgAdvisoryLocks } from "../store/postgres/advisory-locks.js";
 import { openStore, type StoreLocation } from "../store/open-store.js";
-import { ClusterAppender, type LeaderLocator } from "../log/cluster-appender.js";
+import { ClusterAppender } from "../log/cluster-appender.js";
+import { Leadership } from "./leadership.js";
+import { DEFAULT_CONFIG } from "./config.js";
+import { createNodeParty } from "./node.js";
 import { loadOrCreateLogKey } from "./log-key.js";
 import { withLogWriter } from "./log-writer.js";
 import { loadOrCreateNodeSecret } from "./node-secret.js";
@@ -28,21 +31,9 @@ export async function withOperator<T>(at: StoreLocation, clock: Clock, fn: (part
     const signer = await loadOrCreateLogKey(at.dataDir, store);
     sequencer = new Sequencer({ store, signer, clock });
     const parties = new PartyService(store, clock, join(at.dataDir, "keys"));
-    let node = await parties.get(NODE_PARTY_SLUG);
-    if (!node) {
-      try {
-        node = await parties.require((await parties.create({ slug: NODE_PARTY_SLUG, name: `Tocsin node ${signer.name}`, custodial: true })).id);
-      } catch (e) {
-        node = await parties.get(NODE_PARTY_SLUG);
-        if (!node) throw e;
-      }
-    }
-    const leader: LeaderLocator = {
-      async leaderUrl() {
-        const lease = await store.currentLease();
-        return lease && lease.expiresAt > clock.now() ? lease.holder.split(" ")[1] : undefined;
-      },
-    };
+    const node = (await parties.get(NODE_PARTY_SLUG)) ?? (await createNodeParty(parties, signer.name));
+    // Never started: the command only asks it where the sequencing process is.
+    const leader = new Leadership({ store, sequencer, clock, leaseTtlMs: DEFAULT_CONFIG.leaseTtlMs });
     const appender = shared ? new ClusterAppender(sequencer, leader, loadOrCreateNodeSecret(at.dataDir)) : sequencer;
     const admission = new Admission({
       store,
