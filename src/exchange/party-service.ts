@@ -105,6 +105,14 @@ export class PartyService {
     return h;
   }
 
+  /**
+   * The admission's after-append hook: a logged key event refreshes the histories (and the stored keys'
+   * cache) at once. Best effort: a failure here leaves the next read to refresh them.
+   */
+  async afterAppend(kinds: readonly string[]): Promise<void> {
+    if (kinds.includes("key-event")) await this.histories().catch(() => undefined);
+  }
+
   /** The key histories as logged, up to date with the store (undefined before the node's party exists). */
   async histories(): Promise<KeyHistories | undefined> {
     const h = await this.ledger.current();

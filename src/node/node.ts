@@ -103,7 +103,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       nodeIdentity: node.id,
       checks,
       kindRules,
-      afterAppend: async (kinds) => void (kinds.includes("key-event") && (await parties.histories().catch(() => undefined))),
+      afterAppend: (kinds) => parties.afterAppend(kinds),
       ...(locks ? { locks } : {}),
     });
     parties.useAdmission((poster, objects) => admission.admit(poster, objects));

@@ -43,7 +43,7 @@ export async function withOperator<T>(at: StoreLocation, clock: Clock, fn: (part
       validate: (o) => stixValidator().assertValidStix(o),
       nodeIdentity: node.id,
       kindRules: (o) => parties.checkKeyRecord(o),
-      afterAppend: async (kinds) => void (kinds.includes("key-event") && (await parties.histories().catch(() => undefined))),
+      afterAppend: (kinds) => parties.afterAppend(kinds),
       ...(locks ? { locks } : {}),
     });
     parties.useAdmission((poster, objects) => admission.admit(poster, objects));
