@@ -93,8 +93,9 @@ export class PgStore extends SqlStore {
     return this.#pool;
   }
 
-  protected async all(name: string, params: readonly unknown[], text?: string): Promise<Row[]> {
-    return (await this.#pool.query<Row>({ name, text: text ?? PG_QUERIES[name as QueryName], values: params as unknown[] })).rows;
+  protected async all(name: string, params: readonly unknown[], text?: string, planEachTime = false): Promise<Row[]> {
+    const sql = text ?? PG_QUERIES[name as QueryName];
+    return (await this.#pool.query<Row>(planEachTime ? { text: sql, values: params as unknown[] } : { name, text: sql, values: params as unknown[] })).rows;
   }
 
   protected async run(name: QueryName, params: readonly unknown[]): Promise<number> {

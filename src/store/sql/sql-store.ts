@@ -36,8 +36,12 @@ export abstract class SqlStore implements Store {
   abstract readonly sharedByProcesses: boolean;
   protected abstract readonly dialect: Dialect;
 
-  /** The rows of a statement: a shared query (`text` omitted) or one built for a query shape, named by it. */
-  protected abstract all(name: string, params: readonly unknown[], text?: string): Promise<Row[]>;
+  /**
+   * The rows of a statement: a shared query (`text` omitted) or one built for a query shape, named by
+   * it. `planEachTime`: the statement's best plan depends on its values (which filters are null), so
+   * PostgreSQL must not switch it to a generic plan; it is sent unprepared.
+   */
+  protected abstract all(name: string, params: readonly unknown[], text?: string, planEachTime?: boolean): Promise<Row[]>;
   /** Runs a shared write; returns the number of rows it changed. */
   protected abstract run(name: QueryName, params: readonly unknown[]): Promise<number>;
   /** Runs shared writes in order in one transaction; none stays when one fails. */
@@ -51,12 +55,13 @@ export abstract class SqlStore implements Store {
   abstract getNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>>;
   abstract tables(): TableAccess;
 
-  async #one(name: QueryName, params: readonly unknown[]): Promise<Row | undefined> {
+  /** The first row of a shared query (an engine may fetch only that one). */
+  protected async first(name: QueryName, params: readonly unknown[]): Promise<Row | undefined> {
     return (await this.all(name, params))[0];
   }
 
   async logSize(): Promise<number> {
-    return (await this.#one("headSize", []))!.size as number;
+    return (await this.first("headSize", []))!.size as number;
   }
 
   async getLeaves(start: number, count: number): Promise<LogLeaf[]> {
@@ -69,7 +74,7 @@ export abstract class SqlStore implements Store {
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
-    const r = await this.#one("latestCheckpoint", []);
+    const r = await this.first("latestCheckpoint", []);
     return r && toCheckpoint(r);
   }
 
@@ -78,7 +83,7 @@ export abstract class SqlStore implements Store {
   }
 
   async checkpointAt(size: number): Promise<StoredCheckpoint | undefined> {
-    const r = await this.#one("checkpointAt", [size]);
+    const r = await this.first("checkpointAt", [size]);
     return r && toCheckpoint(r);
   }
 
@@ -91,11 +96,11 @@ export abstract class SqlStore implements Store {
   }
 
   async currentLease(): Promise<Lease | undefined> {
-    return toLease((await this.#one("head", []))!);
+    return toLease((await this.first("head", []))!);
   }
 
   async getMeta(key: string): Promise<string | undefined> {
-    return (await this.#one("getMeta", [key]))?.value as string | undefined;
+    return (await this.first("getMeta", [key]))?.value as string | undefined;
   }
 
   async initMeta(key: string, value: string): Promise<string> {
@@ -117,7 +122,7 @@ export abstract class SqlStore implements Store {
   }
 
   async getParty(idOrSlug: string): Promise<PartyRow | undefined> {
-    const r = await this.#one("partyByIdOrSlug", [idOrSlug, idOrSlug]);
+    const r = await this.first("partyByIdOrSlug", [idOrSlug, idOrSlug]);
     return r && toParty(r);
   }
 
@@ -137,7 +142,7 @@ export abstract class SqlStore implements Store {
   }
 
   async partyForToken(tokenHash: Uint8Array): Promise<PartyRow | undefined> {
-    const r = await this.#one("partyByToken", [tokenHash]);
+    const r = await this.first("partyByToken", [tokenHash]);
     return r && toParty(r);
   }
 
@@ -162,7 +167,7 @@ export abstract class SqlStore implements Store {
   }
 
   async recordByDigest(digest: Uint8Array): Promise<StoredRecord | undefined> {
-    const r = await this.#one("recordByDigest", [digest]);
+    const r = await this.first("recordByDigest", [digest]);
     return r && toRecord(r);
   }
 
@@ -175,13 +180,13 @@ export abstract class SqlStore implements Store {
   }
 
   async countRecordsAbout(warningId: string): Promise<number> {
-    return (await this.#one("countRecordsAbout", [warningId]))!.n as number;
+    return (await this.first("countRecordsAbout", [warningId]))!.n as number;
   }
 
   async listRecords(q: RecordQuery): Promise<StoredRecord[]> {
     const query = recordQuerySql(this.dialect, q);
     if (!query) return [];
-    return (await this.all(`records-${query.shape}`, query.params, query.sql)).map(toRecord);
+    return (await this.all(`records-${query.shape}`, query.params, query.sql, true)).map(toRecord);
   }
 
   async recordsAfter(afterIndex: number, limit: number, kind?: string): Promise<StoredRecord[]> {
@@ -190,7 +195,7 @@ export abstract class SqlStore implements Store {
   }
 
   async maxAddedUs(): Promise<number> {
-    return ((await this.#one("maxAddedUs", []))!.m as number | null) ?? 0;
+    return ((await this.first("maxAddedUs", []))!.m as number | null) ?? 0;
   }
 
   async recordsByLogIndex(start: number, end: number, limit: number): Promise<StoredRecord[]> {
@@ -202,7 +207,7 @@ export abstract class SqlStore implements Store {
   }
 
   async tombstoneOf(digest: Uint8Array): Promise<StoredTombstone | undefined> {
-    const r = await this.#one("tombstoneOf", [digest]);
+    const r = await this.first("tombstoneOf", [digest]);
     return r && toTombstone(r);
   }
 
@@ -214,7 +219,7 @@ export abstract class SqlStore implements Store {
   }
 
   async taxiiStatus(id: string): Promise<TaxiiStatusRow | undefined> {
-    const r = await this.#one("status", [id]);
+    const r = await this.first("status", [id]);
     return r && toTaxiiStatus(r);
   }
 }

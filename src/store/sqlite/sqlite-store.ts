@@ -84,6 +84,10 @@ export class SqliteStore extends SqlStore {
     return this.#stmt(name, text).all(...params) as Row[];
   }
 
+  protected override async first(name: QueryName, params: readonly unknown[]): Promise<Row | undefined> {
+    return this.#stmt(name).get(...params) as Row | undefined;
+  }
+
   protected async run(name: QueryName, params: readonly unknown[]): Promise<number> {
     return this.#stmt(name).run(...params).changes;
   }
