@@ -92,7 +92,7 @@ export function layerViolations(root: string): string[] {
     }
     if (layer === "core") {
       for (const m of withoutComments(source).matchAll(/["'`](HTTP_[A-Z_]+)["'`]/g)) {
-        violations.push(`${shown} uses the transport code ${m[1]}: the core throws domain codes — give it one and map it in src/http (ANSWERED_AS in problem.ts)`);
+        violations.push(`${shown} uses the transport code ${m[1]}: the core throws domain codes — give it one and map it in src/http (ANSWERED_AS in error-table.ts)`);
       }
     }
     for (const { specifier, typeOnly } of importsOf(source)) {
