@@ -38,6 +38,9 @@ export interface ErrorCodeEntry {
   readonly internal?: string;
 }
 
+/** The node signs notes and checkpoints; only audits and clients verify them. */
+const VERIFYING_ONLY = "met when verifying checkpoints (audits, clients), never by a request";
+
 export const ERROR_CODES = {
   // The HTTP shell (src/http) — transport codes: only src/http throws them
   HTTP_BAD_PARAMETER: { family: "http", meaning: "a query or path parameter missing, unknown, or not in its required form; `details.parameter` names it" },
@@ -66,7 +69,7 @@ export const ERROR_CODES = {
   LOG_NO_CHECKPOINT: { family: "log", meaning: "nothing has been signed yet" },
   SEQUENCER_NOT_LEADER: { family: "sequencer", meaning: "another process holds the lease" },
   SEQUENCER_STOPPED: { family: "sequencer", meaning: "the sequencer was stopped or lost its lease" },
-  SEQUENCER_HANDOVER_FAILED: { family: "sequencer", meaning: "the sequencing process answered a hand-over with an unexpected status and no code of ours", internal: "a failure inside the node: answered as HTTP_INTERNAL and logged" },
+  SEQUENCER_HANDOVER_FAILED: { family: "sequencer", meaning: "the sequencing process answered a hand-over with neither success nor \"not the leader\"; `details.status`", internal: "a failure inside the node: answered as HTTP_INTERNAL and logged" },
   CLUSTER_ENTRIES_MALFORMED: { family: "cluster", meaning: "a hand-over to the sequencing process whose entries are not the wire form (a follower's bug)" },
   TILE_PATH_MALFORMED: { family: "tiles", meaning: "a tile path that is not in C2SP tlog-tiles form" },
   LOG_ENTRY_TOO_LARGE: { family: "tiles", meaning: "a log entry over 65 535 bytes: its uint16 length prefix could not frame it in an entry bundle" },
@@ -76,13 +79,13 @@ export const ERROR_CODES = {
   MERKLE_BAD_HASH: { family: "merkle", meaning: "a hash that is not 32 bytes" },
   MERKLE_PROOF_WRONG_LENGTH: { family: "merkle", meaning: "more or fewer proof hashes than the sizes imply" },
   MERKLE_ROOT_MISMATCH: { family: "merkle", meaning: "the proof recomputes a root other than the one claimed" },
-  NOTE_MALFORMED: { family: "note", meaning: "not a well-formed signed note (signed-note §Format)", internal: "met when verifying checkpoints (audits, clients); the node only signs" },
-  NOTE_BAD_KEY: { family: "note", meaning: "an unparseable or inconsistent signer/verifier key, or an invalid key name", internal: "met when verifying checkpoints (audits, clients); the node only signs" },
-  NOTE_NO_VERIFIED_SIGNATURE: { family: "note", meaning: "no signature from a known key verified (signed-note §Signatures: MUST reject)", internal: "met when verifying checkpoints (audits, clients); the node only signs" },
-  NOTE_BAD_SIGNATURE: { family: "note", meaning: "a known key's signature failed to verify (signed-note §Signatures: SHOULD reject)", internal: "met when verifying checkpoints (audits, clients); the node only signs" },
-  CHECKPOINT_MALFORMED: { family: "note", meaning: "the note text is not a tlog-checkpoint body (tlog-checkpoint §Note text)", internal: "met when verifying checkpoints (audits, clients); the node only signs" },
-  CHECKPOINT_ORIGIN_MISMATCH: { family: "note", meaning: "origin differs from the log key name or from the expected origin", internal: "met when verifying checkpoints (audits, clients); the node only signs" },
-  COSIGNATURE_MALFORMED: { family: "note", meaning: "a cosignature payload or timestamp outside tlog-cosignature §Format", internal: "met when verifying checkpoints (audits, clients); the node only signs" },
+  NOTE_MALFORMED: { family: "note", meaning: "not a well-formed signed note (signed-note §Format)", internal: VERIFYING_ONLY },
+  NOTE_BAD_KEY: { family: "note", meaning: "an unparseable or inconsistent signer/verifier key, or an invalid key name", internal: VERIFYING_ONLY },
+  NOTE_NO_VERIFIED_SIGNATURE: { family: "note", meaning: "no signature from a known key verified (signed-note §Signatures: MUST reject)", internal: VERIFYING_ONLY },
+  NOTE_BAD_SIGNATURE: { family: "note", meaning: "a known key's signature failed to verify (signed-note §Signatures: SHOULD reject)", internal: VERIFYING_ONLY },
+  CHECKPOINT_MALFORMED: { family: "note", meaning: "the note text is not a tlog-checkpoint body (tlog-checkpoint §Note text)", internal: VERIFYING_ONLY },
+  CHECKPOINT_ORIGIN_MISMATCH: { family: "note", meaning: "origin differs from the log key name or from the expected origin", internal: VERIFYING_ONLY },
+  COSIGNATURE_MALFORMED: { family: "note", meaning: "a cosignature payload or timestamp outside tlog-cosignature §Format", internal: VERIFYING_ONLY },
   // The store
   STORE_FENCED: { family: "store", meaning: "the writer's lease epoch is stale, or the log grew under it" },
   STORE_UNAVAILABLE: { family: "store", meaning: "the database cannot be opened or reached" },
@@ -90,7 +93,7 @@ export const ERROR_CODES = {
   PARTY_EXISTS: { family: "store", meaning: "a party with that slug or id is already registered", internal: "parties are created by the CLI and the demo, never over HTTP" },
   STORE_NOT_EMPTY: { family: "store", meaning: "`tocsin import` into a database that already holds a log or parties", internal: "`tocsin import` only" },
   STORE_IMPORT_INVALID: { family: "store", meaning: "an export file that is truncated, malformed or of another schema", internal: "`tocsin import` only" },
-  // STIX validation
+  // STIX validation (sections of STIX Version 2.1, OASIS Standard, 10 June 2021)
   STIX_NOT_OBJECT: { family: "stix", meaning: "the value is not a JSON object (§2: every STIX Object is a JSON object)" },
   STIX_SCHEMA: { family: "stix", meaning: "the official OASIS JSON schema (or a spec-required property it misses) rejects the object" },
   STIX_UNKNOWN_TYPE: { family: "stix", meaning: "`type` has no official schema and no registered new-sdo extension (§3.1, §7.3)" },

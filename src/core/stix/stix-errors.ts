@@ -1,7 +1,6 @@
 import type { ErrorCodeOf } from "../errors/error-codes.js";
 import { TocsinError } from "../errors/tocsin-error.js";
 
-// Section numbers refer to STIX Version 2.1 (OASIS Standard, 10 June 2021).
 /** Why a STIX 2.1 object (or the validator's configuration) was refused; tests assert codes, never messages. */
 export type StixErrorCode = ErrorCodeOf<"stix">;
 
