@@ -117,6 +117,7 @@ export const ERROR_TABLE = {
   // Parties, authentication and admission
   PARTY_SLUG_INVALID: { status: 400, title: "Slug invalid" },
   PARTY_NOT_FOUND: { status: 404, title: "Not found" },
+  PARTY_EXISTS: { status: 409, title: "Party exists" },
   PARTY_KEY_INVALID: { status: 400, title: "Key invalid" },
   PARTY_NOT_CUSTODIAL: { status: 400, title: "Not custodial" },
   PARTY_TOKEN_NOT_FOUND: { status: 404, title: "No such token" },

@@ -53,7 +53,7 @@ test("an internal code that reaches HTTP is answered as HTTP_INTERNAL, a transla
     const p = problemOf(new TocsinError(from as ErrorCode, "bad filter", { details: { parameter: "limit" } }));
     assert.deepEqual([p.code, p.status, p.details], [to, ERROR_TABLE[to].status, { parameter: "limit" }]);
   }
-  assert.equal(problemOf(new TocsinError("PARTY_EXISTS", "taken")).status, 500);
+  assert.equal(problemOf(new TocsinError("STORE_IMPORT_INVALID", "truncated")).status, 500);
   // A code from a newer process (a worker, a peer) that this build does not know is still answered.
   assert.equal(answerFor("SOMETHING_NEWER" as ErrorCode).code, "HTTP_INTERNAL");
 });

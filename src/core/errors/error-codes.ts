@@ -90,7 +90,7 @@ export const ERROR_CODES = {
   STORE_FENCED: { family: "store", meaning: "the writer's lease epoch is stale, or the log grew under it" },
   STORE_UNAVAILABLE: { family: "store", meaning: "the database cannot be opened or reached" },
   STORE_SCHEMA_TOO_NEW: { family: "store", meaning: "the database was migrated by a newer Tocsin", internal: "start-up only" },
-  PARTY_EXISTS: { family: "store", meaning: "a party with that slug or id is already registered", internal: "parties are created by the CLI and the demo, never over HTTP" },
+  PARTY_EXISTS: { family: "store", meaning: "a party with that slug or id is already registered" },
   STORE_NOT_EMPTY: { family: "store", meaning: "`tocsin import` into a database that already holds a log or parties", internal: "`tocsin import` only" },
   STORE_IMPORT_INVALID: { family: "store", meaning: "an export file that is truncated, malformed or of another schema", internal: "`tocsin import` only" },
   // STIX validation (sections of STIX Version 2.1, OASIS Standard, 10 June 2021)
