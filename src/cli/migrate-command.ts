@@ -1,9 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { describeStore, SQLITE_FILE } from "../store/open-store.js";
-import { PgStore } from "../store/postgres/pg-store.js";
+import { describeStore, migrateStore, SQLITE_FILE } from "../store/open-store.js";
 import { LATEST_SCHEMA_VERSION } from "../store/sql/schema.js";
-import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { UsageError } from "./cli-errors.js";
 import { defineCommand } from "./command-line.js";
 import { EITHER_DATA_OPTION, EITHER_DB_OPTION, wholeDatabaseLocation } from "./node-options.js";
@@ -24,14 +22,8 @@ export const migrateCommand = defineCommand(
   },
   async ({ values }, out) => {
     const { db, dataDir } = wholeDatabaseLocation(values);
-    let result: { from: number; to: number };
-    if (db !== undefined) {
-      result = await PgStore.migrate(db);
-    } else {
-      const path = join(dataDir, SQLITE_FILE);
-      if (!existsSync(path)) throw new UsageError(`no Tocsin database at ${path}`);
-      result = SqliteStore.migrate(path);
-    }
+    if (db === undefined && !existsSync(join(dataDir, SQLITE_FILE))) throw new UsageError(`no Tocsin database at ${join(dataDir, SQLITE_FILE)}`);
+    const result = await migrateStore({ db, dataDir });
     const where = describeStore({ db, dataDir });
     out(result.from === result.to ? `${where}: schema ${result.to}, already the latest (${LATEST_SCHEMA_VERSION})\n` : `${where}: schema ${result.from} → ${result.to}\n`);
     return 0;
