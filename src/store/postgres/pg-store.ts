@@ -3,6 +3,7 @@ import { nodeKey, type NodeId } from "../../core/merkle/node-id.js";
 import { takeLease } from "../lease-rule.js";
 import { POSTGRES } from "../sql/dialect.js";
 import { planMigration } from "../sql/migrations.js";
+import { table } from "../sql/schema.js";
 import { QUERIES, type QueryName } from "../sql/queries.js";
 import { toLeaseState, type Row } from "../sql/rows.js";
 import { SqlStore, type Write } from "../sql/sql-store.js";
@@ -192,31 +193,24 @@ export class PgStore extends SqlStore {
  * The whole append as one statement. Fencing: `head` updates the single log_head row only from the
  * size this writer believes in and under its epoch (the row lock serialises writers; under READ
  * COMMITTED a takeover that committed first is re-checked against the WHERE clause), and each insert
- * selects its rows only if `head` moved.
+ * selects its rows only if `head` moved. Each table's rows travel as one array per column, in the
+ * schema's column order ($1–$3 are the head's new size, expected size and epoch).
  */
-const APPEND_SQL = `
-  WITH head AS (
-    UPDATE log_head SET size = $1 WHERE id = 1 AND size = $2 AND lease_epoch = $3 RETURNING 1
-  ), leaves AS (
-    INSERT INTO log_leaf (idx, data, hash)
-    SELECT * FROM unnest($4::bigint[], $5::bytea[], $6::bytea[]) WHERE EXISTS (SELECT 1 FROM head)
-  ), nodes AS (
-    INSERT INTO log_node (level, idx, hash)
-    SELECT * FROM unnest($7::smallint[], $8::bigint[], $9::bytea[]) WHERE EXISTS (SELECT 1 FROM head)
-  ), records AS (
-    INSERT INTO record (digest, id, modified, type, kind, author, warning_ref, log_index, logged_at, added_us, custodial, body)
-    SELECT * FROM unnest($10::bytea[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-                         $17::bigint[], $18::text[], $19::bigint[], $20::boolean[], $21::text[])
-    WHERE EXISTS (SELECT 1 FROM head)
-  ), checkpoint AS (
-    INSERT INTO log_checkpoint (size, root, note, created_at)
-    SELECT * FROM unnest($22::bigint[], $23::bytea[], $24::text[], $25::text[]) WHERE EXISTS (SELECT 1 FROM head)
-  ), tombstones AS (
-    INSERT INTO record_tombstone (digest, log_index)
-    SELECT * FROM unnest($26::bytea[], $27::bigint[]) WHERE EXISTS (SELECT 1 FROM head)
-    ON CONFLICT (digest) DO NOTHING
-  )
-  SELECT (SELECT count(*) FROM head)::int AS moved`;
+const APPEND_SQL = (() => {
+  let n = 3;
+  const insert = (name: string, onConflict = "") => {
+    const columns = table(name).columns;
+    const arrays = columns.map((c) => `$${++n}::${POSTGRES.types[c.type]}[]`);
+    return `INSERT INTO ${name} (${columns.map((c) => c.name).join(", ")}) SELECT * FROM unnest(${arrays.join(", ")}) WHERE EXISTS (SELECT 1 FROM head)${onConflict}`;
+  };
+  return `WITH head AS (${PG_QUERIES.advanceHead} RETURNING 1),
+    leaves AS (${insert("log_leaf")}),
+    nodes AS (${insert("log_node")}),
+    records AS (${insert("record")}),
+    checkpoint AS (${insert("log_checkpoint")}),
+    tombstones AS (${insert("record_tombstone", " ON CONFLICT (digest) DO NOTHING")})
+    SELECT (SELECT count(*) FROM head)::int AS moved`;
+})();
 
 const IDLE_IN_TRANSACTION_MS = 1_000;
 

@@ -1,3 +1,11 @@
+import { table } from "./schema.js";
+
+/** An INSERT of one whole row of a schema table, values in the schema's column order. */
+export function insertRowSql(name: string): string {
+  const columns = table(name).columns;
+  return `INSERT INTO ${name} (${columns.map((c) => c.name).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
+}
+
 /**
  * The queries both engines run, written once with `?` placeholders (each engine's dialect renders them;
  * a value used twice is passed twice). SQLite prepares each once per connection, PostgreSQL sends each
@@ -20,18 +28,17 @@ export const QUERIES = {
   advanceHead: "UPDATE log_head SET size = ? WHERE id = 1 AND size = ? AND lease_epoch = ?",
   /** An import: the log size follows from the leaves; the lease starts free, under the given epoch. */
   resetHead: "UPDATE log_head SET size = ?, lease_holder = NULL, lease_epoch = ?, lease_expires_at = 0 WHERE id = 1",
-  insertLeaf: "INSERT INTO log_leaf (idx, data, hash) VALUES (?, ?, ?)",
-  insertNode: "INSERT INTO log_node (level, idx, hash) VALUES (?, ?, ?)",
-  insertCheckpoint: "INSERT INTO log_checkpoint (size, root, note, created_at) VALUES (?, ?, ?, ?)",
-  insertRecord:
-    "INSERT INTO record (digest, id, modified, type, kind, author, warning_ref, log_index, logged_at, added_us, custodial, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  insertLeaf: insertRowSql("log_leaf"),
+  insertNode: insertRowSql("log_node"),
+  insertCheckpoint: insertRowSql("log_checkpoint"),
+  insertRecord: insertRowSql("record"),
   insertTombstone: "INSERT INTO record_tombstone (digest, log_index) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING",
   getMeta: "SELECT value FROM meta WHERE key = ?",
   initMeta: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
-  insertParty: "INSERT INTO party (id, slug, name, custodial, organisation_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+  insertParty: insertRowSql("party"),
   partyByIdOrSlug: "SELECT * FROM party WHERE id = ? OR slug = ?",
   parties: "SELECT * FROM party ORDER BY created_at, slug",
-  insertKey: "INSERT INTO party_key (party_id, key_id, public_key, created_at, retired_at) VALUES (?, ?, ?, ?, ?)",
+  insertKey: insertRowSql("party_key"),
   keysOf: "SELECT * FROM party_key WHERE party_id = ? ORDER BY created_at, retired_at IS NULL, key_id",
   retireKeys: "UPDATE party_key SET retired_at = ? WHERE party_id = ? AND retired_at IS NULL",
   insertToken: "INSERT INTO party_token (token_hash, party_id, created_at) VALUES (?, ?, ?)",
@@ -54,6 +61,6 @@ export const QUERIES = {
   saveStatus:
     "INSERT INTO taxii_status (id, owner, created_ms, body) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, created_ms = excluded.created_ms, body = excluded.body",
   status: "SELECT * FROM taxii_status WHERE id = ?",
-} as const;
+};
 
 export type QueryName = keyof typeof QUERIES;
