@@ -156,7 +156,7 @@ function browserCryptoSource(root: string): string {
 /**
  * Every import that would keep the verify library (src/verify/index.ts) from running in a browser: each
  * file it reaches — following "#crypto" as a browser bundler does — imports no `node:*` module and only
- * the pure packages listed in BROWSER_PACKAGES.
+ * the pure packages listed in BROWSER_PACKAGES, and uses none of Node's globals (Buffer, process…).
  */
 export function browserViolations(root: string): string[] {
   const violations: string[] = [];
@@ -167,7 +167,11 @@ export function browserViolations(root: string): string[] {
     if (seen.has(file)) continue;
     seen.add(file);
     const shown = relative(root, file).split(sep).join("/");
-    for (const { specifier, typeOnly } of importsOf(readFileSync(file, "utf8"))) {
+    const source = readFileSync(file, "utf8");
+    for (const m of withoutComments(source).matchAll(/\b(Buffer|process|__dirname|require)\s*[.(]/g)) {
+      violations.push(`${shown} uses Node's global ${m[1]}: reachable from src/verify/index.ts, which must run in a browser — use the Uint8Array helpers of src/core/crypto/bytes.ts`);
+    }
+    for (const { specifier, typeOnly } of importsOf(source)) {
       if (typeOnly) continue;
       if (specifier === CRYPTO_IMPORT) queue.push(browserCryptoSource(root));
       else if (specifier.startsWith(".")) {
@@ -196,11 +200,11 @@ test("the browser check follows relative imports and #crypto's browser target, a
     write("package.json", JSON.stringify({ imports: { "#crypto": { browser: "./dist/src/b.js", default: "./dist/src/n.js" } } }));
     write("src/verify/index.ts", 'export { a } from "../a.js";\nimport type { T } from "../typed.js";\n');
     write("src/a.ts", 'import { s } from "#crypto";\nimport canonicalize from "canonicalize";\nexport const a = 1;\n');
-    write("src/b.ts", 'import { readFileSync } from "node:fs";\n');
+    write("src/b.ts", 'import { readFileSync } from "node:fs";\nexport const b = Buffer.from("x");\n');
     write("src/n.ts", 'import { hash } from "node:crypto";\n');
     assert.deepEqual(
       browserViolations(root).map((v) => v.split(":")[0]),
-      ["src/b.ts → node"],
+      ["src/b.ts uses Node's global Buffer", "src/b.ts → node"],
     );
   } finally {
     rmSync(root, { recursive: true, force: true });
