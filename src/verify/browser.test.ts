@@ -140,6 +140,12 @@ test("headless Chromium gives Node's verdicts on a good bundle and on tampered o
   assert.equal(dropped.records.length, bundle.records.length - 1, "the receipt was dropped");
   cases.push({ name: "a record dropped", text: text(dropped), expect: ["thread"] });
 
+  const keys = clone();
+  assert.ok(keys.key_history.length > 0, "the bundle carries its authors' key histories");
+  const registration = keys.key_history.find((k: Obj) => k.record.type === "identity");
+  registration.record.name = `${registration.record.name} (renamed)`;
+  cases.push({ name: "a key history record altered", text: text(keys), expect: ["key-history"] });
+
   cases.push({ name: "pinned to another log key", text: text(bundle), logKey: formatVerifierKey(verifierFromSigner(impostor)), expect: ["log-key", "checkpoint"] });
   cases.push({ name: "not JSON", text: text(bundle).slice(0, 100), expect: ["format"] });
 
