@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
+import type { LevelWithSilent } from "pino";
 import Type, { type Static } from "typebox";
 import { Value } from "typebox/value";
 import { TocsinError } from "../core/errors/tocsin-error.js";
@@ -38,8 +39,9 @@ export interface NodeConfig {
   readonly logLevel: LogLevel;
 }
 
-export const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+/** pino's levels (the node logs through Fastify's pino logger). */
+export type LogLevel = LevelWithSilent;
+export const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const satisfies readonly LogLevel[];
 
 export const DEFAULT_CONFIG: NodeConfig = {
   dataDir: "./data",
