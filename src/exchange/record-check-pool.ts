@@ -2,6 +2,9 @@ import { Piscina } from "piscina";
 import type { CheckRequest } from "./record-check-worker.js";
 import type { PosterKey, RecordCheck } from "./record-check.js";
 
+/** Effectively unbounded: admission's own limits bound the work in flight. */
+const QUEUED_PER_WORKER = 1 << 20;
+
 /**
  * Worker threads (a piscina pool of a fixed size) that run {@link checkRecord} — schema validation,
  * Ed25519 verification, JCS — off the main thread, so admission uses every core (the signature check
@@ -9,9 +12,6 @@ import type { PosterKey, RecordCheck } from "./record-check.js";
  * use, not when a node is opened (commands that never admit pay nothing); piscina replaces a worker
  * that dies, failing only the requests it held, and keeps idle workers from holding the process open.
  */
-/** Effectively unbounded: admission's own limits bound the work in flight. */
-const QUEUED_PER_WORKER = 1 << 20;
-
 export class RecordCheckPool {
   #pool: Piscina<CheckRequest, RecordCheck[]> | undefined;
   #closed = false;
