@@ -32,7 +32,7 @@ const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
 /** Layers a layer may reach only through `import type` (no run-time dependency). */
 const TYPE_ONLY: Readonly<Partial<Record<Layer, readonly Layer[]>>> = { http: ["store"] };
 
-/** Test-support folders: nothing in production imports them. */
+/** Test-support folders: nothing in production imports them, and tsconfig.json leaves them out of dist/ (src/product-build.test.ts). */
 const TEST_SUPPORT = ["testing", "reliability"];
 
 /** Node built-ins the pure core may use: computation only, no I/O. */
