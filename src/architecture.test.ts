@@ -38,7 +38,16 @@ const TEST_SUPPORT = ["testing", "reliability"];
 /** Node built-ins the pure core may use: computation only, no I/O. */
 const CORE_BUILTINS = new Set(["node:crypto"]);
 /** Packages the pure core may use: computation only (schema validation, JSON canonicalisation). */
-const CORE_PACKAGES = new Set(["ajv", "ajv/dist/2020.js", "ajv-formats", "canonicalize", "@noble/curves/ed25519.js", "@noble/hashes/sha2.js"]);
+const CORE_PACKAGES = new Set([
+  "ajv",
+  "ajv/dist/2020.js",
+  "ajv-formats",
+  "canonicalize",
+  "@noble/curves/ed25519.js",
+  "@noble/hashes/sha2.js",
+  // ML-DSA-44 witness cosignatures (tlog-cosignature): pure computation.
+  "@noble/post-quantum/ml-dsa.js",
+]);
 /** Data the core may import: Tocsin's own extension schemas (JSON), part of the record format. */
 const CORE_DATA_DIR = "schemas/tocsin/";
 /**

@@ -10,6 +10,7 @@ import { verifyConsistencyCommand, verifyInclusionCommand } from "./proof-comman
 import { serveCommand } from "./serve-command.js";
 import { migrateCommand } from "./migrate-command.js";
 import { exportCommand, importCommand } from "./transfer-commands.js";
+import { witnessAddLogCommand, witnessKeyCommand } from "./witness-commands.js";
 
 /** Every command, in the order `tocsin --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -29,6 +30,8 @@ export const COMMANDS: readonly Command[] = [
   exportBundleCommand,
   auditCommand,
   reportCommand,
+  witnessAddLogCommand,
+  witnessKeyCommand,
 ];
 
 const EXIT_STATUS = "Exit status: 0 success / valid / clean, 1 invalid / corrupted, 2 bad usage, input or environment.";

@@ -1,7 +1,7 @@
 import { toBase64, toHex } from "../core/crypto/bytes.js";
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type AccountabilityBundle, type BundleInclusionProof } from "../core/bundle/index.js";
 import { WARNING_EXT } from "../core/record/index.js";
-import type { NoteSigner } from "../core/note/index.js";
+import { parseVerifierKey, type NoteSigner } from "../core/note/index.js";
 import type { Reader } from "../core/tlp/index.js";
 import { LogReadError } from "../log/log-errors.js";
 import type { LogReader } from "../log/log-reader.js";
@@ -53,7 +53,7 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
   }
   const ordered = [...sizes].sort((a, b) => a - b);
   const notes: string[] = [];
-  for (const size of ordered) notes.push((await d.store.checkpointAt(size))!.note);
+  for (const size of ordered) notes.push((await d.log.checkpointAt(size))!.note);
   const consistency = [];
   for (let i = 1; i < ordered.length; i++) {
     const p = await d.log.consistencyProof(ordered[i - 1]!, ordered[i]!);
@@ -95,7 +95,8 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
     exported_at: now.toISOString(),
     log: { verifier_key: vkey, node_party: node.id },
     parties,
-    witnesses: [],
+    // The keys of the witnesses whose cosignatures the checkpoints carry; an auditor trusts only those it names itself.
+    witnesses: await bundleWitnesses(d.store, ordered),
     records: entries,
     checkpoints: notes,
     inclusion_proofs: inclusion,
@@ -104,6 +105,22 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
     thread_statement: threadStatementFor(d.logKey, warningId, latest, about.map((r) => leaves.get(r.logIndex)!)),
     key_history: keyHistory.entries,
   };
+}
+
+async function bundleWitnesses(store: Store, sizes: readonly number[]): Promise<string[]> {
+  const keys = new Set<string>();
+  for (const size of sizes) for (const c of await store.cosignaturesAt(size)) keys.add(c.witness);
+  // The bundle format lists signed-note vkeys (types 0x01/0x04); ML-DSA-44 lines stay in the notes, unlisted.
+  return [...keys].filter(isNoteVerifierKey).sort();
+}
+
+function isNoteVerifierKey(vkey: string): boolean {
+  try {
+    parseVerifierKey(vkey);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Every author, every recipient named by a version of the warning, and the node. */

@@ -11,6 +11,8 @@ import { installProblemHandlers } from "./problem.js";
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors, genReqId, installJsonParser, installParameterGuard } from "./input-guards.js";
 import { registerTaxiiRoutes, type TaxiiDeps } from "./taxii/taxii-routes.js";
 import { registerRecordRoutes } from "./record-routes.js";
+import type { WitnessService } from "../exchange/witness-service.js";
+import { witnessRoutes } from "./witness-routes.js";
 
 export interface AppDeps {
   /** The parts of the node's configuration the app reads (passed in by the composition root, src/node). */
@@ -28,6 +30,8 @@ export interface AppDeps {
   readonly logger?: boolean | { readonly level: string };
   /** Several processes on one database: the route by which the others hand admitted entries to the sequencing one. */
   readonly cluster?: { readonly sequencer: Sequencer; readonly secret: string };
+  /** The C2SP tlog-witness submission API under /witness (every node may witness other logs). */
+  readonly witness?: WitnessService;
 }
 
 /** The node's HTTP surface. Never listens: tests call inject(), the CLI's serve calls listen(). */
@@ -63,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.api) registerRecordRoutes(app, deps.api);
   if (deps.config.internalAppend) registerInternalRoutes(app, deps.sequencer);
   if (deps.cluster) registerClusterRoutes(app, deps.cluster.sequencer, deps.cluster.secret);
+  if (deps.witness) await app.register(witnessRoutes, { witness: deps.witness });
   await app.ready();
   return app;
 }

@@ -161,6 +161,11 @@ export const ERROR_TABLE = {
   // TLP
   TLP_RELATIONS_CYCLE: { status: 500, title: "Relations cycle" },
   TLP_UNKNOWN_LEVEL: { status: 500, title: "Unknown level" },
+  WITNESS_BAD_REQUEST: { status: 400, title: "Bad add-checkpoint request" },
+  WITNESS_UNKNOWN_LOG: { status: 404, title: "Unknown log" },
+  WITNESS_UNTRUSTED_CHECKPOINT: { status: 403, title: "Untrusted checkpoint" },
+  WITNESS_BAD_PROOF: { status: 422, title: "Bad consistency proof" },
+  WITNESS_CONFLICT: { status: 409, title: "Conflicting checkpoint" },
 } as const satisfies Readonly<Record<PublicErrorCode, Answer>>;
 
 /**

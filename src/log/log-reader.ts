@@ -16,7 +16,8 @@ import {
   type EntryBundleRef,
   type TileRef,
 } from "../core/tiles/index.js";
-import type { LogLeaf, LogStore, StoredCheckpoint } from "../store/store.js";
+import { addSignatures } from "../core/note/index.js";
+import type { CosignatureStore, LogLeaf, LogStore, StoredCheckpoint } from "../store/store.js";
 import { LogReadError } from "./log-errors.js";
 
 export interface InclusionProof {
@@ -37,16 +38,38 @@ export interface ConsistencyProof {
  * O(log n) node reads per proof, one range read per tile. Stateless, so any process can serve it.
  */
 export class LogReader {
-  constructor(private readonly store: LogStore) {}
+  constructor(
+    private readonly store: LogStore & CosignatureStore,
+    /** A witnessed log's policy: serve the latest checkpoint that many witnesses cosigned (0: the latest). */
+    private readonly policy: { readonly witnessQuorum: number } = { witnessQuorum: 0 },
+  ) {}
 
   async size(): Promise<number> {
     return this.store.logSize();
   }
 
+  /**
+   * The checkpoint to publish, with every witness cosignature collected for it appended (C2SP
+   * tlog-witness: a client may verify them as note signatures). Under a quorum policy, the latest one
+   * that many witnesses cosigned; until one has, the latest (its cosignatures are still being collected).
+   */
   async latestCheckpoint(): Promise<StoredCheckpoint> {
-    const c = await this.store.latestCheckpoint();
+    const quorum = this.policy.witnessQuorum;
+    const cosigned = quorum > 0 ? await this.store.latestCosignedSize(quorum) : undefined;
+    const c = cosigned === undefined ? await this.store.latestCheckpoint() : await this.store.checkpointAt(cosigned);
     if (!c) throw new LogReadError("LOG_NO_CHECKPOINT", "the log has not signed a checkpoint yet");
-    return c;
+    return this.#withCosignatures(c);
+  }
+
+  /** The stored checkpoint of this size with its collected cosignatures; undefined if there is none. */
+  async checkpointAt(size: number): Promise<StoredCheckpoint | undefined> {
+    const c = await this.store.checkpointAt(size);
+    return c && this.#withCosignatures(c);
+  }
+
+  async #withCosignatures(c: StoredCheckpoint): Promise<StoredCheckpoint> {
+    const lines = (await this.store.cosignaturesAt(c.size)).map((r) => r.line);
+    return lines.length === 0 ? c : { ...c, note: addSignatures(c.note, lines) };
   }
 
   async entry(index: number): Promise<LogLeaf> {

@@ -37,6 +37,20 @@ export interface NodeConfig {
   readonly checkWorkers: number;
   /** The HTTP log's level (JSON lines on stderr, each with its request id); every 5xx is logged at `error`. */
   readonly logLevel: LogLevel;
+  /** Witnesses this log submits each checkpoint to (C2SP tlog-witness), each a verifier key and a submission prefix URL. */
+  readonly witnesses: readonly WitnessConfig[];
+  /** The policy: how many of `witnesses` must cosign a checkpoint before /log/checkpoint serves it (undefined: all). */
+  readonly witnessQuorum: number | undefined;
+  /** How often the log looks for checkpoints its witnesses have not cosigned yet. */
+  readonly witnessIntervalMs: number;
+  /** Acting as a witness, also cosign with ML-DSA-44 (creates DIR/witness-ml-dsa.key). */
+  readonly witnessMlDsa: boolean;
+}
+
+/** One witness of this log: its cosigner vkey (type 0x04 or 0x06) and its submission prefix (POST <url>/add-checkpoint). */
+export interface WitnessConfig {
+  readonly vkey: string;
+  readonly url: string;
 }
 
 /** pino's levels (the node logs through Fastify's pino logger). */
@@ -58,6 +72,10 @@ export const DEFAULT_CONFIG: NodeConfig = {
   // One per core: the main thread mostly waits on HTTP and the disk while the workers verify.
   checkWorkers: Math.min(8, availableParallelism()),
   logLevel: "warn",
+  witnesses: [],
+  witnessQuorum: undefined,
+  witnessIntervalMs: 1000,
+  witnessMlDsa: false,
 };
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
@@ -87,6 +105,13 @@ const CONFIG_SCHEMA = Type.Object(
       LOG_LEVELS.map((level) => Type.Literal(level)),
       { must: `one of ${LOG_LEVELS.join(", ")}` },
     ),
+    witnesses: Type.Array(
+      Type.Object({ vkey: text(), url: text("an http(s) URL", "^https?://[^\\s]+$") }, { additionalProperties: false }),
+      { must: "a list of {vkey, url}" },
+    ),
+    witnessQuorum: Type.Optional(integer(1, 1000)),
+    witnessIntervalMs: integer(50, 3_600_000),
+    witnessMlDsa: Type.Boolean({ must: "true or false" }),
   },
   { additionalProperties: false },
 );
@@ -121,7 +146,8 @@ export function parseConfig(input: Record<string, unknown>): NodeConfig {
     throw invalid(first?.instancePath.split("/")[1] ?? "");
   }
   const c = merged as Static<typeof CONFIG_SCHEMA>;
-  return { ...c, dataDir: resolve(c.dataDir), db: c.db, advertiseUrl: c.advertiseUrl, origin: c.origin };
+  if (c.witnessQuorum !== undefined && c.witnessQuorum > c.witnesses.length) throw invalid("witnessQuorum");
+  return { ...c, dataDir: resolve(c.dataDir), db: c.db, advertiseUrl: c.advertiseUrl, origin: c.origin, witnessQuorum: c.witnessQuorum };
 }
 
 /** Whether a --db value names a PostgreSQL database. */

@@ -26,6 +26,9 @@ import { Leadership } from "./leadership.js";
 import { loadOrCreateNodeSecret } from "./node-secret.js";
 import { loadOrCreateLogKey } from "./log-key.js";
 import { withLogWriter } from "./log-writer.js";
+import { WitnessService } from "../exchange/witness-service.js";
+import { logWitness, WitnessCollector } from "../exchange/witness-collector.js";
+import { loadOrCreateWitnessKeys } from "./witness-key.js";
 
 export { SQLITE_FILE };
 
@@ -41,6 +44,10 @@ export interface TocsinNode {
   readonly records: RecordReader;
   readonly escalator: Escalator;
   readonly boards: BoardService;
+  /** This node as a witness of other logs (C2SP tlog-witness, POST /witness/add-checkpoint). */
+  readonly witness: WitnessService;
+  /** Submits this log's checkpoints to its configured witnesses and collects their cosignatures. */
+  readonly witnessCollector: WitnessCollector;
   readonly app: FastifyInstance;
   /**
    * Shared-database (PostgreSQL) nodes only: advertises `url` as where the other processes hand over admitted entries, and
@@ -75,7 +82,9 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     const signer = await loadOrCreateLogKey(config.dataDir, store, config.origin);
     const sequencer = new Sequencer({ store, signer, clock, checkpointIntervalMs: config.checkpointIntervalMs, leaseTtlMs: config.leaseTtlMs });
     if (!shared) await sequencer.start();
-    const reader = new LogReader(store);
+    const witnesses = config.witnesses.map((w) => logWitness(w.vkey, w.url));
+    const reader = new LogReader(store, { witnessQuorum: config.witnesses.length === 0 ? 0 : (config.witnessQuorum ?? config.witnesses.length) });
+    const witness = new WitnessService({ store, keys: loadOrCreateWitnessKeys(config.dataDir, { mlDsa: config.witnessMlDsa }), clock });
     const parties = new PartyService(store, clock, join(config.dataDir, "keys"));
     const node = (await parties.get(NODE_PARTY_SLUG)) ?? (await createNodeParty(parties, signer.name));
     // Board records obey the board rules (rights, version chain) however they arrive.
@@ -133,11 +142,15 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       },
       boards,
       ...(secret !== undefined ? { cluster: { sequencer, secret } } : {}),
+      witness,
     });
     // Follows the log in whichever process sequences it: alone, from now; shared, while holding the lease.
     // Its failures go to the node's log (Fastify's pino logger) unless the caller passes another.
     const escalator = new Escalator({ store, admission, states: admission.states, clock, node, logger: options.logger ?? app.log });
     if (!shared) await escalator.start(config.escalationIntervalMs);
+    // Witnesses are asked where the log is sequenced, like the escalator: one process submits.
+    const witnessCollector = new WitnessCollector({ store, reader, witnesses, clock, logger: options.logger ?? app.log });
+    if (!shared) await witnessCollector.start(config.witnessIntervalMs);
     return {
       config,
       store,
@@ -149,6 +162,8 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       records,
       escalator,
       boards,
+      witness,
+      witnessCollector,
       app,
       async warmUp() {
         await checks?.warm();
@@ -156,11 +171,15 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       async startLeadership(url: string) {
         if (!leadership) return;
         sequencer.advertise(url);
-        await leadership.start([{ start: () => escalator.start(config.escalationIntervalMs), stop: () => escalator.stop() }]);
+        await leadership.start([
+          { start: () => escalator.start(config.escalationIntervalMs), stop: () => escalator.stop() },
+          { start: () => witnessCollector.start(config.witnessIntervalMs), stop: () => witnessCollector.stop() },
+        ]);
       },
       async close() {
         leadership?.stop();
         escalator.stop();
+        witnessCollector.stop();
         await app.close();
         await sequencer.stop();
         await checks?.close();

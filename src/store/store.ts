@@ -8,7 +8,7 @@ import type { TableAccess } from "./sql/table-access.js";
  * hashes and hands complete rows to `appendBatch`. Nothing engine-specific (rowids, pragmas, advisory
  * locks) appears here; each engine passes the same contract suite in src/testing/store-contract.ts.
  */
-export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditStore, TaxiiStatusStore {
+export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditStore, TaxiiStatusStore, WitnessStore, CosignatureStore {
   /** Which engine, for logs and benchmarks. Code outside src/store asks `sharedByProcesses`, never the engine. */
   readonly engine: "sqlite" | "postgres";
   /**
@@ -268,4 +268,56 @@ export interface RecordAuditStore {
   tombstonesByLogIndex(start: number, end: number, limit: number): Promise<StoredTombstone[]>;
   /** The tombstone row of a record version, if it was deleted. */
   tombstoneOf(digest: Uint8Array): Promise<StoredTombstone | undefined>;
+}
+
+/** A log this node witnesses (C2SP tlog-witness), with the latest checkpoint it cosigned. */
+export interface WitnessedLogRow {
+  readonly origin: string;
+  /** The log's verifier key (signed-note vkey) the witness trusts for this origin. */
+  readonly vkey: string;
+  /** The size of the latest checkpoint cosigned; 0 while none was. */
+  readonly size: number;
+  /** Its root hash; empty (zero bytes) while none was cosigned. */
+  readonly root: Uint8Array;
+  /** The checkpoint note as submitted, kept as evidence of what was cosigned; undefined while none was. */
+  readonly note?: string | undefined;
+  readonly updatedAt: string;
+}
+
+export interface WitnessStore {
+  witnessedLog(origin: string): Promise<WitnessedLogRow | undefined>;
+  witnessedLogs(): Promise<WitnessedLogRow[]>;
+  /** Starts witnessing a log (never cosigned), or replaces the key of one already witnessed, keeping its state. */
+  addWitnessedLog(origin: string, vkey: string, at: string): Promise<void>;
+  /**
+   * The witness's one state change, atomic in both engines (one conditional UPDATE): moves the log from
+   * exactly `from` (size and root) to `to`; false — and nothing changed — when another request moved it first.
+   */
+  advanceWitnessedLog(
+    origin: string,
+    from: { readonly size: number; readonly root: Uint8Array },
+    to: { readonly size: number; readonly root: Uint8Array; readonly note: string },
+    at: string,
+  ): Promise<boolean>;
+}
+
+/** A cosignature a witness returned for one of this node's checkpoints. */
+export interface StoredCosignature {
+  readonly size: number;
+  /** The witness's verifier key (vkey), as configured. */
+  readonly witness: string;
+  /** The signature line ("— name base64…\n"). */
+  readonly line: string;
+  readonly createdAt: string;
+}
+
+export interface CosignatureStore {
+  /** Keeps a witness's cosignature of the checkpoint of this size (a newer one from the same witness replaces it). */
+  addCosignature(c: StoredCosignature): Promise<void>;
+  /** The cosignatures collected for the checkpoint of this size, by witness. */
+  cosignaturesAt(size: number): Promise<StoredCosignature[]>;
+  /** The largest checkpoint size this witness cosigned (0 when none). */
+  lastCosignedSize(witness: string): Promise<number>;
+  /** The largest checkpoint size with at least `quorum` cosignatures; undefined when none has. */
+  latestCosignedSize(quorum: number): Promise<number | undefined>;
 }

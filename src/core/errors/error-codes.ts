@@ -29,7 +29,8 @@ export type ErrorFamily =
   | "tlp"
   | "bundle"
   | "config"
-  | "report";
+  | "report"
+  | "witness";
 
 export interface ErrorCodeEntry {
   readonly family: ErrorFamily;
@@ -208,6 +209,12 @@ export const ERROR_CODES = {
   BUNDLE_MALFORMED: { family: "bundle", meaning: "an accountability bundle without the bundle's shape (the JSON path is named)", internal: "read by `tocsin audit`, never by a request" },
   THREAD_STATEMENT_MALFORMED: { family: "bundle", meaning: "a thread statement that is not the canonical statement of docs/formats.md §3.1, or not for the log's origin", internal: "read by `tocsin audit`; an export builds statements it signed itself" },
   OMISSION_PROOF_MALFORMED: { family: "bundle", meaning: "a record proof file without the shape of GET /api/v1/records/<id>/proof", internal: "read by `tocsin audit --against`" },
+  // The witness (C2SP tlog-witness add-checkpoint): each code is one answer the spec defines
+  WITNESS_BAD_REQUEST: { family: "witness", meaning: "an add-checkpoint body that is not old size, proof lines, an empty line and a checkpoint, or an old size beyond the checkpoint's" },
+  WITNESS_UNKNOWN_LOG: { family: "witness", meaning: "this witness does not witness the checkpoint's origin (`tocsin witness add-log`)" },
+  WITNESS_UNTRUSTED_CHECKPOINT: { family: "witness", meaning: "no signature from the log key the witness trusts for the origin verifies" },
+  WITNESS_BAD_PROOF: { family: "witness", meaning: "the consistency proof from the old size to the checkpoint does not verify" },
+  WITNESS_CONFLICT: { family: "witness", meaning: "the old size is not the latest cosigned size, or the same size comes with another root; the body is that size (text/x.tlog.size)" },
   // Start-up and the command line
   CONFIG_INVALID: { family: "config", meaning: "a configuration value unknown or ill-typed, or a log key that does not match the database", internal: "start-up and CLI only" },
   REPORT_RENDERER_MISSING: { family: "report", meaning: "no Chromium at /usr/bin/chromium (or TOCSIN_CHROMIUM) to print a PDF report", internal: "`tocsin report --format pdf` only" },

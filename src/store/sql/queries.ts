@@ -61,6 +61,18 @@ export const QUERIES = {
   saveStatus:
     "INSERT INTO taxii_status (id, owner, created_ms, body) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, created_ms = excluded.created_ms, body = excluded.body",
   status: "SELECT * FROM taxii_status WHERE id = ?",
+  witnessedLog: "SELECT * FROM witness_log WHERE origin = ?",
+  witnessedLogs: "SELECT * FROM witness_log ORDER BY origin",
+  /** A new log starts never cosigned (size 0, empty root); adding it again replaces only its key. */
+  addWitnessedLog:
+    "INSERT INTO witness_log (origin, vkey, size, root, note, updated_at) VALUES (?, ?, 0, ?, NULL, ?) ON CONFLICT (origin) DO UPDATE SET vkey = excluded.vkey",
+  /** The witness's compare-and-swap: the state moves only from the one the request was checked against. */
+  advanceWitnessedLog: "UPDATE witness_log SET size = ?, root = ?, note = ?, updated_at = ? WHERE origin = ? AND size = ? AND root = ?",
+  addCosignature:
+    "INSERT INTO log_cosignature (size, witness, line, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (size, witness) DO UPDATE SET line = excluded.line, created_at = excluded.created_at",
+  cosignaturesAt: "SELECT * FROM log_cosignature WHERE size = ? ORDER BY witness",
+  lastCosignedSize: "SELECT MAX(size) AS m FROM log_cosignature WHERE witness = ?",
+  latestCosignedSize: "SELECT size FROM log_cosignature GROUP BY size HAVING COUNT(*) >= ? ORDER BY size DESC LIMIT 1",
 };
 
 export type QueryName = keyof typeof QUERIES;

@@ -1,5 +1,5 @@
 import type { LeaseState } from "../lease-rule.js";
-import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredRecord, StoredTombstone, TaxiiStatusRow } from "../store.js";
+import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredCosignature, StoredRecord, StoredTombstone, TaxiiStatusRow, WitnessedLogRow } from "../store.js";
 
 /** A row as either driver returns it: column name → value. */
 export type Row = Record<string, unknown>;
@@ -69,4 +69,12 @@ export function toLease(head: Row): Lease | undefined {
 
 export function toLeaseState(head: Row): LeaseState {
   return { holder: head.lease_holder as string | null, epoch: head.lease_epoch as number, expiresAt: head.lease_expires_at as number };
+}
+
+export function toWitnessedLog(r: Row): WitnessedLogRow {
+  return { origin: r.origin as string, vkey: r.vkey as string, size: r.size as number, root: bytes(r.root), note: optional(r.note), updatedAt: r.updated_at as string };
+}
+
+export function toCosignature(r: Row): StoredCosignature {
+  return { size: r.size as number, witness: r.witness as string, line: r.line as string, createdAt: r.created_at as string };
 }

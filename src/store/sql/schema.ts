@@ -186,6 +186,36 @@ export const SCHEMA: readonly SchemaVersion[] = [
       { index: { name: "record_type_added", table: "record", columns: ["type", "added_us"] } },
     ],
   },
+  {
+    // Witnesses (C2SP tlog-witness). witness_log: the logs this node witnesses, each with the log key it
+    // trusts and the latest checkpoint it cosigned (size 0 and an empty root until the first), moved
+    // only by a compare-and-swap from the state the check was made against. log_cosignature: the
+    // cosignature lines other witnesses returned for this node's own checkpoints, by size and witness.
+    version: 4,
+    steps: [
+      {
+        table: {
+          name: "witness_log",
+          columns: [
+            col("origin", "text", { primaryKey: true }),
+            col("vkey", "text"),
+            col("size", "int"),
+            col("root", "bytes"),
+            col("note", "text", { nullable: true }),
+            col("updated_at", "text"),
+          ],
+        },
+      },
+      {
+        table: {
+          name: "log_cosignature",
+          columns: [col("size", "int"), col("witness", "text"), col("line", "text"), col("created_at", "text")],
+          primaryKey: ["size", "witness"],
+        },
+      },
+      { index: { name: "log_cosignature_witness", table: "log_cosignature", columns: ["witness", "size"] } },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = SCHEMA[SCHEMA.length - 1]!.version;

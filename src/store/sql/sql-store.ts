@@ -13,13 +13,15 @@ import type {
   StoredCheckpoint,
   StoredNode,
   StoredRecord,
+  StoredCosignature,
   StoredTombstone,
   TaxiiStatusRow,
+  WitnessedLogRow,
 } from "../store.js";
 import type { Dialect } from "./dialect.js";
 import type { QueryName } from "./queries.js";
 import { recordQuerySql } from "./record-query.js";
-import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toTaxiiStatus, toTombstone, type Row } from "./rows.js";
+import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, type Row } from "./rows.js";
 import type { TableAccess } from "./table-access.js";
 
 /** Writes run together in one transaction: a shared query and its values. */
@@ -221,5 +223,43 @@ export abstract class SqlStore implements Store {
   async taxiiStatus(id: string): Promise<TaxiiStatusRow | undefined> {
     const r = await this.first("status", [id]);
     return r && toTaxiiStatus(r);
+  }
+
+  async witnessedLog(origin: string): Promise<WitnessedLogRow | undefined> {
+    const r = await this.first("witnessedLog", [origin]);
+    return r && toWitnessedLog(r);
+  }
+
+  async witnessedLogs(): Promise<WitnessedLogRow[]> {
+    return (await this.all("witnessedLogs", [])).map(toWitnessedLog);
+  }
+
+  async addWitnessedLog(origin: string, vkey: string, at: string): Promise<void> {
+    await this.run("addWitnessedLog", [origin, vkey, new Uint8Array(0), at]);
+  }
+
+  async advanceWitnessedLog(
+    origin: string,
+    from: { readonly size: number; readonly root: Uint8Array },
+    to: { readonly size: number; readonly root: Uint8Array; readonly note: string },
+    at: string,
+  ): Promise<boolean> {
+    return (await this.run("advanceWitnessedLog", [to.size, to.root, to.note, at, origin, from.size, from.root])) === 1;
+  }
+
+  async addCosignature(c: StoredCosignature): Promise<void> {
+    await this.run("addCosignature", [c.size, c.witness, c.line, c.createdAt]);
+  }
+
+  async cosignaturesAt(size: number): Promise<StoredCosignature[]> {
+    return (await this.all("cosignaturesAt", [size])).map(toCosignature);
+  }
+
+  async latestCosignedSize(quorum: number): Promise<number | undefined> {
+    return (await this.first("latestCosignedSize", [quorum]))?.size as number | undefined;
+  }
+
+  async lastCosignedSize(witness: string): Promise<number> {
+    return ((await this.first("lastCosignedSize", [witness]))!.m as number | null) ?? 0;
   }
 }

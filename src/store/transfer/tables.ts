@@ -25,6 +25,8 @@ const CARRIED: readonly (readonly [name: string, pageKey?: readonly string[]])[]
   ["record", ["log_index"]],
   ["record_tombstone", ["log_index"]],
   ["taxii_status"],
+  ["witness_log"],
+  ["log_cosignature"],
 ];
 
 const NOT_CARRIED = new Set(["log_head"]);

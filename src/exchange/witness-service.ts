@@ -1,0 +1,100 @@
+import { rfc3339, type Clock } from "../core/clock.js";
+import { isTocsinError } from "../core/errors/tocsin-error.js";
+import {
+  cosignCheckpoint,
+  cosignCheckpointMlDsa,
+  formatMlDsaVerifierKey,
+  formatVerifierKey,
+  parseCheckpoint,
+  parseNote,
+  parseVerifierKey,
+  type MlDsaCosigner,
+  type NoteSigner,
+  type NoteVerifier,
+} from "../core/note/index.js";
+import { checkAddCheckpoint, parseAddCheckpointRequest, WitnessError } from "../core/witness/index.js";
+import type { WitnessStore } from "../store/store.js";
+
+/** The answer to an add-checkpoint that passed: the cosignature lines (200), or the latest cosigned size (409). */
+export type AddCheckpointAnswer =
+  | { readonly kind: "cosigned"; readonly lines: readonly string[] }
+  | { readonly kind: "conflict"; readonly size: number };
+
+/** The witness's keys: Ed25519 cosignature/v1 always, ML-DSA-44 when the operator enabled it. */
+export interface WitnessKeys {
+  readonly ed25519: NoteSigner;
+  readonly mlDsa?: MlDsaCosigner | undefined;
+}
+
+/**
+ * A C2SP tlog-witness: checks each add-checkpoint against the state it keeps per log, persists the new
+ * state with a compare-and-swap BEFORE it signs (tlog-witness §add-checkpoint: check and update must
+ * be atomic, or two requests could roll the log back), then cosigns. A swap that loses to a concurrent
+ * request is re-checked against the state that won, so of two conflicting roots for one size exactly
+ * one is ever cosigned — across processes and restarts, since the state lives in the store.
+ */
+export class WitnessService {
+  constructor(
+    private readonly d: {
+      readonly store: WitnessStore;
+      readonly keys: WitnessKeys;
+      readonly clock: Clock;
+    },
+  ) {}
+
+  /** The cosigner keys' vkeys (Ed25519 first). */
+  verifierKeys(): string[] {
+    return witnessVerifierKeys(this.d.keys);
+  }
+
+  /** Starts witnessing a log: ORIGIN must be the name of its Ed25519 note key (Tocsin's checkpoint rule). */
+  async addLog(origin: string, vkey: string): Promise<NoteVerifier> {
+    let verifier: NoteVerifier;
+    try {
+      verifier = parseVerifierKey(vkey);
+    } catch (e) {
+      throw new WitnessError("WITNESS_BAD_REQUEST", `not a log verifier key: ${(e as Error).message}`);
+    }
+    if (verifier.type !== "ed25519") throw new WitnessError("WITNESS_BAD_REQUEST", "a log key is an Ed25519 note key (type 0x01)");
+    if (verifier.name !== origin) throw new WitnessError("WITNESS_BAD_REQUEST", "the log key's name must be the origin", { details: { origin, name: verifier.name } });
+    await this.d.store.addWitnessedLog(origin, vkey, rfc3339(this.d.clock.now()));
+    return verifier;
+  }
+
+  /** Handles one `POST /add-checkpoint` body; refusals throw WitnessError (400, 403, 404, 422). */
+  async addCheckpoint(body: string): Promise<AddCheckpointAnswer> {
+    const request = parseAddCheckpointRequest(body);
+    const origin = originOf(request.checkpoint);
+    for (;;) {
+      const row = await this.d.store.witnessedLog(origin);
+      if (row === undefined) throw new WitnessError("WITNESS_UNKNOWN_LOG", "this witness does not witness that log", { details: { origin } });
+      const state = { origin, verifier: parseVerifierKey(row.vkey), size: row.size, root: row.root.length === 0 ? undefined : row.root };
+      const check = checkAddCheckpoint(state, request);
+      if (check.kind === "conflict") return check;
+      const to = { size: check.checkpoint.size, root: check.checkpoint.rootHash, note: request.checkpoint };
+      const nowMs = this.d.clock.now();
+      if (!(await this.d.store.advanceWitnessedLog(origin, { size: row.size, root: row.root }, to, rfc3339(nowMs)))) continue;
+      const t = Math.floor(nowMs / 1000);
+      const lines = [cosignCheckpoint(check.body, this.d.keys.ed25519, t)];
+      if (this.d.keys.mlDsa) lines.push(cosignCheckpointMlDsa(check.body, this.d.keys.mlDsa, t));
+      return { kind: "cosigned", lines };
+    }
+  }
+}
+
+/** A witness's vkeys: cosignature/v1 (type 0x04), then ML-DSA-44 (type 0x06) when it has that key. */
+export function witnessVerifierKeys(keys: WitnessKeys): string[] {
+  const out = [formatVerifierKey(keys.ed25519)];
+  if (keys.mlDsa) out.push(formatMlDsaVerifierKey(keys.mlDsa));
+  return out;
+}
+
+/** The origin line of a checkpoint note, read before any key is known (to find the key); malformed is 400. */
+function originOf(note: string): string {
+  try {
+    return parseCheckpoint(parseNote(note).text).origin;
+  } catch (e) {
+    if (isTocsinError(e)) throw new WitnessError("WITNESS_BAD_REQUEST", "the checkpoint is not a well-formed signed checkpoint", { cause: e });
+    throw e;
+  }
+}
