@@ -51,7 +51,7 @@ export const exportBundleCommand = defineCommand(
 );
 
 /**
- * `tocsin audit FILE [--log-key VKEY] [--witness VKEY]… [--json]`: verifies a bundle offline — no
+ * `tocsin audit FILE [--log-key VKEY] [--witness VKEY]… [--quorum K] [--json]`: verifies a bundle offline — no
  * server, no database — and prints its timeline. Exit 0 verified, 1 not (a file that is not a bundle
  * is not verified either), 2 bad usage.
  */
@@ -64,6 +64,7 @@ export const auditCommand = defineCommand(
     options: {
       "log-key": { type: "string", value: "VKEY", help: "the log operator's published verifier key to pin (otherwise the bundle's own is used, and the output says so)" },
       witness: { type: "string", value: "VKEY", multiple: true, help: "a witness verifier key to check cosignatures with, beside the bundle's" },
+      quorum: { type: "string", value: "K", help: "fail unless at least K of the --witness keys cosigned the bundle's latest checkpoint (and bound each record's log time by their timestamps)" },
       against: {
         type: "string",
         value: "PROOF",
@@ -87,8 +88,10 @@ export const auditCommand = defineCommand(
     const logKey = values["log-key"] === undefined ? undefined : key(values["log-key"], "--log-key");
     const extraWitnesses = values.witness.map((w) => key(w, "--witness"));
     const against = values.against.map(readRecordProof);
+    const quorum = values.quorum === undefined ? undefined : Number(values.quorum);
+    if (quorum !== undefined && (!/^[0-9]+$/.test(values.quorum!) || !Number.isSafeInteger(quorum))) throw new UsageError("--quorum must be a non-negative integer");
     // The same call a browser makes (src/verify): one verdict for one file, wherever it is checked.
-    const verdict = verifyBundle(readFileSync(file, "utf8"), { logKey, witnesses: extraWitnesses, against }, file);
+    const verdict = verifyBundle(readFileSync(file, "utf8"), { logKey, witnesses: extraWitnesses, against, ...(quorum !== undefined ? { quorum } : {}) }, file);
     if ("unreadable" in verdict) {
       if (values.json) out(JSON.stringify({ ok: false, problems: verdict.problems }, null, 2) + "\n");
       else out(`NOT VERIFIED: ${file} is not a readable accountability bundle (${verdict.problems[0].message})\n`);
@@ -119,11 +122,16 @@ export function formatAudit(r: BundleAudit): string {
   lines.push(`log key: ${r.logKey.key.split("+")[0]} (${r.logKey.pinned ? "pinned with --log-key" : "taken from the bundle; pin it with --log-key to trust the log operator's published key"})`);
   lines.push(`checkpoints verified: ${r.checkpoints.map((c) => c.size).join(", ") || "none"}; consistency proofs verified between consecutive ones`);
   for (const c of r.checkpoints) for (const w of c.cosignatures) lines.push(`  checkpoint ${c.size} cosigned by ${w.name} at ${new Date(w.timestamp * 1000).toISOString()}`);
+  if (r.witnessQuorum) {
+    const q = r.witnessQuorum;
+    lines.push(`witness quorum: ${q.cosigners.length} of ${q.quorum} required cosigned checkpoint ${q.size ?? "(none)"}${q.cosigners.length ? ` (${q.cosigners.join(", ")})` : ""}`);
+  }
   lines.push("", "timeline (log order):");
   for (const e of r.timeline) {
     const who = e.authorName ?? e.author;
     lines.push(`  ${String(e.index).padStart(6)}  ${e.loggedAt ?? "?".padEnd(24)}  ${e.kind.padEnd(10)}  ${who}: ${e.says}`);
     lines.push(`          signature ${e.signature}, ${e.signedBy}; in checkpoints ${e.includedIn.join(", ") || "none"}`);
+    if (e.witnessed) lines.push(`          logged no later than ${e.witnessed.notAfter}, per witnesses ${e.witnessed.witnesses.join(", ")}`);
   }
   for (const n of r.notes) lines.push(`note: ${n}`);
   const t = r.thread;

@@ -11,7 +11,8 @@ import { DATA_OPTION, DB_OPTION } from "./node-options.js";
 
 /**
  * `tocsin serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--advertise URL] [--host H] [--port P] [--origin NAME]
- * [--checkpoint-interval MS] [--internal-append] [--check-workers N] [--log-level LEVEL] [--demo]`: starts a node and prints its URLs. With
+ * [--checkpoint-interval MS] [--internal-append] [--check-workers N] [--log-level LEVEL] [--demo]
+ * [--witness URL=VKEY]… [--witness-quorum K] [--witness-interval MS] [--witness-ml-dsa]`: starts a node and prints its URLs. With
  * `--db` (or TOCSIN_DB) the store is that PostgreSQL database, which several processes may share
  * (`--data` then holds only the keys); without, SQLite in `--data`. `--demo` first loads the illustrative
  * demo scenario into a new node (src/demo/). SIGINT/SIGTERM close it cleanly (queued appends are
@@ -37,6 +38,15 @@ export const serveCommand = defineCommand(
       "internal-append": { type: "boolean", help: "expose POST /internal/v1/log/entries, raw appends for tests and benchmarks (never in production)" },
       "log-level": { type: "string", value: "LEVEL", help: `what the node logs (pino levels: ${LOG_LEVELS.join(", ")})`, env: "TOCSIN_LOG_LEVEL", default: DEFAULT_CONFIG.logLevel },
       demo: { type: "boolean", help: "load the illustrative demo scenario into a new node first and print its parties' tokens" },
+      witness: {
+        type: "string",
+        value: "URL=VKEY",
+        multiple: true,
+        help: "a witness of this log: its submission prefix (POST URL/add-checkpoint) and cosigner vkey; every checkpoint is submitted to it",
+      },
+      "witness-quorum": { type: "string", value: "K", help: "serve at /log/checkpoint the latest checkpoint K witnesses cosigned (default all of them)" },
+      "witness-interval": { type: "string", value: "MS", help: "how often checkpoints not yet cosigned are submitted (default 1000)" },
+      "witness-ml-dsa": { type: "boolean", help: "as a witness, also cosign with ML-DSA-44 (creates DIR/witness-ml-dsa.key)" },
     },
   },
   async ({ values }, out) => {
@@ -54,6 +64,10 @@ export const serveCommand = defineCommand(
         internalAppend: values["internal-append"],
         checkWorkers: values["check-workers"],
         logLevel: values["log-level"],
+        witnesses: values.witness.map(parseWitnessOption),
+        witnessQuorum: values["witness-quorum"],
+        witnessIntervalMs: values["witness-interval"],
+        witnessMlDsa: values["witness-ml-dsa"],
       });
     } catch (e) {
       if (e instanceof TocsinError) throw new UsageError(e.message);
@@ -93,6 +107,7 @@ export const serveCommand = defineCommand(
         `  checkpoint:   ${base}/log/checkpoint`,
         `  tiles:        ${base}/log/tile/0/000.p/1 (C2SP tlog-tiles)`,
         `  proofs:       ${base}/log/proof/inclusion?index=0&size=1`,
+        `  witness:      POST ${base}/witness/add-checkpoint, key ${node.witness.verifierKeys()[0]}`,
         ...(config.internalAppend ? [`  raw appends:  POST ${base}/internal/v1/log/entries`] : []),
         "",
       ].join("\n") + (demoClock ? formatDemoBanner(demo, base, `--data ${config.dataDir}${config.db === undefined ? "" : ` --db ${describeStore(config)}`}`) : ""),
@@ -109,6 +124,13 @@ export const serveCommand = defineCommand(
     return 0;
   },
 );
+
+/** `--witness URL=VKEY`: the URL ends at the first "=" that a vkey follows (base64 keys hold "=" too). */
+function parseWitnessOption(s: string): { url: string; vkey: string } {
+  const i = s.search(/=[^=+\s]+\+[0-9a-f]{8}\+/);
+  if (i <= 0) throw new UsageError(`--witness must be URL=VKEY, not ${s}`);
+  return { url: s.slice(0, i), vkey: s.slice(i + 1) };
+}
 
 /** The data directory (keys, and the SQLite file without --db), created on first start, private to its owner. */
 function createDataDir(dir: string): void {

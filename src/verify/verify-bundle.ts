@@ -10,6 +10,8 @@ export interface VerifyBundleOptions {
   readonly witnesses?: readonly NoteVerifier[];
   /** Record proofs the auditor holds: a proven omission from the bundle fails it. */
   readonly against?: readonly RecordProof[];
+  /** How many of `witnesses` (the auditor's, not the bundle's) must have cosigned the latest checkpoint. */
+  readonly quorum?: number;
 }
 
 /** The verdict on a file that is not a readable bundle at all: not verified, with the reason. */
@@ -38,7 +40,11 @@ export function verifyBundle(input: string | unknown, options: VerifyBundleOptio
     const witnesses = [...bundle.witnesses, ...(options.witnesses ?? []).map(formatVerifierKey)];
     return auditBundle(
       { ...bundle, witnesses },
-      { ...(options.logKey ? { logKey: options.logKey } : {}), ...(options.against ? { against: options.against } : {}) },
+      {
+        ...(options.logKey ? { logKey: options.logKey } : {}),
+        ...(options.against ? { against: options.against } : {}),
+        ...(options.quorum !== undefined ? { witnessPolicy: { witnesses: options.witnesses ?? [], quorum: options.quorum } } : {}),
+      },
     );
   } catch (e) {
     // parseBundle says what is malformed; anything else escaping the audit is reported, not thrown.

@@ -25,7 +25,7 @@ import { auditKeyHistory } from "./key-history.js";
 type Obj = Record<string, any>;
 
 /** What was checked when a problem was found. */
-export type AuditCheck = "log-key" | "checkpoint" | "consistency" | "party-key" | "leaf" | "signature" | "inclusion" | "timeline" | "thread" | "key-history";
+export type AuditCheck = "log-key" | "checkpoint" | "witness-quorum" | "consistency" | "party-key" | "leaf" | "signature" | "inclusion" | "timeline" | "thread" | "key-history";
 
 /** One failed check, naming what failed (a record and its index, a checkpoint size, a party key…). */
 export interface AuditProblem {
@@ -47,6 +47,11 @@ export interface AuditedEntry extends RecordSummary {
   readonly signer: Signer | undefined;
   /** The same in words: "signed by the node on behalf of VENUE (custodial)". */
   readonly signedBy: string;
+  /**
+   * The earliest time the auditor's witnesses vouch the entry was in the log: the earliest cosignature
+   * timestamp of a checkpoint whose inclusion proof verified, and who cosigned then. Under a witness policy only.
+   */
+  readonly witnessed?: { readonly notAfter: string; readonly witnesses: readonly string[] };
 }
 
 export interface BundleAudit {
@@ -66,6 +71,8 @@ export interface BundleAudit {
   readonly thread: ThreadSummary;
   /** The verdict on each record proof given with `against`, in order. */
   readonly evidence: readonly OmissionCheck[];
+  /** Under a witness policy: the quorum asked for and which of the auditor's witnesses cosigned the latest checkpoint. */
+  readonly witnessQuorum?: { readonly quorum: number; readonly size: number | undefined; readonly cosigners: readonly string[] };
 }
 
 export interface AuditOptions {
@@ -73,6 +80,11 @@ export interface AuditOptions {
   readonly logKey?: NoteVerifier;
   /** Records held by the auditor (their leaves and inclusion proofs): a proven omission fails the audit. */
   readonly against?: readonly RecordProof[];
+  /**
+   * The auditor's witness policy: the latest checkpoint must carry verified cosignatures from at least
+   * `quorum` of these witness keys (the auditor's own list, never the bundle's), or the audit fails.
+   */
+  readonly witnessPolicy?: { readonly witnesses: readonly NoteVerifier[]; readonly quorum: number };
 }
 
 interface PartyKey {
@@ -119,6 +131,7 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
 
   // 2. Checkpoints: signed by the log, ascending, each consistent with the next.
   const roots = new Map<number, Uint8Array>();
+  const cosignedBy = new Map<number, readonly { readonly name: string; readonly keyId: number; readonly timestamp: number }[]>();
   const checkpoints: { size: number; cosignatures: { name: string; timestamp: number }[] }[] = [];
   let previous: { size: number; root: Uint8Array } | undefined;
   bundle.checkpoints.forEach((note, i) => {
@@ -131,6 +144,7 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
         return;
       }
       roots.set(size, rootHash);
+      cosignedBy.set(size, opened.cosignatures);
       checkpoints.push({ size, cosignatures: opened.cosignatures.map((c) => ({ name: c.name, timestamp: c.timestamp })) });
       if (previous) {
         const from = previous.size;
@@ -359,8 +373,34 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
   for (const p of keyHistory.problems) fail("key-history", p.subject, p.message);
   notes.push(...keyHistory.notes);
 
+  // The witness policy: split views need a quorum of the auditor's own witnesses on the checkpoint everything is proven in.
+  let witnessQuorum: BundleAudit["witnessQuorum"];
+  if (options.witnessPolicy) {
+    const policy = options.witnessPolicy;
+    const trustedBy = (c: { name: string; keyId: number }) => policy.witnesses.some((w) => w.name === c.name && w.keyId === c.keyId);
+    const latest = checkpoints.at(-1)?.size;
+    const cosigners = [...new Set((latest === undefined ? [] : cosignedBy.get(latest) ?? []).filter(trustedBy).map((c) => c.name))];
+    witnessQuorum = { quorum: policy.quorum, size: latest, cosigners };
+    if (cosigners.length < policy.quorum) {
+      fail("witness-quorum", latest === undefined ? "checkpoints" : `checkpoint ${latest}`, `cosigned by ${cosigners.length} of the ${policy.quorum} witnesses required (${cosigners.join(", ") || "none"})`);
+    }
+    // Witness timestamps bound each entry's log time from above: it was in a checkpoint they cosigned then.
+    for (let i = 0; i < timeline.length; i++) {
+      const e = timeline[i]!;
+      let best: { t: number; names: string[] } | undefined;
+      for (const size of e.includedIn) {
+        for (const c of (cosignedBy.get(size) ?? []).filter(trustedBy)) {
+          if (!best || c.timestamp < best.t) best = { t: c.timestamp, names: [c.name] };
+          else if (c.timestamp === best.t && !best.names.includes(c.name)) best.names.push(c.name);
+        }
+      }
+      if (best) timeline[i] = { ...e, witnessed: { notAfter: new Date(best.t * 1000).toISOString(), witnesses: best.names } };
+    }
+  }
+
   return {
     ok: problems.length === 0,
+    ...(witnessQuorum ? { witnessQuorum } : {}),
     warning: bundle.warning,
     logKey: { key: trusted ? formatVerifierKey(trusted) : bundle.log.verifier_key, pinned: options.logKey !== undefined },
     checkpoints,
