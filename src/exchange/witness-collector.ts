@@ -1,14 +1,6 @@
 import { rfc3339, type Clock } from "../core/clock.js";
-import {
-  addSignatures,
-  collectCosignatures,
-  collectMlDsaCosignatures,
-  parseMlDsaVerifierKey,
-  parseSignatureLines,
-  parseVerifierKey,
-  type MlDsaCosignerKey,
-  type NoteVerifier,
-} from "../core/note/index.js";
+import { addSignatures, collectCosignatures, parseSignatureLines, parseVerifierKey, type NoteVerifier } from "../core/note/index.js";
+import { collectMlDsaCosignatures, parseMlDsaVerifierKey, type MlDsaCosignerKey } from "../core/note/ml-dsa-cosignature.js";
 import { formatAddCheckpointRequest, parseTlogSize } from "../core/witness/index.js";
 import type { LogReader } from "../log/log-reader.js";
 import type { Store, StoredCheckpoint } from "../store/store.js";

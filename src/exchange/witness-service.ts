@@ -1,17 +1,7 @@
 import { rfc3339, type Clock } from "../core/clock.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
-import {
-  cosignCheckpoint,
-  cosignCheckpointMlDsa,
-  formatMlDsaVerifierKey,
-  formatVerifierKey,
-  parseCheckpoint,
-  parseNote,
-  parseVerifierKey,
-  type MlDsaCosigner,
-  type NoteSigner,
-  type NoteVerifier,
-} from "../core/note/index.js";
+import { cosignCheckpoint, formatVerifierKey, parseCheckpoint, parseNote, parseVerifierKey, type NoteSigner, type NoteVerifier } from "../core/note/index.js";
+import { cosignCheckpointMlDsa, formatMlDsaVerifierKey, type MlDsaCosigner } from "../core/note/ml-dsa-cosignature.js";
 import { checkAddCheckpoint, parseAddCheckpointRequest, WitnessError } from "../core/witness/index.js";
 import type { WitnessStore } from "../store/store.js";
 

@@ -165,7 +165,6 @@ export const ERROR_TABLE = {
   WITNESS_UNKNOWN_LOG: { status: 404, title: "Unknown log" },
   WITNESS_UNTRUSTED_CHECKPOINT: { status: 403, title: "Untrusted checkpoint" },
   WITNESS_BAD_PROOF: { status: 422, title: "Bad consistency proof" },
-  WITNESS_CONFLICT: { status: 409, title: "Conflicting checkpoint" },
 } as const satisfies Readonly<Record<PublicErrorCode, Answer>>;
 
 /**

@@ -4,19 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryTree } from "../core/merkle/index.js";
-import {
-  addSignatures,
-  collectMlDsaCosignatures,
-  formatCheckpoint,
-  formatVerifierKey,
-  generateNoteSigner,
-  openCheckpoint,
-  parseMlDsaVerifierKey,
-  parseVerifierKey,
-  signCheckpoint,
-  signNote,
-  type NoteSigner,
-} from "../core/note/index.js";
+import { addSignatures, formatCheckpoint, formatVerifierKey, generateNoteSigner, openCheckpoint, parseVerifierKey, signCheckpoint, signNote, type NoteSigner } from "../core/note/index.js";
+import { collectMlDsaCosignatures, parseMlDsaVerifierKey } from "../core/note/ml-dsa-cosignature.js";
 import { formatAddCheckpointRequest } from "../core/witness/index.js";
 import { parseConfig } from "../node/config.js";
 import { openNode, type TocsinNode } from "../node/node.js";

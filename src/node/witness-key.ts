@@ -1,14 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  formatMlDsaSignerKey,
-  formatSignerKey,
-  generateMlDsaCosigner,
-  generateNoteSigner,
-  parseMlDsaSignerKey,
-  parseSignerKey,
-} from "../core/note/index.js";
+import { formatSignerKey, generateNoteSigner, parseSignerKey } from "../core/note/index.js";
+import { formatMlDsaSignerKey, generateMlDsaCosigner, parseMlDsaSignerKey } from "../core/note/ml-dsa-cosignature.js";
 import { TocsinError } from "../core/errors/tocsin-error.js";
 import type { WitnessKeys } from "../exchange/witness-service.js";
 import { createFileOnce } from "./create-file-once.js";

@@ -53,16 +53,16 @@ function legacySqlite(name: string, upTo: number): string {
 }
 
 test("sqlite: the schema source creates the database the old DDL created; an old one opens and migrates unchanged", async () => {
+  // The old code's last version (3), migrated by the schema source to the latest: versions 1–3 of the
+  // source must render what the old DDL created, so a fresh database ends up identical.
   const old = legacySqlite("old.db", 3);
+  await SqliteStore.open(old).close();
   const expected = sqliteSchema(old);
   assert.equal((expected as { version: number }).version, LATEST_SCHEMA_VERSION);
 
   const fresh = join(dir, "new.db");
   await SqliteStore.open(fresh).close();
   assert.deepEqual(sqliteSchema(fresh), expected);
-
-  await SqliteStore.open(old).close();
-  assert.deepEqual(sqliteSchema(old), expected, "opening a database of the old code changes nothing");
 
   const v1 = legacySqlite("v1.db", 1);
   await SqliteStore.open(v1).close();
@@ -111,15 +111,13 @@ async function legacyPg(upTo: number): Promise<string> {
 
 test("postgres: the schema source creates the database the old DDL created; an old one opens and migrates unchanged", async () => {
   const old = await legacyPg(3);
+  await (await PgStore.open(old, { poolSize: 1 })).close();
   const expected = await pgSchema(old);
 
   const d = await createTestDatabase("schema");
   databases.push(d);
   await (await PgStore.open(d.url, { poolSize: 1 })).close();
   assert.deepEqual(await pgSchema(d.url), expected);
-
-  await (await PgStore.open(old, { poolSize: 1 })).close();
-  assert.deepEqual(await pgSchema(old), expected, "opening a database of the old code changes nothing");
 
   const v1 = await legacyPg(1);
   await (await PgStore.open(v1, { poolSize: 1 })).close();

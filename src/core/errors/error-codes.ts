@@ -214,7 +214,6 @@ export const ERROR_CODES = {
   WITNESS_UNKNOWN_LOG: { family: "witness", meaning: "this witness does not witness the checkpoint's origin (`tocsin witness add-log`)" },
   WITNESS_UNTRUSTED_CHECKPOINT: { family: "witness", meaning: "no signature from the log key the witness trusts for the origin verifies" },
   WITNESS_BAD_PROOF: { family: "witness", meaning: "the consistency proof from the old size to the checkpoint does not verify" },
-  WITNESS_CONFLICT: { family: "witness", meaning: "the old size is not the latest cosigned size, or the same size comes with another root; the body is that size (text/x.tlog.size)" },
   // Start-up and the command line
   CONFIG_INVALID: { family: "config", meaning: "a configuration value unknown or ill-typed, or a log key that does not match the database", internal: "start-up and CLI only" },
   REPORT_RENDERER_MISSING: { family: "report", meaning: "no Chromium at /usr/bin/chromium (or TOCSIN_CHROMIUM) to print a PDF report", internal: "`tocsin report --format pdf` only" },

@@ -41,18 +41,5 @@ export type { VerifiedCosignature } from "./cosigned-message.js";
 export { CHECKPOINT_ROOT_HASH_BYTES, formatCheckpoint, parseCheckpoint, signCheckpoint, openCheckpoint } from "./checkpoint.js";
 export type { Checkpoint, OpenedCheckpoint } from "./checkpoint.js";
 export { cosignatureKeyId, cosignCheckpoint, verifyCosignature, collectCosignatures } from "./cosignature.js";
-export {
-  NOTE_ALG_ML_DSA_44,
-  ML_DSA_44_PUBLIC_KEY_BYTES,
-  ML_DSA_44_SIGNATURE_BYTES,
-  mlDsaCosignerFromSeed,
-  generateMlDsaCosigner,
-  parseMlDsaVerifierKey,
-  formatMlDsaVerifierKey,
-  formatMlDsaSignerKey,
-  parseMlDsaSignerKey,
-  subtreeCosignedMessage,
-  cosignCheckpointMlDsa,
-  collectMlDsaCosignatures,
-} from "./ml-dsa-cosignature.js";
-export type { MlDsaCosigner, MlDsaCosignerKey } from "./ml-dsa-cosignature.js";
+// ML-DSA-44 cosignatures are imported from ./ml-dsa-cosignature.js directly: the verify library (which
+// re-exports this index) stays free of the post-quantum package.
