@@ -1,5 +1,6 @@
 import { systemClock } from "../log/system-clock.js";
-import { PartyService, parsePublicKey, readSeed } from "../exchange/party-service.js";
+import { readSeed } from "../exchange/party-key-files.js";
+import { parsePublicKey, type PartyRegistrar } from "../exchange/party-registrar.js";
 import { withOperator } from "../node/operator.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { UsageError } from "./cli-errors.js";
@@ -11,7 +12,7 @@ const NODE_OPTIONS = { data: DATA_OPTION, db: DB_OPTION } as const;
 
 const PUBLIC_KEY_OPTION = { type: "string", value: "KEY", help: "the party's Ed25519 public key (base64 or hex); without it the node generates the pair and writes the private key under DIR/keys" } as const;
 
-async function withParties<T>(values: { data: string; db: string | undefined }, fn: (parties: PartyService) => Promise<T>): Promise<T> {
+async function withParties<T>(values: { data: string; db: string | undefined }, fn: (registrar: PartyRegistrar) => Promise<T>): Promise<T> {
   const at = nodeLocation(values);
   try {
     // Every change is a logged record: the command appends as the log's writer (see withOperator).

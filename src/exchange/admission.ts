@@ -17,7 +17,7 @@ import { ExchangeError } from "./exchange-errors.js";
 import { KeyedMutex } from "../store/keyed-mutex.js";
 import type { RecordCheckPool } from "./record-check-pool.js";
 import { canonicalForm, checkRecord, raise, type RecordCheck } from "./record-check.js";
-import type { PartyService } from "./party-service.js";
+import type { PartyDirectory } from "./party-directory.js";
 import { ThreadPositions } from "./thread-position.js";
 import { commitmentDigestIn, WarningStates } from "./warning-states.js";
 import { checkRecordSize, checkWarningParties } from "./admission-limits.js";
@@ -44,7 +44,7 @@ export interface AdmissionDeps {
   readonly store: Store;
   /** Appends the leaves (with their records) durably: the sequencer, or on a shared database whichever process sequences. */
   readonly sequencer: Pick<Sequencer, "appendEntries">;
-  readonly parties: PartyService;
+  readonly parties: PartyDirectory;
   readonly clock: Clock;
   /** Checks a STIX object against the official and Tocsin schemas and the MUST rules; throws a coded error. */
   readonly validate: (obj: unknown) => void;

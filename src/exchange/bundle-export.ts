@@ -7,7 +7,7 @@ import { LogReadError } from "../log/log-errors.js";
 import type { LogReader } from "../log/log-reader.js";
 import type { Store, StoredRecord } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
-import type { PartyService } from "./party-service.js";
+import type { PartyDirectory } from "./party-directory.js";
 import type { RecordReader } from "./record-reader.js";
 import { threadStatementFor } from "./thread-statement-export.js";
 import { bundleKeyHistory } from "./bundle-key-history.js";
@@ -18,7 +18,7 @@ const NODE_SLUG = "node";
 export interface BundleExportDeps {
   readonly store: Store;
   readonly records: RecordReader;
-  readonly parties: PartyService;
+  readonly parties: PartyDirectory;
   readonly log: LogReader;
   /** The log key: it signs each bundle's thread statement (docs/formats.md §3.1). */
   readonly logKey: NoteSigner;

@@ -6,18 +6,21 @@ import { buildApp } from "../http/app.js";
 import { LogReader } from "../log/log-reader.js";
 import { Sequencer } from "../log/sequencer.js";
 import { systemClock } from "../log/system-clock.js";
-import { Admission } from "../exchange/admission.js";
+import type { Admission } from "../exchange/admission.js";
+import { BoardRules } from "../exchange/board-rules.js";
 import { BoardService } from "../exchange/board-service.js";
+import { buildAdmission } from "../exchange/build-admission.js";
 import { Escalator } from "../exchange/escalator.js";
 import type { Logger } from "../exchange/logger.js";
-import { PartyService } from "../exchange/party-service.js";
+import { openNodeParty } from "../exchange/node-party.js";
+import { PartyDirectory } from "../exchange/party-directory.js";
+import { PartyKeyFiles } from "../exchange/party-key-files.js";
+import { PartyRegistrar } from "../exchange/party-registrar.js";
 import { RecordCheckPool } from "../exchange/record-check-pool.js";
-import { stixValidator } from "../exchange/stix-validator.js";
 import { RecordDeletion } from "../exchange/record-deletion.js";
 import { RecordReader } from "../exchange/record-reader.js";
 import { WarningList } from "../exchange/warning-list.js";
-import { openStore, SQLITE_FILE } from "../store/open-store.js";
-import { SqliteStore } from "../store/sqlite/sqlite-store.js";
+import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import type { NodeConfig } from "./config.js";
 import { PgAdvisoryLocks } from "../store/postgres/advisory-locks.js";
@@ -27,8 +30,6 @@ import { loadOrCreateNodeSecret } from "./node-secret.js";
 import { loadOrCreateLogKey } from "./log-key.js";
 import { withLogWriter } from "./log-writer.js";
 
-export { SQLITE_FILE };
-
 /** A running node's parts, wired once here (the composition root) and closed in reverse order. */
 export interface TocsinNode {
   readonly config: NodeConfig;
@@ -36,7 +37,9 @@ export interface TocsinNode {
   readonly signer: NoteSigner;
   readonly sequencer: Sequencer;
   readonly reader: LogReader;
-  readonly parties: PartyService;
+  readonly parties: PartyDirectory;
+  /** Party changes (registrations, keys, tokens), each logged. */
+  readonly registrar: PartyRegistrar;
   readonly admission: Admission;
   readonly records: RecordReader;
   readonly escalator: Escalator;
@@ -50,13 +53,6 @@ export interface TocsinNode {
   /** Starts the record-check workers and waits until they can answer (serve does this before listening). */
   warmUp(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** The node's own party: it signs escalations. */
-export const NODE_PARTY_SLUG = "node";
-
-export function openSqliteStore(dataDir: string): SqliteStore {
-  return SqliteStore.open(join(dataDir, SQLITE_FILE));
 }
 
 /**
@@ -76,15 +72,11 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     const sequencer = new Sequencer({ store, signer, clock, checkpointIntervalMs: config.checkpointIntervalMs, leaseTtlMs: config.leaseTtlMs });
     if (!shared) await sequencer.start();
     const reader = new LogReader(store);
-    const parties = new PartyService(store, clock, join(config.dataDir, "keys"));
-    const node = (await parties.get(NODE_PARTY_SLUG)) ?? (await createNodeParty(parties, signer.name));
-    // Board records obey the board rules (rights, version chain) however they arrive.
-    let boards: BoardService | undefined;
-    // Key records (registrations, key changes, token events) must fit the logged key history.
-    const kindRules = async (o: Parameters<BoardService["checkRecord"]>[0], k: Parameters<BoardService["checkRecord"]>[1]): Promise<void> => {
-      await parties.checkKeyRecord(o);
-      await boards?.checkRecord(o, k);
-    };
+    const keyFiles = new PartyKeyFiles(join(config.dataDir, "keys"));
+    const parties = new PartyDirectory(store, keyFiles);
+    const node = await openNodeParty({ store, clock, parties, keyFiles }, signer.name);
+    const records = new RecordReader(store, parties);
+    const boardRules = new BoardRules({ store, records });
     // On a shared database every process admits; lifecycle locks span the processes and the append
     // goes to whichever process sequences (ClusterAppender). Alone, the local sequencer and locks.
     const leadership = shared
@@ -93,29 +85,16 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     const secret = shared ? loadOrCreateNodeSecret(config.dataDir) : undefined;
     const appender = leadership && secret !== undefined ? new ClusterAppender(sequencer, leadership, secret) : sequencer;
     locks = shared ? new PgAdvisoryLocks(config.db!) : undefined;
-    const admission = new Admission({
-      store,
-      sequencer: appender,
-      parties,
-      clock,
-      // Compiled on first inline use only: with check workers the main thread never validates.
-      validate: (o) => stixValidator().assertValidStix(o),
-      nodeIdentity: node.id,
-      checks,
-      kindRules,
-      afterAppend: (kinds) => parties.afterAppend(kinds),
-      ...(locks ? { locks } : {}),
-    });
-    parties.useAdmission((poster, objects) => admission.admit(poster, objects));
+    const admission = buildAdmission({ store, appender, parties, boards: boardRules, clock, node, checks, locks });
+    const registrar = new PartyRegistrar({ store, clock, parties, keyFiles, admission, node });
     // Every party's registration in the log, the node's own first (a database from before key
     // transparency, or a start that died between creating a party and logging it). On a shared
     // database this process takes the lease for the moment, or hands the records to the leader.
     if ((await parties.unregistered()) > 0) {
-      if (!shared) await parties.ensureRegistered();
-      else await withLogWriter(sequencer, { handOver: async () => (await leadership!.leaderUrl()) !== undefined }, () => parties.ensureRegistered());
+      if (!shared) await registrar.ensureRegistered();
+      else await withLogWriter(sequencer, { handOver: async () => (await leadership!.leaderUrl()) !== undefined }, () => registrar.ensureRegistered());
     }
-    const records = new RecordReader(store, parties);
-    boards = new BoardService({ store, admission, parties, records, clock });
+    const boards = new BoardService({ store, admission, rules: boardRules, records, clock });
     const app = await buildApp({
       config,
       logger: { level: config.logLevel },
@@ -145,6 +124,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       sequencer,
       reader,
       parties,
+      registrar,
       admission,
       records,
       escalator,
@@ -172,21 +152,6 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     await checks?.close();
     await locks?.close();
     await store.close();
-    throw e;
-  }
-}
-
-/**
- * The node's own party; several processes starting on one database may race to create it. Created
- * before the admission exists (the admission names it), so its registration is logged just after.
- */
-/** Creates the node's own custodial party; a process that lost the race to create it takes the winner's. */
-export async function createNodeParty(parties: PartyService, origin: string) {
-  try {
-    return await parties.require((await parties.create({ slug: NODE_PARTY_SLUG, name: `Tocsin node ${origin}`, custodial: true })).id);
-  } catch (e) {
-    const existing = await parties.get(NODE_PARTY_SLUG);
-    if (existing) return existing;
     throw e;
   }
 }
