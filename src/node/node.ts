@@ -1,34 +1,25 @@
-import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Clock } from "../core/clock.js";
 import type { NoteSigner } from "../core/note/index.js";
 import { buildApp } from "../http/app.js";
 import { LogReader } from "../log/log-reader.js";
-import { Sequencer } from "../log/sequencer.js";
+import type { Sequencer } from "../log/sequencer.js";
 import { systemClock } from "../log/system-clock.js";
 import type { Admission } from "../exchange/admission.js";
-import { BoardRules } from "../exchange/board-rules.js";
 import { BoardService } from "../exchange/board-service.js";
-import { buildAdmission } from "../exchange/build-admission.js";
 import { Escalator } from "../exchange/escalator.js";
 import type { Logger } from "../exchange/logger.js";
-import { openNodeParty } from "../exchange/node-party.js";
-import { PartyDirectory } from "../exchange/party-directory.js";
-import { PartyKeyFiles } from "../exchange/party-key-files.js";
-import { PartyRegistrar } from "../exchange/party-registrar.js";
+import type { PartyDirectory } from "../exchange/party-directory.js";
+import type { PartyRegistrar } from "../exchange/party-registrar.js";
 import { RecordCheckPool } from "../exchange/record-check-pool.js";
 import { RecordDeletion } from "../exchange/record-deletion.js";
-import { RecordReader } from "../exchange/record-reader.js";
+import type { RecordReader } from "../exchange/record-reader.js";
 import { WarningList } from "../exchange/warning-list.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import type { NodeConfig } from "./config.js";
 import { PgAdvisoryLocks } from "../store/postgres/advisory-locks.js";
-import { ClusterAppender } from "../log/cluster-appender.js";
-import { Leadership } from "./leadership.js";
-import { loadOrCreateNodeSecret } from "./node-secret.js";
-import { loadOrCreateLogKey } from "./log-key.js";
-import { withLogWriter } from "./log-writer.js";
+import { openWriteSide } from "./write-side.js";
 
 /** A running node's parts, wired once here (the composition root) and closed in reverse order. */
 export interface TocsinNode {
@@ -66,35 +57,17 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
   // On a shared database any number of processes run; one sequences at a time (see Leadership).
   const shared = store.sharedByProcesses;
   const checks = config.checkWorkers > 0 ? new RecordCheckPool(config.checkWorkers) : undefined;
-  let locks: PgAdvisoryLocks | undefined;
+  // Lifecycle locks that span the processes of a shared database (a pool, connected on first use).
+  const locks = shared ? new PgAdvisoryLocks(config.db!) : undefined;
   try {
-    const signer = await loadOrCreateLogKey(config.dataDir, store, config.origin);
-    const sequencer = new Sequencer({ store, signer, clock, checkpointIntervalMs: config.checkpointIntervalMs, leaseTtlMs: config.leaseTtlMs });
-    if (!shared) await sequencer.start();
+    const w = await openWriteSide({ store, dataDir: config.dataDir, origin: config.origin, clock, leaseTtlMs: config.leaseTtlMs, checkpointIntervalMs: config.checkpointIntervalMs, sequenceNow: !shared, checks, locks });
+    const { signer, sequencer, leadership, secret, appender, parties, node, records, admission, registrar } = w;
     const reader = new LogReader(store);
-    const keyFiles = new PartyKeyFiles(join(config.dataDir, "keys"));
-    const parties = new PartyDirectory(store, keyFiles);
-    const node = await openNodeParty({ store, clock, parties, keyFiles }, signer.name);
-    const records = new RecordReader(store, parties);
-    const boardRules = new BoardRules({ store, records });
-    // On a shared database every process admits; lifecycle locks span the processes and the append
-    // goes to whichever process sequences (ClusterAppender). Alone, the local sequencer and locks.
-    const leadership = shared
-      ? new Leadership({ store, sequencer, clock, leaseTtlMs: config.leaseTtlMs })
-      : undefined;
-    const secret = shared ? loadOrCreateNodeSecret(config.dataDir) : undefined;
-    const appender = leadership && secret !== undefined ? new ClusterAppender(sequencer, leadership, secret) : sequencer;
-    locks = shared ? new PgAdvisoryLocks(config.db!) : undefined;
-    const admission = buildAdmission({ store, appender, parties, boards: boardRules, clock, node, checks, locks });
-    const registrar = new PartyRegistrar({ store, clock, parties, keyFiles, admission, node });
     // Every party's registration in the log, the node's own first (a database from before key
     // transparency, or a start that died between creating a party and logging it). On a shared
     // database this process takes the lease for the moment, or hands the records to the leader.
-    if ((await parties.unregistered()) > 0) {
-      if (!shared) await registrar.ensureRegistered();
-      else await withLogWriter(sequencer, { handOver: async () => (await leadership!.leaderUrl()) !== undefined }, () => registrar.ensureRegistered());
-    }
-    const boards = new BoardService({ store, admission, rules: boardRules, records, clock });
+    if ((await parties.unregistered()) > 0) await w.asWriter(() => registrar.ensureRegistered());
+    const boards = new BoardService({ store, admission, rules: w.boardRules, records, clock });
     const app = await buildApp({
       config,
       logger: { level: config.logLevel },
