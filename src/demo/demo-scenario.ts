@@ -18,7 +18,7 @@ import { readSeed } from "../exchange/party-key-files.js";
 import { AchError } from "../core/ach/index.js";
 import type { StoredBoardVersion } from "../exchange/board-versions.js";
 import { DEMO_BOARD_CREATED, DEMO_BOARD_NAME, demoBoardCreate, demoBoardEdits } from "./demo-board.js";
-import { NODE_PARTY_SLUG } from "../exchange/key-ledger.js";
+import { NODE_PARTY_SLUG } from "../exchange/node-party.js";
 import { SQLITE_FILE } from "../store/open-store.js";
 import type { DemoNode } from "./demo-node.js";
 import type { PartyRow } from "../store/store.js";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildWarning } from "../client/record-builders.js";
 import { parseConfig } from "../node/config.js";
-import { NODE_PARTY_SLUG } from "./key-ledger.js";
+import { NODE_PARTY_SLUG } from "./node-party.js";
 import { openNode } from "../node/node.js";
 import type { Store } from "../store/store.js";
 import { NodeHarness, TestClock, type TestParty } from "../testing/node-harness.js";

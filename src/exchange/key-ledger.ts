@@ -2,9 +2,8 @@ import { KeyHistories, isKeyRecord, type KeyChange, type KeyRecordEntry } from "
 import { KEY_EVENT_TYPE, type StixObject } from "../core/record/index.js";
 import type { Store, StoredRecord } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
+import { NODE_PARTY_SLUG } from "./node-party.js";
 
-/** The slug of the node's own party, which signs registrations, resets and token events. */
-export const NODE_PARTY_SLUG = "node";
 
 /** A logged key record the fold refused (possible only if the database was edited): log audit reports it. */
 export interface RefusedKeyRecord {

@@ -1,9 +1,11 @@
 import type { Clock } from "../core/clock.js";
 import type { PartyRow, Store } from "../store/store.js";
-import { NODE_PARTY_SLUG } from "./key-ledger.js";
 import { storeNewParty } from "./new-party.js";
 import type { PartyDirectory } from "./party-directory.js";
 import type { PartyKeyFiles } from "./party-key-files.js";
+
+/** The slug of the node's own party, which signs registrations, resets, token events and escalations. */
+export const NODE_PARTY_SLUG = "node";
 
 /**
  * The node's own custodial party (it signs registrations, resets, token events and escalations), created

@@ -7,9 +7,7 @@ import { ExchangeError } from "./exchange-errors.js";
 import type { PartyDirectory } from "./party-directory.js";
 import type { RecordReader } from "./record-reader.js";
 import { keyResetNotices } from "./key-notices.js";
-
-/** The node's own party (it signs escalations); the slug the composition root registers. */
-const NODE_PARTY_SLUG = "node";
+import { NODE_PARTY_SLUG } from "./node-party.js";
 
 /** One record about the warning, where the log put it and which checkpoints commit to it. */
 export interface TimelineEntry extends RecordSummary {
