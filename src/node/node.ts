@@ -19,7 +19,7 @@ import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import type { NodeConfig } from "./config.js";
 import { PgAdvisoryLocks } from "../store/postgres/advisory-locks.js";
-import { openWriteSide } from "./write-side.js";
+import { openWriteSide, type WriteSide } from "./write-side.js";
 
 /** A running node's parts, wired once here (the composition root) and closed in reverse order. */
 export interface TocsinNode {
@@ -59,8 +59,9 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
   const checks = config.checkWorkers > 0 ? new RecordCheckPool(config.checkWorkers) : undefined;
   // Lifecycle locks that span the processes of a shared database (a pool, connected on first use).
   const locks = shared ? new PgAdvisoryLocks(config.db!) : undefined;
+  let w: WriteSide | undefined;
   try {
-    const w = await openWriteSide({ store, dataDir: config.dataDir, origin: config.origin, clock, leaseTtlMs: config.leaseTtlMs, checkpointIntervalMs: config.checkpointIntervalMs, sequenceNow: !shared, checks, locks });
+    w = await openWriteSide({ store, dataDir: config.dataDir, origin: config.origin, clock, leaseTtlMs: config.leaseTtlMs, checkpointIntervalMs: config.checkpointIntervalMs, sequenceNow: !shared, checks, locks });
     const { signer, sequencer, leadership, secret, appender, parties, node, records, admission, registrar } = w;
     const reader = new LogReader(store);
     // Every party's registration in the log, the node's own first (a database from before key
@@ -122,6 +123,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       },
     };
   } catch (e) {
+    await w?.sequencer.stop().catch(() => undefined);
     await checks?.close();
     await locks?.close();
     await store.close();

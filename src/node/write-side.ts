@@ -65,11 +65,22 @@ export interface WriteSideOptions {
 
 export async function openWriteSide(o: WriteSideOptions): Promise<WriteSide> {
   const { store, clock } = o;
-  // On a shared database any number of processes run; one sequences at a time (see Leadership).
-  const shared = store.sharedByProcesses;
   const signer = await loadOrCreateLogKey(o.dataDir, store, o.origin);
   const sequencer = new Sequencer({ store, signer, clock, checkpointIntervalMs: o.checkpointIntervalMs, leaseTtlMs: o.leaseTtlMs });
   if (o.sequenceNow) await sequencer.start();
+  try {
+    return await wire(o, signer, sequencer);
+  } catch (e) {
+    // A half-built write side must not keep the lease (a SQLite node sequences from here on).
+    await sequencer.stop().catch(() => undefined);
+    throw e;
+  }
+}
+
+async function wire(o: WriteSideOptions, signer: NoteSigner, sequencer: Sequencer): Promise<WriteSide> {
+  const { store, clock } = o;
+  // On a shared database any number of processes run; one sequences at a time (see Leadership).
+  const shared = store.sharedByProcesses;
   const keyFiles = new PartyKeyFiles(join(o.dataDir, "keys"));
   const parties = new PartyDirectory(store, keyFiles);
   const node = await openNodeParty({ store, clock, parties, keyFiles }, signer.name);
