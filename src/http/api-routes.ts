@@ -61,7 +61,7 @@ export function registerApiRoutes(app: FastifyInstance, d: ApiDeps): void {
   app.get("/api/v1/records/:id/proof", async (request) => {
     const q = onlyParams(request.query, ["version"]);
     const record = await d.records.get(await readerOf(request), (request.params as { id: string }).id, q.version as string | undefined);
-    const checkpoint = await d.log.latestCheckpoint();
+    const checkpoint = await d.log.checkpointCovering(record.logIndex);
     const proof = await d.log.inclusionProof(record.logIndex, checkpoint.size);
     const leaf = await d.log.entry(record.logIndex);
     return {

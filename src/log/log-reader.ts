@@ -61,6 +61,17 @@ export class LogReader {
     return this.#withCosignatures(c);
   }
 
+  /**
+   * The checkpoint to prove entry `index` in: the published one (latestCheckpoint) when it covers the
+   * entry, else the latest signed — a record logged since the quorum last cosigned is still provable.
+   */
+  async checkpointCovering(index: number): Promise<StoredCheckpoint> {
+    const published = await this.latestCheckpoint();
+    if (index < published.size) return published;
+    const latest = await this.store.latestCheckpoint();
+    return latest && latest.size > published.size ? this.#withCosignatures(latest) : published;
+  }
+
   /** The stored checkpoint of this size with its collected cosignatures; undefined if there is none. */
   async checkpointAt(size: number): Promise<StoredCheckpoint | undefined> {
     const c = await this.store.checkpointAt(size);
