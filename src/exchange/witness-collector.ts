@@ -101,7 +101,8 @@ export class WitnessCollector {
         try {
           await this.#submit(w, latest);
         } catch (e) {
-          this.d.logger.warn({ witness: w.url, err: e }, "witness submission failed");
+          // One line per witness and round, no stack: a witness that is down is an expected state.
+          this.d.logger.warn({ witness: w.url, error: (e as Error).message }, "witness submission failed");
         }
       }),
     );
