@@ -63,12 +63,23 @@ export class WitnessService {
       if (check.kind === "conflict") return check;
       const to = { size: check.checkpoint.size, root: check.checkpoint.rootHash, note: request.checkpoint };
       const nowMs = this.d.clock.now();
+      // Signed before the state moves (so nothing can fail between the two), released only after it moved.
+      const lines = cosignWith(this.d.keys, check.body, Math.floor(nowMs / 1000));
       if (!(await this.d.store.advanceWitnessedLog(origin, { size: row.size, root: row.root }, to, rfc3339(nowMs)))) continue;
-      const t = Math.floor(nowMs / 1000);
-      const lines = [cosignCheckpoint(check.body, this.d.keys.ed25519, t)];
-      if (this.d.keys.mlDsa) lines.push(cosignCheckpointMlDsa(check.body, this.d.keys.mlDsa, t));
       return { kind: "cosigned", lines };
     }
+  }
+}
+
+/** The cosignature lines of a checkpoint body; a body the keys cannot sign (an ML-DSA origin over 255 bytes) is a bad request. */
+function cosignWith(keys: WitnessKeys, body: string, t: number): string[] {
+  try {
+    const lines = [cosignCheckpoint(body, keys.ed25519, t)];
+    if (keys.mlDsa) lines.push(cosignCheckpointMlDsa(body, keys.mlDsa, t));
+    return lines;
+  } catch (e) {
+    if (isTocsinError(e)) throw new WitnessError("WITNESS_BAD_REQUEST", "this witness cannot cosign that checkpoint", { cause: e });
+    throw e;
   }
 }
 

@@ -129,6 +129,11 @@ for (const engine of ["sqlite", "postgres"] as const) {
     const extra = addSignatures(log.checkpoint(), signNote(log.checkpoint().split("\n\n")[0] + "\n", [generateNoteSigner("someone")]).split("\n\n")[1]!);
     assert.equal((await post(w, formatAddCheckpointRequest({ oldSize: 9, proof: log.tree.consistencyProof(9, 10), checkpoint: extra }))).status, 200);
     assert.equal((await w.node.store.witnessedLog(log.signer.name))!.size, 10);
+    // An origin ML-DSA-44's message cannot hold (over 255 bytes): 400 before the state moves, never a 500.
+    const long = new TestLog(generateNoteSigner(`example.com/${"x".repeat(260)}`)).grow(2);
+    await w.node.witness.addLog(long.signer.name, formatVerifierKey(long.signer));
+    assert.equal((await post(w, long.request(0))).status, 400);
+    assert.equal((await w.node.store.witnessedLog(long.signer.name))!.size, 0);
   });
 
   test(`two conflicting checkpoints of one size at once: exactly one is cosigned (${engine})`, async () => {
