@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MemoryTree } from "../merkle/index.js";
-import { generateNoteSigner, signCheckpoint, verifierFromSigner } from "../note/index.js";
+import { utf8 } from "../crypto/index.js";
+import { cosignedMessage, decodeTimestampedSignature, generateNoteSigner, parseSignatureLines, signCheckpoint, verifierFromSigner } from "../note/index.js";
 import { checkAddCheckpoint, formatAddCheckpointRequest, formatTlogSize, parseAddCheckpointRequest, parseTlogSize, type WitnessedLogState } from "./index.js";
 
 const log = generateNoteSigner("example.com/log");
@@ -67,4 +68,17 @@ test("checks in the spec's order: signature (403), old > size (400), old ≠ cos
   assert.deepEqual(checkAddCheckpoint(forked, req(5, 5)), { kind: "conflict", size: 5 });
   // A cosigned root that the proof does not lead from is a bad proof.
   assert.equal(code(() => checkAddCheckpoint(forked, req(5, 20))), "WITNESS_BAD_PROOF");
+});
+
+test("the tlog-cosignature example line decodes as the spec's example message says: time 1679315147", () => {
+  // From c2sp.org/tlog-cosignature §Format and §Ed25519 signed message (no key is published, so only the
+  // layout can be checked: key ID, big-endian u64 timestamp, 64-byte signature).
+  const line =
+    "\u2014 witness.example.com/w1 jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==\n";
+  const [sig] = parseSignatureLines(line);
+  assert.equal(sig!.name, "witness.example.com/w1");
+  const { timestamp, signature } = decodeTimestampedSignature(sig!.signature);
+  assert.equal(timestamp, 1679315147);
+  assert.equal(signature.length, 64);
+  assert.equal(utf8.decode(cosignedMessage("example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", timestamp)).split("\n")[1], "time 1679315147");
 });
