@@ -3,6 +3,8 @@ import { isStixId } from "../core/record/index.js";
 import { partyReader } from "../core/tlp/index.js";
 import { exportBundle } from "../exchange/bundle-export.js";
 import { parseRecordProof, parseVerifierKey, verifyBundle, type BundleAudit, type NoteVerifier, type RecordProof } from "../verify/index.js";
+import { fromBase64 } from "../core/crypto/index.js";
+import { collectMlDsaCosignatures, NOTE_ALG_ML_DSA_44, parseMlDsaVerifierKey } from "../core/note/ml-dsa-cosignature.js";
 import { UsageError } from "./cli-errors.js";
 import { defineCommand } from "./command-line.js";
 import { DATA_OPTION, DB_OPTION, nodeLocation, withNodeReadSide } from "./node-options.js";
@@ -63,7 +65,7 @@ export const auditCommand = defineCommand(
     description: "Exit 0 verified, 1 not verified (each failed check named), 2 bad usage.",
     options: {
       "log-key": { type: "string", value: "VKEY", help: "the log operator's published verifier key to pin (otherwise the bundle's own is used, and the output says so)" },
-      witness: { type: "string", value: "VKEY", multiple: true, help: "a witness verifier key to check cosignatures with, beside the bundle's" },
+      witness: { type: "string", value: "VKEY", multiple: true, help: "a witness verifier key (cosignature/v1, or ML-DSA-44) to check cosignatures with, beside the bundle's" },
       quorum: { type: "string", value: "K", help: "fail unless at least K of the --witness keys cosigned the bundle's latest checkpoint (and bound each record's log time by their timestamps)" },
       against: {
         type: "string",
@@ -86,12 +88,23 @@ export const auditCommand = defineCommand(
       }
     };
     const logKey = values["log-key"] === undefined ? undefined : key(values["log-key"], "--log-key");
-    const extraWitnesses = values.witness.map((w) => key(w, "--witness"));
+    // An ML-DSA-44 witness key (type 0x06) is verified here, beside the library (which stays without it).
+    // The key material follows the second "+" (base64 may hold "+" too).
+    const isMlDsa = (w: string): boolean => fromBase64(w.slice(w.indexOf("+", w.indexOf("+") + 1) + 1))?.[0] === NOTE_ALG_ML_DSA_44;
+    const extraWitnesses = values.witness.filter((w) => !isMlDsa(w)).map((w) => key(w, "--witness"));
+    const mlDsaWitnesses = values.witness.filter(isMlDsa).map((w) => {
+      try {
+        return parseMlDsaVerifierKey(w);
+      } catch (e) {
+        throw new UsageError(`bad --witness: ${(e as Error).message}`);
+      }
+    });
+    const otherWitnesses = mlDsaWitnesses.length ? { keys: mlDsaWitnesses, verify: (note: string) => collectMlDsaCosignatures(note, mlDsaWitnesses) } : undefined;
     const against = values.against.map(readRecordProof);
     const quorum = values.quorum === undefined ? undefined : Number(values.quorum);
     if (quorum !== undefined && (!/^[0-9]+$/.test(values.quorum!) || !Number.isSafeInteger(quorum))) throw new UsageError("--quorum must be a non-negative integer");
     // The same call a browser makes (src/verify): one verdict for one file, wherever it is checked.
-    const verdict = verifyBundle(readFileSync(file, "utf8"), { logKey, witnesses: extraWitnesses, against, ...(quorum !== undefined ? { quorum } : {}) }, file);
+    const verdict = verifyBundle(readFileSync(file, "utf8"), { logKey, witnesses: extraWitnesses, against, ...(quorum !== undefined ? { quorum } : {}), ...(otherWitnesses ? { otherWitnesses } : {}) }, file);
     if ("unreadable" in verdict) {
       if (values.json) out(JSON.stringify({ ok: false, problems: verdict.problems }, null, 2) + "\n");
       else out(`NOT VERIFIED: ${file} is not a readable accountability bundle (${verdict.problems[0].message})\n`);

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { buildWarning } from "../client/record-builders.js";
 import { formatVerifierKey, parseSignerKey, parseVerifierKey, openCheckpoint, verifierFromSigner } from "../core/note/index.js";
 import { repoRoot } from "../testing/repo-root.js";
+import { collectMlDsaCosignatures, parseMlDsaVerifierKey } from "../core/note/ml-dsa-cosignature.js";
 
 const bin = join(repoRoot(), "bin", "tocsin");
 const dirs: string[] = [];
@@ -78,6 +79,10 @@ test("three nodes witness one another (2 of 2): a bundle from one audits with --
   const logKey = (n: (typeof names)[number]) => verifierFromSigner(parseSignerKey(readFileSync(join(dir[n], "log.key"), "utf8").trim()));
   const witnessKey = async (n: (typeof names)[number]) => (await ok(["witness", "key", "--data", dir[n]])).trim();
   const wkey = { a: await witnessKey("a"), b: await witnessKey("b"), c: await witnessKey("c") };
+  // B also cosigns with ML-DSA-44 (tlog-cosignature's recommended type): its second vkey line.
+  const [bEd, bMl] = (await ok(["witness", "key", "--ml-dsa", "--data", dir.b])).trim().split("\n") as [string, string];
+  assert.equal(bEd, wkey.b);
+  assert.equal(parseMlDsaVerifierKey(bMl).name, parseVerifierKey(bEd).name);
   for (const n of names) assert.equal(parseVerifierKey(wkey[n]).type, "cosignature/v1");
   // Every node witnesses the other two logs.
   for (const w of names) for (const l of names) if (w !== l) await ok(["witness", "add-log", logKey(l).name, formatVerifierKey(logKey(l)), "--data", dir[w]]);
@@ -87,6 +92,8 @@ test("three nodes witness one another (2 of 2): a bundle from one audits with --
     serve([
       "--data", dir[n], "--port", String(port[n]),
       ...names.filter((o) => o !== n).flatMap((o) => ["--witness", `${url(o)}/witness=${wkey[o]}`]),
+      // A's log also asks for B's ML-DSA-44 cosignature (a third witness key; the quorum stays 2).
+      ...(n === "a" ? ["--witness", `${url("b")}/witness=${bMl}`] : []),
       "--witness-quorum", "2",
     ]),
   );
@@ -107,7 +114,7 @@ test("three nodes witness one another (2 of 2): a bundle from one audits with --
       const note = await (await fetch(`${url("a")}/log/checkpoint`)).text();
       const opened = openCheckpoint(note, logKey("a"), undefined, witnesses);
       size = opened.checkpoint.size;
-      if (opened.cosignatures.length === 2 && size >= 3) break;
+      if (opened.cosignatures.length === 2 && size >= 3 && collectMlDsaCosignatures(note, [parseMlDsaVerifierKey(bMl)]).length === 1) break;
       assert.ok(Date.now() < deadline, `A's checkpoint not cosigned by B and C in time:\n${note}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -127,6 +134,9 @@ test("three nodes witness one another (2 of 2): a bundle from one audits with --
     // A witness the auditor does not name does not count, whatever the bundle lists.
     const one = await tocsin(["audit", bundle, "--witness", wkey.b, "--quorum", "2"]);
     assert.equal(one.status, 1, one.stdout);
+    // B's ML-DSA-44 cosignature counts toward the auditor's quorum like an Ed25519 one.
+    const pq = await tocsin(["audit", bundle, "--witness", bMl, "--witness", wkey.c, "--quorum", "2"]);
+    assert.equal(pq.status, 0, pq.stdout + pq.stderr);
     // B and C cosigned each other's logs too.
     for (const n of ["b", "c"] as const) {
       const others = names.filter((o) => o !== n).map((o) => parseVerifierKey(wkey[o]));

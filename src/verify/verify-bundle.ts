@@ -1,4 +1,4 @@
-import { auditBundle, parseBundle, type BundleAudit, type RecordProof } from "../core/bundle/index.js";
+import { auditBundle, parseBundle, type AuditOptions, type BundleAudit, type RecordProof } from "../core/bundle/index.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { formatVerifierKey, type NoteVerifier } from "../core/note/index.js";
 
@@ -12,6 +12,8 @@ export interface VerifyBundleOptions {
   readonly against?: readonly RecordProof[];
   /** How many of `witnesses` (the auditor's, not the bundle's) must have cosigned the latest checkpoint. */
   readonly quorum?: number;
+  /** Witness keys of other signature types (ML-DSA-44) the caller verifies itself, counted toward `quorum`. */
+  readonly otherWitnesses?: NonNullable<NonNullable<AuditOptions["witnessPolicy"]>["others"]>;
 }
 
 /** The verdict on a file that is not a readable bundle at all: not verified, with the reason. */
@@ -43,7 +45,9 @@ export function verifyBundle(input: string | unknown, options: VerifyBundleOptio
       {
         ...(options.logKey ? { logKey: options.logKey } : {}),
         ...(options.against ? { against: options.against } : {}),
-        ...(options.quorum !== undefined ? { witnessPolicy: { witnesses: options.witnesses ?? [], quorum: options.quorum } } : {}),
+        ...(options.quorum !== undefined
+          ? { witnessPolicy: { witnesses: options.witnesses ?? [], quorum: options.quorum, ...(options.otherWitnesses ? { others: options.otherWitnesses } : {}) } }
+          : {}),
       },
     );
   } catch (e) {

@@ -84,7 +84,19 @@ export interface AuditOptions {
    * The auditor's witness policy: the latest checkpoint must carry verified cosignatures from at least
    * `quorum` of these witness keys (the auditor's own list, never the bundle's), or the audit fails.
    */
-  readonly witnessPolicy?: { readonly witnesses: readonly NoteVerifier[]; readonly quorum: number };
+  readonly witnessPolicy?: {
+    readonly witnesses: readonly NoteVerifier[];
+    readonly quorum: number;
+    /**
+     * Cosigners of other signature types (ML-DSA-44), verified by the caller: `verify` returns those of
+     * `keys` whose lines in a checkpoint note verify (it throws on a bad one). Kept out of the core so the
+     * verify library needs no post-quantum package.
+     */
+    readonly others?: {
+      readonly keys: readonly { readonly name: string; readonly keyId: number }[];
+      readonly verify: (note: string) => readonly { readonly name: string; readonly keyId: number; readonly timestamp: number }[];
+    };
+  };
 }
 
 interface PartyKey {
@@ -144,7 +156,7 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
         return;
       }
       roots.set(size, rootHash);
-      cosignedBy.set(size, opened.cosignatures);
+      cosignedBy.set(size, [...opened.cosignatures, ...(options.witnessPolicy?.others?.verify(note) ?? [])]);
       checkpoints.push({ size, cosignatures: opened.cosignatures.map((c) => ({ name: c.name, timestamp: c.timestamp })) });
       if (previous) {
         const from = previous.size;
@@ -377,7 +389,8 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
   let witnessQuorum: BundleAudit["witnessQuorum"];
   if (options.witnessPolicy) {
     const policy = options.witnessPolicy;
-    const trustedBy = (c: { name: string; keyId: number }) => policy.witnesses.some((w) => w.name === c.name && w.keyId === c.keyId);
+    const trustedBy = (c: { name: string; keyId: number }) =>
+      [...policy.witnesses, ...(policy.others?.keys ?? [])].some((w) => w.name === c.name && w.keyId === c.keyId);
     const latest = checkpoints.at(-1)?.size;
     const cosigners = [...new Set((latest === undefined ? [] : cosignedBy.get(latest) ?? []).filter(trustedBy).map((c) => c.name))];
     witnessQuorum = { quorum: policy.quorum, size: latest, cosigners };
