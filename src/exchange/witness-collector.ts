@@ -1,4 +1,5 @@
 import { rfc3339, type Clock } from "../core/clock.js";
+import { TocsinError } from "../core/errors/tocsin-error.js";
 import { addSignatures, collectCosignatures, parseSignatureLines, parseVerifierKey, type NoteVerifier } from "../core/note/index.js";
 import { collectMlDsaCosignatures, parseMlDsaVerifierKey, type MlDsaCosignerKey } from "../core/note/ml-dsa-cosignature.js";
 import { formatAddCheckpointRequest, parseTlogSize } from "../core/witness/index.js";
@@ -15,19 +16,21 @@ export interface LogWitness {
 
 /** Parses a configured witness: a cosignature/v1 (0x04) or ML-DSA-44 (0x06) vkey and its submission prefix. */
 export function logWitness(vkey: string, url: string): LogWitness {
-  let key: LogWitness["key"];
+  return { vkey, url: url.replace(/\/+$/, ""), key: witnessKeyOf(vkey) };
+}
+
+function witnessKeyOf(vkey: string): LogWitness["key"] {
   try {
     const v = parseVerifierKey(vkey);
-    if (v.type !== "cosignature/v1") throw new Error("a witness key is a cosignature key (type 0x04 or 0x06)");
-    key = { kind: "ed25519", verifier: v };
-  } catch (e) {
-    try {
-      key = { kind: "ml-dsa-44", verifier: parseMlDsaVerifierKey(vkey) };
-    } catch {
-      throw e;
-    }
+    if (v.type === "cosignature/v1") return { kind: "ed25519", verifier: v };
+  } catch {
+    // Not a signed-note key of the Ed25519 types: perhaps ML-DSA-44.
   }
-  return { vkey, url: url.replace(/\/+$/, ""), key };
+  try {
+    return { kind: "ml-dsa-44", verifier: parseMlDsaVerifierKey(vkey) };
+  } catch {
+    throw new TocsinError("CONFIG_INVALID", `witness key ${vkey.slice(0, 80)} is not a cosigner vkey (type 0x04 or 0x06)`, { details: { field: "witnesses" } });
+  }
 }
 
 /**
