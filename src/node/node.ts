@@ -15,7 +15,7 @@ import { RecordCheckPool } from "../exchange/record-check-pool.js";
 import { stixValidator } from "../exchange/stix-validator.js";
 import { RecordDeletion } from "../exchange/record-deletion.js";
 import { RecordReader } from "../exchange/record-reader.js";
-import { WarningList } from "../exchange/warning-list.js";
+import { ExchangeServices } from "../exchange/exchange-services.js";
 import { openStore, SQLITE_FILE } from "../store/open-store.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
@@ -116,22 +116,24 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     }
     const records = new RecordReader(store, parties);
     boards = new BoardService({ store, admission, parties, records, clock });
+    const services = new ExchangeServices({
+      store,
+      parties,
+      records,
+      log: reader,
+      logKey: signer,
+      admission,
+      deletion: new RecordDeletion({ store, sequencer: appender, parties, clock, locks }),
+      boards,
+      clock,
+      nodeIdentity: node.id,
+    });
     const app = await buildApp({
       config,
       logger: { level: config.logLevel },
       reader,
       sequencer: appender,
-      api: { store, parties, admission, records, log: reader, logKey: signer, warnings: new WarningList({ store, records, nodeIdentity: node.id }) },
-      taxii: {
-        store,
-        parties,
-        admission,
-        records,
-        deletion: new RecordDeletion({ store, sequencer: appender, parties, clock, locks }),
-        clock,
-        maxBodyBytes: config.maxBodyBytes,
-      },
-      boards,
+      services,
       ...(secret !== undefined ? { cluster: { sequencer, secret } } : {}),
     });
     // Follows the log in whichever process sequences it: alone, from now; shared, while holding the lease.
