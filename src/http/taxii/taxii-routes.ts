@@ -11,8 +11,6 @@ import { objectRoutes } from "./object-routes.js";
 import { statusRoutes } from "./status-routes.js";
 import { sendTaxiiError } from "./taxii-error.js";
 
-export { TAXII_API_ROOT } from "./discovery-routes.js";
-
 /**
  * TAXII 2.1 under /taxii2/ (register with that prefix): discovery and the API root, collections,
  * their objects, and status resources, each a plugin of its own. One Fastify scope around them, so
