@@ -91,11 +91,7 @@ export function layerViolations(root: string): string[] {
         violations.push(`${shown} asks whether the engine is ${m[1]}: engine differences stay inside src/store — ask the Store for the capability (e.g. sharedByProcesses) or add one`);
       }
     }
-    if (layer === "core") {
-      for (const m of withoutComments(source).matchAll(/["'`](HTTP_[A-Z_]+)["'`]/g)) {
-        violations.push(`${shown} uses the transport code ${m[1]}: the core throws domain codes — give it one and map it in src/http (ANSWERED_AS in problem.ts)`);
-      }
-    }
+    // Transport codes (HTTP_…) outside src/http are refused by src/core/errors/error-codes.test.ts.
     for (const { specifier, typeOnly } of importsOf(source)) {
       const bad = (why: string): void => void violations.push(`${shown} → ${specifier}: ${why}`);
       if (TEST_MODULES.has(specifier)) {

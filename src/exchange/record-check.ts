@@ -1,4 +1,5 @@
 import { sha256, utf8 } from "../core/crypto/index.js";
+import type { ErrorCode } from "../core/errors/error-codes.js";
 import { isTocsinError, TocsinError } from "../core/errors/tocsin-error.js";
 import {
   SIGNATURE_EXT,
@@ -18,7 +19,7 @@ export interface PosterKey {
 
 /** A coded error as data, so it can cross a worker boundary and be thrown again unchanged. */
 export interface CodedFailure {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
   readonly details?: Record<string, unknown> | undefined;
 }

@@ -1,8 +1,16 @@
+import type { ErrorCode, InternalErrorCode, PublicErrorCode } from "../core/errors/error-codes.js";
+
+interface Answer {
+  readonly status: number;
+  readonly title: string;
+}
+
 /**
- * The one table from error code to HTTP status and title. docs/errors.md documents every code, and
- * errors.test.ts keeps the two in step. A code missing here is a bug and answers 500.
+ * The one table from error code to HTTP status and title: every public code of the registry
+ * (src/core/errors/error-codes.ts) must be here, and nothing else, or the build fails. docs/errors.md
+ * documents every code, and errors.test.ts keeps the two in step.
  */
-export const ERROR_TABLE: Readonly<Record<string, { status: number; title: string }>> = {
+export const ERROR_TABLE = {
   // HTTP layer
   HTTP_BAD_PARAMETER: { status: 400, title: "Bad parameter" },
   HTTP_MALFORMED_JSON: { status: 400, title: "Malformed JSON" },
@@ -32,11 +40,11 @@ export const ERROR_TABLE: Readonly<Record<string, { status: number; title: strin
   MERKLE_ROOT_MISMATCH: { status: 422, title: "Proof does not match the root" },
   // Log writes
   LOG_ENTRY_TOO_LARGE: { status: 413, title: "Log entry too large" },
-  ENTRY_TOO_LARGE: { status: 413, title: "Log entry too large" },
   SEQUENCER_NOT_LEADER: { status: 503, title: "Not the sequencing process" },
   SEQUENCER_STOPPED: { status: 503, title: "Sequencer stopped" },
   STORE_FENCED: { status: 503, title: "Writer fenced off" },
   STORE_UNAVAILABLE: { status: 503, title: "Store unavailable" },
+  CLUSTER_ENTRIES_MALFORMED: { status: 400, title: "Malformed hand-over" },
   // STIX validation
   STIX_NOT_OBJECT: { status: 400, title: "Not object" },
   STIX_SCHEMA: { status: 400, title: "Schema" },
@@ -109,6 +117,7 @@ export const ERROR_TABLE: Readonly<Record<string, { status: number; title: strin
   // Parties, authentication and admission
   PARTY_SLUG_INVALID: { status: 400, title: "Slug invalid" },
   PARTY_NOT_FOUND: { status: 404, title: "Not found" },
+  PARTY_EXISTS: { status: 409, title: "Party exists" },
   PARTY_KEY_INVALID: { status: 400, title: "Key invalid" },
   PARTY_NOT_CUSTODIAL: { status: 400, title: "Not custodial" },
   PARTY_TOKEN_NOT_FOUND: { status: 404, title: "No such token" },
@@ -152,8 +161,26 @@ export const ERROR_TABLE: Readonly<Record<string, { status: number; title: strin
   // TLP
   TLP_RELATIONS_CYCLE: { status: 500, title: "Relations cycle" },
   TLP_UNKNOWN_LEVEL: { status: 500, title: "Unknown level" },
-};
+} as const satisfies Readonly<Record<PublicErrorCode, Answer>>;
 
-export function statusOf(code: string): number {
-  return ERROR_TABLE[code]?.status ?? 500;
+/**
+ * Internal codes the shell answers under a public code: the core speaks of queries, not of HTTP, and
+ * clients keep seeing the code they always saw. Every other internal code reaching HTTP is a bug.
+ */
+export const ANSWERED_AS = {
+  TAXII_QUERY_INVALID: "HTTP_BAD_PARAMETER",
+} as const satisfies Partial<Readonly<Record<InternalErrorCode, PublicErrorCode>>>;
+
+/**
+ * The code, status and title a client receives for an error of this code: its own row if public, the
+ * row it is answered as if translated, else HTTP_INTERNAL (an internal code reaching HTTP is a bug).
+ */
+export function answerFor(code: ErrorCode): Answer & { readonly code: PublicErrorCode } {
+  // By own key, not by type: a code that crossed a worker or the wire may be one this build lacks.
+  const shown = isPublic(code) ? code : ((ANSWERED_AS as Partial<Record<string, PublicErrorCode>>)[code] ?? "HTTP_INTERNAL");
+  return { code: shown, ...ERROR_TABLE[shown] };
+}
+
+function isPublic(code: string): code is PublicErrorCode {
+  return Object.hasOwn(ERROR_TABLE, code);
 }

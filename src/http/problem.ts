@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { isTocsinError, TocsinError } from "../core/errors/tocsin-error.js";
-import { ERROR_TABLE } from "./error-table.js";
+import { answerFor } from "./error-table.js";
 import { schemaError } from "./params.js";
 
 /** An RFC 9457 problem document with Tocsin's stable `code`. */
@@ -13,21 +13,14 @@ export interface Problem {
   details?: Record<string, unknown>;
 }
 
-/**
- * Domain codes that the HTTP layer answers under a transport code: the core speaks of queries, not of
- * HTTP, and clients keep seeing the code they always saw.
- */
-const ANSWERED_AS: Readonly<Record<string, string>> = { TAXII_QUERY_INVALID: "HTTP_BAD_PARAMETER" };
-
 export function problemOf(e: TocsinError): Problem {
-  const code = ANSWERED_AS[e.code] ?? e.code;
-  const row = ERROR_TABLE[code] ?? ERROR_TABLE.HTTP_INTERNAL!;
+  const answer = answerFor(e.code);
   return {
     type: "about:blank",
-    title: row.title,
-    status: row.status,
+    title: answer.title,
+    status: answer.status,
     detail: e.message,
-    code: ERROR_TABLE[code] ? code : "HTTP_INTERNAL",
+    code: answer.code,
     ...(e.details ? { details: e.details } : {}),
   };
 }

@@ -69,7 +69,9 @@ export class ClusterAppender {
         }
         if (r.status === 200) return decodeAppended(r.body);
         // 503 from a process that just lost the lease: nothing was appended; look for the new leader.
-        if (r.status !== 0 && r.status !== 503) throw new TocsinError("HTTP_INTERNAL", `the sequencing process answered ${r.status}: ${r.body.slice(0, 200)}`);
+        if (r.status !== 0 && r.status !== 503) {
+          throw new TocsinError("SEQUENCER_HANDOVER_FAILED", `the sequencing process answered ${r.status}: ${r.body.slice(0, 200)}`, { details: { status: r.status } });
+        }
       }
       if (Date.now() >= deadline) throw new TocsinError("SEQUENCER_NOT_LEADER", "no process is sequencing the log; retry later");
       await sleep(100);
@@ -92,15 +94,15 @@ function encodeEntry(e: AppendEntry): { leaf: string; record?: WireRecord; tombs
 /** The leader's side: the entries as sent by a follower (trusted: the node secret was checked). */
 export function decodeEntries(body: unknown): AppendEntry[] {
   const entries = (body as { entries?: unknown } | null)?.entries;
-  if (!Array.isArray(entries) || entries.length === 0) throw new TocsinError("HTTP_BAD_REQUEST_BODY", "entries must be a non-empty array");
+  if (!Array.isArray(entries) || entries.length === 0) throw new TocsinError("CLUSTER_ENTRIES_MALFORMED", "entries must be a non-empty array");
   return entries.map((e: { leaf?: unknown; record?: WireRecord; tombstone?: unknown }, i) => {
     const leaf = typeof e?.leaf === "string" ? fromBase64(e.leaf) : undefined;
-    if (!leaf) throw new TocsinError("HTTP_BAD_REQUEST_BODY", `entries[${i}].leaf is not base64`);
+    if (!leaf) throw new TocsinError("CLUSTER_ENTRIES_MALFORMED", `entries[${i}].leaf is not base64`);
     const tombstone = typeof e.tombstone === "string" ? fromHex(e.tombstone) : undefined;
-    if (e.tombstone !== undefined && !tombstone) throw new TocsinError("HTTP_BAD_REQUEST_BODY", `entries[${i}].tombstone is not hex`);
+    if (e.tombstone !== undefined && !tombstone) throw new TocsinError("CLUSTER_ENTRIES_MALFORMED", `entries[${i}].tombstone is not hex`);
     if (e.record === undefined) return { leaf, ...(tombstone ? { tombstone } : {}) };
     const digest = fromHex(e.record.digest);
-    if (!digest) throw new TocsinError("HTTP_BAD_REQUEST_BODY", `entries[${i}].record.digest is not hex`);
+    if (!digest) throw new TocsinError("CLUSTER_ENTRIES_MALFORMED", `entries[${i}].record.digest is not hex`);
     return { leaf, record: { ...e.record, digest }, ...(tombstone ? { tombstone } : {}) };
   });
 }

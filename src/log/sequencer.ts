@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { rfc3339, type Clock } from "../core/clock.js";
+import type { ErrorCodeOf } from "../core/errors/error-codes.js";
 import { TocsinError } from "../core/errors/tocsin-error.js";
 import { MerkleFrontier, hashLeaf, rangeNodes, type NodeId } from "../core/merkle/index.js";
 import { hashesFromMap } from "../core/merkle/proof-plan.js";
@@ -8,10 +9,7 @@ import { signCheckpoint, type NoteSigner } from "../core/note/index.js";
 import { MAX_ENTRY_BYTES } from "../core/tiles/index.js";
 import type { BatchLeaf, Lease, NewRecord, Store, StoredCheckpoint, StoredNode } from "../store/store.js";
 
-export type SequencerErrorCode =
-  | "SEQUENCER_NOT_LEADER" // another process holds the lease
-  | "SEQUENCER_STOPPED" // the sequencer was stopped or lost its lease
-  | "LOG_ENTRY_TOO_LARGE"; // a leaf that could not travel in an entry bundle
+export type SequencerErrorCode = ErrorCodeOf<"sequencer"> | "LOG_ENTRY_TOO_LARGE";
 
 export class SequencerError extends TocsinError<SequencerErrorCode> {}
 

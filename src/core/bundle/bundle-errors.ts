@@ -1,6 +1,7 @@
+import type { ErrorCodeOf } from "../errors/error-codes.js";
 import { TocsinError } from "../errors/tocsin-error.js";
 
-export type BundleErrorCode = "BUNDLE_MALFORMED" | "THREAD_STATEMENT_MALFORMED" | "OMISSION_PROOF_MALFORMED";
+export type BundleErrorCode = ErrorCodeOf<"bundle">;
 
 /**
  * A bundle that does not have the accountability-bundle shape (checked before anything is verified), a

@@ -1,9 +1,11 @@
+import type { ErrorCode } from "./error-codes.js";
+
 /**
- * The one error class of Tocsin: a stable string `code` (documented in docs/errors.md, mapped to an
- * HTTP status in one table), a human message, optional structured `details`, and the `cause` kept.
+ * The one error class of Tocsin: a registered `code` (src/core/errors/error-codes.ts: an unregistered one
+ * does not compile), a human message, optional structured `details`, and the `cause` kept.
  * Tests assert the code, never the message.
  */
-export class TocsinError<Code extends string = string> extends Error {
+export class TocsinError<Code extends ErrorCode = ErrorCode> extends Error {
   override readonly name = "TocsinError";
   readonly code: Code;
   readonly details: Record<string, unknown> | undefined;

@@ -1,4 +1,5 @@
 import { fromBase64, sha256, toHex } from "../crypto/index.js";
+import type { ErrorCodeOf } from "../errors/error-codes.js";
 import { TocsinError } from "../errors/tocsin-error.js";
 import {
   PARTY_EXT,
@@ -27,9 +28,7 @@ import {
  * against the history itself, so a key record cannot be endorsed by a key the log does not show.
  */
 
-export type KeyHistoryErrorCode =
-  | "KEY_CHANGE_UNAUTHORISED" // a key record not signed by whom its kind requires
-  | "KEY_CHANGE_INVALID"; // a key record that does not fit the history (unknown party, reused key, second registration…)
+export type KeyHistoryErrorCode = ErrorCodeOf<"keys">;
 
 export class KeyHistoryError extends TocsinError<KeyHistoryErrorCode> {}
 

@@ -32,10 +32,10 @@ describe("entry bundles", () => {
     assert.deepEqual(decodeEntryBundle(new Uint8Array(0)), []);
   });
 
-  it("rejects an entry over 65535 bytes with ENTRY_TOO_LARGE", () => {
+  it("rejects an entry over 65535 bytes with LOG_ENTRY_TOO_LARGE", () => {
     assert.throws(
       () => encodeEntryBundle([new Uint8Array(1), new Uint8Array(MAX_ENTRY_BYTES + 1)]),
-      isCode("ENTRY_TOO_LARGE"),
+      isCode("LOG_ENTRY_TOO_LARGE"),
     );
   });
 

@@ -9,14 +9,14 @@ export const MAX_ENTRY_BYTES = 65535;
 
 const LENGTH_PREFIX_BYTES = 2;
 
-/** Concatenates each entry as a big-endian uint16 length then its bytes; throws ENTRY_TOO_LARGE past 65535 bytes. */
+/** Concatenates each entry as a big-endian uint16 length then its bytes; throws LOG_ENTRY_TOO_LARGE past 65535 bytes. */
 export function encodeEntryBundle(entries: readonly Uint8Array[]): Uint8Array {
   let total = 0;
   for (let i = 0; i < entries.length; i++) {
     const length = (entries[i] as Uint8Array).length;
     if (length > MAX_ENTRY_BYTES) {
       // Silently truncating the length would corrupt every later entry in the bundle.
-      throw new TileError("ENTRY_TOO_LARGE", "entry does not fit a uint16 length prefix", {
+      throw new TileError("LOG_ENTRY_TOO_LARGE", "entry does not fit a uint16 length prefix", {
         details: { entry: i, length, max: MAX_ENTRY_BYTES },
       });
     }

@@ -1,3 +1,4 @@
+import type { ErrorCodeOf } from "../errors/error-codes.js";
 import { TocsinError } from "../errors/tocsin-error.js";
 
 /**
@@ -5,7 +6,7 @@ import { TocsinError } from "../errors/tocsin-error.js";
  * static-asset names, an entry bundle whose uint16 length prefixes do not frame its bytes, and an entry
  * that cannot be framed at all because it exceeds the uint16 length prefix.
  */
-export type TileErrorCode = "TILE_PATH_MALFORMED" | "ENTRY_BUNDLE_MALFORMED" | "ENTRY_TOO_LARGE";
+export type TileErrorCode = ErrorCodeOf<"tiles">;
 
 /** The error thrown by the tiles core; callers branch on `code`, never on the message. */
 export class TileError extends TocsinError<TileErrorCode> {}

@@ -1,9 +1,8 @@
+import type { ErrorCodeOf } from "../errors/error-codes.js";
 import { TocsinError } from "../errors/tocsin-error.js";
 
 /** Why the TLP core refused its input; tests assert these codes, never messages. */
-export type TlpErrorCode =
-  | "TLP_RELATIONS_CYCLE" // the organisation map has a unit that is (transitively) its own parent
-  | "TLP_UNKNOWN_LEVEL"; // a value that is not one of TLP_LEVELS was passed where a level is required
+export type TlpErrorCode = ErrorCodeOf<"tlp">;
 
 /**
  * The error thrown by the TLP core. Both codes are programming or configuration errors on the
