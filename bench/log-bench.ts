@@ -17,7 +17,7 @@
  * TOCSIN_BENCH_SCALE (default 1) multiplies every append count and the log size, e.g. 0.1 for a
  * quick smoke run. --only picks sections: append (in-process), http, tree (build, disk, proofs, audit).
  * TOCSIN_BENCH_CPU_PROF=<dir> writes one V8 CPU profile of the main thread per phase
- * (<dir>/log-<phase>.cpuprofile; summarise with `node dist/bench/profile-summary.js <file>`).
+ * (<dir>/log-<phase>.cpuprofile; summarise with `node dist-test/bench/profile-summary.js <file>`).
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";

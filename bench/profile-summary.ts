@@ -2,7 +2,7 @@
  * Summarises a V8 .cpuprofile (from `node --cpu-prof` or TOCSIN_BENCH_CPU_PROF): the functions with
  * the most self time and the most total (inclusive) time, in ms and % of the profile.
  *
- *   node dist/bench/profile-summary.js <file.cpuprofile> [top=25]
+ *   node dist-test/bench/profile-summary.js <file.cpuprofile> [top=25]
  *
  * A development aid for the benchmarks, not a benchmark itself.
  */
@@ -74,7 +74,7 @@ export function summarise(profile: CpuProfile, top = 25): string {
 const [file, topArg] = process.argv.slice(2);
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (!file) {
-    process.stderr.write("usage: node dist/bench/profile-summary.js <file.cpuprofile> [top]\n");
+    process.stderr.write("usage: node dist-test/bench/profile-summary.js <file.cpuprofile> [top]\n");
     process.exitCode = 2;
   } else {
     process.stdout.write(summarise(JSON.parse(readFileSync(file, "utf8")) as CpuProfile, topArg ? Number(topArg) : 25));

@@ -67,7 +67,7 @@ export function formatTable(rows: readonly Row[]): string {
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)].join("\n");
 }
 
-/** The directory holding package.json, found by walking up from this file (works from bench/ and dist/bench/). */
+/** The directory holding package.json, found by walking up from this file (works from bench/ and dist-test/bench/). */
 export function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "package.json"))) {

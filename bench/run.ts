@@ -1,5 +1,5 @@
 /**
- * Benchmark entry point: `npm run bench -- <name> [args…]` (= `node dist/bench/run.js <name> …`).
+ * Benchmark entry point: `npm run bench -- <name> [args…]` (= `node dist-test/bench/run.js <name> …`).
  * Benchmarks are not part of `npm test`. Each module is loaded only when named, so one benchmark's
  * imports never slow down or break another. Adding a benchmark is one line in BENCHMARKS.
  */

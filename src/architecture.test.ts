@@ -9,10 +9,12 @@ import { repoRoot } from "./testing/repo-root.js";
 // named by its first folder; it may import only the layers listed for it here (its own included).
 // Test files (*.test.ts) and the test-support folders (src/testing, src/reliability) may import anything.
 
-type Layer = "core" | "store" | "log" | "client" | "exchange" | "render" | "http" | "node" | "demo" | "cli";
+type Layer = "core" | "verify" | "store" | "log" | "client" | "exchange" | "render" | "http" | "node" | "demo" | "cli";
 
 const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
   core: ["core"],
+  // The verify library (tocsin/verify) re-exports the core's verification; it runs in a browser (see below).
+  verify: ["core", "verify"],
   store: ["core", "store"],
   log: ["core", "store", "log"],
   client: ["core", "client"],
@@ -24,21 +26,26 @@ const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
   node: ["core", "store", "log", "client", "exchange", "render", "http", "node"],
   // The demo scenario `tocsin serve --demo` runs: it acts as parties would, through a built node.
   demo: ["core", "store", "log", "client", "exchange", "node", "demo"],
-  cli: ["core", "store", "log", "client", "exchange", "render", "http", "node", "demo", "cli"],
+  cli: ["core", "verify", "store", "log", "client", "exchange", "render", "http", "node", "demo", "cli"],
 };
 
 /** Layers a layer may reach only through `import type` (no run-time dependency); none today. */
 const TYPE_ONLY: Readonly<Partial<Record<Layer, readonly Layer[]>>> = {};
 
-/** Test-support folders: nothing in production imports them. */
+/** Test-support folders: nothing in production imports them, and tsconfig.json leaves them out of dist/ (src/product-build.test.ts). */
 const TEST_SUPPORT = ["testing", "reliability"];
 
 /** Node built-ins the pure core may use: computation only, no I/O. */
 const CORE_BUILTINS = new Set(["node:crypto"]);
 /** Packages the pure core may use: computation only (schema validation, JSON canonicalisation). */
-const CORE_PACKAGES = new Set(["ajv", "ajv/dist/2020.js", "ajv-formats", "canonicalize"]);
+const CORE_PACKAGES = new Set(["ajv", "ajv/dist/2020.js", "ajv-formats", "canonicalize", "@noble/curves/ed25519.js", "@noble/hashes/sha2.js"]);
 /** Data the core may import: Tocsin's own extension schemas (JSON), part of the record format. */
 const CORE_DATA_DIR = "schemas/tocsin/";
+/**
+ * The package's own subpath import of the core's cryptography (package.json "imports"): node:crypto by
+ * default, a pure implementation under the "browser" condition (src/core/crypto/crypto-backend.ts).
+ */
+const CRYPTO_IMPORT = "#crypto";
 
 const TEST_MODULES = new Set(["node:test", "node:assert", "node:assert/strict", "fast-check"]);
 
@@ -100,6 +107,7 @@ export function layerViolations(root: string): string[] {
       }
       if (!specifier.startsWith(".")) {
         if (layer !== "core") continue;
+        if (specifier === CRYPTO_IMPORT) continue;
         const allowed = specifier.startsWith("node:") ? CORE_BUILTINS.has(specifier) : CORE_PACKAGES.has(specifier);
         if (!allowed) bad("the core has no I/O — do the I/O at the edge (src/exchange or src/node) and pass the result in, or list a pure module in CORE_BUILTINS/CORE_PACKAGES");
         continue;
@@ -145,6 +153,75 @@ test("http may not import the store, not even its types: routes reach data throu
     const violations = layerViolations(root);
     assert.equal(violations.length, 1, violations.join("\n"));
     assert.match(violations[0]!, /^src\/http\/route\.ts → \.\.\/store\/store\.js: http may import only core, exchange, log, http/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+/** Packages the browser build of the verify library may reach: pure computation, no Node API. */
+const BROWSER_PACKAGES = new Set(["canonicalize", "@noble/curves/ed25519.js", "@noble/hashes/sha2.js"]);
+
+/** Where "#crypto" leads a browser: the "browser" target of package.json "imports", as a source file. */
+function browserCryptoSource(root: string): string {
+  const imports = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).imports as Record<string, Record<string, string>>;
+  const target = imports[CRYPTO_IMPORT]?.browser;
+  if (target === undefined) throw new Error(`package.json "imports" has no "browser" condition for ${CRYPTO_IMPORT}`);
+  return join(root, target.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"));
+}
+
+/**
+ * Every import that would keep the verify library (src/verify/index.ts) from running in a browser: each
+ * file it reaches — following "#crypto" as a browser bundler does — imports no `node:*` module and only
+ * the pure packages listed in BROWSER_PACKAGES, and uses none of Node's globals (Buffer, process…).
+ */
+export function browserViolations(root: string): string[] {
+  const violations: string[] = [];
+  const seen = new Set<string>();
+  const queue = [join(root, "src", "verify", "index.ts")];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const shown = relative(root, file).split(sep).join("/");
+    const source = readFileSync(file, "utf8");
+    for (const m of withoutComments(source).matchAll(/\b(Buffer|process|__dirname|require)\s*[.(]/g)) {
+      violations.push(`${shown} uses Node's global ${m[1]}: reachable from src/verify/index.ts, which must run in a browser — use the Uint8Array helpers of src/core/crypto/bytes.ts`);
+    }
+    for (const { specifier, typeOnly } of importsOf(source)) {
+      if (typeOnly) continue;
+      if (specifier === CRYPTO_IMPORT) queue.push(browserCryptoSource(root));
+      else if (specifier.startsWith(".")) {
+        if (!specifier.endsWith(".json")) queue.push(join(dirname(file), specifier.replace(/\.js$/, ".ts")));
+      } else if (!BROWSER_PACKAGES.has(specifier)) {
+        violations.push(`${shown} → ${specifier}: reachable from src/verify/index.ts, which must run in a browser — keep Node APIs behind "#crypto" (src/core/crypto/crypto-backend.ts) or out of the verification path`);
+      }
+    }
+  }
+  return violations;
+}
+
+test("the verify library reaches no Node API: every file it imports runs in a browser", () => {
+  const violations = browserViolations(repoRoot());
+  assert.equal(violations.length, 0, `${violations.length} import(s) keep tocsin/verify out of the browser:\n  ${violations.join("\n  ")}\n`);
+});
+
+test("the browser check follows relative imports and #crypto's browser target, and names a Node API it reaches", () => {
+  assert.match(browserCryptoSource(repoRoot()), /portable-backend\.ts$/);
+  const root = mkdtempSync(join(tmpdir(), "tocsin-arch-"));
+  try {
+    const write = (path: string, text: string): void => {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    };
+    write("package.json", JSON.stringify({ imports: { "#crypto": { browser: "./dist/src/b.js", default: "./dist/src/n.js" } } }));
+    write("src/verify/index.ts", 'export { a } from "../a.js";\nimport type { T } from "../typed.js";\n');
+    write("src/a.ts", 'import { s } from "#crypto";\nimport canonicalize from "canonicalize";\nexport const a = 1;\n');
+    write("src/b.ts", 'import { readFileSync } from "node:fs";\nexport const b = Buffer.from("x");\n');
+    write("src/n.ts", 'import { hash } from "node:crypto";\n');
+    assert.deepEqual(
+      browserViolations(root).map((v) => v.split(":")[0]),
+      ["src/b.ts uses Node's global Buffer", "src/b.ts → node"],
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -1,9 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { auditBundle, parseBundle, parseRecordProof, type BundleAudit, type RecordProof } from "../core/bundle/index.js";
-import { isTocsinError } from "../core/errors/tocsin-error.js";
-import { formatVerifierKey, parseVerifierKey, type NoteVerifier } from "../core/note/index.js";
 import { isStixId } from "../core/record/index.js";
 import { partyReader } from "../core/tlp/index.js";
+import { parseRecordProof, parseVerifierKey, verifyBundle, type BundleAudit, type NoteVerifier, type RecordProof } from "../verify/index.js";
 import { UsageError } from "./cli-errors.js";
 import { defineCommand } from "./command-line.js";
 import { DATA_OPTION, DB_OPTION, nodeLocation, withNodeReadSide } from "./node-options.js";
@@ -88,16 +86,14 @@ export const auditCommand = defineCommand(
     const logKey = values["log-key"] === undefined ? undefined : key(values["log-key"], "--log-key");
     const extraWitnesses = values.witness.map((w) => key(w, "--witness"));
     const against = values.against.map(readRecordProof);
-    let report: BundleAudit;
-    try {
-      const bundle = parseBundle(JSON.parse(readFileSync(file, "utf8")));
-      report = auditBundle({ ...bundle, witnesses: [...bundle.witnesses, ...extraWitnesses.map((w) => formatVerifierKey(w))] }, { ...(logKey ? { logKey } : {}), against });
-    } catch (e) {
-      const why = isTocsinError(e) ? `${e.code}: ${e.message}` : `not JSON: ${(e as Error).message}`;
-      if (values.json) out(JSON.stringify({ ok: false, problems: [{ check: "format", subject: file, message: why }] }, null, 2) + "\n");
-      else out(`NOT VERIFIED: ${file} is not a readable accountability bundle (${why})\n`);
+    // The same call a browser makes (src/verify): one verdict for one file, wherever it is checked.
+    const verdict = verifyBundle(readFileSync(file, "utf8"), { logKey, witnesses: extraWitnesses, against }, file);
+    if ("unreadable" in verdict) {
+      if (values.json) out(JSON.stringify({ ok: false, problems: verdict.problems }, null, 2) + "\n");
+      else out(`NOT VERIFIED: ${file} is not a readable accountability bundle (${verdict.problems[0].message})\n`);
       return 1;
     }
+    const report = verdict;
     out(values.json ? JSON.stringify(report, null, 2) + "\n" : formatAudit(report));
     return report.ok ? 0 : 1;
   },

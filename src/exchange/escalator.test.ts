@@ -15,7 +15,7 @@ import type { Store } from "../store/store.js";
 import { NodeHarness, TestClock, type TestParty } from "../testing/node-harness.js";
 import type { Admission } from "./admission.js";
 import { Escalator } from "./escalator.js";
-import type { Logger } from "./logger.js";
+import { pino } from "pino";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -62,7 +62,7 @@ test("escalator: an idle tick's work does not depend on the number of open warni
     const states = { get: (id: string) => (folds++, h.node.admission.states.get(id)) };
     // The admission it escalates through, reading states through the counter too.
     const admission = { admit: (p: Parameters<Admission["admit"]>[0], o: readonly unknown[]) => h.node.admission.admit(p, o), states } as unknown as Admission;
-    const escalator = new Escalator({ store: counted.store, admission, states, clock, node });
+    const escalator = new Escalator({ store: counted.store, admission, states, clock, node, logger: pino({ level: "silent" }) });
 
     const idleTick = async () => {
       counted.reset();
@@ -157,14 +157,15 @@ test("escalator: a failing tick is logged and retried, not swallowed", { timeout
         return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
     });
-    const logged: { details: object; message: string }[] = [];
-    const logger: Logger = { warn: (details, message) => void logged.push({ details, message }), error: (details, message) => void logged.push({ details, message }) };
+    // A real pino logger, its JSON lines collected.
+    const logged: { msg: string; err?: { message: string } }[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => void logged.push(JSON.parse(line)) });
     const node = (await h.node.parties.get(NODE_PARTY_SLUG))!;
     const escalator = new Escalator({ store: flaky, admission: h.node.admission, states: h.node.admission.states, clock, node, logger });
     await escalator.start(0);
     assert.equal(logged.length, 1, "the failure is logged");
-    assert.match(logged[0]!.message, /escalator/);
-    assert.match(String((logged[0]!.details as { err: Error }).err.message), /connection lost/);
+    assert.match(logged[0]!.msg, /escalator/);
+    assert.match(String(logged[0]!.err?.message), /connection lost/);
     assert.equal(await escalator.tick(), 1, "the next tick retries and escalates");
   } finally {
     await h.close();

@@ -8,7 +8,7 @@ import type { PartyRow, Store, StoredRecord } from "../store/store.js";
 import type { Admission } from "./admission.js";
 import { DeadlineIndex } from "./deadline-index.js";
 import { LogFollower } from "./log-follower.js";
-import { consoleLogger, type Logger } from "./logger.js";
+import type { Logger } from "./logger.js";
 
 export interface EscalatorDeps {
   readonly store: Store;
@@ -18,7 +18,8 @@ export interface EscalatorDeps {
   readonly clock: Clock;
   /** The node's own party: it signs the escalations. */
   readonly node: PartyRow;
-  readonly logger?: Logger;
+  /** Where its failures go (the node's pino logger). */
+  readonly logger: Logger;
 }
 
 /**
@@ -46,7 +47,7 @@ export class Escalator {
 
   constructor(private readonly deps: EscalatorDeps) {
     this.#follower = new LogFollower(deps.store, "warning");
-    this.#logger = deps.logger ?? consoleLogger;
+    this.#logger = deps.logger;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { test } from "node:test";
-import { Worker } from "node:worker_threads";
+import { MessagePort } from "node:worker_threads";
 import assert from "node:assert/strict";
 import { buildWarning, sign, type Author } from "../client/record-builders.js";
 import { SIGNATURE_EXT, type StixObject } from "../core/record/index.js";
@@ -112,12 +112,13 @@ test("a worker that crashes fails only its own requests; the replacement's are a
   const { RecordCheckPool } = await import("./record-check-pool.js");
   const pool = new RecordCheckPool(1);
   const poster = "identity--00000000-0000-4000-8000-000000000000";
-  const post = Worker.prototype.postMessage;
+  const post = MessagePort.prototype.postMessage;
   try {
     await pool.warm();
-    // The next request reaches the worker as null, which its message handler cannot survive.
-    Worker.prototype.postMessage = function (this: Worker) {
-      Worker.prototype.postMessage = post;
+    // The next request reaches the worker (through the port piscina sends tasks on) as null, which the
+    // worker's message handler cannot survive.
+    MessagePort.prototype.postMessage = function (this: MessagePort) {
+      MessagePort.prototype.postMessage = post;
       return post.call(this, null);
     };
     await assert.rejects(pool.check(poster, [], [{ type: "nonsense" }]));
@@ -125,7 +126,7 @@ test("a worker that crashes fails only its own requests; the replacement's are a
     const [check] = await pool.check(poster, [], [{ type: "nonsense" }]);
     assert.ok(check?.invalid, "the replacement worker answered");
   } finally {
-    Worker.prototype.postMessage = post;
+    MessagePort.prototype.postMessage = post;
     await pool.close();
   }
 });

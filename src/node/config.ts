@@ -1,5 +1,8 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
+import type { LevelWithSilent } from "pino";
+import Type, { type Static } from "typebox";
+import { Value } from "typebox/value";
 import { TocsinError } from "../core/errors/tocsin-error.js";
 
 /** Everything a node is started with: one typed object, defaults in one place, validated at start. */
@@ -36,8 +39,9 @@ export interface NodeConfig {
   readonly logLevel: LogLevel;
 }
 
-export const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+/** pino's levels (the node logs through Fastify's pino logger). */
+export type LogLevel = LevelWithSilent;
+export const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const satisfies readonly LogLevel[];
 
 export const DEFAULT_CONFIG: NodeConfig = {
   dataDir: "./data",
@@ -56,56 +60,71 @@ export const DEFAULT_CONFIG: NodeConfig = {
   logLevel: "warn",
 };
 
-function invalid(message: string): TocsinError {
-  return new TocsinError("CONFIG_INVALID", message);
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
+/**
+ * What a valid configuration is, field by field (TypeBox, checked after the defaults are merged in).
+ * `must` is what the field must be, in words: the CONFIG_INVALID message names the field and says it.
+ */
+const integer = (minimum: number, maximum: number) => Type.Integer({ minimum, maximum, must: `an integer in [${minimum}, ${maximum}]` });
+const text = (must = "a non-empty string", pattern?: string) => Type.String({ minLength: 1, ...(pattern === undefined ? {} : { pattern }), must });
+
+const CONFIG_SCHEMA = Type.Object(
+  {
+    dataDir: text(),
+    db: Type.Optional(text("a postgres:// or postgresql:// URL", POSTGRES_URL.source)),
+    leaseTtlMs: integer(500, 600_000),
+    advertiseUrl: Type.Optional(text("an http(s) URL", "^https?://[^\\s]+$")),
+    host: text(),
+    port: integer(0, 65535),
+    origin: Type.Optional(text("a non-empty string with no spaces and no '+'", "^[^\\s+]+$")),
+    checkpointIntervalMs: integer(0, 3_600_000),
+    internalAppend: Type.Boolean({ must: "true or false" }),
+    maxBodyBytes: integer(1024, 1024 * 1024 * 1024),
+    escalationIntervalMs: integer(0, 3_600_000),
+    checkWorkers: integer(0, 64),
+    logLevel: Type.Union(
+      LOG_LEVELS.map((level) => Type.Literal(level)),
+      { must: `one of ${LOG_LEVELS.join(", ")}` },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+type Field = keyof typeof CONFIG_SCHEMA.properties;
+const isField = (k: string): k is Field => Object.hasOwn(CONFIG_SCHEMA.properties, k);
+/** A field's schema with the annotation TypeBox keeps but does not type. */
+const fieldSchema = (k: Field) => CONFIG_SCHEMA.properties[k] as unknown as { readonly must: string; readonly type?: unknown };
+
+/** The field an error is about and why, as a CONFIG_INVALID error. */
+function invalid(field: string): TocsinError<"CONFIG_INVALID"> {
+  const message = isField(field) ? `${field} must be ${fieldSchema(field).must}` : `unknown configuration key "${field}"`;
+  return new TocsinError("CONFIG_INVALID", message, { details: { field } });
 }
 
-/** Merges `input` over the defaults; unknown keys and ill-typed values fail with a message that says what to fix. */
+/**
+ * Merges `input` over the defaults and checks the result against the schema; the first field that is
+ * unknown or ill-typed fails as CONFIG_INVALID naming it (`details.field`). Integers may come as strings
+ * of digits (command-line values); nothing else is converted.
+ */
 export function parseConfig(input: Record<string, unknown>): NodeConfig {
-  const known = new Set(Object.keys(DEFAULT_CONFIG));
-  for (const key of Object.keys(input)) if (!known.has(key)) throw invalid(`unknown configuration key "${key}"`);
-  const c = { ...DEFAULT_CONFIG, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as Record<string, unknown>;
-  const str = (k: string): string => {
-    if (typeof c[k] !== "string" || (c[k] as string).length === 0) throw invalid(`${k} must be a non-empty string`);
-    return c[k] as string;
-  };
-  const int = (k: string, min: number, max: number): number => {
-    const v = typeof c[k] === "string" && /^\d+$/.test(c[k] as string) ? Number(c[k]) : c[k];
-    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw invalid(`${k} must be an integer in [${min}, ${max}]`);
-    return v;
-  };
-  const bool = (k: string): boolean => {
-    if (typeof c[k] !== "boolean") throw invalid(`${k} must be true or false`);
-    return c[k] as boolean;
-  };
-  const oneOf = <T extends string>(k: string, values: readonly T[]): T => {
-    if (!values.includes(c[k] as T)) throw invalid(`${k} must be one of ${values.join(", ")}`);
-    return c[k] as T;
-  };
-  const origin = c.origin === undefined ? undefined : str("origin");
-  if (origin !== undefined && /[\s+]/.test(origin)) throw invalid("origin must contain no spaces and no '+'");
-  const db = c.db === undefined ? undefined : str("db");
-  if (db !== undefined && !isPostgresUrl(db)) throw invalid("db must be a postgres:// or postgresql:// URL");
-  const advertiseUrl = c.advertiseUrl === undefined ? undefined : str("advertiseUrl");
-  if (advertiseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(advertiseUrl)) throw invalid("advertiseUrl must be an http(s) URL");
-  return {
-    dataDir: resolve(str("dataDir")),
-    db,
-    leaseTtlMs: int("leaseTtlMs", 500, 600_000),
-    advertiseUrl,
-    host: str("host"),
-    port: int("port", 0, 65535),
-    origin,
-    checkpointIntervalMs: int("checkpointIntervalMs", 0, 3_600_000),
-    internalAppend: bool("internalAppend"),
-    maxBodyBytes: int("maxBodyBytes", 1024, 1024 * 1024 * 1024),
-    escalationIntervalMs: int("escalationIntervalMs", 0, 3_600_000),
-    checkWorkers: int("checkWorkers", 0, 64),
-    logLevel: oneOf("logLevel", LOG_LEVELS),
-  };
+  const merged: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const [k, v] of Object.entries(input)) {
+    if (v === undefined) continue;
+    const digits = typeof v === "string" && /^\d+$/.test(v) && isField(k) && fieldSchema(k).type === "integer";
+    merged[k] = digits ? Number(v) : v;
+  }
+  for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
+  if (!Value.Check(CONFIG_SCHEMA, merged)) {
+    const [first] = Value.Errors(CONFIG_SCHEMA, merged);
+    // An unknown key is reported at its own path; the others at the field's.
+    throw invalid(first?.instancePath.split("/")[1] ?? "");
+  }
+  const c = merged as Static<typeof CONFIG_SCHEMA>;
+  return { ...c, dataDir: resolve(c.dataDir), db: c.db, advertiseUrl: c.advertiseUrl, origin: c.origin };
 }
 
 /** Whether a --db value names a PostgreSQL database. */
 export function isPostgresUrl(s: string): boolean {
-  return /^postgres(ql)?:\/\//.test(s);
+  return POSTGRES_URL.test(s);
 }

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { repoRoot } from "./repo-root.js";
 
 const root = repoRoot();
@@ -21,14 +22,14 @@ test("pretest: one line for a missing chromium, one for an absent PostgreSQL; th
 });
 
 test("a PostgreSQL test without PostgreSQL fails with one line saying what it needs", () => {
-  const script = `import(${JSON.stringify(join(root, "dist", "src", "testing", "pg-database.js"))}).then((m) => m.createTestDatabase()).then(() => process.stdout.write("created"), (e) => process.stdout.write(e.stack))`;
+  const script = `import(${JSON.stringify(new URL("./pg-database.js", import.meta.url).href)}).then((m) => m.createTestDatabase()).then(() => process.stdout.write("created"), (e) => process.stdout.write(e.stack))`;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: missing });
   assert.equal(r.stdout.split("\n").length, 1, r.stdout);
   assert.match(r.stdout, /^PostgreSQL does not answer at 127\.0\.0\.1:1 \(ECONNREFUSED\): .*database named test/);
 });
 
 test("the PDF test without chromium fails with the line that says what to install", () => {
-  const file = join(root, "dist", "src", "cli", "report-command.test.js");
+  const file = fileURLToPath(new URL("../cli/report-command.test.js", import.meta.url));
   // A test run of its own (not a subtest of this one: node:test would pass NODE_TEST_CONTEXT on).
   const { NODE_TEST_CONTEXT: _, ...env } = missing;
   const r = spawnSync(process.execPath, ["--test", "--test-reporter=tap", "--test-name-pattern=format pdf", file], { encoding: "utf8", env });

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 /**
  * The repository root, found by walking up from this file to the nearest package.json, so tests work
- * both from src/ and from the compiled dist/ tree.
+ * both from src/ and from the compiled trees (dist/, dist-test/).
  */
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

@@ -4,8 +4,6 @@ export {
   ed25519PublicKey,
   ed25519Sign,
   ed25519Verify,
-  privateKeyObject,
-  publicKeyObject,
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SEED_BYTES,
   ED25519_SIGNATURE_BYTES,

@@ -1,0 +1,140 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, hash, sign, timingSafeEqual, verify, type KeyObject } from "node:crypto";
+import { ED25519_PUBLIC_KEY_BYTES, ED25519_SEED_BYTES, ED25519_SIGNATURE_BYTES, type CryptoBackend, type Ed25519KeyPair } from "./crypto-backend.js";
+
+/*
+ * The core's cryptography on Node: node:crypto (OpenSSL) and Buffer's native codecs. The "default"
+ * implementation of "#crypto" (crypto-backend.ts); no home-made curve arithmetic.
+ */
+
+// ---- SHA-256 ----
+
+/*
+ * SHA-256 through `crypto.hash` (Node >= 20.12), which hashes in one native call without creating a
+ * Hash object. Multi-part inputs (0x00 ‖ leaf, 0x01 ‖ left ‖ right) are first copied into one scratch
+ * buffer: for the 33- to 65-byte inputs of Merkle work this is about three times cheaper than
+ * createHash().update().digest(), and it leaves no native objects behind for the garbage collector —
+ * which dominated big appends and audits before (bench/log-bench.ts).
+ */
+let scratch = Buffer.allocUnsafe(4096);
+
+export function sha256(...parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return hash("sha256", parts[0]!, "buffer");
+  let total = 0;
+  for (const p of parts) total += p.length;
+  if (total > scratch.length) scratch = Buffer.allocUnsafe(Math.max(total, scratch.length * 2));
+  let offset = 0;
+  for (const p of parts) {
+    scratch.set(p, offset);
+    offset += p.length;
+  }
+  return hash("sha256", scratch.subarray(0, total), "buffer");
+}
+
+// ---- Ed25519 ----
+
+/*
+ * Node's KeyObjects want DER; a raw RFC 8032 key is wrapped in the fixed PKCS#8 / SPKI prefixes of
+ * RFC 8410 §7 and §10.1, which are constant for Ed25519.
+ */
+const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+
+export function generateEd25519(): Ed25519KeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const seed = privateKey.export({ format: "der", type: "pkcs8" }).subarray(PKCS8_PREFIX.length);
+  const pub = publicKey.export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length);
+  return { seed: new Uint8Array(seed), publicKey: new Uint8Array(pub) };
+}
+
+export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
+  // Exporting the key costs several signatures' worth; signing checks the pair on every record.
+  const k = privateKeyObject(seed);
+  let pub = publicBytesCache.get(k);
+  if (pub === undefined) {
+    pub = new Uint8Array(createPublicKey(k).export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length));
+    publicBytesCache.set(k, pub);
+  }
+  return new Uint8Array(pub);
+}
+
+const publicBytesCache = new WeakMap<KeyObject, Uint8Array>();
+
+/*
+ * Parsing a DER key into a KeyObject costs more than the signature itself (OpenSSL decodes and
+ * validates it each time), so the few keys a node uses — its parties', its own — are kept parsed.
+ * Bounded, so a stream of distinct attacker-supplied keys cannot grow memory without limit.
+ */
+const CACHE_LIMIT = 4096;
+const privateCache = new Map<string, KeyObject>();
+const publicCache = new Map<string, KeyObject>();
+
+function cached(cache: Map<string, KeyObject>, bytes: Uint8Array, make: () => KeyObject): KeyObject {
+  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  let k = cache.get(key);
+  if (k === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    k = make();
+    cache.set(key, k);
+  }
+  return k;
+}
+
+function privateKeyObject(seed: Uint8Array): KeyObject {
+  if (seed.length !== ED25519_SEED_BYTES) throw new RangeError("Ed25519 seed must be 32 bytes");
+  return cached(privateCache, seed, () => createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" }));
+}
+
+function publicKeyObject(publicKey: Uint8Array): KeyObject {
+  if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES) throw new RangeError("Ed25519 public key must be 32 bytes");
+  return cached(publicCache, publicKey, () => createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: "der", type: "spki" }));
+}
+
+export function ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
+  return new Uint8Array(sign(null, message, privateKeyObject(seed)));
+}
+
+export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  if (signature.length !== ED25519_SIGNATURE_BYTES) return false;
+  try {
+    return verify(null, message, publicKeyObject(publicKey), signature);
+  } catch {
+    return false;
+  }
+}
+
+// ---- Bytes ----
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function toHex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+}
+
+const HEX = /^(?:[0-9a-f]{2})*$/i;
+
+export function fromHex(s: string): Uint8Array | undefined {
+  // Checked first: Buffer.from would silently truncate at the first bad character.
+  if (!HEX.test(s)) return undefined;
+  return new Uint8Array(Buffer.from(s, "hex"));
+}
+
+export function toBase64(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+}
+
+export function fromBase64(s: string): Uint8Array | undefined {
+  // Node's decoder is lenient (it skips junk, accepts missing padding and non-zero pad bits), so the
+  // input is accepted only if it is exactly the canonical encoding of what was decoded.
+  const b = Buffer.from(s, "base64");
+  // A copy: Buffer.from may return a view into a shared pool, and callers may use .buffer.
+  return b.toString("base64") === s ? new Uint8Array(b) : undefined;
+}
+
+export const utf8 = {
+  encode: (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "utf8")),
+  decode: (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"),
+};
+
+void ({ sha256, generateEd25519, ed25519PublicKey, ed25519Sign, ed25519Verify, bytesEqual, toHex, fromHex, toBase64, fromBase64, utf8 } satisfies CryptoBackend);
