@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { describeStore, SQLITE_FILE } from "../store/open-store.js";
-import { PG_LATEST_VERSION, PgStore } from "../store/postgres/pg-store.js";
-import { SQLITE_LATEST_VERSION, SqliteStore } from "../store/sqlite/sqlite-store.js";
+import { describeStore, migrateStore, SQLITE_FILE } from "../store/open-store.js";
+import { LATEST_SCHEMA_VERSION } from "../store/sql/schema.js";
 import { UsageError } from "./cli-errors.js";
 import { defineCommand } from "./command-line.js";
 import { EITHER_DATA_OPTION, EITHER_DB_OPTION, wholeDatabaseLocation } from "./node-options.js";
@@ -23,17 +22,10 @@ export const migrateCommand = defineCommand(
   },
   async ({ values }, out) => {
     const { db, dataDir } = wholeDatabaseLocation(values);
-    let result: { from: number; to: number };
-    if (db !== undefined) {
-      result = await PgStore.migrate(db);
-    } else {
-      const path = join(dataDir, SQLITE_FILE);
-      if (!existsSync(path)) throw new UsageError(`no Tocsin database at ${path}`);
-      result = SqliteStore.migrate(path);
-    }
-    const latest = db !== undefined ? PG_LATEST_VERSION : SQLITE_LATEST_VERSION;
+    if (db === undefined && !existsSync(join(dataDir, SQLITE_FILE))) throw new UsageError(`no Tocsin database at ${join(dataDir, SQLITE_FILE)}`);
+    const result = await migrateStore({ db, dataDir });
     const where = describeStore({ db, dataDir });
-    out(result.from === result.to ? `${where}: schema ${result.to}, already the latest (${latest})\n` : `${where}: schema ${result.from} → ${result.to}\n`);
+    out(result.from === result.to ? `${where}: schema ${result.to}, already the latest (${LATEST_SCHEMA_VERSION})\n` : `${where}: schema ${result.from} → ${result.to}\n`);
     return 0;
   },
 );

@@ -11,10 +11,11 @@ import { hashLeaf, MerkleFrontier } from "../core/merkle/index.js";
 import { cleanup, runCli, tempDir } from "../reliability/harness.js";
 import { createTestDatabase, type TestDatabase } from "../testing/pg-database.js";
 import { SQLITE_FILE } from "./open-store.js";
-import { PG_LATEST_VERSION, PgStore } from "./postgres/pg-store.js";
+import { LEGACY_SQLITE_MIGRATIONS } from "../testing/legacy-store-schema.js";
+import { PgStore } from "./postgres/pg-store.js";
 import Database from "better-sqlite3";
-import { SQLITE_MIGRATIONS } from "./sqlite/migrations.js";
-import { SQLITE_LATEST_VERSION, SqliteStore } from "./sqlite/sqlite-store.js";
+import { LATEST_SCHEMA_VERSION } from "./sql/schema.js";
+import { SqliteStore } from "./sqlite/sqlite-store.js";
 import type { Store, StoredNode } from "./store.js";
 
 const databases: TestDatabase[] = [];
@@ -56,7 +57,7 @@ test("sqlite: a version-1 database with data migrates to the latest, by `tocsin 
     const path = join(dir, SQLITE_FILE);
     // Version 1 exactly as that release wrote it: its DDL, its rows.
     const v1 = new Database(path);
-    v1.exec(SQLITE_MIGRATIONS[0]!.sql);
+    v1.exec(LEGACY_SQLITE_MIGRATIONS[0]!.sql);
     v1.pragma("user_version = 1");
     const b = version1Batch();
     b.leaves.forEach((l, i) => v1.prepare("INSERT INTO log_leaf (idx, data, hash) VALUES (?, ?, ?)").run(i, l.data, l.hash));
@@ -69,13 +70,13 @@ test("sqlite: a version-1 database with data migrates to the latest, by `tocsin 
     if (how === "cli") {
       const r = await runCli(["migrate", "--data", dir]);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, new RegExp(`schema 1 → ${SQLITE_LATEST_VERSION}`));
+      assert.match(r.stdout, new RegExp(`schema 1 → ${LATEST_SCHEMA_VERSION}`));
       const again = await runCli(["migrate", "--data", dir]);
       assert.match(again.stdout, /already the latest/);
     }
     const s = SqliteStore.open(path);
     try {
-      assert.equal(s.database.pragma("user_version", { simple: true }), SQLITE_LATEST_VERSION);
+      assert.equal(s.database.pragma("user_version", { simple: true }), LATEST_SCHEMA_VERSION);
       await assertMigrated(s, hashes);
     } finally {
       await s.close();
@@ -102,13 +103,13 @@ test("postgres: a version-1 database with data migrates to the latest, by `tocsi
     if (how === "cli") {
       const r = await runCli(["migrate", "--db", db.url]);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, new RegExp(`schema 1 → ${PG_LATEST_VERSION}`));
+      assert.match(r.stdout, new RegExp(`schema 1 → ${LATEST_SCHEMA_VERSION}`));
       const again = await runCli(["migrate", "--db", db.url]);
       assert.match(again.stdout, /already the latest/);
     }
     const s = await PgStore.open(db.url, { poolSize: 2 });
     try {
-      assert.equal((await s.pool.query("SELECT version FROM schema_version")).rows[0].version, PG_LATEST_VERSION);
+      assert.equal((await s.pool.query("SELECT version FROM schema_version")).rows[0].version, LATEST_SCHEMA_VERSION);
       await assertMigrated(s, hashes);
     } finally {
       await s.close();

@@ -18,6 +18,12 @@ export async function openStore(at: StoreLocation, options: { poolSize?: number 
   return SqliteStore.open(join(at.dataDir, SQLITE_FILE));
 }
 
+/** Brings the store's schema to the latest version without opening it for work (`tocsin migrate`). */
+export async function migrateStore(at: StoreLocation): Promise<{ from: number; to: number }> {
+  if (at.db !== undefined) return PgStore.migrate(at.db);
+  return SqliteStore.migrate(join(at.dataDir, SQLITE_FILE));
+}
+
 /** For messages: which database. */
 export function describeStore(at: StoreLocation): string {
   if (at.db === undefined) return join(at.dataDir, SQLITE_FILE);

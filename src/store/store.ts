@@ -1,4 +1,5 @@
 import type { NodeId } from "../core/merkle/node-id.js";
+import type { TableAccess } from "./sql/table-access.js";
 
 /**
  * The storage interface every engine implements (SQLite embedded, PostgreSQL for servers).
@@ -15,6 +16,8 @@ export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditSto
    * a time under a lease, and nothing read from the store may be cached as if this process were alone.
    */
   readonly sharedByProcesses: boolean;
+  /** Whole tables as rows of the one schema (src/store/sql/schema.ts), for `tocsin export`/`import`. */
+  tables(): TableAccess;
   /** Releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
 }

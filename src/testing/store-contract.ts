@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { toHex } from "../core/crypto/bytes.js";
 import { hashLeaf, MemoryTree, MerkleFrontier, nodeKey, type NodeId } from "../core/merkle/index.js";
 import type { AppendBatch, NewRecord, PartyKeyRow, PartyRow, Store, StoredNode } from "../store/store.js";
+import { exportStore, importStore } from "../store/transfer/transfer.js";
 
 /**
  * The behaviour every Store engine must have, written once and run against each engine
@@ -160,6 +161,11 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.equal((await s.partyForToken(new Uint8Array(32).fill(7)))?.id, a.id);
     assert.equal(await s.partyForToken(new Uint8Array(32).fill(8)), undefined);
     await assert.rejects(s.insertParty(party("aaa"), key(a, 2), new Uint8Array(32).fill(9)), { code: "PARTY_EXISTS" });
+    await assert.rejects(s.insertParty(party("zzz", { id: a.id }), key(a, 3), new Uint8Array(32).fill(10)), { code: "PARTY_EXISTS" }, "the same id");
+    const other = party("other", { slug: "aaa" });
+    await assert.rejects(s.insertParty(other, key(other, 4), new Uint8Array(32).fill(11)), { code: "PARTY_EXISTS" }, "the same slug");
+    assert.equal(await s.partyForToken(new Uint8Array(32).fill(11)), undefined, "nothing of a refused party is stored");
+    assert.equal((await s.partyKeys(a.id)).length, 1);
     assert.equal((await s.listParties()).length, 1);
     await s.addPartyToken(a.id, new Uint8Array(32).fill(9), a.createdAt);
     assert.equal((await s.partyForToken(new Uint8Array(32).fill(9)))?.id, a.id);
@@ -304,5 +310,44 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.equal(await s.taxiiStatus("s1"), undefined);
     assert.equal((await s.taxiiStatus("s2"))?.owner, "identity--b");
     assert.equal(await s.taxiiStatus("nope"), undefined);
+  });
+
+  test(`${engine} store: every row, exported through tables(), imports into an empty store unchanged`, async () => {
+    const from = await open();
+    const into = await open();
+    try {
+      const a = party("exp", { custodial: true });
+      await from.insertParty(a, key(a, 1), new Uint8Array(32).fill(3));
+      await from.revokePartyToken(a.id, new Uint8Array(32).fill(3), "2026-11-26T00:00:00.000Z");
+      await from.initMeta("log.origin", "example.org/log");
+      await from.saveTaxiiStatus({ id: "s1", owner: a.id, createdAtMs: 1_000, body: "{}" }, 0);
+      const lease = (await from.acquireLease("a", 10_000, 1_000))!;
+      const f = new MerkleFrontier();
+      const b = batch(f, 3, lease.epoch);
+      const record: NewRecord = {
+        digest: new Uint8Array(32).fill(5), id: "indicator--x", modified: "2026-11-25T00:00:00.000Z", type: "indicator", kind: "warning",
+        author: a.id, loggedAt: "2026-11-25T00:00:00.000Z", custodial: true, body: "{}",
+      };
+      const leaves = [{ ...b.leaves[0]!, record, addedUs: 7 }, { ...b.leaves[1]!, tombstone: record.digest }, b.leaves[2]!];
+      await from.appendBatch({ ...b, leaves, checkpoint: { size: 3, root: f.root(), note: "n\n", createdAt: "2026-11-25T00:00:00.000Z" } });
+
+      const exported: string[] = [];
+      await exportStore(from, (line) => void exported.push(line));
+      await importStore(into, (async function* () {
+        yield* exported;
+      })());
+      const again: string[] = [];
+      await exportStore(into, (line) => void again.push(line));
+      assert.deepEqual(again.slice(1), exported.slice(1), "every table, row for row (after the header)");
+      assert.equal(exported.length, 1 + 12 + 1, "header, the 12 rows written above (3 leaves, 1 node), footer");
+      assert.equal(await into.logSize(), 3);
+      assert.equal(await into.currentLease(), undefined, "the lease is not carried");
+      assert.equal((await into.recordByDigest(record.digest))?.custodial, true);
+      assert.equal((await into.getParty("exp"))?.custodial, true);
+      assert.deepEqual(await into.tombstoneOf(record.digest), { digest: (await from.tombstoneOf(record.digest))!.digest, logIndex: 1 });
+    } finally {
+      await from.close();
+      await into.close();
+    }
   });
 }

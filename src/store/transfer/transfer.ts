@@ -1,7 +1,9 @@
 import { StoreError } from "../store-errors.js";
 import type { Store } from "../store.js";
-import { tableAccess } from "./table-access.js";
-import { TRANSFER_SCHEMA_VERSION, TRANSFER_TABLES, type TableSpec } from "./tables.js";
+import type { Row } from "../sql/rows.js";
+import type { ColumnType } from "../sql/schema.js";
+import type { TableRef } from "../sql/table-access.js";
+import { TRANSFER_SCHEMA_VERSION, TRANSFER_TABLES } from "./tables.js";
 
 /**
  * The export format: JSON lines. A header `{"format":"tocsin-export","schema":3,…}`, then one line per
@@ -12,8 +14,6 @@ import { TRANSFER_SCHEMA_VERSION, TRANSFER_TABLES, type TableSpec } from "./tabl
 export const EXPORT_FORMAT = "tocsin-export";
 const PAGE = 500;
 
-type Row = Record<string, unknown>;
-
 export interface ExportSummary {
   readonly counts: Record<string, number>;
 }
@@ -21,16 +21,15 @@ export interface ExportSummary {
 /** Writes the whole store, one consistent snapshot, through `write` (one call per line). */
 export async function exportStore(store: Store, write: (line: string) => Promise<void> | void): Promise<ExportSummary> {
   const origin = (await store.getMeta("log.origin")) ?? null;
-  const access = tableAccess(store);
   const counts: Record<string, number> = {};
-  await access.snapshot(async (page) => {
+  await store.tables().snapshot(async (page) => {
     await write(JSON.stringify({ format: EXPORT_FORMAT, schema: TRANSFER_SCHEMA_VERSION, engine: store.engine, origin, exportedAt: new Date().toISOString() }));
     for (const t of TRANSFER_TABLES) {
       let n = 0;
       let after: unknown[] | undefined;
       for (;;) {
         const rows = await page(t, after, PAGE);
-        for (const r of rows) await write(JSON.stringify({ t: t.name, r: t.columns.map(([c, kind]) => encode(r[c], kind)) }));
+        for (const r of rows) await write(JSON.stringify({ t: t.name, r: t.columns.map((c) => encode(r[c.name], c.type)) }));
         n += rows.length;
         if (rows.length < PAGE) break;
         after = t.key.map((k) => rows[rows.length - 1]![k]);
@@ -54,11 +53,11 @@ export async function importStore(store: Store, lines: AsyncIterable<string>): P
   const order = TRANSFER_TABLES.map((t) => t.name);
   const counts: Record<string, number> = Object.fromEntries(order.map((n) => [n, 0]));
   const bad = (line: number, why: string) => new StoreError("STORE_IMPORT_INVALID", `line ${line}: ${why}`);
-  await tableAccess(store).writeTx(async (insert, setLogSize) => {
+  await store.tables().writeTx(async (insert, setLogSize) => {
     let lineNo = 0;
     let header = false;
     let footer: Record<string, number> | undefined;
-    let current: TableSpec | undefined;
+    let current: TableRef | undefined;
     let buffer: Row[] = [];
     const flush = async () => {
       if (current && buffer.length > 0) await insert(current, buffer);
@@ -95,10 +94,10 @@ export async function importStore(store: Store, lines: AsyncIterable<string>): P
       const values = obj.r;
       if (!Array.isArray(values) || values.length !== t.columns.length) throw bad(lineNo, `a ${t.name} row needs ${t.columns.length} values`);
       const row: Row = {};
-      t.columns.forEach(([c, kind, nullable], i) => {
-        const v = decode(values[i], kind, nullable ?? false);
-        if (v === undefined) throw bad(lineNo, `${t.name}.${c}: not a valid ${kind}${nullable ? " or null" : ""}`);
-        row[c] = v;
+      t.columns.forEach((c, i) => {
+        const v = decode(values[i], c.type, c.nullable ?? false);
+        if (v === undefined) throw bad(lineNo, `${t.name}.${c.name}: not a valid ${c.type.startsWith("int") ? "int" : c.type}${c.nullable ? " or null" : ""}`);
+        row[c.name] = v;
       });
       buffer.push(row);
       counts[t.name]!++;
@@ -112,19 +111,21 @@ export async function importStore(store: Store, lines: AsyncIterable<string>): P
   return { counts };
 }
 
-function encode(v: unknown, kind: string): unknown {
+function encode(v: unknown, kind: ColumnType): unknown {
   if (v === null || v === undefined) return null;
   if (kind === "bytes") return Buffer.from(v as Uint8Array).toString("base64");
   return v;
 }
 
 /** A JSON value as the column's kind; undefined when it is not one. */
-function decode(v: unknown, kind: string, nullable: boolean): unknown {
+function decode(v: unknown, kind: ColumnType, nullable: boolean): unknown {
   if (v === null) return nullable ? null : undefined;
   switch (kind) {
     case "text":
       return typeof v === "string" ? v : undefined;
     case "int":
+    case "int16":
+    case "int32":
       return Number.isSafeInteger(v) && (v as number) >= 0 ? v : undefined;
     case "bool":
       return typeof v === "boolean" ? v : undefined;

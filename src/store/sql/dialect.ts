@@ -1,0 +1,67 @@
+import type { Column, ColumnType, SchemaStep, Table } from "./schema.js";
+
+/**
+ * What differs between the engines' SQL, and nothing else: column types, SQLite's WITHOUT ROWID, and
+ * placeholders (the shared queries are written with `?`; PostgreSQL numbers them `$1, $2, …`).
+ */
+export interface Dialect {
+  readonly name: "sqlite" | "postgres";
+  readonly types: Readonly<Record<ColumnType, string>>;
+  readonly withoutRowid: boolean;
+  /** The shared query text as this engine takes it. */
+  sql(text: string): string;
+  /** A flag as a parameter (SQLite has no boolean type: 0/1). */
+  bool(v: boolean): unknown;
+  /** `column` is one of a list passed as one parameter (see `listValue`): one statement for every length. */
+  inList(column: string): string;
+  listValue(values: readonly string[]): unknown;
+}
+
+export const SQLITE: Dialect = {
+  name: "sqlite",
+  types: { text: "TEXT", int: "INTEGER", int16: "INTEGER", int32: "INTEGER", bytes: "BLOB", bool: "INTEGER" },
+  withoutRowid: true,
+  sql: (text) => text,
+  bool: (v) => (v ? 1 : 0),
+  inList: (column) => `${column} IN (SELECT value FROM json_each(?))`,
+  listValue: (values) => JSON.stringify(values),
+};
+
+export const POSTGRES: Dialect = {
+  name: "postgres",
+  types: { text: "TEXT", int: "BIGINT", int16: "SMALLINT", int32: "INTEGER", bytes: "BYTEA", bool: "BOOLEAN" },
+  withoutRowid: false,
+  sql: (text) => {
+    let n = 0;
+    return text.replace(/\?/g, () => `$${++n}`);
+  },
+  bool: (v) => v,
+  inList: (column) => `${column} = ANY(?::text[])`,
+  listValue: (values) => values,
+};
+
+function columnSql(d: Dialect, c: Column): string {
+  let s = `${c.name} ${d.types[c.type]}`;
+  if (c.primaryKey) s += " PRIMARY KEY";
+  else if (!c.nullable) s += " NOT NULL";
+  if (c.unique) s += " UNIQUE";
+  if (c.references) s += ` REFERENCES ${c.references}`;
+  if (c.check) s += ` CHECK (${c.check})`;
+  return s;
+}
+
+export function createTableSql(d: Dialect, t: Table): string {
+  const parts = t.columns.map((c) => columnSql(d, c));
+  if (t.primaryKey) parts.push(`PRIMARY KEY (${t.primaryKey.join(", ")})`);
+  return `CREATE TABLE ${t.name} (${parts.join(", ")})${t.withoutRowid && d.withoutRowid ? " WITHOUT ROWID" : ""}`;
+}
+
+/** One schema step as one statement of this dialect. */
+export function stepSql(d: Dialect, step: SchemaStep): string {
+  if ("table" in step) return createTableSql(d, step.table);
+  if ("index" in step) {
+    const i = step.index;
+    return `CREATE ${i.unique ? "UNIQUE " : ""}INDEX ${i.name} ON ${i.table} (${i.columns.join(", ")})`;
+  }
+  return step.sql;
+}

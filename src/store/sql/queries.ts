@@ -1,0 +1,66 @@
+import { table } from "./schema.js";
+
+/** An INSERT of one whole row of a schema table, values in the schema's column order. */
+export function insertRowSql(name: string): string {
+  const columns = table(name).columns;
+  return `INSERT INTO ${name} (${columns.map((c) => c.name).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
+}
+
+/**
+ * The queries both engines run, written once with `?` placeholders (each engine's dialect renders them;
+ * a value used twice is passed twice). SQLite prepares each once per connection, PostgreSQL sends each
+ * as a named prepared statement (the key is its name). What only one engine can do well stays in that
+ * engine: PostgreSQL's one-statement `unnest()` append and array lookups, SQLite's `json_each` lists.
+ */
+export const QUERIES = {
+  headSize: "SELECT size FROM log_head WHERE id = 1",
+  head: "SELECT lease_holder, lease_epoch, lease_expires_at FROM log_head WHERE id = 1",
+  leaves: "SELECT idx, data, hash FROM log_leaf WHERE idx >= ? AND idx < ? ORDER BY idx",
+  leafHashRange: "SELECT idx, hash FROM log_leaf WHERE idx >= ? AND idx < ? ORDER BY idx",
+  nodeRange: "SELECT idx, hash FROM log_node WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx",
+  latestCheckpoint: "SELECT size, root, note, created_at FROM log_checkpoint ORDER BY size DESC LIMIT 1",
+  checkpoints: "SELECT size, root, note, created_at FROM log_checkpoint WHERE size > ? ORDER BY size LIMIT ?",
+  checkpointAt: "SELECT size, root, note, created_at FROM log_checkpoint WHERE size = ?",
+  setLease: "UPDATE log_head SET lease_holder = ?, lease_epoch = ?, lease_expires_at = ? WHERE id = 1",
+  renewLease: "UPDATE log_head SET lease_expires_at = ? WHERE id = 1 AND lease_holder = ? AND lease_epoch = ?",
+  releaseLease: "UPDATE log_head SET lease_holder = NULL, lease_expires_at = 0 WHERE id = 1 AND lease_holder = ? AND lease_epoch = ?",
+  /** Fencing: the head moves only from the size the writer believes in, and only under its epoch. */
+  advanceHead: "UPDATE log_head SET size = ? WHERE id = 1 AND size = ? AND lease_epoch = ?",
+  /** An import: the log size follows from the leaves; the lease starts free, under the given epoch. */
+  resetHead: "UPDATE log_head SET size = ?, lease_holder = NULL, lease_epoch = ?, lease_expires_at = 0 WHERE id = 1",
+  insertLeaf: insertRowSql("log_leaf"),
+  insertNode: insertRowSql("log_node"),
+  insertCheckpoint: insertRowSql("log_checkpoint"),
+  insertRecord: insertRowSql("record"),
+  insertTombstone: "INSERT INTO record_tombstone (digest, log_index) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING",
+  getMeta: "SELECT value FROM meta WHERE key = ?",
+  initMeta: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+  insertParty: insertRowSql("party"),
+  partyByIdOrSlug: "SELECT * FROM party WHERE id = ? OR slug = ?",
+  parties: "SELECT * FROM party ORDER BY created_at, slug",
+  insertKey: insertRowSql("party_key"),
+  keysOf: "SELECT * FROM party_key WHERE party_id = ? ORDER BY created_at, retired_at IS NULL, key_id",
+  retireKeys: "UPDATE party_key SET retired_at = ? WHERE party_id = ? AND retired_at IS NULL",
+  insertToken: "INSERT INTO party_token (token_hash, party_id, created_at) VALUES (?, ?, ?)",
+  tokensOf: "SELECT * FROM party_token WHERE party_id = ? ORDER BY created_at, token_hash",
+  revokeToken: "UPDATE party_token SET revoked_at = ? WHERE token_hash = ? AND party_id = ? AND revoked_at IS NULL",
+  partyByToken: "SELECT p.* FROM party_token t JOIN party p ON p.id = t.party_id WHERE t.token_hash = ? AND t.revoked_at IS NULL",
+  insertRelation: "INSERT INTO party_relation (kind, party_id, target) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+  relations: "SELECT * FROM party_relation ORDER BY kind, party_id, target",
+  recordByDigest: "SELECT * FROM record WHERE digest = ?",
+  recordVersions: "SELECT * FROM record WHERE id = ? ORDER BY modified",
+  recordsAbout: "SELECT * FROM record WHERE warning_ref = ? ORDER BY log_index",
+  countRecordsAbout: "SELECT COUNT(*) AS n FROM record WHERE warning_ref = ?",
+  maxAddedUs: "SELECT MAX(added_us) AS m FROM record",
+  recordsByLogIndex: "SELECT * FROM record WHERE log_index >= ? AND log_index < ? ORDER BY log_index LIMIT ?",
+  recordsAfter: "SELECT * FROM record WHERE log_index > ? ORDER BY log_index LIMIT ?",
+  recordsOfKindAfter: "SELECT * FROM record WHERE kind = ? AND log_index > ? ORDER BY log_index LIMIT ?",
+  tombstonesByLogIndex: "SELECT digest, log_index FROM record_tombstone WHERE log_index >= ? AND log_index < ? ORDER BY log_index LIMIT ?",
+  tombstoneOf: "SELECT digest, log_index FROM record_tombstone WHERE digest = ?",
+  pruneStatuses: "DELETE FROM taxii_status WHERE created_ms < ?",
+  saveStatus:
+    "INSERT INTO taxii_status (id, owner, created_ms, body) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, created_ms = excluded.created_ms, body = excluded.body",
+  status: "SELECT * FROM taxii_status WHERE id = ?",
+};
+
+export type QueryName = keyof typeof QUERIES;

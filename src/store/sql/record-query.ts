@@ -1,0 +1,53 @@
+import type { RecordQuery } from "../store.js";
+import type { Dialect } from "./dialect.js";
+
+/** A filtered record query: its SQL (one text per query shape, so engines prepare it once) and values. */
+export interface RecordQuerySql {
+  /** Names the shape (which filters are present): equal shapes have equal SQL. */
+  readonly shape: string;
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+/**
+ * The SQL of a filtered record query (TAXII objects, manifest, versions), for both engines. Lists
+ * travel as one parameter each (the dialect's `inList`), so one prepared statement serves every list
+ * length. first/last are decided with the (id, modified) index, among live versions when tombstoned
+ * ones are left out. Undefined when the query matches nothing (an empty id or type list).
+ */
+export function recordQuerySql(d: Dialect, q: RecordQuery): RecordQuerySql | undefined {
+  if (q.ids?.length === 0 || q.types?.length === 0) return undefined;
+  const params: unknown[] = [q.addedAfterUs ?? -1, q.kind ?? null, q.kind ?? null, q.type ?? null, q.type ?? null];
+  const where = ["r.added_us > ?", "(CAST(? AS TEXT) IS NULL OR r.kind = ?)", "(CAST(? AS TEXT) IS NULL OR r.type = ?)"];
+  let shape = "";
+  const list = (column: string, values: readonly string[], tag: string) => {
+    params.push(d.listValue(values));
+    shape += tag;
+    return d.inList(column);
+  };
+  if (q.ids) where.push(list("r.id", q.ids, "i"));
+  if (q.types) where.push(list("r.type", q.types, "t"));
+  const notDeleted = (alias: string) => `NOT EXISTS (SELECT 1 FROM record_tombstone t WHERE t.digest = ${alias}.digest)`;
+  if (q.live) {
+    where.push(notDeleted("r"));
+    shape += "l";
+  }
+  const v = q.versions;
+  if (v !== undefined && v.all !== true) {
+    const edge = (op: string) => `NOT EXISTS (SELECT 1 FROM record o WHERE o.id = r.id AND o.modified ${op} r.modified${q.live ? ` AND ${notDeleted("o")}` : ""})`;
+    const any: string[] = [];
+    shape += "v";
+    if (v.first) {
+      any.push(edge("<"));
+      shape += "f";
+    }
+    if (v.last) {
+      any.push(edge(">"));
+      shape += "z";
+    }
+    if (v.modified) any.push(list("r.modified", v.modified, "m"));
+    where.push(any.length === 0 ? "1 = 0" : `(${any.join(" OR ")})`);
+  }
+  params.push(q.limit);
+  return { shape, sql: d.sql(`SELECT r.* FROM record r WHERE ${where.join(" AND ")} ORDER BY r.added_us LIMIT ?`), params };
+}

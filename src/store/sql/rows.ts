@@ -1,0 +1,72 @@
+import type { LeaseState } from "../lease-rule.js";
+import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredRecord, StoredTombstone, TaxiiStatusRow } from "../store.js";
+
+/** A row as either driver returns it: column name → value. */
+export type Row = Record<string, unknown>;
+
+/** A flag column: SQLite returns 0/1, PostgreSQL a boolean. */
+const flag = (v: unknown): boolean => v === true || v === 1;
+const bytes = (v: unknown): Uint8Array => v as Uint8Array;
+const optional = (v: unknown): string | undefined => (v as string | null) ?? undefined;
+
+export function toParty(r: Row): PartyRow {
+  return {
+    id: r.id as string,
+    slug: r.slug as string,
+    name: r.name as string,
+    custodial: flag(r.custodial),
+    organisationId: optional(r.organisation_id),
+    createdAt: r.created_at as string,
+  };
+}
+
+export function toPartyKey(r: Row): PartyKeyRow {
+  return { partyId: r.party_id as string, keyId: r.key_id as string, publicKey: bytes(r.public_key), createdAt: r.created_at as string, retiredAt: optional(r.retired_at) };
+}
+
+export function toPartyToken(r: Row): PartyTokenRow {
+  return { tokenHash: bytes(r.token_hash), createdAt: r.created_at as string, revokedAt: optional(r.revoked_at) };
+}
+
+export function toPartyRelation(r: Row): PartyRelationRow {
+  return { kind: r.kind as PartyRelationRow["kind"], partyId: r.party_id as string, target: r.target as string };
+}
+
+export function toRecord(r: Row): StoredRecord {
+  return {
+    digest: bytes(r.digest),
+    id: r.id as string,
+    modified: r.modified as string,
+    type: r.type as string,
+    kind: r.kind as string,
+    author: r.author as string,
+    warningRef: optional(r.warning_ref),
+    loggedAt: r.logged_at as string,
+    custodial: flag(r.custodial),
+    body: r.body as string,
+    logIndex: r.log_index as number,
+    addedUs: r.added_us as number,
+  };
+}
+
+export function toCheckpoint(r: Row): StoredCheckpoint {
+  return { size: r.size as number, root: bytes(r.root), note: r.note as string, createdAt: r.created_at as string };
+}
+
+export function toTombstone(r: Row): StoredTombstone {
+  return { digest: bytes(r.digest), logIndex: r.log_index as number };
+}
+
+export function toTaxiiStatus(r: Row): TaxiiStatusRow {
+  return { id: r.id as string, owner: r.owner as string, createdAtMs: r.created_ms as number, body: r.body as string };
+}
+
+/** The lease columns of the `log_head` row; undefined when nobody holds it. */
+export function toLease(head: Row): Lease | undefined {
+  if (head.lease_holder === null) return undefined;
+  return { holder: head.lease_holder as string, epoch: head.lease_epoch as number, expiresAt: head.lease_expires_at as number };
+}
+
+export function toLeaseState(head: Row): LeaseState {
+  return { holder: head.lease_holder as string | null, epoch: head.lease_epoch as number, expiresAt: head.lease_expires_at as number };
+}

@@ -1,0 +1,206 @@
+/**
+ * The one description of the database schema, for both engines: every table, column and index, by the
+ * forward-only version that added it. Each engine renders it in its dialect (src/store/sql/dialect.ts);
+ * `tocsin export`/`import` take their tables and columns from it (src/store/transfer/tables.ts).
+ *
+ * Why these shapes: leaves keep their hash beside their bytes (tiles of level 0 and proofs read it,
+ * audit recomputes it); every complete interior node is one row keyed (level, index), which makes an
+ * append O(1) amortised rows and a proof O(log n) point reads — the tlog-tiles model, one hash per
+ * row so no partial tile is ever rewritten. On SQLite, WITHOUT ROWID stores the node rows in their key
+ * order. Indices and sizes are 64-bit integers (JavaScript numbers, exact to 2^53).
+ *
+ * A new version is one more entry at the end; an entry once released never changes (databases in the
+ * field were created by it). The rendered DDL of versions 1–3 is proven identical to what each engine
+ * wrote before this file existed (src/store/schema.test.ts).
+ */
+
+/** int = 64-bit (SQLite INTEGER, PostgreSQL BIGINT); int16/int32 are narrower on PostgreSQL only. */
+export type ColumnType = "text" | "int" | "int16" | "int32" | "bytes" | "bool";
+
+export interface Column {
+  readonly name: string;
+  readonly type: ColumnType;
+  /** NULL allowed (primary-key columns never are). */
+  readonly nullable?: boolean;
+  /** A single-column primary key; composite keys are the table's `primaryKey`. */
+  readonly primaryKey?: boolean;
+  readonly unique?: boolean;
+  /** A foreign key, `table (column)`. */
+  readonly references?: string;
+  /** A CHECK expression, in SQL both engines read alike. */
+  readonly check?: string;
+}
+
+export interface Table {
+  readonly name: string;
+  readonly columns: readonly Column[];
+  /** A composite primary key (a single-column one is marked on its column). */
+  readonly primaryKey?: readonly string[];
+  /** SQLite only: store rows in primary-key order, without a rowid. */
+  readonly withoutRowid?: boolean;
+}
+
+export interface Index {
+  readonly name: string;
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly unique?: boolean;
+}
+
+/** What one schema version does, in order: tables created, indexes created, rows inserted (portable SQL). */
+export type SchemaStep = { readonly table: Table } | { readonly index: Index } | { readonly sql: string };
+
+export interface SchemaVersion {
+  readonly version: number;
+  readonly steps: readonly SchemaStep[];
+}
+
+const col = (name: string, type: ColumnType, more: Omit<Column, "name" | "type"> = {}): Column => ({ name, type, ...more });
+
+export const SCHEMA: readonly SchemaVersion[] = [
+  {
+    // The log: leaves, complete interior nodes, signed checkpoints, and the head row that fences writers.
+    version: 1,
+    steps: [
+      { table: { name: "meta", columns: [col("key", "text", { primaryKey: true }), col("value", "text")], withoutRowid: true } },
+      { table: { name: "log_leaf", columns: [col("idx", "int", { primaryKey: true }), col("data", "bytes"), col("hash", "bytes")] } },
+      {
+        table: {
+          name: "log_node",
+          columns: [col("level", "int16"), col("idx", "int"), col("hash", "bytes")],
+          primaryKey: ["level", "idx"],
+          withoutRowid: true,
+        },
+      },
+      {
+        table: {
+          name: "log_checkpoint",
+          columns: [col("size", "int", { primaryKey: true }), col("root", "bytes"), col("note", "text"), col("created_at", "text")],
+        },
+      },
+      {
+        table: {
+          name: "log_head",
+          columns: [
+            col("id", "int32", { primaryKey: true, check: "id = 1" }),
+            col("size", "int"),
+            col("lease_holder", "text", { nullable: true }),
+            col("lease_epoch", "int"),
+            col("lease_expires_at", "int"),
+          ],
+        },
+      },
+      { sql: "INSERT INTO log_head (id, size, lease_holder, lease_epoch, lease_expires_at) VALUES (1, 0, NULL, 0, 0)" },
+    ],
+  },
+  {
+    // Parties (keys, API token hashes, relations) and the records the log holds.
+    version: 2,
+    steps: [
+      {
+        table: {
+          name: "party",
+          columns: [
+            col("id", "text", { primaryKey: true }),
+            col("slug", "text", { unique: true }),
+            col("name", "text"),
+            col("custodial", "bool"),
+            col("organisation_id", "text", { nullable: true }),
+            col("created_at", "text"),
+          ],
+        },
+      },
+      {
+        table: {
+          name: "party_key",
+          columns: [
+            col("party_id", "text", { references: "party (id)" }),
+            col("key_id", "text"),
+            col("public_key", "bytes"),
+            col("created_at", "text"),
+            col("retired_at", "text", { nullable: true }),
+          ],
+          primaryKey: ["party_id", "key_id"],
+        },
+      },
+      {
+        table: {
+          name: "party_token",
+          columns: [
+            col("token_hash", "bytes", { primaryKey: true }),
+            col("party_id", "text", { references: "party (id)" }),
+            col("created_at", "text"),
+            col("revoked_at", "text", { nullable: true }),
+          ],
+        },
+      },
+      {
+        table: {
+          name: "party_relation",
+          columns: [col("kind", "text"), col("party_id", "text", { references: "party (id)" }), col("target", "text")],
+          primaryKey: ["kind", "party_id", "target"],
+        },
+      },
+      {
+        table: {
+          name: "record",
+          columns: [
+            col("digest", "bytes", { primaryKey: true }),
+            col("id", "text"),
+            col("modified", "text"),
+            col("type", "text"),
+            col("kind", "text"),
+            col("author", "text"),
+            col("warning_ref", "text", { nullable: true }),
+            col("log_index", "int", { unique: true }),
+            col("logged_at", "text"),
+            col("added_us", "int", { unique: true }),
+            col("custodial", "bool"),
+            col("body", "text"),
+          ],
+        },
+      },
+      { index: { name: "record_version", table: "record", columns: ["id", "modified"], unique: true } },
+      { index: { name: "record_warning", table: "record", columns: ["warning_ref", "log_index"] } },
+      { index: { name: "record_kind", table: "record", columns: ["kind", "log_index"] } },
+    ],
+  },
+  {
+    // TAXII: tombstones mark deleted record versions (the record row and its leaf stay, so history is
+    // provable); status resources are kept for polling; type + added_us serves match[type] paging.
+    version: 3,
+    steps: [
+      {
+        table: {
+          name: "record_tombstone",
+          columns: [col("digest", "bytes", { primaryKey: true, references: "record (digest)" }), col("log_index", "int", { unique: true })],
+        },
+      },
+      {
+        table: {
+          name: "taxii_status",
+          columns: [col("id", "text", { primaryKey: true }), col("owner", "text"), col("created_ms", "int"), col("body", "text")],
+        },
+      },
+      { index: { name: "taxii_status_created", table: "taxii_status", columns: ["created_ms"] } },
+      { index: { name: "record_type_added", table: "record", columns: ["type", "added_us"] } },
+    ],
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = SCHEMA[SCHEMA.length - 1]!.version;
+
+/** Every table of the latest schema, in the order the versions created them. */
+export const TABLES: readonly Table[] = SCHEMA.flatMap((v) => v.steps.flatMap((s) => ("table" in s ? [s.table] : [])));
+
+/** A table of the latest schema by name. */
+export function table(name: string): Table {
+  const t = TABLES.find((x) => x.name === name);
+  if (!t) throw new Error(`no table ${name} in the schema`);
+  return t;
+}
+
+/** The primary-key columns of a table, in key order. */
+export function primaryKeyOf(t: Table): readonly string[] {
+  return t.primaryKey ?? t.columns.filter((c) => c.primaryKey).map((c) => c.name);
+}

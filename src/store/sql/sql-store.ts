@@ -1,0 +1,225 @@
+import type { NodeId } from "../../core/merkle/node-id.js";
+import { StoreError } from "../store-errors.js";
+import type {
+  AppendBatch,
+  Lease,
+  LogLeaf,
+  PartyKeyRow,
+  PartyRelationRow,
+  PartyRow,
+  PartyTokenRow,
+  RecordQuery,
+  Store,
+  StoredCheckpoint,
+  StoredNode,
+  StoredRecord,
+  StoredTombstone,
+  TaxiiStatusRow,
+} from "../store.js";
+import type { Dialect } from "./dialect.js";
+import type { QueryName } from "./queries.js";
+import { recordQuerySql } from "./record-query.js";
+import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toTaxiiStatus, toTombstone, type Row } from "./rows.js";
+import type { TableAccess } from "./table-access.js";
+
+/** Writes run together in one transaction: a shared query and its values. */
+export type Write = readonly [QueryName, readonly unknown[]];
+
+/**
+ * Every Store method both engines answer with the same SQL, written once (src/store/sql/queries.ts);
+ * an engine provides how a statement runs (`all`, `run`, `runAll`) and what only it does differently:
+ * taking the lease inside its kind of transaction, the append (a loop of prepared inserts on SQLite,
+ * one `unnest()` statement on PostgreSQL), the batched node lookup, and raw table access for transfers.
+ */
+export abstract class SqlStore implements Store {
+  abstract readonly engine: Store["engine"];
+  abstract readonly sharedByProcesses: boolean;
+  protected abstract readonly dialect: Dialect;
+
+  /**
+   * The rows of a statement: a shared query (`text` omitted) or one built for a query shape, named by
+   * it. `planEachTime`: the statement's best plan depends on its values (which filters are null), so
+   * PostgreSQL must not switch it to a generic plan; it is sent unprepared.
+   */
+  protected abstract all(name: string, params: readonly unknown[], text?: string, planEachTime?: boolean): Promise<Row[]>;
+  /** Runs a shared write; returns the number of rows it changed. */
+  protected abstract run(name: QueryName, params: readonly unknown[]): Promise<number>;
+  /** Runs shared writes in order in one transaction; none stays when one fails. */
+  protected abstract runAll(writes: readonly Write[]): Promise<void>;
+  /** Whether an error is the unique key of a party's id or slug (two processes creating one party). */
+  protected abstract isPartyConflict(e: unknown): boolean;
+
+  abstract close(): Promise<void>;
+  abstract acquireLease(holder: string, ttlMs: number, nowMs: number, isDead?: (holder: string) => boolean): Promise<Lease | undefined>;
+  abstract appendBatch(batch: AppendBatch): Promise<void>;
+  abstract getNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>>;
+  abstract tables(): TableAccess;
+
+  /** The first row of a shared query (an engine may fetch only that one). */
+  protected async first(name: QueryName, params: readonly unknown[]): Promise<Row | undefined> {
+    return (await this.all(name, params))[0];
+  }
+
+  async logSize(): Promise<number> {
+    return (await this.first("headSize", []))!.size as number;
+  }
+
+  async getLeaves(start: number, count: number): Promise<LogLeaf[]> {
+    return (await this.all("leaves", [start, start + count])).map((r) => ({ index: r.idx as number, data: r.data as Uint8Array, hash: r.hash as Uint8Array }));
+  }
+
+  async getNodeRange(level: number, start: number, count: number): Promise<StoredNode[]> {
+    const rows = level === 0 ? await this.all("leafHashRange", [start, start + count]) : await this.all("nodeRange", [level, start, start + count]);
+    return rows.map((r) => ({ level, index: r.idx as number, hash: r.hash as Uint8Array }));
+  }
+
+  async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    const r = await this.first("latestCheckpoint", []);
+    return r && toCheckpoint(r);
+  }
+
+  async listCheckpoints(after: number, limit: number): Promise<StoredCheckpoint[]> {
+    return (await this.all("checkpoints", [after, limit])).map(toCheckpoint);
+  }
+
+  async checkpointAt(size: number): Promise<StoredCheckpoint | undefined> {
+    const r = await this.first("checkpointAt", [size]);
+    return r && toCheckpoint(r);
+  }
+
+  async renewLease(holder: string, epoch: number, ttlMs: number, nowMs: number): Promise<Lease | undefined> {
+    return (await this.run("renewLease", [nowMs + ttlMs, holder, epoch])) === 1 ? { holder, epoch, expiresAt: nowMs + ttlMs } : undefined;
+  }
+
+  async releaseLease(holder: string, epoch: number): Promise<void> {
+    await this.run("releaseLease", [holder, epoch]);
+  }
+
+  async currentLease(): Promise<Lease | undefined> {
+    return toLease((await this.first("head", []))!);
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return (await this.first("getMeta", [key]))?.value as string | undefined;
+  }
+
+  async initMeta(key: string, value: string): Promise<string> {
+    await this.run("initMeta", [key, value]);
+    return (await this.getMeta(key))!;
+  }
+
+  async insertParty(party: PartyRow, key: PartyKeyRow, tokenHash: Uint8Array): Promise<void> {
+    try {
+      await this.runAll([
+        ["insertParty", [party.id, party.slug, party.name, this.dialect.bool(party.custodial), party.organisationId ?? null, party.createdAt]],
+        ["insertKey", [key.partyId, key.keyId, key.publicKey, key.createdAt, key.retiredAt ?? null]],
+        ["insertToken", [tokenHash, party.id, party.createdAt]],
+      ]);
+    } catch (e) {
+      if (this.isPartyConflict(e)) throw new StoreError("PARTY_EXISTS", `a party with slug ${party.slug} or id ${party.id} exists`);
+      throw e;
+    }
+  }
+
+  async getParty(idOrSlug: string): Promise<PartyRow | undefined> {
+    const r = await this.first("partyByIdOrSlug", [idOrSlug, idOrSlug]);
+    return r && toParty(r);
+  }
+
+  async listParties(): Promise<PartyRow[]> {
+    return (await this.all("parties", [])).map(toParty);
+  }
+
+  async partyKeys(partyId: string): Promise<PartyKeyRow[]> {
+    return (await this.all("keysOf", [partyId])).map(toPartyKey);
+  }
+
+  async rotatePartyKey(key: PartyKeyRow): Promise<void> {
+    await this.runAll([
+      ["retireKeys", [key.createdAt, key.partyId]],
+      ["insertKey", [key.partyId, key.keyId, key.publicKey, key.createdAt, null]],
+    ]);
+  }
+
+  async partyForToken(tokenHash: Uint8Array): Promise<PartyRow | undefined> {
+    const r = await this.first("partyByToken", [tokenHash]);
+    return r && toParty(r);
+  }
+
+  async addPartyToken(partyId: string, tokenHash: Uint8Array, createdAt: string): Promise<void> {
+    await this.run("insertToken", [tokenHash, partyId, createdAt]);
+  }
+
+  async partyTokens(partyId: string): Promise<PartyTokenRow[]> {
+    return (await this.all("tokensOf", [partyId])).map(toPartyToken);
+  }
+
+  async revokePartyToken(partyId: string, tokenHash: Uint8Array, revokedAt: string): Promise<boolean> {
+    return (await this.run("revokeToken", [revokedAt, tokenHash, partyId])) > 0;
+  }
+
+  async addPartyRelation(rel: PartyRelationRow): Promise<void> {
+    await this.run("insertRelation", [rel.kind, rel.partyId, rel.target]);
+  }
+
+  async listPartyRelations(): Promise<PartyRelationRow[]> {
+    return (await this.all("relations", [])).map(toPartyRelation);
+  }
+
+  async recordByDigest(digest: Uint8Array): Promise<StoredRecord | undefined> {
+    const r = await this.first("recordByDigest", [digest]);
+    return r && toRecord(r);
+  }
+
+  async recordVersions(id: string): Promise<StoredRecord[]> {
+    return (await this.all("recordVersions", [id])).map(toRecord);
+  }
+
+  async recordsAbout(warningId: string): Promise<StoredRecord[]> {
+    return (await this.all("recordsAbout", [warningId])).map(toRecord);
+  }
+
+  async countRecordsAbout(warningId: string): Promise<number> {
+    return (await this.first("countRecordsAbout", [warningId]))!.n as number;
+  }
+
+  async listRecords(q: RecordQuery): Promise<StoredRecord[]> {
+    const query = recordQuerySql(this.dialect, q);
+    if (!query) return [];
+    return (await this.all(`records-${query.shape}`, query.params, query.sql, true)).map(toRecord);
+  }
+
+  async recordsAfter(afterIndex: number, limit: number, kind?: string): Promise<StoredRecord[]> {
+    const rows = kind === undefined ? await this.all("recordsAfter", [afterIndex, limit]) : await this.all("recordsOfKindAfter", [kind, afterIndex, limit]);
+    return rows.map(toRecord);
+  }
+
+  async maxAddedUs(): Promise<number> {
+    return ((await this.first("maxAddedUs", []))!.m as number | null) ?? 0;
+  }
+
+  async recordsByLogIndex(start: number, end: number, limit: number): Promise<StoredRecord[]> {
+    return (await this.all("recordsByLogIndex", [start, end, limit])).map(toRecord);
+  }
+
+  async tombstonesByLogIndex(start: number, end: number, limit: number): Promise<StoredTombstone[]> {
+    return (await this.all("tombstonesByLogIndex", [start, end, limit])).map(toTombstone);
+  }
+
+  async tombstoneOf(digest: Uint8Array): Promise<StoredTombstone | undefined> {
+    const r = await this.first("tombstoneOf", [digest]);
+    return r && toTombstone(r);
+  }
+
+  async saveTaxiiStatus(status: TaxiiStatusRow, pruneBeforeMs: number): Promise<void> {
+    await this.runAll([
+      ["pruneStatuses", [pruneBeforeMs]],
+      ["saveStatus", [status.id, status.owner, status.createdAtMs, status.body]],
+    ]);
+  }
+
+  async taxiiStatus(id: string): Promise<TaxiiStatusRow | undefined> {
+    const r = await this.first("status", [id]);
+    return r && toTaxiiStatus(r);
+  }
+}
