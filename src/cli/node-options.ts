@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { ExchangeReads } from "../exchange/exchange-reads.js";
-import { PartyService } from "../exchange/party-service.js";
+import { PartyDirectory } from "../exchange/party-directory.js";
+import { PartyKeyFiles } from "../exchange/party-key-files.js";
 import { RecordReader } from "../exchange/record-reader.js";
 import { LogReader } from "../log/log-reader.js";
 import { systemClock } from "../log/system-clock.js";
@@ -51,7 +52,7 @@ export async function withNodeReadSide<T>(at: StoreLocation, fn: (reads: Exchang
   requireExistingNode(at);
   const store = await openStore(at, { poolSize: 2 });
   try {
-    const parties = new PartyService(store, systemClock, join(at.dataDir, "keys"));
+    const parties = new PartyDirectory(store, new PartyKeyFiles(join(at.dataDir, "keys")));
     const logKey = await readLogKey(at.dataDir, store);
     return await fn(new ExchangeReads({ store, parties, records: new RecordReader(store, parties), log: new LogReader(store), logKey }));
   } finally {

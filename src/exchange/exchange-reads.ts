@@ -5,9 +5,9 @@ import type { WarningReportInput } from "../core/report/index.js";
 import type { Reader } from "../core/tlp/index.js";
 import type { LogReader } from "../log/log-reader.js";
 import type { PartyRow, Store, StoredRecord } from "../store/store.js";
-import { allBoardVersions, resolveBoardRef, versionsOf, type StoredBoardVersion } from "./board-service.js";
+import { allBoardVersions, resolveBoardRef, versionsOf, type StoredBoardVersion } from "./board-versions.js";
 import { exportBundle } from "./bundle-export.js";
-import type { PartyService } from "./party-service.js";
+import type { PartyDirectory } from "./party-directory.js";
 import type { RecordReader } from "./record-reader.js";
 import { gatherWarningReport } from "./warning-report.js";
 import { warningTimeline, type WarningTimeline } from "./warning-timeline.js";
@@ -17,7 +17,7 @@ export type { PartyRow } from "../store/store.js";
 /** What the read side needs: a node's database, its parties and records, its log and log key. */
 export interface ExchangeReadDeps {
   readonly store: Store;
-  readonly parties: PartyService;
+  readonly parties: PartyDirectory;
   readonly records: RecordReader;
   readonly log: LogReader;
   /** The log key: it signs the thread statement of each exported bundle. */

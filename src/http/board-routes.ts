@@ -4,7 +4,7 @@ import { Type } from "typebox";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { boardCsv, boardToWire, type BoardAnalysis } from "../core/ach/index.js";
 import { partyReader, type Reader } from "../core/tlp/index.js";
-import type { StoredBoardVersion } from "../exchange/board-service.js";
+import type { StoredBoardVersion } from "../exchange/board-versions.js";
 import type { PartyRow } from "../exchange/exchange-reads.js";
 import type { ExchangeServices } from "../exchange/exchange-services.js";
 import { callerOf, readerOf, requireCaller } from "./auth.js";
