@@ -1,6 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import { formatTlogSize } from "../core/witness/index.js";
 import type { WitnessService } from "../exchange/witness-service.js";
+import { IgnoredQuery } from "./params.js";
+
+/** The body is text the witness parses itself (tlog-witness's line format); the schema says only that. */
+const AddCheckpointBody = Type.String({ description: "old <size>, consistency proof lines (base64), an empty line, a signed checkpoint" });
 
 /** The media type of a 409 answer's body (C2SP tlog-witness §add-checkpoint). */
 export const TLOG_SIZE_TYPE = "text/x.tlog.size";
@@ -15,9 +20,8 @@ export const witnessRoutes: FastifyPluginAsyncTypebox<{ witness: WitnessService 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
 
-  app.post("/witness/add-checkpoint", async (request, reply) => {
-    const body = typeof request.body === "string" ? request.body : "";
-    const answer = await witness.addCheckpoint(body);
+  app.post("/witness/add-checkpoint", { schema: { querystring: IgnoredQuery, body: AddCheckpointBody } }, async (request, reply) => {
+    const answer = await witness.addCheckpoint(request.body);
     if (answer.kind === "conflict") return reply.code(409).type(TLOG_SIZE_TYPE).send(formatTlogSize(answer.size));
     return reply.code(200).type("text/plain; charset=utf-8").send(answer.lines.join(""));
   });
