@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { isStixId } from "../core/record/index.js";
 import { partyReader } from "../core/tlp/index.js";
 import { exportBundle } from "../exchange/bundle-export.js";
-import { parseRecordProof, parseVerifierKey, verifyBundle, type BundleAudit, type NoteVerifier, type RecordProof } from "../verify/index.js";
+import { parseRecordProof, verifyBundle, type BundleAudit, type RecordProof } from "../verify/index.js";
+import { verifierKeyArg } from "./auditor-inputs.js";
+import { writeNewBundleFile } from "./bundle-file.js";
 import { UsageError } from "./cli-errors.js";
 import { defineCommand } from "./command-line.js";
 import { DATA_OPTION, DB_OPTION, nodeLocation, withNodeReadSide } from "./node-options.js";
@@ -20,7 +22,7 @@ export const AS_OPTION = { type: "string", value: "SLUG", help: "include only wh
 
 /**
  * `tocsin export-bundle --warning ID [--out FILE] [--as SLUG] [--data DIR] [--db URL]`: writes the warning's
- * accountability bundle (stdout without --out). `--as` exports only what that party may read (TLP);
+ * accountability bundle (stdout without --out; an existing --out file is refused, BUNDLE_FILE_EXISTS). `--as` exports only what that party may read (TLP);
  * without it the operator exports everything its database holds about the warning.
  */
 export const exportBundleCommand = defineCommand(
@@ -29,7 +31,7 @@ export const exportBundleCommand = defineCommand(
     summary: "Write a warning's accountability bundle (records, signatures, proofs, checkpoints) for `tocsin audit`.",
     options: {
       warning: WARNING_OPTION,
-      out: { type: "string", value: "FILE", help: "write the bundle to FILE instead of stdout" },
+      out: { type: "string", value: "FILE", help: "write the bundle to FILE instead of stdout (never over an existing file)" },
       as: AS_OPTION,
       data: DATA_OPTION,
       db: DB_OPTION,
@@ -43,7 +45,7 @@ export const exportBundleCommand = defineCommand(
     });
     const text = JSON.stringify(bundle, null, 1) + "\n";
     if (values.out !== undefined) {
-      writeFileSync(values.out, text);
+      writeNewBundleFile(values.out, text);
       out(`wrote ${values.out}: ${bundle.records.length} records, ${bundle.checkpoints.length} checkpoints\n`);
     } else out(text);
     return 0;
@@ -77,15 +79,8 @@ export const auditCommand = defineCommand(
     if (positionals.length !== 1) throw new UsageError("audit takes one bundle file");
     const file = positionals[0]!;
     if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-    const key = (s: string, what: string): NoteVerifier => {
-      try {
-        return parseVerifierKey(s);
-      } catch (e) {
-        throw new UsageError(`bad ${what}: ${(e as Error).message}`);
-      }
-    };
-    const logKey = values["log-key"] === undefined ? undefined : key(values["log-key"], "--log-key");
-    const extraWitnesses = values.witness.map((w) => key(w, "--witness"));
+    const logKey = values["log-key"] === undefined ? undefined : verifierKeyArg(values["log-key"], "--log-key");
+    const extraWitnesses = values.witness.map((w) => verifierKeyArg(w, "--witness"));
     const against = values.against.map(readRecordProof);
     // The same call a browser makes (src/verify): one verdict for one file, wherever it is checked.
     const verdict = verifyBundle(readFileSync(file, "utf8"), { logKey, witnesses: extraWitnesses, against }, file);

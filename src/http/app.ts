@@ -6,6 +6,7 @@ import type { BoardService } from "../exchange/board-service.js";
 import { registerBoardRoutes } from "./board-routes.js";
 import { registerInternalRoutes } from "./internal-routes.js";
 import { registerLogRoutes } from "./log-routes.js";
+import { logKeyRoute } from "./log-key-route.js";
 import { registerClusterRoutes } from "./cluster-routes.js";
 import { installProblemHandlers } from "./problem.js";
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors, genReqId, installJsonParser, installParameterGuard } from "./input-guards.js";
@@ -57,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.get("/healthz", async () => ({ ok: true }));
   registerLogRoutes(app, deps.reader);
+  await app.register(logKeyRoute, { reader: deps.reader });
   if (deps.api) registerApiRoutes(app, deps.api);
   if (deps.taxii) registerTaxiiRoutes(app, deps.taxii);
   if (deps.api && deps.boards) registerBoardRoutes(app, deps.boards, deps.api.parties);

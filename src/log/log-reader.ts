@@ -43,6 +43,13 @@ export class LogReader {
     return this.store.logSize();
   }
 
+  /** The log's verifier key (C2SP note vkey), as the node recorded it on first start: what auditors pin. */
+  async verifierKey(): Promise<string> {
+    const vkey = await this.store.getMeta("log.vkey");
+    if (vkey === undefined) throw new LogReadError("LOG_NO_CHECKPOINT", "the log has no key yet: it has not started");
+    return vkey;
+  }
+
   async latestCheckpoint(): Promise<StoredCheckpoint> {
     const c = await this.store.latestCheckpoint();
     if (!c) throw new LogReadError("LOG_NO_CHECKPOINT", "the log has not signed a checkpoint yet");

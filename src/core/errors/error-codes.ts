@@ -208,6 +208,7 @@ export const ERROR_CODES = {
   BUNDLE_MALFORMED: { family: "bundle", meaning: "an accountability bundle without the bundle's shape (the JSON path is named)", internal: "read by `tocsin audit`, never by a request" },
   THREAD_STATEMENT_MALFORMED: { family: "bundle", meaning: "a thread statement that is not the canonical statement of docs/formats.md §3.1, or not for the log's origin", internal: "read by `tocsin audit`; an export builds statements it signed itself" },
   OMISSION_PROOF_MALFORMED: { family: "bundle", meaning: "a record proof file without the shape of GET /api/v1/records/<id>/proof", internal: "read by `tocsin audit --against`" },
+  BUNDLE_FILE_EXISTS: { family: "bundle", meaning: "a command asked to write a bundle over an existing file: bundles are evidence, never overwritten", internal: "`tocsin export-bundle --out`, `tocsin report --bundle` only" },
   // Start-up and the command line
   CONFIG_INVALID: { family: "config", meaning: "a configuration value unknown or ill-typed, or a log key that does not match the database", internal: "start-up and CLI only" },
   REPORT_RENDERER_MISSING: { family: "report", meaning: "no Chromium at /usr/bin/chromium (or TOCSIN_CHROMIUM) to print a PDF report", internal: "`tocsin report --format pdf` only" },
