@@ -113,7 +113,9 @@ const PROBABILITY = (p: number | undefined): string => (p === undefined ? "—" 
 function askedSection(versions: readonly WarningVersion[]): string {
   const v = versions.at(-1);
   if (!v) return `<p>The bundle holds no version of the warning.</p>`;
-  const deadlines = Object.entries(v.deadlines);
+  // In the order a recipient meets them.
+  const order = (k: string): number => ["receipt", "assessment", "action"].indexOf(k) >>> 0;
+  const deadlines = Object.entries(v.deadlines).sort(([a], [b]) => order(a) - order(b));
   const asked = `<dl class="asked">
 <dt>Description</dt><dd>${e(v.description || "—")}</dd>
 <dt>Severity</dt><dd>${e(v.severity || "—")}</dd>
