@@ -107,6 +107,9 @@ function recipientSection(r: WarningReportInput["recipients"][number]): string {
 <h3>Missed deadlines</h3>${missed}</section>`;
 }
 
+/** A name like a log origin ("localhost/tocsin/7ad074ce") may break after its slashes, never inside a part. */
+const breakable = (s: string): string => e(s).replace(/\//g, "/<wbr>");
+
 const PROBABILITY = (p: number | undefined): string => (p === undefined ? "—" : `${Math.round(p * 100)} %`);
 
 /** What the latest version asks, then every version with what it changed. */
@@ -155,7 +158,7 @@ export function warningReportHtml(r: WarningReportInput, options: { readonly pap
   const resets = a.notes.filter((n) => n.startsWith("KEY RESET BY THE OPERATOR")).map((n) => `<div class="banner bad">${e(n)}</div>`).join("");
   const rows = a.timeline
     .map(
-      (t) => `<tr class="k-${e(t.kind)}"><td class="n">${t.index}</td><td class="t">${e(when(t.loggedAt))}</td><td>${e(t.authorName ?? t.author)}${t.signer === "custodial" || t.signer === "node" ? `<br><span class="custodial">${e(t.signedBy)}</span>` : ""}</td><td>${e(t.kind)}</td><td>${e(shortTimes(t.says))}</td><td>${t.signature === "verified" ? "✔" : t.signature === "withheld" ? "—" : "✘"}</td><td>${e(t.includedIn.join(", "))}</td></tr>`,
+      (t) => `<tr class="k-${e(t.kind)}"><td class="n">${t.index}</td><td class="t">${e(when(t.loggedAt))}</td><td>${breakable(t.authorName ?? t.author)}${t.signer === "custodial" || t.signer === "node" ? `<br><span class="custodial">${e(t.signedBy)}</span>` : ""}</td><td>${e(t.kind)}</td><td>${e(shortTimes(t.says))}</td><td>${t.signature === "verified" ? "✔" : t.signature === "withheld" ? "—" : "✘"}</td><td>${e(t.includedIn.join(", "))}</td></tr>`,
     )
     .join("\n");
   const cosigned = a.checkpoints.flatMap((c) => c.cosignatures.map((w) => `checkpoint ${c.size}: ${w.name} at ${new Date(w.timestamp * 1000).toISOString()}`));
