@@ -4,7 +4,10 @@ import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cosignCheckpoint, formatVerifierKey, generateNoteSigner, verifierFromSigner } from "../core/note/index.js";
+import { cosignCheckpoint, formatSignerKey, formatVerifierKey, generateNoteSigner, verifierFromSigner } from "../core/note/index.js";
+import { loadOrCreateLogKey } from "../node/log-key.js";
+import { openStore } from "../store/open-store.js";
+import { createTestDatabase } from "../testing/pg-database.js";
 import { chromiumPath } from "../render/chromium-pdf.js";
 import { journeyWorld, type JourneyWorld } from "../testing/journey-fixture.js";
 import { chromiumMissing } from "../testing/prerequisite.js";
@@ -263,5 +266,30 @@ test("tocsin report --paper A4|Letter lays the PDF out on that paper (real Chrom
     assert.doesNotMatch(html, /word-break:break-all|hyphens:auto/);
   } finally {
     await close();
+  }
+});
+
+test("tocsin log key --db: a PostgreSQL node's key, from its database alone or checked against its key file", async () => {
+  const db = await createTestDatabase("logkey");
+  const dir = mkdtempSync(join(tmpdir(), "tocsin-auditor-pg-"));
+  try {
+    const store = await openStore({ db: db.url, dataDir: dir }, { poolSize: 1 });
+    let vkey: string;
+    try {
+      vkey = formatVerifierKey(verifierFromSigner(await loadOrCreateLogKey(dir, store)));
+    } finally {
+      await store.close();
+    }
+    const alone = mkdtempSync(join(dir, "no-key-"));
+    for (const data of [dir, alone]) {
+      const r = tocsin(["log", "key", "--db", db.url, "--data", data]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, vkey + "\n");
+    }
+    writeFileSync(join(alone, "log.key"), formatSignerKey(generateNoteSigner(vkey.split("+")[0]!)) + "\n");
+    refused(tocsin(["log", "key", "--db", db.url, "--data", alone]), "log key", /CONFIG_INVALID: .* is not the key of the log in this database/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await db.drop();
   }
 });
