@@ -3,7 +3,6 @@ import { resolve } from "node:path";
 import { parseBundle, type AccountabilityBundle } from "../core/bundle/index.js";
 import { PAPER_SIZES, reportInputFromBundle, warningReportHtml, type PaperSize, type WarningReportInput } from "../core/report/index.js";
 import { NODE_READER, partyReader } from "../core/tlp/index.js";
-import { gatherWarningReport } from "../exchange/warning-report.js";
 import { htmlToPdf } from "../render/chromium-pdf.js";
 import { verifyBundle, type NoteVerifier } from "../verify/index.js";
 import { LOG_KEY_OPTION, readJsonFile, verifierKeyArg } from "./auditor-inputs.js";
@@ -53,9 +52,9 @@ export const reportCommand = defineCommand(
     } else {
       if (values.warning === undefined) throw new UsageError("--warning ID is required (or --from-bundle FILE)");
       const warningId = warningIdArg(values.warning);
-      const gathered = await withNodeReadSide(nodeLocation(values), async (d) => {
-        const reader = values.as === undefined ? NODE_READER : partyReader((await d.parties.require(values.as)).id);
-        return gatherWarningReport(d, reader, warningId, new Date(), { logKey });
+      const gathered = await withNodeReadSide(nodeLocation(values), async (reads) => {
+        const reader = values.as === undefined ? NODE_READER : partyReader((await reads.party(values.as)).id);
+        return reads.report(reader, warningId, new Date(), { logKey });
       });
       if (values.bundle !== undefined) writeNewBundleFile(values.bundle, JSON.stringify(gathered.bundle, null, 1) + "\n");
       input = gathered.input;
