@@ -1,5 +1,5 @@
 import { createPrivateKey } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -28,6 +28,11 @@ export class PartyKeyFiles {
     writeFileSync(path, pem, { mode: 0o600, flag: "wx" });
     chmodSync(path, 0o600);
     return path;
+  }
+
+  /** Removes the file of a key that never became a party's (its party could not be stored). */
+  remove(slug: string, keyId: string): void {
+    rmSync(this.pathOf(slug, keyId), { force: true });
   }
 }
 
