@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { isStixId } from "../core/record/index.js";
 import { partyReader } from "../core/tlp/index.js";
-import { parseRecordProof, parseVerifierKey, verifyBundle, type BundleAudit, type NoteVerifier, type RecordProof } from "../verify/index.js";
+import { parseRecordProof, verifyBundle, type BundleAudit, type RecordProof } from "../verify/index.js";
+import { verifierKeyArg } from "./auditor-inputs.js";
+import { writeNewBundleFile } from "./bundle-file.js";
 import { fromBase64 } from "../core/crypto/index.js";
 import { collectMlDsaCosignatures, NOTE_ALG_ML_DSA_44, parseMlDsaVerifierKey } from "../core/note/ml-dsa-cosignature.js";
 import { UsageError } from "./cli-errors.js";
@@ -21,7 +23,7 @@ export const AS_OPTION = { type: "string", value: "SLUG", help: "include only wh
 
 /**
  * `tocsin export-bundle --warning ID [--out FILE] [--as SLUG] [--data DIR] [--db URL]`: writes the warning's
- * accountability bundle (stdout without --out). `--as` exports only what that party may read (TLP);
+ * accountability bundle (stdout without --out; an existing --out file is refused, BUNDLE_FILE_EXISTS). `--as` exports only what that party may read (TLP);
  * without it the operator exports everything its database holds about the warning.
  */
 export const exportBundleCommand = defineCommand(
@@ -30,7 +32,7 @@ export const exportBundleCommand = defineCommand(
     summary: "Write a warning's accountability bundle (records, signatures, proofs, checkpoints) for `tocsin audit`.",
     options: {
       warning: WARNING_OPTION,
-      out: { type: "string", value: "FILE", help: "write the bundle to FILE instead of stdout" },
+      out: { type: "string", value: "FILE", help: "write the bundle to FILE instead of stdout (never over an existing file)" },
       as: AS_OPTION,
       data: DATA_OPTION,
       db: DB_OPTION,
@@ -44,7 +46,7 @@ export const exportBundleCommand = defineCommand(
     });
     const text = JSON.stringify(bundle, null, 1) + "\n";
     if (values.out !== undefined) {
-      writeFileSync(values.out, text);
+      writeNewBundleFile(values.out, text);
       out(`wrote ${values.out}: ${bundle.records.length} records, ${bundle.checkpoints.length} checkpoints\n`);
     } else out(text);
     return 0;
@@ -79,18 +81,11 @@ export const auditCommand = defineCommand(
     if (positionals.length !== 1) throw new UsageError("audit takes one bundle file");
     const file = positionals[0]!;
     if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-    const key = (s: string, what: string): NoteVerifier => {
-      try {
-        return parseVerifierKey(s);
-      } catch (e) {
-        throw new UsageError(`bad ${what}: ${(e as Error).message}`);
-      }
-    };
-    const logKey = values["log-key"] === undefined ? undefined : key(values["log-key"], "--log-key");
+    const logKey = values["log-key"] === undefined ? undefined : verifierKeyArg(values["log-key"], "--log-key");
     // An ML-DSA-44 witness key (type 0x06) is verified here, beside the library (which stays without it).
     // The key material follows the second "+" (base64 may hold "+" too).
     const isMlDsa = (w: string): boolean => fromBase64(w.slice(w.indexOf("+", w.indexOf("+") + 1) + 1))?.[0] === NOTE_ALG_ML_DSA_44;
-    const extraWitnesses = values.witness.filter((w) => !isMlDsa(w)).map((w) => key(w, "--witness"));
+    const extraWitnesses = values.witness.filter((w) => !isMlDsa(w)).map((w) => verifierKeyArg(w, "--witness"));
     const mlDsaWitnesses = values.witness.filter(isMlDsa).map((w) => {
       try {
         return parseMlDsaVerifierKey(w);

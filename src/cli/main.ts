@@ -5,6 +5,8 @@ import { reportCommand } from "./report-command.js";
 import { EnvironmentError, isSystemError, UsageError } from "./cli-errors.js";
 import type { Command, Out } from "./command-line.js";
 import { logAuditCommand } from "./log-commands.js";
+import { logKeyCommand } from "./log-key-command.js";
+import { checkpointVerifyCommand } from "./checkpoint-commands.js";
 import { partyCreateCommand, partyRevokeTokenCommand, partyRotateKeyCommand, partyTokenCommand } from "./party-commands.js";
 import { verifyConsistencyCommand, verifyInclusionCommand } from "./proof-commands.js";
 import { serveCommand } from "./serve-command.js";
@@ -16,6 +18,7 @@ import { witnessAddLogCommand, witnessKeyCommand } from "./witness-commands.js";
 export const COMMANDS: readonly Command[] = [
   serveCommand,
   logAuditCommand,
+  logKeyCommand,
   partyCreateCommand,
   partyRotateKeyCommand,
   partyTokenCommand,
@@ -25,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   verifyInclusionCommand,
   verifyConsistencyCommand,
+  checkpointVerifyCommand,
   achShowCommand,
   achExportCommand,
   exportBundleCommand,

@@ -1,5 +1,8 @@
-import { bytesEqual, fromHex } from "../core/crypto/bytes.js";
-import { EMPTY_ROOT, MerkleError, verifyConsistency, verifyInclusion } from "../core/merkle/index.js";
+import { bytesEqual, fromBase64, fromHex, toHex } from "../core/crypto/bytes.js";
+import { EMPTY_ROOT, hashLeaf, MerkleError, verifyConsistency, verifyInclusion } from "../core/merkle/index.js";
+import { decodeRecordLeaf, leafCommitmentProblem, parseRecordProof, type RecordLeaf, type RecordProof } from "../verify/index.js";
+import { LOG_KEY_OPTION, readInputText, readJsonFile, verifierKeyArg } from "./auditor-inputs.js";
+import { checkCheckpointNote } from "./checkpoint-commands.js";
 import { UsageError } from "./cli-errors.js";
 import { defineCommand } from "./command-line.js";
 
@@ -44,25 +47,81 @@ const PROOF_OPTION = { type: "string", value: "HEX[,HEX…]", help: "the proof's
 export const verifyInclusionCommand = defineCommand(
   {
     name: "proof verify-inclusion",
-    summary: "Verify an RFC 9162 inclusion proof offline.",
-    description: "Exit 0 valid, 1 invalid (the reason printed), 2 malformed input.",
+    summary: "Verify an RFC 9162 inclusion proof offline, against a root or a signed checkpoint, and that the leaf is a given record's.",
+    description:
+      "Give the proof as options, or --from a record proof as GET /api/v1/records/<id>/proof serves it (leaf, index, size, hashes, checkpoint); an option given beside --from overrides it. The tree is --root and --size, or a signed checkpoint (--checkpoint, or the one in --from) checked with --log-key. --record checks that the leaf commits to that record (its digest, id, version and kind). Exit 0 valid, 1 invalid (the reason printed: the proof, the checkpoint's signature, or the record), 2 malformed input.",
     options: {
-      "leaf-hash": { type: "string", value: HASH, help: "the leaf's hash (64 hex digits)", required: true },
-      index: { type: "string", value: "N", help: "the leaf's index in the log", required: true },
-      size: { type: "string", value: "N", help: "the tree size the proof is for", required: true },
-      root: { type: "string", value: HASH, help: "the root hash at that size (64 hex digits)", required: true },
-      proof: PROOF_OPTION,
+      from: { type: "string", value: "PROOF", help: "a record proof file (GET /api/v1/records/<id>/proof), - for stdin" },
+      "leaf-hash": { type: "string", value: HASH, help: "the leaf's hash (64 hex digits)" },
+      leaf: { type: "string", value: "BASE64", help: "the leaf itself (its hash is computed; needed for --record)" },
+      index: { type: "string", value: "N", help: "the leaf's index in the log" },
+      size: { type: "string", value: "N", help: "the tree size the proof is for" },
+      root: { type: "string", value: HASH, help: "the root hash at that size (64 hex digits)" },
+      checkpoint: { type: "string", value: "FILE", help: "the signed checkpoint the proof is for, instead of --root and --size (needs --log-key)" },
+      "log-key": LOG_KEY_OPTION,
+      proof: { ...PROOF_OPTION, required: false },
+      record: { type: "string", value: "FILE", help: "the signed record (STIX JSON): check that the leaf commits to it" },
     },
   },
   ({ values: v }, out) => {
-    const leafHash = hash(v["leaf-hash"], "leaf-hash");
-    const index = count(v.index, "index");
-    const size = count(v.size, "size");
-    const root = hash(v.root, "root");
-    const proof = proofList(v.proof);
+    const from = v.from === undefined ? undefined : parseRecordProof(readJsonFile(v.from, "--from"));
+    const leafBytes = leafArg(v.leaf, from);
+    const given = v["leaf-hash"] === undefined ? undefined : hash(v["leaf-hash"], "leaf-hash");
+    const leafHash = given ?? (leafBytes ? hashLeaf(leafBytes) : undefined);
+    if (!leafHash) throw new UsageError("give the leaf: --leaf-hash, --leaf or --from");
+    if (given && leafBytes && !bytesEqual(given, hashLeaf(leafBytes))) throw new UsageError("--leaf-hash is not the hash of the leaf given");
+    const index = v.index !== undefined ? count(v.index, "index") : from ? from.index : count(undefined, "index");
+    const proof = v.proof !== undefined ? proofList(v.proof) : from ? from.hashes.map((h) => fromHex(h)!) : proofList(undefined);
+    // The tree: a root and size given, or a checkpoint whose signature the log key must verify.
+    const checkpointFile = v.checkpoint;
+    if (checkpointFile !== undefined && (v.root !== undefined || v.size !== undefined)) throw new UsageError("give --root and --size, or --checkpoint, not both");
+    const note = checkpointFile !== undefined ? readInputText(checkpointFile) : v.root === undefined ? from?.checkpoint : undefined;
+    let size: number;
+    let root: Uint8Array;
+    if (note !== undefined) {
+      if (v["log-key"] === undefined) throw new UsageError("a checkpoint is believed only with the log's key: add --log-key VKEY (tocsin log key prints it)");
+      const checked = checkCheckpointNote(note, checkpointFile ?? `${v.from} (checkpoint)`, verifierKeyArg(v["log-key"], "--log-key"));
+      if (!checked.ok) {
+        out(`invalid: checkpoint: ${checked.reason}\n`);
+        return 1;
+      }
+      ({ size, rootHash: root } = checked.opened.checkpoint);
+      if (from && v.proof === undefined && from.size !== size) throw new UsageError(`the proof in ${v.from} is for size ${from.size}, the checkpoint of size ${size}`);
+      out(`checkpoint: ${checked.opened.checkpoint.origin}, size ${size}, root ${toHex(root)}: signed by the log key\n`);
+    } else {
+      size = v.size !== undefined ? count(v.size, "size") : from ? from.size : count(undefined, "size");
+      root = hash(v.root, "root");
+    }
+    if (v.record !== undefined) {
+      if (!leafBytes) throw new UsageError("--record needs the leaf itself: --leaf BASE64 or --from PROOF");
+      const leaf = decodedLeaf(leafBytes);
+      const problem = leafCommitmentProblem(leaf, readJsonFile(v.record, "--record"));
+      if (problem) {
+        out(`invalid: LEAF_COMMITMENT: ${problem}\n`);
+        return 1;
+      }
+      out(`record: the leaf commits to ${leaf.kind} ${leaf.id} version ${leaf.modified}, logged at ${leaf.loggedAt}\n`);
+    }
     return verdict(() => verifyInclusion(index, size, leafHash, proof, root), out);
   },
 );
+
+/** The leaf bytes from --leaf, else from the record proof; not base64 is bad input. */
+function leafArg(value: string | undefined, from: RecordProof | undefined): Uint8Array | undefined {
+  const text = value ?? from?.leaf;
+  if (text === undefined) return undefined;
+  const bytes = fromBase64(text);
+  if (!bytes || bytes.length === 0) throw new UsageError(`${value !== undefined ? "--leaf" : "the proof's leaf"} must be base64 leaf bytes`);
+  return bytes;
+}
+
+function decodedLeaf(bytes: Uint8Array): RecordLeaf {
+  try {
+    return decodeRecordLeaf(bytes);
+  } catch (e) {
+    throw new UsageError(`the leaf is not a Tocsin record leaf: ${(e as Error).message}`);
+  }
+}
 
 export const verifyConsistencyCommand = defineCommand(
   {

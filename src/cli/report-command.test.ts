@@ -27,6 +27,15 @@ test("tocsin report --format html: self-contained, timeline, reliability SVG, re
     assert.match(html, /missed action deadline/);
     assert.match(html, /TLP:AMBER/);
     assert.match(html, /Brier score/);
+    // What the warning asked, and its versions.
+    assert.match(html, /<h2>What the warning asked<\/h2>/);
+    assert.match(html, /<dt>Severity<\/dt><dd>[a-z]+<\/dd>/);
+    assert.match(html, /<dt>Probability<\/dt><dd>70 %/);
+    assert.match(html, /<dt>Deadlines<\/dt><dd>receipt by 2024-03-06 15:00:00 UTC; assessment by/);
+    assert.match(html, /<h3>Versions \(1\)<\/h3>.*first version/s);
+    // Verify it yourself: pin the operator's published key, never the bundle's own.
+    assert.match(html, /tocsin log key/);
+    assert.match(html, /--log-key 'THE PUBLISHED KEY'/);
     // Self-contained: no scripts and nothing to fetch (the SVG namespace is a name, not a fetch).
     assert.doesNotMatch(html, /<script|<link|<img|\bsrc=|url\(/i);
     assert.deepEqual(html.match(/https?:\/\/[^"\s]*/g)?.filter((u) => u !== "http://www.w3.org/2000/svg") ?? [], []);

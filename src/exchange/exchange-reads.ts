@@ -1,6 +1,7 @@
 import { toBase64, toHex } from "../core/crypto/bytes.js";
 import type { AccountabilityBundle } from "../core/bundle/index.js";
 import type { NoteSigner } from "../core/note/index.js";
+import type { NoteVerifier } from "../core/note/index.js";
 import type { WarningReportInput } from "../core/report/index.js";
 import type { Reader } from "../core/tlp/index.js";
 import type { LogReader } from "../log/log-reader.js";
@@ -96,8 +97,13 @@ export class ExchangeReads {
   }
 
   /** A warning's report (its audited bundle, the source's and the recipients' track records). */
-  report(reader: Reader, warningId: string, now: Date = new Date()): Promise<{ bundle: AccountabilityBundle; input: WarningReportInput }> {
-    return gatherWarningReport(this.d, reader, warningId, now);
+  report(
+    reader: Reader,
+    warningId: string,
+    now: Date = new Date(),
+    options: { readonly logKey?: NoteVerifier | undefined } = {},
+  ): Promise<{ bundle: AccountabilityBundle; input: WarningReportInput }> {
+    return gatherWarningReport(this.d, reader, warningId, now, options);
   }
 
   /**

@@ -6,6 +6,7 @@ import type { Sequencer } from "../log/sequencer.js";
 import { boardRoutes } from "./board-routes.js";
 import { internalRoutes } from "./internal-routes.js";
 import { logRoutes } from "./log-routes.js";
+import { logKeyRoute } from "./log-key-route.js";
 import { IgnoredQuery, AJV_OPTIONS } from "./params.js";
 import { partyRoutes } from "./party-routes.js";
 import { installProblemHandlers } from "./problem.js";
@@ -69,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.get("/healthz", { schema: { querystring: IgnoredQuery } }, async () => ({ ok: true }));
   await app.register(logRoutes, { reader: deps.reader });
+  await app.register(logKeyRoute, { reader: deps.reader });
   const services = deps.services;
   if (services) {
     await app.register(recordRoutes, { services });

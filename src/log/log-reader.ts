@@ -48,6 +48,13 @@ export class LogReader {
     return this.store.logSize();
   }
 
+  /** The log's verifier key (C2SP note vkey), as the node recorded it on first start: what auditors pin. */
+  async verifierKey(): Promise<string> {
+    const vkey = await this.store.getMeta("log.vkey");
+    if (vkey === undefined) throw new LogReadError("LOG_NO_CHECKPOINT", "the log has no key yet: it has not started");
+    return vkey;
+  }
+
   /**
    * The checkpoint to publish, with every witness cosignature collected for it appended (C2SP
    * tlog-witness: a client may verify them as note signatures). Under a quorum policy, the latest one

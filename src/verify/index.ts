@@ -28,7 +28,7 @@ export {
 export type { SignatureExtension, VerifiedRecordSignature, RecordKeyResolver, RecordKind } from "../core/record/index.js";
 
 // Log leaves.
-export { decodeRecordLeaf, encodeRecordLeaf, recordLeafOf } from "../core/record/index.js";
+export { decodeRecordLeaf, encodeRecordLeaf, recordLeafOf, leafCommitmentProblem } from "../core/record/index.js";
 export type { RecordLeaf, LeafKind, ThreadPosition } from "../core/record/index.js";
 
 // Merkle trees (RFC 9162): leaf and node hashes, inclusion and consistency proofs.

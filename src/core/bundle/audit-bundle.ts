@@ -10,7 +10,7 @@ import {
   isPlainObject,
   keyIdOf,
   readSignatureExtension,
-  recordDigestHex,
+  leafCommitmentProblem,
   recordKindOf,
   verifyRecordSignature,
   warningRefOf,
@@ -291,8 +291,8 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
       if (!leafBytes) throw new Error("leaf is not base64");
       leaf = decodeRecordLeaf(leafBytes);
       threadEntries.push({ index: entry.index, leaf, leafHash: hashLeaf(leafBytes), about: warningRefSafe(obj), subject });
-      if (leaf.digest !== recordDigestHex(obj)) fail("leaf", subject, "the record's content does not match the digest its log leaf commits to");
-      if (leaf.id !== obj.id || leaf.modified !== (obj.modified ?? obj.created) || leaf.kind !== kind) fail("leaf", subject, "the log leaf names another record or version");
+      const problem = leafCommitmentProblem(leaf, obj);
+      if (problem) fail("leaf", subject, problem);
     } catch (e) {
       fail("leaf", subject, message(e));
     }

@@ -1,7 +1,7 @@
 import { fromBase64, fromHex } from "../crypto/index.js";
 import { KeyHistories, isKeyRecord, resetNotice } from "../keys/index.js";
 import { hashLeaf, verifyInclusion } from "../merkle/index.js";
-import { decodeRecordLeaf, isPlainObject, readSignatureExtension, recordDigestHex, recordKindOf } from "../record/index.js";
+import { decodeRecordLeaf, isPlainObject, readSignatureExtension, leafCommitmentProblem, recordKindOf } from "../record/index.js";
 import type { AccountabilityBundle } from "./bundle-format.js";
 
 /** A problem found in the key history (reported by the bundle audit under check "key-history"). */
@@ -62,8 +62,8 @@ export function auditKeyHistory(bundle: AccountabilityBundle, roots: ReadonlyMap
     try {
       if (!bytes) throw new Error("leaf is not base64");
       const leaf = decodeRecordLeaf(bytes);
-      if (leaf.digest !== recordDigestHex(record)) throw new Error("the record's content does not match the digest its log leaf commits to");
-      if (leaf.id !== record.id || leaf.kind !== recordKindOf(record)) throw new Error("the log leaf names another record");
+      const problem = leafCommitmentProblem(leaf, record);
+      if (problem) throw new Error(problem);
       loggedAt = leaf.loggedAt;
     } catch (err) {
       fail(subject, (err as Error).message);

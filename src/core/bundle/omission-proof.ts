@@ -1,7 +1,7 @@
 import { bytesEqual, fromBase64, fromHex } from "../crypto/index.js";
 import { hashLeaf, verifyConsistency, verifyInclusion } from "../merkle/index.js";
 import { openCheckpoint, parseVerifierKey, type NoteVerifier } from "../note/index.js";
-import { decodeRecordLeaf, isPlainObject, recordDigestHex, warningRefOf, type RecordLeaf } from "../record/index.js";
+import { decodeRecordLeaf, isPlainObject, leafCommitmentProblem, warningRefOf, type RecordLeaf } from "../record/index.js";
 import { BundleError } from "./bundle-errors.js";
 import type { AccountabilityBundle } from "./bundle-format.js";
 import { openThreadStatement, threadDigest, type ThreadStatement } from "./thread-statement.js";
@@ -141,8 +141,9 @@ export function checkOmission(bundle: AccountabilityBundle, proof: RecordProof, 
   let about: string | undefined = leaf.warning;
   if (about === undefined) {
     if (proof.record === undefined) return unproven("the leaf (v1) does not name its warning: add the signed record (\"record\") to show what it is about", leaf);
+    const problem = leafCommitmentProblem(leaf, proof.record);
+    if (problem) return unproven(`the record given is not the one the leaf commits to: ${problem}`, leaf);
     try {
-      if (recordDigestHex(proof.record) !== leaf.digest) return unproven("the record given is not the one the leaf commits to", leaf);
       about = warningRefOf(proof.record);
     } catch (e) {
       return unproven(`the record given is not a record: ${message(e)}`, leaf);

@@ -209,6 +209,7 @@ export const ERROR_CODES = {
   BUNDLE_MALFORMED: { family: "bundle", meaning: "an accountability bundle without the bundle's shape (the JSON path is named)", internal: "read by `tocsin audit`, never by a request" },
   THREAD_STATEMENT_MALFORMED: { family: "bundle", meaning: "a thread statement that is not the canonical statement of docs/formats.md §3.1, or not for the log's origin", internal: "read by `tocsin audit`; an export builds statements it signed itself" },
   OMISSION_PROOF_MALFORMED: { family: "bundle", meaning: "a record proof file without the shape of GET /api/v1/records/<id>/proof", internal: "read by `tocsin audit --against`" },
+  BUNDLE_FILE_EXISTS: { family: "bundle", meaning: "a command asked to write a bundle over an existing file: bundles are evidence, never overwritten", internal: "`tocsin export-bundle --out`, `tocsin report --bundle` only" },
   // The witness (C2SP tlog-witness add-checkpoint): each code is one answer the spec defines
   WITNESS_BAD_REQUEST: { family: "witness", meaning: "an add-checkpoint body that is not old size, proof lines, an empty line and a checkpoint, or an old size beyond the checkpoint's" },
   WITNESS_UNKNOWN_LOG: { family: "witness", meaning: "this witness does not witness the checkpoint's origin (`tocsin witness add-log`)" },

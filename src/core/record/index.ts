@@ -52,6 +52,7 @@ export { RECORD_KINDS, RECORD_KIND_STIX_TYPE, RELAYABLE_KINDS, isRelayable, reco
 export type { RecordKind } from "./record-kind.js";
 export { RECORD_LEAF_VERSION, THREAD_LEAF_VERSION, THREAD_KINDS, MAX_RECORD_LEAF_BYTES, encodeRecordLeaf, decodeRecordLeaf, recordLeafOf } from "./log-leaf.js";
 export type { LeafKind, RecordLeaf, ThreadPosition } from "./log-leaf.js";
+export { leafCommitmentProblem } from "./leaf-commitment.js";
 export { COMMITMENT_SALT_BYTES, commitmentDigest, checkReveal } from "./commitment.js";
 export { UUID_PATTERN, isStixId, stixIdType, isTimestamp, isHex64, isKeyIdHex, isPlainObject } from "./stix-syntax.js";
 export { ThreadPositionCheck } from "./thread-positions.js";

@@ -2,4 +2,7 @@
 export { escapeHtml } from "./html-escape.js";
 export { reliabilitySvg } from "./reliability-svg.js";
 export { humanDuration, warningReportHtml } from "./report-html.js";
-export type { WarningReportInput } from "./report-html.js";
+export { PAPER_SIZES, reportInputFromBundle } from "./report-input.js";
+export type { PaperSize, WarningReportInput } from "./report-input.js";
+export { warningVersions } from "./warning-versions.js";
+export type { WarningVersion } from "./warning-versions.js";

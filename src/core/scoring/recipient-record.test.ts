@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { DAY, HOUR, RECIPIENT, SOURCE, T0, VENUE, action, assessment, escalation, fold, receipt, resolution } from "../../testing/lifecycle-fixtures.js";
 import { recipientRecord } from "./recipient-record.js";
 
+const iso = (ms: number): string => new Date(ms).toISOString();
+
 test("recipient record: a dismissed warning that materialized, missed deadlines, response times", () => {
   // RECIPIENT receives after 30 min, dismisses after 20 h, never acts (action deadline T0 + 48 h escalated);
   // VENUE receives late (receipt escalated), agrees and acts. The event happens; the source resolves.
@@ -21,9 +23,9 @@ test("recipient record: a dismissed warning that materialized, missed deadlines,
   assert.equal(r.resolved, 1);
   assert.equal(r.dismissed, 1);
   assert.deepEqual(r.dismissedMaterialized, [
-    { warningId: state.warningId, source: SOURCE, opinion: "strongly-disagree", assessedAt: T0 + 20 * HOUR, outcome: "materialized", eventTime: T0 + 9 * DAY },
+    { warningId: state.warningId, source: SOURCE, opinion: "strongly-disagree", assessedAt: iso(T0 + 20 * HOUR), outcome: "materialized", eventTime: iso(T0 + 9 * DAY) },
   ]);
-  assert.deepEqual(r.missedDeadlines, [{ warningId: state.warningId, kind: "action", deadline: T0 + 2 * DAY, escalatedAt: T0 + 3 * DAY }]);
+  assert.deepEqual(r.missedDeadlines, [{ warningId: state.warningId, kind: "action", deadline: iso(T0 + 2 * DAY), escalatedAt: iso(T0 + 3 * DAY) }]);
   assert.deepEqual(r.missedByKind, { receipt: 0, assessment: 0, action: 1 });
   assert.deepEqual(r.timeTo.receipt, { count: 1, medianMs: 30 * 60_000, meanMs: 30 * 60_000 });
   assert.deepEqual(r.timeTo.assessment, { count: 1, medianMs: 20 * HOUR, meanMs: 20 * HOUR });

@@ -9,18 +9,21 @@ export interface DismissedWarning {
   readonly warningId: string;
   readonly source: PartyId;
   readonly opinion: Opinion;
-  /** When the dismissing opinion was logged (ms). */
-  readonly assessedAt: number;
+  /** When the dismissing opinion was logged (RFC 3339, as every time the API answers). */
+  readonly assessedAt: string;
   readonly outcome: Outcome;
-  readonly eventTime: number | undefined;
+  /** When the event happened, as the resolution says (RFC 3339). */
+  readonly eventTime: string | undefined;
 }
 
 /** A deadline the node escalated: the recipient did not respond in time. */
 export interface MissedDeadline {
   readonly warningId: string;
   readonly kind: DeadlineKind;
-  readonly deadline: number;
-  readonly escalatedAt: number;
+  /** When the response was due (RFC 3339). */
+  readonly deadline: string;
+  /** When the node logged the escalation (RFC 3339). */
+  readonly escalatedAt: string;
 }
 
 export interface ResponseTime {
@@ -43,6 +46,8 @@ export interface RecipientRecord {
   /** Time from being addressed (the version that first named it) to its receipt, first assessment and first action. */
   readonly timeTo: Readonly<Record<"receipt" | "assessment" | "action", ResponseTime>>;
 }
+
+const rfc3339 = (ms: number): string => new Date(ms).toISOString();
 
 function responseTime(values: number[]): ResponseTime {
   if (values.length === 0) return { count: 0, medianMs: null, meanMs: null };
@@ -76,9 +81,9 @@ export function recipientRecord(party: PartyId, states: readonly WarningState[])
           warningId: s.warningId,
           source: s.author,
           opinion: latest.opinion,
-          assessedAt: latest.loggedAt,
+          assessedAt: rfc3339(latest.loggedAt),
           outcome: s.resolution.outcome,
-          eventTime: s.resolution.eventTime,
+          eventTime: s.resolution.eventTime === undefined ? undefined : rfc3339(s.resolution.eventTime),
         });
       }
     }
@@ -86,7 +91,7 @@ export function recipientRecord(party: PartyId, states: readonly WarningState[])
       const e = r.escalations[kind];
       if (!e) continue;
       missedByKind[kind]++;
-      missedDeadlines.push({ warningId: s.warningId, kind, deadline: e.deadline, escalatedAt: e.loggedAt });
+      missedDeadlines.push({ warningId: s.warningId, kind, deadline: rfc3339(e.deadline), escalatedAt: rfc3339(e.loggedAt) });
     }
     const issued = r.reachedAt.issued;
     if (issued !== undefined) {
