@@ -1,5 +1,6 @@
-import { randomBytes, randomUUID, createPrivateKey } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes, randomUUID } from "node:crypto";
+import { partyKeyPem, readPartyKey } from "../client/party-key.js";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { rfc3339, type Clock } from "../core/clock.js";
 import { fromBase64, sha256, toBase64, toHex } from "../core/crypto/index.js";
@@ -396,19 +397,16 @@ export class PartyService {
   #writeKey(slug: string, keyId: string, seed: Uint8Array): string {
     mkdirSync(this.keyDir, { recursive: true, mode: 0o700 });
     const path = this.#keyPath(slug, keyId);
-    const pem = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" }).export({ format: "pem", type: "pkcs8" });
+    const pem = partyKeyPem(seed);
     writeFileSync(path, pem, { mode: 0o600, flag: "wx" });
     chmodSync(path, 0o600);
     return path;
   }
 }
 
-const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
-
-/** Reads an Ed25519 PKCS#8 PEM key file (as written by the node or by `openssl genpkey -algorithm ed25519`). */
+/** The seed of an Ed25519 PKCS#8 PEM key file (as written by the node, `tocsin key generate` or `openssl genpkey -algorithm ed25519`). */
 export function readSeed(path: string): Uint8Array {
-  const der = createPrivateKey(readFileSync(path)).export({ format: "der", type: "pkcs8" });
-  return new Uint8Array(der.subarray(PKCS8_ED25519_PREFIX.length));
+  return readPartyKey(path).seed;
 }
 
 function keyRow(partyId: string, k: LoggedKey): PartyKeyRow {
