@@ -238,7 +238,8 @@ export class TocsinClient {
       });
       text = await response.text();
     } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+      const c = (e as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+      const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (e as Error).message;
       throw new ClientError("CLIENT_NODE_UNREACHABLE", `no answer from ${this.url} (${cause})`, { cause: e });
     }
     if (!response.ok) {
