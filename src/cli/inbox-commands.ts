@@ -68,18 +68,23 @@ export const statusCommand = defineCommand(
       out(JSON.stringify({ warning: id, resolved: row?.resolved, recipients: row?.recipients ?? [], timeline: timeline.entries, keyNotices: timeline.keyNotices, ...(values.bundle ? { bundle: values.bundle } : {}) }, null, 2) + "\n");
       return 0;
     }
-    out(statusText(id, row, timeline.entries, timeline.keyNotices) + (values.bundle ? `bundle written to ${values.bundle} (check it with tocsin audit ${values.bundle})\n` : ""));
+    const names = new Map<string, string>();
+    for (const r of row?.recipients ?? []) {
+      const p = await session.client.party(r.party).catch(() => undefined);
+      if (p) names.set(r.party, `${p.name} (${p.slug})`);
+    }
+    out(statusText(id, row, names, timeline.entries, timeline.keyNotices) + (values.bundle ? `bundle written to ${values.bundle} (check it with tocsin audit ${values.bundle})\n` : ""));
     return 0;
   },
 );
 
-function statusText(id: string, row: WarningRow | undefined, entries: readonly { kind: string; authorName?: string; author: string; says: string; index: number; loggedAt: string; signedBy: string }[], notices: readonly string[]): string {
+function statusText(id: string, row: WarningRow | undefined, names: ReadonlyMap<string, string>, entries: readonly { kind: string; authorName?: string; author: string; says: string; index: number; loggedAt: string; signedBy: string }[], notices: readonly string[]): string {
   const lines = [`warning ${id}${row?.resolved ? ` — resolved: ${row.resolved.outcome}` : ""}`];
   if (row) {
     lines.push("recipients:");
     for (const r of row.recipients) {
       const due = r.nextDeadline ? `, ${r.nextDeadline.kind} due ${r.nextDeadline.at ?? "now"}` : "";
-      lines.push(`  ${r.party}: ${r.state}${due}${r.escalated.length ? `, ESCALATED: missed ${r.escalated.join(", ")}` : ""}`);
+      lines.push(`  ${names.get(r.party) ?? r.party}: ${r.state}${due}${r.escalated.length ? `, ESCALATED: missed ${r.escalated.join(", ")}` : ""}`);
     }
   }
   lines.push("timeline:");
