@@ -1,6 +1,7 @@
 import { OPINIONS, OUTCOMES, ACTION_STATUSES, type Opinion, type Outcome, type ActionStatus } from "../core/lifecycle/index.js";
 import type { StixObject } from "../core/record/index.js";
 import { TLP_LEVELS, tlpMarkingId, type TlpLevel } from "../core/tlp/index.js";
+import { TocsinError } from "../core/errors/tocsin-error.js";
 import { ClientError } from "./client-error.js";
 import { readPartyKey, type PartyKey } from "./party-key.js";
 import {
@@ -85,6 +86,8 @@ export class PartySession {
   async revise(warningId: string, changes: WarningChanges, at = Date.now()): Promise<Posted> {
     if (changes.probability !== undefined && !(changes.probability >= 0 && changes.probability <= 1)) throw new ClientError("CLIENT_INPUT_INVALID", `a probability is between 0 and 1, not ${changes.probability}`);
     const previous = await this.client.record(warningId);
+    // Signed by anyone else, the node would refuse it (the signer is not created_by_ref): say why here.
+    if (previous.created_by_ref !== this.party.id) throw new TocsinError("LIFECYCLE_VERSION_WRONG_AUTHOR", `${warningId} is ${String(previous.created_by_ref)}'s warning: only its author revises it`);
     const addRecipients = changes.addRecipients ? await this.#partyIds(changes.addRecipients) : undefined;
     return this.#post(reviseWarning(this.author, previous, at, { ...changes, ...(addRecipients ? { addRecipients } : {}) }));
   }
