@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { ed25519PublicKey } from "../src/core/crypto/ed25519.js";
-import { readSeed } from "../src/exchange/party-service.js";
+import { readSeed } from "../src/exchange/party-key-files.js";
 import { parseConfig } from "../src/node/config.js";
 import { openNode, type TocsinNode } from "../src/node/node.js";
 import { ed25519Rates, opensslVersion } from "./baseline.js";
@@ -38,8 +38,8 @@ async function withNode<T>(fn: (node: TocsinNode, url: string) => Promise<T>): P
 
 /** Signed warnings from a fresh sender to a fresh recipient, prepared before timing. */
 async function signedWarnings(node: TocsinNode, n: number, tag: string) {
-  const sender = await node.parties.create({ slug: `sender-${tag}`, name: "Sender" });
-  const recipient = await node.parties.create({ slug: `recipient-${tag}`, name: "Recipient" });
+  const sender = await node.registrar.create({ slug: `sender-${tag}`, name: "Sender" });
+  const recipient = await node.registrar.create({ slug: `recipient-${tag}`, name: "Recipient" });
   const seed = readSeed(sender.keyFile!);
   const author = { id: sender.id, seed, publicKey: ed25519PublicKey(seed) };
   const now = Date.now();

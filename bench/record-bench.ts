@@ -20,7 +20,7 @@ import { ed25519PublicKey } from "../src/core/crypto/ed25519.js";
 import { SeededRandom, sourceTrackRecord, type ResolvedForecast } from "../src/core/scoring/index.js";
 import { partyReader } from "../src/core/tlp/index.js";
 import { exportBundle } from "../src/exchange/bundle-export.js";
-import { readSeed } from "../src/exchange/party-service.js";
+import { readSeed } from "../src/exchange/party-key-files.js";
 import { forecastOf, TrackRecords } from "../src/exchange/track-records.js";
 import { WarningStates } from "../src/exchange/warning-states.js";
 import { parseConfig } from "../src/node/config.js";
@@ -86,7 +86,7 @@ export async function withNode<T>(fn: (node: TocsinNode) => Promise<T>): Promise
 }
 
 async function author(node: TocsinNode, slug: string) {
-  const created = await node.parties.create({ slug, name: slug.toUpperCase() });
+  const created = await node.registrar.create({ slug, name: slug.toUpperCase() });
   const seed = readSeed(created.keyFile!);
   return { row: (await node.parties.require(created.id)), author: { id: created.id, seed, publicKey: ed25519PublicKey(seed) } };
 }

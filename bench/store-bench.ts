@@ -21,7 +21,7 @@ import { PgStore } from "../src/store/postgres/pg-store.js";
 import { SqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../src/store/store.js";
 import { ed25519PublicKey } from "../src/core/crypto/ed25519.js";
-import { readSeed } from "../src/exchange/party-service.js";
+import { readSeed } from "../src/exchange/party-key-files.js";
 import { cleanup, runCli, startServer, tempDir, type RunningServer } from "../src/reliability/harness.js";
 import { createTestDatabase } from "../src/testing/pg-database.js";
 import type { PostMessage, PostSpec } from "./post-worker.js";

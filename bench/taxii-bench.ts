@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { ed25519PublicKey } from "../src/core/crypto/ed25519.js";
-import { readSeed } from "../src/exchange/party-service.js";
+import { readSeed } from "../src/exchange/party-key-files.js";
 import { parseConfig } from "../src/node/config.js";
 import { openNode } from "../src/node/node.js";
 import { ed25519Rates, opensslVersion } from "./baseline.js";
@@ -55,8 +55,8 @@ export async function runTaxiiBench(_args: string[]): Promise<void> {
   await node.warmUp();
   try {
     const url = await node.app.listen({ host: "127.0.0.1", port: 0 });
-    const sender = await node.parties.create({ slug: "sender", name: "Sender" });
-    const recipient = await node.parties.create({ slug: "recipient", name: "Recipient" });
+    const sender = await node.registrar.create({ slug: "sender", name: "Sender" });
+    const recipient = await node.registrar.create({ slug: "recipient", name: "Recipient" });
     const seed = readSeed(sender.keyFile!);
     const author = { id: sender.id, seed, publicKey: ed25519PublicKey(seed) };
     process.stderr.write(`preparing ${total} signed warnings …\n`);

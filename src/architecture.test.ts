@@ -24,13 +24,16 @@ const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
   http: ["core", "exchange", "log", "store", "http"],
   // node/ is the composition root: it builds everything and may import every layer but the command line.
   node: ["core", "store", "log", "client", "exchange", "render", "http", "node"],
-  // The demo scenario `tocsin serve --demo` runs: it acts as parties would, through a built node.
-  demo: ["core", "store", "log", "client", "exchange", "node", "demo"],
+  // The demo scenario `tocsin serve --demo` runs: it acts as parties would, through the node it is given.
+  demo: ["core", "store", "log", "client", "exchange", "demo"],
   cli: ["core", "verify", "store", "log", "client", "exchange", "render", "http", "node", "demo", "cli"],
 };
 
 /** Layers a layer may reach only through `import type` (no run-time dependency). */
 const TYPE_ONLY: Readonly<Partial<Record<Layer, readonly Layer[]>>> = { http: ["store"] };
+
+/** The composition root: it builds everything, and only the command line (and tests) import it. */
+const COMPOSITION_ROOT = "node/node.js";
 
 /** Test-support folders: nothing in production imports them, and tsconfig.json leaves them out of dist/ (src/product-build.test.ts). */
 const TEST_SUPPORT = ["testing", "reliability"];
@@ -118,6 +121,10 @@ export function layerViolations(root: string): string[] {
         if (!(layer === "core" && fromRoot.startsWith(CORE_DATA_DIR) && fromRoot.endsWith(".json"))) {
           bad("imports from outside src/ — only the core may import the schemas under schemas/tocsin/");
         }
+        continue;
+      }
+      if (target === COMPOSITION_ROOT && layer !== "cli") {
+        bad("the composition root is built by the command line only — take what you need as a parameter (an interface of the parts you use)");
         continue;
       }
       const targetFolder = folderOf(target);

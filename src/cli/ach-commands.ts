@@ -1,6 +1,6 @@
 import { analyseBoard, boardCsv, renderBoard } from "../core/ach/index.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
-import { allBoardVersions, resolveBoardRef, versionsOf, type StoredBoardVersion } from "../exchange/board-service.js";
+import { allBoardVersions, resolveBoardRef, versionsOf, type StoredBoardVersion } from "../exchange/board-versions.js";
 import type { Store } from "../store/store.js";
 import { UsageError } from "./cli-errors.js";
 import { defineCommand } from "./command-line.js";

@@ -10,7 +10,7 @@ import { buildWarning, type Author } from "../client/record-builders.js";
 import { toBase64 } from "../core/crypto/bytes.js";
 import { ed25519PublicKey, generateEd25519 } from "../core/crypto/ed25519.js";
 import { formatVerifierKey } from "../core/note/index.js";
-import { readSeed } from "../exchange/party-service.js";
+import { readSeed } from "../exchange/party-key-files.js";
 import { cleanup, httpExchange, logVerifier, openDbWritable, runCli, startServer, tempDir, type RunningServer } from "../reliability/harness.js";
 import { createTestDatabase, type TestDatabase } from "../testing/pg-database.js";
 import { createPrivateKey } from "node:crypto";

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { PartyService } from "../exchange/party-service.js";
+import { PartyDirectory } from "../exchange/party-directory.js";
+import { PartyKeyFiles } from "../exchange/party-key-files.js";
 import { RecordReader } from "../exchange/record-reader.js";
 import { LogReader } from "../log/log-reader.js";
 import { systemClock } from "../log/system-clock.js";
@@ -47,7 +48,7 @@ export function requireExistingNode(at: StoreLocation): void {
 /** A node's read side, for the operator's commands that read records (bundles, reports, boards). */
 export interface NodeReadSide {
   readonly store: Store;
-  readonly parties: PartyService;
+  readonly parties: PartyDirectory;
   readonly records: RecordReader;
   readonly log: LogReader;
   /** The log key: bundles carry a thread statement signed with it. */
@@ -59,7 +60,7 @@ export async function withNodeReadSide<T>(at: StoreLocation, fn: (d: NodeReadSid
   requireExistingNode(at);
   const store = await openStore(at, { poolSize: 2 });
   try {
-    const parties = new PartyService(store, systemClock, join(at.dataDir, "keys"));
+    const parties = new PartyDirectory(store, new PartyKeyFiles(join(at.dataDir, "keys")));
     const logKey = await readLogKey(at.dataDir, store);
     return await fn({ store, parties, records: new RecordReader(store, parties), log: new LogReader(store), logKey });
   } finally {

@@ -1,5 +1,6 @@
 import { systemClock } from "../log/system-clock.js";
-import { PartyService, parsePublicKey, readSeed } from "../exchange/party-service.js";
+import { readSeed } from "../exchange/party-key-files.js";
+import { parsePublicKey, type PartyRegistrar } from "../exchange/party-registrar.js";
 import { withOperator } from "../node/operator.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { UsageError } from "./cli-errors.js";
@@ -11,7 +12,7 @@ const NODE_OPTIONS = { data: DATA_OPTION, db: DB_OPTION } as const;
 
 const PUBLIC_KEY_OPTION = { type: "string", value: "KEY", help: "the party's Ed25519 public key (base64 or hex); without it the node generates the pair and writes the private key under DIR/keys" } as const;
 
-async function withParties<T>(values: { data: string; db: string | undefined }, fn: (parties: PartyService) => Promise<T>): Promise<T> {
+async function withRegistrar<T>(values: { data: string; db: string | undefined }, fn: (registrar: PartyRegistrar) => Promise<T>): Promise<T> {
   const at = nodeLocation(values);
   try {
     // Every change is a logged record: the command appends as the log's writer (see withOperator).
@@ -45,8 +46,8 @@ export const partyCreateCommand = defineCommand(
   },
   async ({ values, positionals }, out) => {
     if (positionals.length !== 1) throw new UsageError("party create takes one SLUG");
-    const created = await withParties(values, (parties) =>
-      parties.create({
+    const created = await withRegistrar(values, (registrar) =>
+      registrar.create({
         slug: positionals[0]!,
         name: values.name,
         custodial: values.custodial,
@@ -92,7 +93,7 @@ export const partyRotateKeyCommand = defineCommand(
         throw new UsageError(`--signed-by: not an Ed25519 private key file: ${(e as Error).message}`);
       }
     }
-    const rotated = await withParties(values, (parties) => parties.rotateKey(positionals[0]!, { publicKey: pk, signedBy, reset: values.reset }));
+    const rotated = await withRegistrar(values, (registrar) => registrar.rotateKey(positionals[0]!, { publicKey: pk, signedBy, reset: values.reset }));
     out(JSON.stringify(rotated, null, 2) + "\n");
     return 0;
   },
@@ -108,7 +109,7 @@ export const partyTokenCommand = defineCommand(
   },
   async ({ values, positionals }, out) => {
     if (positionals.length !== 1) throw new UsageError("party token takes one SLUG");
-    const issued = await withParties(values, (parties) => parties.issueToken(positionals[0]!));
+    const issued = await withRegistrar(values, (registrar) => registrar.issueToken(positionals[0]!));
     out(JSON.stringify({ slug: positionals[0], ...issued }, null, 2) + "\n");
     return 0;
   },
@@ -125,7 +126,7 @@ export const partyRevokeTokenCommand = defineCommand(
   async ({ values, positionals }, out) => {
     if (positionals.length !== 2) throw new UsageError("party revoke-token takes SLUG and TOKEN_ID");
     if (!/^[0-9a-f]{16}$/.test(positionals[1]!)) throw new UsageError("TOKEN_ID is 16 lowercase hex digits (printed by party create / party token)");
-    const revoked = await withParties(values, (parties) => parties.revokeToken(positionals[0]!, positionals[1]!));
+    const revoked = await withRegistrar(values, (registrar) => registrar.revokeToken(positionals[0]!, positionals[1]!));
     out(JSON.stringify({ slug: positionals[0], revoked: revoked.tokenId, index: revoked.index }, null, 2) + "\n");
     return 0;
   },

@@ -28,9 +28,9 @@ before(async () => {
   url = `http://127.0.0.1:${(harness.node.app.server.address() as AddressInfo).port}`;
   for (const slug of ["cert-a", "bank-b"]) {
     const key = generatePartyKey(join(keyDir, `${slug}.pem`));
-    tokens[slug] = (await harness.node.parties.create({ slug, name: slug.toUpperCase(), publicKey: key.publicKey })).token;
+    tokens[slug] = (await harness.node.registrar.create({ slug, name: slug.toUpperCase(), publicKey: key.publicKey })).token;
   }
-  tokens.venue = (await harness.node.parties.create({ slug: "venue", name: "Venue", custodial: true })).token;
+  tokens.venue = (await harness.node.registrar.create({ slug: "venue", name: "Venue", custodial: true })).token;
 });
 
 after(async () => {

@@ -14,11 +14,13 @@ import {
   sign,
   type Author,
 } from "../client/record-builders.js";
-import { readSeed } from "../exchange/party-service.js";
+import { readSeed } from "../exchange/party-key-files.js";
 import { AchError } from "../core/ach/index.js";
-import type { StoredBoardVersion } from "../exchange/board-service.js";
+import type { StoredBoardVersion } from "../exchange/board-versions.js";
 import { DEMO_BOARD_CREATED, DEMO_BOARD_NAME, demoBoardCreate, demoBoardEdits } from "./demo-board.js";
-import { NODE_PARTY_SLUG, SQLITE_FILE, type TocsinNode } from "../node/node.js";
+import { NODE_PARTY_SLUG } from "../exchange/node-party.js";
+import { SQLITE_FILE } from "../store/open-store.js";
+import type { DemoNode } from "./demo-node.js";
 import type { PartyRow } from "../store/store.js";
 import { ScriptedClock } from "./scripted-clock.js";
 
@@ -88,7 +90,7 @@ export function demoClockFor(dataDir: string): ScriptedClock {
  * Whether the node is new: no party but its own and an empty log. A shared (PostgreSQL) database is not
  * a file `demoClockFor` can look for, so `serve --demo` asks this once the node is open.
  */
-export async function isNewNode(node: TocsinNode): Promise<boolean> {
+export async function isNewNode(node: DemoNode): Promise<boolean> {
   if ((await node.parties.get("us-ic")) !== undefined) return false;
   if ((await node.store.listParties()).some((p) => p.slug !== NODE_PARTY_SLUG)) return false;
   // The log of a new node holds only the node's own registration (key transparency): nothing by anyone else.
@@ -124,7 +126,7 @@ const PARTIES: readonly { slug: string; name: string; custodial?: boolean; clien
  * the node already has parties besides its own, or when the clock was released (a node that existed
  * before: its log's times are real ones, and the scenario's must not follow them).
  */
-export async function loadDemoScenario(node: TocsinNode, clock: ScriptedClock): Promise<DemoSummary | undefined> {
+export async function loadDemoScenario(node: DemoNode, clock: ScriptedClock): Promise<DemoSummary | undefined> {
   if (!(await isNewNode(node))) return undefined;
   if (clock.released) return undefined;
   const load = new Loader(node, clock);
@@ -278,12 +280,12 @@ class Loader {
   records = 0;
 
   constructor(
-    readonly node: TocsinNode,
+    readonly node: DemoNode,
     readonly clock: ScriptedClock,
   ) {}
 
   async party(p: (typeof PARTIES)[number]): Promise<Actor> {
-    const created = await this.node.parties.create({ slug: p.slug, name: p.name, custodial: p.custodial ?? false, clientOf: p.clientOf ?? [] });
+    const created = await this.node.registrar.create({ slug: p.slug, name: p.name, custodial: p.custodial ?? false, clientOf: p.clientOf ?? [] });
     const row = await this.node.parties.require(created.id);
     let author: Author = { id: created.id };
     if (!created.custodial && created.keyFile) {

@@ -17,7 +17,7 @@ import { ExchangeError } from "./exchange-errors.js";
 import { KeyedMutex } from "../store/keyed-mutex.js";
 import type { RecordCheckPool } from "./record-check-pool.js";
 import { canonicalForm, checkRecord, raise, type RecordCheck } from "./record-check.js";
-import type { PartyService } from "./party-service.js";
+import type { PartyDirectory } from "./party-directory.js";
 import { ThreadPositions } from "./thread-position.js";
 import { commitmentDigestIn, WarningStates } from "./warning-states.js";
 import { checkRecordSize, checkWarningParties } from "./admission-limits.js";
@@ -44,7 +44,7 @@ export interface AdmissionDeps {
   readonly store: Store;
   /** Appends the leaves (with their records) durably: the sequencer, or on a shared database whichever process sequences. */
   readonly sequencer: Pick<Sequencer, "appendEntries">;
-  readonly parties: PartyService;
+  readonly parties: PartyDirectory;
   readonly clock: Clock;
   /** Checks a STIX object against the official and Tocsin schemas and the MUST rules; throws a coded error. */
   readonly validate: (obj: unknown) => void;
@@ -52,12 +52,12 @@ export interface AdmissionDeps {
   readonly nodeIdentity: string;
   /** Worker threads for the per-record checks; without it they run inline (tests, small nodes). */
   readonly checks?: RecordCheckPool | undefined;
-  /** Rules of record kinds kept by other services (attribution boards: rights and version chain); throws a coded error. */
-  readonly kindRules?: (obj: StixObject, kind: RecordKind) => Promise<void>;
+  /** Rules of record kinds kept elsewhere (key records: the logged key history; attribution boards: rights and version chain); throws a coded error. */
+  readonly kindRules: (obj: StixObject, kind: RecordKind) => Promise<void>;
   /** Locks by warning and record id; on a database shared by several processes they must span them all. Default: in-process. */
   readonly locks?: { run<T>(keys: Iterable<string>, fn: () => Promise<T>): Promise<T> };
   /** Told the kinds of the records just logged (key events update the party_key cache). */
-  readonly afterAppend?: (kinds: readonly RecordKind[]) => Promise<void>;
+  readonly afterAppend: (kinds: readonly RecordKind[]) => Promise<void>;
 }
 
 interface Prepared {
@@ -140,7 +140,7 @@ export class Admission {
     }
     checkRecordSize(prepared.body);
     await checkWarningParties(prepared.obj, prepared.kind, this.#isParty);
-    await this.d.kindRules?.(prepared.obj, prepared.kind);
+    await this.d.kindRules(prepared.obj, prepared.kind);
     return prepared;
   }
 
@@ -213,7 +213,7 @@ export class Admission {
       const appended = await this.d.sequencer.appendEntries(fresh.map((f) => ({ leaf: f.leaf, record: f.record })));
       fresh.forEach((f, j) => (results[f.at] = this.#result(f.p, appended[j]!.index, f.p.custodial, false, toHex(f.p.digest), appended[j]!.leafHash)));
       for (const [id, s] of pendingStates) this.states.set(id, s);
-      await this.d.afterAppend?.(fresh.map((f) => f.p.kind));
+      await this.d.afterAppend(fresh.map((f) => f.p.kind));
     }
     // Duplicates within the batch point at the copy admitted just now.
     for (let i = 0; i < prepared.length; i++) {

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseBoard, type BoardVersion } from "../core/ach/index.js";
 import type { StoredRecord } from "../store/store.js";
-import { resolveBoardRef, versionsOf, type StoredBoardVersion } from "./board-service.js";
+import { resolveBoardRef, versionsOf, type StoredBoardVersion } from "./board-versions.js";
 
 const OWNER = "identity--00000001-aaaa-4bbb-8ccc-dddddddddddd";
 const board = parseBoard({ name: "chain", title: "Chain", subject_refs: ["incident--00000002-aaaa-4bbb-8ccc-dddddddddddd"], owner_ref: OWNER });

@@ -1,42 +1,24 @@
 import { randomUUID } from "node:crypto";
 import { rfc3339, type Clock } from "../core/clock.js";
 import { toHex } from "../core/crypto/bytes.js";
-import {
-  AchError,
-  analyseBoard,
-  applyEdits,
-  buildBoardRecord,
-  checkSuccession,
-  mayEdit,
-  parseBoard,
-  readBoardRecord,
-  type BoardAnalysis,
-  type BoardVersion,
-} from "../core/ach/index.js";
-import { BOARD_EXT, recordDigestHex, type RecordKind, type StixObject } from "../core/record/index.js";
+import { AchError, analyseBoard, applyEdits, buildBoardRecord, mayEdit, parseBoard, readBoardRecord, type BoardAnalysis } from "../core/ach/index.js";
+import type { StixObject } from "../core/record/index.js";
 import { TLP_LEVELS, partyReader, tlpMarkingId, type Reader, type TlpLevel } from "../core/tlp/index.js";
-import type { PartyRow, Store, StoredRecord } from "../store/store.js";
+import type { PartyRow, Store } from "../store/store.js";
 import type { Admission } from "./admission.js";
 import { KeyedMutex } from "../store/keyed-mutex.js";
-import type { PartyService } from "./party-service.js";
+import type { BoardRules } from "./board-rules.js";
+import { allBoardVersions, resolveBoardRef, versionsOf, type StoredBoardVersion } from "./board-versions.js";
 import type { RecordReader } from "./record-reader.js";
-
-/** One saved version of a board as stored: the record and what it says. */
-export interface StoredBoardVersion {
-  readonly record: StoredRecord;
-  readonly version: BoardVersion;
-  readonly digest: string;
-}
 
 export interface BoardServiceDeps {
   readonly store: Store;
   readonly admission: Admission;
-  readonly parties: PartyService;
+  /** Who sees a board, name uniqueness: the same rules the admission applies to board records. */
+  readonly rules: BoardRules;
   readonly records: RecordReader;
   readonly clock: Clock;
 }
-
-const PAGE = 5000;
 
 /**
  * Attribution boards on the record. A board is a chain of signed `grouping` records (core/ach/
@@ -46,8 +28,8 @@ const PAGE = 5000;
  * Edits over the API are applied to the latest version under a lock per board, checked, and saved as
  * the next version: signed by the node for a custodial party, or handed back unsigned
  * (ACH_SIGNATURE_REQUIRED) for a party that signs its own records and then posts the signed version.
- * The succession rules (rights, chain) are checked again at admission, so a board record posted as a
- * plain record obeys them too.
+ * The succession rules (rights, chain; board-rules.ts) are checked again at admission, so a board
+ * record posted as a plain record obeys them too.
  */
 export class BoardService {
   readonly #locks = new KeyedMutex();
@@ -69,39 +51,14 @@ export class BoardService {
    * may not read (two boards may share a name when their owners cannot see each other's).
    */
   async resolve(reader: Reader, party: PartyRow | undefined, idOrName: string): Promise<string> {
-    return resolveBoardRef(await this.#visibleVersions(reader, party), idOrName);
-  }
-
-  async #visibleVersions(reader: Reader, party: PartyRow | undefined): Promise<StoredBoardVersion[]> {
-    const out: StoredBoardVersion[] = [];
-    for (const v of await this.#allVersions()) if (await this.#visible(reader, party, v)) out.push(v);
-    return out;
-  }
-
-  /**
-   * Board names are unique among the boards a party may see: a name taken only by boards hidden from
-   * the creator is free for it (refusing it would tell the creator such a board exists — the name,
-   * typed by people, being a cheap probe). ACH_NAME_TAKEN otherwise.
-   */
-  async #assertNameFree(partyId: string, name: string): Promise<void> {
-    const party = { id: partyId } as PartyRow;
-    const visible = await this.#visibleVersions(partyReader(partyId), party);
-    if (visible.some((v) => v.version.board.name === name)) {
-      throw new AchError("ACH_NAME_TAKEN", `a board named ${name} exists`, { details: { field: "name" } });
-    }
-  }
-
-  /** A reader sees a version when TLP lets it read the record, or when it may edit the board. */
-  async #visible(reader: Reader, party: PartyRow | undefined, v: StoredBoardVersion): Promise<boolean> {
-    if (party && mayEdit(v.version.board, party.id)) return true;
-    return this.d.records.canRead(reader, v.record);
+    return resolveBoardRef(await this.d.rules.visibleVersions(reader, party), idOrName);
   }
 
   /** The versions the reader may see (ACH_BOARD_NOT_FOUND when none: existence is not revealed). */
   async history(reader: Reader, party: PartyRow | undefined, idOrName: string): Promise<StoredBoardVersion[]> {
     const boardRef = await this.resolve(reader, party, idOrName);
     const out: StoredBoardVersion[] = [];
-    for (const v of await this.versions(boardRef)) if (await this.#visible(reader, party, v)) out.push(v);
+    for (const v of await this.versions(boardRef)) if (await this.d.rules.visibleTo(reader, party, v)) out.push(v);
     if (out.length === 0) throw new AchError("ACH_BOARD_NOT_FOUND", `no board ${idOrName}`);
     return out;
   }
@@ -141,7 +98,7 @@ export class BoardService {
       if (!prev || prev.version.version < v.version.version) latest.set(v.version.boardRef, v);
     }
     const out: StoredBoardVersion[] = [];
-    for (const v of latest.values()) if (await this.#visible(reader, party, v)) out.push(v);
+    for (const v of latest.values()) if (await this.d.rules.visibleTo(reader, party, v)) out.push(v);
     return out;
   }
 
@@ -157,7 +114,7 @@ export class BoardService {
     const board = parseBoard({ editor_refs: [], ...wire, owner_ref: poster.id });
     return this.#locks.run([`name:${board.name}`], async () => {
       // Names are what people type (`tocsin ach show NAME`): one board per name among those a party sees.
-      await this.#assertNameFree(poster.id, board.name);
+      await this.d.rules.assertNameFree(poster.id, board.name);
       const at = rfc3339(this.d.clock.now());
       const id = `grouping--${randomUUID()}`;
       const link = { boardRef: id, version: 1, change: typeof change === "string" ? change : "created" };
@@ -223,73 +180,6 @@ export class BoardService {
     return { record, version: readBoardRecord(JSON.parse(record.body)), digest: toHex(record.digest) };
   }
 
-  /**
-   * The admission check for board records, however they arrive: a well-formed board, and a rightful
-   * successor of the board's current head (core/ach checkSuccession).
-   */
-  async checkRecord(obj: StixObject, kind: RecordKind): Promise<void> {
-    if (kind !== "attribution-board") {
-      if (obj.type === "grouping" && obj.extensions?.[BOARD_EXT] !== undefined) throw new AchError("ACH_BOARD_INVALID", "not an attribution board");
-      return;
-    }
-    const next = readBoardRecord(obj);
-    // A board version is never re-versioned under its id: re-posting it exactly is a no-op, changing it a conflict.
-    const same = await this.d.store.recordVersions(obj.id);
-    if (same.length > 0) {
-      if (same.some((r) => toHex(r.digest) === recordDigestHex(obj))) return;
-      throw new AchError("ACH_VERSION_CONFLICT", `board version ${obj.id} exists with other content: save a new version instead`);
-    }
-    const head = next.version === 1 ? undefined : (await this.versions(next.boardRef)).at(-1);
-    if (next.version !== 1 && head === undefined) throw new AchError("ACH_BOARD_NOT_FOUND", `no board ${next.boardRef}`);
-    if (next.version === 1) {
-      const all = await this.#allVersions();
-      if (all.some((v) => v.version.boardRef === next.boardRef)) throw new AchError("ACH_VERSION_CONFLICT", `board ${next.boardRef} exists`);
-      await this.#assertNameFree(next.board.owner, next.board.name);
-    }
-    checkSuccession(head && { version: head.version, digest: head.digest }, next);
-  }
-}
-
-/**
- * Every version of every board, in log order: one scan of the board records (boards are few; the
- * store needs no board index, so every engine serves them as it serves any record).
- */
-export async function allBoardVersions(store: Store): Promise<StoredBoardVersion[]> {
-  const out: StoredBoardVersion[] = [];
-  for (let after = -1; ; ) {
-    const page = await store.listRecords({ kind: "attribution-board", addedAfterUs: after, limit: PAGE });
-    for (const r of page) out.push({ record: r, version: readBoardRecord(JSON.parse(r.body)), digest: toHex(r.digest) });
-    if (page.length < PAGE) return out;
-    after = page[page.length - 1]!.addedUs;
-  }
-}
-
-/**
- * The versions of one board among `all`, version 1 first: the chain from the board's first version,
- * each link the first-logged record that names the previous one by id and digest. Admission lets no
- * other record in; should two processes ever race past its head check, the later branch is left out
- * here (it stays in the log, visible to an audit) rather than forking the board.
- */
-export function versionsOf(all: readonly StoredBoardVersion[], boardRef: string): StoredBoardVersion[] {
-  const mine = all.filter((v) => v.version.boardRef === boardRef).sort((a, b) => a.record.logIndex - b.record.logIndex);
-  const chain: StoredBoardVersion[] = [];
-  let head = mine.find((v) => v.version.version === 1 && v.record.id === boardRef);
-  while (head) {
-    chain.push(head);
-    const h = head;
-    head = mine.find((v) => v.version.version === h.version.version + 1 && v.version.previousRef === h.record.id && v.version.previousDigest === h.digest);
-  }
-  return chain;
-}
-
-/** The board a name or id denotes among `all`: a board id, the id of any of its versions, or its name. */
-export function resolveBoardRef(all: readonly StoredBoardVersion[], idOrName: string): string {
-  const byId = all.find((v) => v.record.id === idOrName);
-  if (byId) return byId.version.boardRef;
-  const named = [...new Set(all.filter((v) => v.version.board.name === idOrName).map((v) => v.version.boardRef))];
-  if (named.length === 1) return named[0]!;
-  if (named.length > 1) throw new AchError("ACH_BOARD_NOT_FOUND", `several boards are named ${idOrName}: use the board id`, { details: { boards: named } });
-  throw new AchError("ACH_BOARD_NOT_FOUND", `no board ${idOrName}`);
 }
 
 function tlpOf(v: unknown): TlpLevel {

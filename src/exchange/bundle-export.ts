@@ -7,18 +7,16 @@ import { LogReadError } from "../log/log-errors.js";
 import type { LogReader } from "../log/log-reader.js";
 import type { Store, StoredRecord } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
-import type { PartyService } from "./party-service.js";
+import type { PartyDirectory } from "./party-directory.js";
 import type { RecordReader } from "./record-reader.js";
 import { threadStatementFor } from "./thread-statement-export.js";
 import { bundleKeyHistory } from "./bundle-key-history.js";
-
-/** The node's own party (it signs escalations); the same slug the composition root registers. */
-const NODE_SLUG = "node";
+import { NODE_PARTY_SLUG } from "./node-party.js";
 
 export interface BundleExportDeps {
   readonly store: Store;
   readonly records: RecordReader;
-  readonly parties: PartyService;
+  readonly parties: PartyDirectory;
   readonly log: LogReader;
   /** The log key: it signs each bundle's thread statement (docs/formats.md §3.1). */
   readonly logKey: NoteSigner;
@@ -81,7 +79,7 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
     const p = await d.log.inclusionProof(r.logIndex, latest.size);
     inclusion.push({ index: r.logIndex, size: latest.size, hashes: p.hashes.map(toHex) });
   }
-  const node = await d.parties.require(NODE_SLUG);
+  const node = await d.parties.require(NODE_PARTY_SLUG);
   const parties = [];
   for (const id of partiesOf(records, node.id)) parties.push(await d.parties.identity(id));
   const keyHistory = await bundleKeyHistory(d, records.map((r) => r.author), latest.size);

@@ -2,7 +2,7 @@ import { toBase64, toHex } from "../core/crypto/bytes.js";
 import type { BundleInclusionProof, BundleRecord } from "../core/bundle/index.js";
 import type { LogReader } from "../log/log-reader.js";
 import type { Store } from "../store/store.js";
-import type { PartyService } from "./party-service.js";
+import type { PartyDirectory } from "./party-directory.js";
 
 /**
  * The key history a bundle carries (`key_history`, docs/formats.md §3): for every author of its records
@@ -12,7 +12,7 @@ import type { PartyService } from "./party-service.js";
  * log position, instead of taking the exporter's word in `parties`.
  */
 export async function bundleKeyHistory(
-  d: { readonly store: Store; readonly parties: PartyService; readonly log: LogReader },
+  d: { readonly store: Store; readonly parties: PartyDirectory; readonly log: LogReader },
   authors: Iterable<string>,
   latestSize: number,
 ): Promise<{ entries: BundleRecord[]; proofs: BundleInclusionProof[] }> {

@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildWarning } from "../client/record-builders.js";
 import { parseConfig } from "../node/config.js";
-import { openNode, NODE_PARTY_SLUG } from "../node/node.js";
+import { NODE_PARTY_SLUG } from "./node-party.js";
+import { openNode } from "../node/node.js";
 import type { Store } from "../store/store.js";
 import { NodeHarness, TestClock, type TestParty } from "../testing/node-harness.js";
 import type { Admission } from "./admission.js";
@@ -107,8 +108,8 @@ test("escalator: deadlines missed while the node was down are escalated once at 
     const t0 = clock.now();
     let warningId: string;
     try {
-      const source = await node.parties.create({ slug: "src", name: "SRC", custodial: true });
-      const recipient = await node.parties.create({ slug: "dst", name: "DST" });
+      const source = await node.registrar.create({ slug: "src", name: "SRC", custodial: true });
+      const recipient = await node.registrar.create({ slug: "dst", name: "DST" });
       const row = await node.parties.require(source.id);
       // Unsigned: the node signs for its custodial author.
       const w = buildWarning({ id: source.id }, { at: t0, name: "Before the outage", recipients: [recipient.id], windowStart: t0, windowEnd: t0 + 30 * DAY, probability: 0.6, tlp: "CLEAR", deadlines: { receipt: t0 + HOUR, assessment: t0 + DAY } });

@@ -148,8 +148,8 @@ test("key rotation: new records need the new key; records signed by the old key 
     const old = mk(a);
     assert.equal((await h.post(a, old)).statusCode, 201);
     h.clock.advance(1000);
-    const rotated = await h.node.parties.rotateKey(a.slug, { signedBy: a.seed });
-    const { readSeed } = await import("./party-service.js");
+    const rotated = await h.node.registrar.rotateKey(a.slug, { signedBy: a.seed });
+    const { readSeed } = await import("./party-key-files.js");
     const { ed25519PublicKey } = await import("../core/crypto/ed25519.js");
     const seed = readSeed(rotated.keyFile!);
     const fresh = { ...a, seed, publicKey: ed25519PublicKey(seed) };

@@ -1,9 +1,9 @@
 import { KeyHistories, isKeyRecord, type KeyChange, type KeyRecordEntry } from "../core/keys/index.js";
-import { KEY_EVENT_TYPE } from "../core/record/index.js";
+import { KEY_EVENT_TYPE, type StixObject } from "../core/record/index.js";
 import type { Store, StoredRecord } from "../store/store.js";
+import { ExchangeError } from "./exchange-errors.js";
+import { NODE_PARTY_SLUG } from "./node-party.js";
 
-/** The slug of the node's own party, which signs registrations, resets and token events. */
-export const NODE_PARTY_SLUG = "node";
 
 /** A logged key record the fold refused (possible only if the database was edited): log audit reports it. */
 export interface RefusedKeyRecord {
@@ -34,6 +34,21 @@ export class KeyLedger {
   async current(): Promise<KeyHistories | undefined> {
     await this.refresh();
     return this.#histories;
+  }
+
+  /**
+   * Admission's rule for key records however they arrive (registrations, rotations, resets, token
+   * events): they must fit the logged history as of now — signed by whom their kind requires, with a
+   * key active at `loggedAt`. Other records pass.
+   */
+  async checkRecord(obj: StixObject, loggedAt: string): Promise<void> {
+    if (!isKeyRecord(obj)) return;
+    const h = await this.current();
+    if (!h) {
+      // The node's own registration comes first of all.
+      throw new ExchangeError("PARTY_NOT_FOUND", "the node's own party is not registered yet");
+    }
+    h.check({ index: Number.MAX_SAFE_INTEGER, loggedAt, record: obj });
   }
 
   /** Key records refused by the fold so far. */

@@ -1,14 +1,14 @@
 import { resetNotice } from "../core/keys/index.js";
 import { readSignatureExtension } from "../core/record/index.js";
 import type { StoredRecord } from "../store/store.js";
-import type { PartyService } from "./party-service.js";
+import type { PartyDirectory } from "./party-directory.js";
 
 /**
  * The key resets by the operator that concern these records' authors, in plain words: every reset in
  * an author's logged key history, and for each record signed with a key resting on a reset, which
  * record that is. Empty when no author's key was ever reset.
  */
-export async function keyResetNotices(parties: PartyService, records: readonly StoredRecord[]): Promise<string[]> {
+export async function keyResetNotices(parties: PartyDirectory, records: readonly StoredRecord[]): Promise<string[]> {
   const histories = await parties.histories();
   if (!histories) return [];
   const notices: string[] = [];

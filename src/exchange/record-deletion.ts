@@ -5,7 +5,7 @@ import type { Sequencer } from "../log/sequencer.js";
 import type { PartyRow, Store, StoredRecord } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
 import { KeyedMutex } from "../store/keyed-mutex.js";
-import type { PartyService } from "./party-service.js";
+import type { PartyDirectory } from "./party-directory.js";
 
 /**
  * Deleting a record version (TAXII DELETE object) never erases it: a `tombstone` leaf is appended to
@@ -21,7 +21,7 @@ export class RecordDeletion {
     private readonly d: {
       readonly store: Store;
       readonly sequencer: Pick<Sequencer, "appendEntries">;
-      readonly parties: PartyService;
+      readonly parties: PartyDirectory;
       readonly clock: Clock;
       /**
        * Locks by record id; on a database shared by several processes they must span them all (the

@@ -11,7 +11,7 @@ import {
 } from "../core/tlp/index.js";
 import type { Store, StoredRecord } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
-import type { PartyService } from "./party-service.js";
+import type { PartyDirectory } from "./party-directory.js";
 
 type Obj = Record<string, any>;
 
@@ -39,7 +39,7 @@ const FACTS_CACHE_LIMIT = 250_000;
 export class RecordReader {
   constructor(
     private readonly store: Store,
-    private readonly parties: PartyService,
+    private readonly parties: PartyDirectory,
   ) {}
 
   async relations(): Promise<PartyRelations> {

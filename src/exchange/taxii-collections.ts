@@ -4,6 +4,7 @@ import { TLP_2_0_MARKINGS } from "../core/stix/tlp-markings.js";
 import type { Reader, RecordAudience } from "../core/tlp/index.js";
 import type { VersionMatch } from "../core/taxii/index.js";
 import type { PartyRow, Store } from "../store/store.js";
+import { NODE_PARTY_SLUG } from "./node-party.js";
 import type { RecordReader } from "./record-reader.js";
 
 /*
@@ -74,9 +75,6 @@ export interface CollectionPage {
 /** Most rows one page request reads from the store before answering (a sparse view answers short pages with `more`). */
 const SCAN_BUDGET = 20_000;
 
-/** The node's own party (it signs escalations) has no inbox: nobody addresses warnings to it. */
-const NODE_PARTY_SLUG = "node";
-
 const DEFINITION_ITEMS: readonly CollectionItem[] = (() => {
   const objects: Record<string, unknown>[] = [TOCSIN_IDENTITY as Record<string, unknown>, ...(TOCSIN_EXTENSION_DEFINITIONS as unknown as Record<string, unknown>[]), ...Object.values(TLP_2_0_MARKINGS)];
   // Built in, never added through the log: each gets a fixed, unique date_added in definition order.
@@ -98,6 +96,7 @@ export class TaxiiCollections {
 
   /** Every collection, in a stable order: shared, definitions, then the inboxes by party slug. */
   async all(): Promise<TaxiiCollection[]> {
+    // The node's own party (it signs escalations) has no inbox: nobody addresses warnings to it.
     const parties = (await this.store.listParties()).filter((p) => p.slug !== NODE_PARTY_SLUG).sort((a, b) => (a.slug < b.slug ? -1 : 1));
     return [
       { id: SHARED_COLLECTION_ID, alias: "shared", kind: "shared", title: "Shared", description: "Every record the caller may read under TLP 2.0." },

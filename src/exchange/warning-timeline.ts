@@ -4,12 +4,10 @@ import { signedByPhrase, signerOf, summarizeRecord, type RecordSummary, type Sig
 import type { Reader } from "../core/tlp/index.js";
 import type { Store, StoredCheckpoint } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
-import type { PartyService } from "./party-service.js";
+import type { PartyDirectory } from "./party-directory.js";
 import type { RecordReader } from "./record-reader.js";
 import { keyResetNotices } from "./key-notices.js";
-
-/** The node's own party (it signs escalations); the slug the composition root registers. */
-const NODE_PARTY_SLUG = "node";
+import { NODE_PARTY_SLUG } from "./node-party.js";
 
 /** One record about the warning, where the log put it and which checkpoints commit to it. */
 export interface TimelineEntry extends RecordSummary {
@@ -40,7 +38,7 @@ export interface WarningTimeline {
  * "Who knew what, when": every record about a warning in log order, as the reader may see it (TLP
  * through the RecordReader; the warning itself unreadable means RECORD_NOT_FOUND).
  */
-export async function warningTimeline(d: { store: Store; records: RecordReader; parties: PartyService }, reader: Reader, warningId: string): Promise<WarningTimeline> {
+export async function warningTimeline(d: { store: Store; records: RecordReader; parties: PartyDirectory }, reader: Reader, warningId: string): Promise<WarningTimeline> {
   const warning = await d.records.get(reader, warningId);
   if (warning.kind !== "warning") throw new ExchangeError("RECORD_NOT_FOUND", `${warningId} is not a warning`);
   const records = await d.records.filter(reader, await d.store.recordsAbout(warningId));

@@ -4,7 +4,7 @@ import { TocsinError } from "../core/errors/tocsin-error.js";
 import { RECIPIENT_STAGES, type RecipientStage } from "../core/lifecycle/index.js";
 import { ANONYMOUS_READER, partyReader, type Reader } from "../core/tlp/index.js";
 import type { Admission } from "../exchange/admission.js";
-import type { PartyService } from "../exchange/party-service.js";
+import type { PartyDirectory } from "../exchange/party-directory.js";
 import type { RecordReader } from "../exchange/record-reader.js";
 import type { NoteSigner } from "../core/note/index.js";
 import type { LogReader } from "../log/log-reader.js";
@@ -15,7 +15,7 @@ import { integerParam, onlyParams } from "./params.js";
 
 export interface ApiDeps {
   readonly store: Store;
-  readonly parties: PartyService;
+  readonly parties: PartyDirectory;
   readonly admission: Admission;
   readonly records: RecordReader;
   readonly log: LogReader;

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { ExchangeError } from "../exchange/exchange-errors.js";
-import type { PartyService } from "../exchange/party-service.js";
+import type { PartyDirectory } from "../exchange/party-directory.js";
 import type { PartyRow } from "../store/store.js";
 
 /**
@@ -9,7 +9,7 @@ import type { PartyRow } from "../store/store.js";
  * (what TAXII 2.1 requires clients to support). No header means anonymous; a header that does not
  * parse or match is an error, never a silent downgrade to anonymous.
  */
-export async function callerOf(request: FastifyRequest, parties: PartyService): Promise<PartyRow | undefined> {
+export async function callerOf(request: FastifyRequest, parties: PartyDirectory): Promise<PartyRow | undefined> {
   const header = request.headers.authorization;
   if (header === undefined) return undefined;
   const m = /^(Bearer|Token|Basic) +([^\s]+)\s*$/i.exec(header);
@@ -32,7 +32,7 @@ export async function callerOf(request: FastifyRequest, parties: PartyService): 
 }
 
 /** The caller, who must be authenticated. */
-export async function requireCaller(request: FastifyRequest, parties: PartyService): Promise<PartyRow> {
+export async function requireCaller(request: FastifyRequest, parties: PartyDirectory): Promise<PartyRow> {
   const party = await callerOf(request, parties);
   if (!party) throw new ExchangeError("AUTH_REQUIRED", "this route needs Authorization: Bearer <token>");
   return party;

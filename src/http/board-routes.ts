@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { boardCsv, boardToWire, type BoardAnalysis } from "../core/ach/index.js";
 import { ANONYMOUS_READER, partyReader, type Reader } from "../core/tlp/index.js";
-import type { BoardService, StoredBoardVersion } from "../exchange/board-service.js";
-import type { PartyService } from "../exchange/party-service.js";
+import type { BoardService } from "../exchange/board-service.js";
+import type { StoredBoardVersion } from "../exchange/board-versions.js";
+import type { PartyDirectory } from "../exchange/party-directory.js";
 import type { PartyRow } from "../store/store.js";
 import { callerOf, requireCaller } from "./auth.js";
 import { integerParam, onlyParams } from "./params.js";
@@ -12,7 +13,7 @@ import { integerParam, onlyParams } from "./params.js";
  * history, CSV export, and posting a self-signed version. Reads obey TLP like every record (plus the
  * board's owner and editors); a board the caller may not see is ACH_BOARD_NOT_FOUND.
  */
-export function registerBoardRoutes(app: FastifyInstance, boards: BoardService, parties: PartyService): void {
+export function registerBoardRoutes(app: FastifyInstance, boards: BoardService, parties: PartyDirectory): void {
   const who = async (request: FastifyRequest): Promise<[Reader, PartyRow | undefined]> => {
     const party = await callerOf(request, parties);
     return [party ? partyReader(party.id) : ANONYMOUS_READER, party];

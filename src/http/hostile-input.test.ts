@@ -15,7 +15,7 @@ import pg from "pg";
 import { buildWarning } from "../client/record-builders.js";
 import { NodeHarness, TestClock, type TestParty } from "../testing/node-harness.js";
 import { createTestDatabase, type TestDatabase } from "../testing/pg-database.js";
-import { SQLITE_FILE } from "../node/node.js";
+import { SQLITE_FILE } from "../store/open-store.js";
 
 const TAXII = "application/taxii+json;version=2.1";
 const DAY = 86_400_000;

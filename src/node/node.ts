@@ -1,33 +1,25 @@
-import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Clock } from "../core/clock.js";
 import type { NoteSigner } from "../core/note/index.js";
 import { buildApp } from "../http/app.js";
 import { LogReader } from "../log/log-reader.js";
-import { Sequencer } from "../log/sequencer.js";
+import type { Sequencer } from "../log/sequencer.js";
 import { systemClock } from "../log/system-clock.js";
-import { Admission } from "../exchange/admission.js";
+import type { Admission } from "../exchange/admission.js";
 import { BoardService } from "../exchange/board-service.js";
 import { Escalator } from "../exchange/escalator.js";
 import type { Logger } from "../exchange/logger.js";
-import { PartyService } from "../exchange/party-service.js";
+import type { PartyDirectory } from "../exchange/party-directory.js";
+import type { PartyRegistrar } from "../exchange/party-registrar.js";
 import { RecordCheckPool } from "../exchange/record-check-pool.js";
-import { stixValidator } from "../exchange/stix-validator.js";
 import { RecordDeletion } from "../exchange/record-deletion.js";
-import { RecordReader } from "../exchange/record-reader.js";
+import type { RecordReader } from "../exchange/record-reader.js";
 import { WarningList } from "../exchange/warning-list.js";
-import { openStore, SQLITE_FILE } from "../store/open-store.js";
-import { SqliteStore } from "../store/sqlite/sqlite-store.js";
+import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import type { NodeConfig } from "./config.js";
 import { PgAdvisoryLocks } from "../store/postgres/advisory-locks.js";
-import { ClusterAppender } from "../log/cluster-appender.js";
-import { Leadership } from "./leadership.js";
-import { loadOrCreateNodeSecret } from "./node-secret.js";
-import { loadOrCreateLogKey } from "./log-key.js";
-import { withLogWriter } from "./log-writer.js";
-
-export { SQLITE_FILE };
+import { openWriteSide, type WriteSide } from "./write-side.js";
 
 /** A running node's parts, wired once here (the composition root) and closed in reverse order. */
 export interface TocsinNode {
@@ -36,7 +28,9 @@ export interface TocsinNode {
   readonly signer: NoteSigner;
   readonly sequencer: Sequencer;
   readonly reader: LogReader;
-  readonly parties: PartyService;
+  readonly parties: PartyDirectory;
+  /** Party changes (registrations, keys, tokens), each logged. */
+  readonly registrar: PartyRegistrar;
   readonly admission: Admission;
   readonly records: RecordReader;
   readonly escalator: Escalator;
@@ -52,13 +46,6 @@ export interface TocsinNode {
   close(): Promise<void>;
 }
 
-/** The node's own party: it signs escalations. */
-export const NODE_PARTY_SLUG = "node";
-
-export function openSqliteStore(dataDir: string): SqliteStore {
-  return SqliteStore.open(join(dataDir, SQLITE_FILE));
-}
-
 /**
  * Opens the store, loads the log key, wires the services and builds the HTTP app (not listening). On
  * SQLite the sequencer starts here; on a shared PostgreSQL database, at `startLeadership` (it needs the
@@ -70,52 +57,18 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
   // On a shared database any number of processes run; one sequences at a time (see Leadership).
   const shared = store.sharedByProcesses;
   const checks = config.checkWorkers > 0 ? new RecordCheckPool(config.checkWorkers) : undefined;
-  let locks: PgAdvisoryLocks | undefined;
+  // Lifecycle locks that span the processes of a shared database (a pool, connected on first use).
+  const locks = shared ? new PgAdvisoryLocks(config.db!) : undefined;
+  let w: WriteSide | undefined;
   try {
-    const signer = await loadOrCreateLogKey(config.dataDir, store, config.origin);
-    const sequencer = new Sequencer({ store, signer, clock, checkpointIntervalMs: config.checkpointIntervalMs, leaseTtlMs: config.leaseTtlMs });
-    if (!shared) await sequencer.start();
+    w = await openWriteSide({ store, dataDir: config.dataDir, origin: config.origin, clock, leaseTtlMs: config.leaseTtlMs, checkpointIntervalMs: config.checkpointIntervalMs, sequenceNow: !shared, checks, locks });
+    const { signer, sequencer, leadership, secret, appender, parties, node, records, admission, registrar } = w;
     const reader = new LogReader(store);
-    const parties = new PartyService(store, clock, join(config.dataDir, "keys"));
-    const node = (await parties.get(NODE_PARTY_SLUG)) ?? (await createNodeParty(parties, signer.name));
-    // Board records obey the board rules (rights, version chain) however they arrive.
-    let boards: BoardService | undefined;
-    // Key records (registrations, key changes, token events) must fit the logged key history.
-    const kindRules = async (o: Parameters<BoardService["checkRecord"]>[0], k: Parameters<BoardService["checkRecord"]>[1]): Promise<void> => {
-      await parties.checkKeyRecord(o);
-      await boards?.checkRecord(o, k);
-    };
-    // On a shared database every process admits; lifecycle locks span the processes and the append
-    // goes to whichever process sequences (ClusterAppender). Alone, the local sequencer and locks.
-    const leadership = shared
-      ? new Leadership({ store, sequencer, clock, leaseTtlMs: config.leaseTtlMs })
-      : undefined;
-    const secret = shared ? loadOrCreateNodeSecret(config.dataDir) : undefined;
-    const appender = leadership && secret !== undefined ? new ClusterAppender(sequencer, leadership, secret) : sequencer;
-    locks = shared ? new PgAdvisoryLocks(config.db!) : undefined;
-    const admission = new Admission({
-      store,
-      sequencer: appender,
-      parties,
-      clock,
-      // Compiled on first inline use only: with check workers the main thread never validates.
-      validate: (o) => stixValidator().assertValidStix(o),
-      nodeIdentity: node.id,
-      checks,
-      kindRules,
-      afterAppend: (kinds) => parties.afterAppend(kinds),
-      ...(locks ? { locks } : {}),
-    });
-    parties.useAdmission((poster, objects) => admission.admit(poster, objects));
     // Every party's registration in the log, the node's own first (a database from before key
     // transparency, or a start that died between creating a party and logging it). On a shared
     // database this process takes the lease for the moment, or hands the records to the leader.
-    if ((await parties.unregistered()) > 0) {
-      if (!shared) await parties.ensureRegistered();
-      else await withLogWriter(sequencer, { handOver: async () => (await leadership!.leaderUrl()) !== undefined }, () => parties.ensureRegistered());
-    }
-    const records = new RecordReader(store, parties);
-    boards = new BoardService({ store, admission, parties, records, clock });
+    if ((await parties.unregistered()) > 0) await w.asWriter(() => registrar.ensureRegistered());
+    const boards = new BoardService({ store, admission, rules: w.boardRules, records, clock });
     const app = await buildApp({
       config,
       logger: { level: config.logLevel },
@@ -145,6 +98,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       sequencer,
       reader,
       parties,
+      registrar,
       admission,
       records,
       escalator,
@@ -169,24 +123,10 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       },
     };
   } catch (e) {
+    await w?.sequencer.stop().catch(() => undefined);
     await checks?.close();
     await locks?.close();
     await store.close();
-    throw e;
-  }
-}
-
-/**
- * The node's own party; several processes starting on one database may race to create it. Created
- * before the admission exists (the admission names it), so its registration is logged just after.
- */
-/** Creates the node's own custodial party; a process that lost the race to create it takes the winner's. */
-export async function createNodeParty(parties: PartyService, origin: string) {
-  try {
-    return await parties.require((await parties.create({ slug: NODE_PARTY_SLUG, name: `Tocsin node ${origin}`, custodial: true })).id);
-  } catch (e) {
-    const existing = await parties.get(NODE_PARTY_SLUG);
-    if (existing) return existing;
     throw e;
   }
 }

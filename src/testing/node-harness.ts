@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ed25519PublicKey } from "../core/crypto/ed25519.js";
-import { readSeed, type CreatePartyInput } from "../exchange/party-service.js";
+import type { CreatePartyInput } from "../exchange/new-party.js";
+import { readSeed } from "../exchange/party-key-files.js";
 import { parseConfig, type NodeConfig } from "../node/config.js";
 import { openNode, type TocsinNode } from "../node/node.js";
 import type { Author } from "../client/record-builders.js";
@@ -47,7 +48,7 @@ export class NodeHarness {
 
   /** Registers a party; a self-signing party gets its generated key back for signing. */
   async party(slug: string, extra: Partial<CreatePartyInput> = {}): Promise<TestParty> {
-    const created = await this.node.parties.create({ slug, name: slug.toUpperCase(), ...extra });
+    const created = await this.node.registrar.create({ slug, name: slug.toUpperCase(), ...extra });
     if (created.custodial || !created.keyFile) return { id: created.id, slug, token: created.token };
     const seed = readSeed(created.keyFile);
     return { id: created.id, slug, token: created.token, seed, publicKey: ed25519PublicKey(seed) };

@@ -104,7 +104,7 @@ test("a next token survives a restart of the node", async () => {
   try {
     const config = parseConfig({ dataDir: dir, escalationIntervalMs: 0 });
     let node = await openNode(config);
-    const author = await node.parties.create({ slug: "author", name: "Author", custodial: true });
+    const author = await node.registrar.create({ slug: "author", name: "Author", custodial: true });
     const who = { slug: "author", token: author.token };
     let base = await node.app.listen({ host: "127.0.0.1", port: 0 });
     const objects = notes(author.id, 30, Date.now(), "restart");

@@ -15,7 +15,7 @@ import { ANONYMOUS_READER, partyReader } from "../../core/tlp/index.js";
 import type { Admission } from "../../exchange/admission.js";
 import { admitEach } from "../../exchange/admit-each.js";
 import { ExchangeError } from "../../exchange/exchange-errors.js";
-import type { PartyService } from "../../exchange/party-service.js";
+import type { PartyDirectory } from "../../exchange/party-directory.js";
 import type { RecordDeletion } from "../../exchange/record-deletion.js";
 import type { RecordReader } from "../../exchange/record-reader.js";
 import { TaxiiCollections, type CollectionItem, type CollectionPage, type TaxiiCollection } from "../../exchange/taxii-collections.js";
@@ -28,7 +28,7 @@ import { sendTaxiiError } from "./taxii-error.js";
 
 export interface TaxiiDeps {
   readonly store: Store;
-  readonly parties: PartyService;
+  readonly parties: PartyDirectory;
   readonly admission: Admission;
   readonly records: RecordReader;
   readonly deletion: RecordDeletion;
