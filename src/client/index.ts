@@ -12,6 +12,7 @@ export type {
   PartyIdentity,
   RecipientRow,
   RecordProof,
+  SavedBoardVersion,
   TaxiiEnvelope,
   TaxiiStatus,
   Timeline,

@@ -172,3 +172,27 @@ test("failures are typed codes: bad token, wrong key, no key for a self-signing 
   const source = await open("cert-a", "cert-a.pem");
   assert.equal(await codeOf(source.warn({ name: "x", recipients: ["bank-b"], probability: 1.2, windowStart: 0, windowEnd: 1 })), "CLIENT_INPUT_INVALID");
 });
+
+test("board versions: a self-signing party's board is signed here (create and edit), a custodial party's by the node", async () => {
+  const source = await open("cert-a", "cert-a.pem");
+  const board = {
+    name: "ddos-attribution",
+    title: "Who rents the botnet?",
+    subject_refs: ["incident--00000002-aaaa-4bbb-8ccc-dddddddddddd"],
+    hypotheses: [{ id: "H1", title: "Group A" }, { id: "H2", title: "State B" }],
+    source_groups: [{ id: "press", name: "Press", interested_in: [] }],
+    evidence: [{ id: "E1", description: "Same C2 as Group A", source: "Daily Paper", source_group: "press", date: "2024-03-24", credibility: "high", relevance: "high" }],
+  };
+  const v1 = await source.createBoard(board);
+  assert.equal(v1.version, 1);
+  const sig1 = v1.record.extensions![SIGNATURE_EXT] as { signer_ref: string; key_id: string; custodial?: boolean };
+  assert.equal(sig1.signer_ref, source.party.id);
+  assert.equal(sig1.key_id, source.key!.keyId);
+  assert.equal(sig1.custodial, undefined);
+  const v2 = await source.editBoard("ddos-attribution", { operations: [{ op: "rate", analyst: "ana", evidence: "E1", hypothesis: "H1", rating: "CC" }] });
+  assert.equal(v2.version, 2);
+  assert.equal((v2.record.extensions![SIGNATURE_EXT] as { key_id: string }).key_id, source.key!.keyId);
+  const venue = await open("venue");
+  const custodial = await venue.createBoard({ ...board, name: "venue-board" });
+  assert.equal((custodial.record.extensions![SIGNATURE_EXT] as { custodial?: boolean }).custodial, true);
+});

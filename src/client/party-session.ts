@@ -12,12 +12,13 @@ import {
   buildReveal,
   buildWarning,
   reviseWarning,
+  sign,
   type Author,
   type SealedEvidence,
   type WarningChanges,
   type WarningInput,
 } from "./record-builders.js";
-import { TocsinClient, type AdmittedRecord, type PartyIdentity, type Timeline, type WarningRow } from "./tocsin-client.js";
+import { TocsinClient, type SavedBoardVersion, type AdmittedRecord, type PartyIdentity, type Timeline, type WarningRow } from "./tocsin-client.js";
 
 /** A record this party wrote, as posted, and what the node said of it. */
 export interface Posted {
@@ -125,6 +126,27 @@ export class PartySession {
   async reveal(warningId: string, sealed: SealedEvidence, at = Date.now()): Promise<Posted> {
     const warning = await this.client.record(warningId);
     return this.#post(buildReveal(this.author, warningId, at, sealed, tlpOf(warning)));
+  }
+
+  /** Creates an attribution board; a self-signing party's first version is signed here and posted back. */
+  async createBoard(board: Readonly<Record<string, unknown>>): Promise<SavedBoardVersion> {
+    return this.#signedBoardVersion(() => this.client.createBoard(board), (unsigned) => unsigned.id);
+  }
+
+  /** Edits a board (operations as in the API), saved as the next version, signed here by a self-signing party. */
+  async editBoard(board: string, edit: Readonly<Record<string, unknown>>): Promise<SavedBoardVersion> {
+    return this.#signedBoardVersion(() => this.client.editBoard(board, edit), () => board);
+  }
+
+  /** The node builds a board version; a party that signs its own records gets it back unsigned, signs it and posts it. */
+  async #signedBoardVersion(save: () => Promise<SavedBoardVersion>, boardOf: (unsigned: StixObject) => string): Promise<SavedBoardVersion> {
+    try {
+      return await save();
+    } catch (e) {
+      const unsigned = (e as TocsinError).details?.unsigned as StixObject | undefined;
+      if (!(e instanceof TocsinError) || e.code !== "ACH_SIGNATURE_REQUIRED" || !this.key || !unsigned) throw e;
+      return this.client.postBoardVersion(boardOf(unsigned), sign(unsigned, this.author));
+    }
   }
 
   /** The warnings addressed to this party, with its state and next deadline in each. */

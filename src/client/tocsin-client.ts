@@ -85,6 +85,15 @@ export interface PartyIdentity {
   readonly keys: readonly { readonly key_id: string; readonly public_key: string; readonly valid_from: string; readonly valid_until?: string }[];
 }
 
+/** A saved board version (`POST /api/v1/boards…`): its board, version number and the signed record. */
+export interface SavedBoardVersion {
+  readonly board_ref: string;
+  readonly name: string;
+  readonly version: number;
+  readonly record: StixObject;
+  readonly [key: string]: unknown;
+}
+
 /** A TAXII envelope page. */
 export interface TaxiiEnvelope {
   readonly more?: boolean;
@@ -189,6 +198,26 @@ export class TocsinClient {
     const ext = Object.values((identity[PARTY_EXT_KEYS] ?? {}) as Record<string, Record<string, unknown>>).find((e) => typeof e?.slug === "string");
     if (typeof identity.id !== "string" || !ext || !Array.isArray(ext.keys)) throw malformed(`GET /api/v1/parties/${idOrSlug}`);
     return { id: identity.id, name: String(identity.name), slug: String(ext.slug), custodial: ext.custodial === true, keys: ext.keys as PartyIdentity["keys"] };
+  }
+
+  /** Creates an attribution board (`POST /api/v1/boards`); a self-signing party gets ACH_SIGNATURE_REQUIRED with `details.unsigned` (PartySession signs it). */
+  async createBoard(board: Readonly<Record<string, unknown>>): Promise<SavedBoardVersion> {
+    return (await this.#json("POST", "/api/v1/boards", { body: board })) as SavedBoardVersion;
+  }
+
+  /** Edits a board (`{operations, base_version?, change?}`), saved as its next version; same signing rule as createBoard. */
+  async editBoard(board: string, edit: Readonly<Record<string, unknown>>): Promise<SavedBoardVersion> {
+    return (await this.#json("POST", `/api/v1/boards/${encodeURIComponent(board)}/edits`, { body: edit })) as SavedBoardVersion;
+  }
+
+  /** Posts a board version the caller signed (a first version under its own record id, later ones under the board). */
+  async postBoardVersion(board: string, record: StixObject): Promise<SavedBoardVersion> {
+    return (await this.#json("POST", `/api/v1/boards/${encodeURIComponent(board)}/versions`, { body: record })) as SavedBoardVersion;
+  }
+
+  /** A board with its analysis, as the caller may read it. */
+  async board(board: string, version?: number): Promise<Record<string, unknown>> {
+    return (await this.#json("GET", `/api/v1/boards/${encodeURIComponent(board)}${query({ version: version?.toString() })}`)) as Record<string, unknown>;
   }
 
   /** Adds objects to a TAXII collection (id or alias, e.g. `shared`): the status resource says, per object, what was admitted. */
