@@ -1,6 +1,7 @@
 /**
- * Bad input to every party command, through real `bin/tocsin` processes against a real node on
- * loopback: a missing key file, a key that is not the party's logged key, an unreadable file, a node
+ * The party commands through real `bin/tocsin` processes against a real node on loopback (the
+ * self-signing journeys are run by client-doc.test.ts, from docs/client.md): a custodial party uses
+ * them without a key; and bad input to every command: a missing key file, a key that is not the party's logged key, an unreadable file, a node
  * that does not answer, the node's 4xx refusals and malformed command lines. Each is one line on
  * stderr naming the problem (with its code), exit status 2, never a stack trace.
  */
@@ -69,6 +70,7 @@ before(async () => {
   for (const who of ["source", "recipient"]) keys[who] = JSON.parse(await ok(["key", "generate", "--out", join(work, `${who}.pem`), "--json"])).publicKey;
   const tokens: Record<string, string> = {};
   for (const who of ["source", "recipient"]) tokens[who] = JSON.parse(await ok(["party", "create", who, "--name", who, "--public-key", keys[who]!, "--data", data])).token;
+  tokens.venue = JSON.parse(await ok(["party", "create", "venue", "--name", "Venue", "--custodial", "--data", data])).token;
   writeFileSync(join(work, "tokens.json"), JSON.stringify(tokens));
   server = spawn(process.execPath, [bin, "serve", "--data", data, "--port", "0", "--check-workers", "0"], { stdio: ["ignore", "pipe", "inherit"] });
   node = await new Promise<string>((resolve, reject) => {
@@ -82,6 +84,7 @@ before(async () => {
   });
   await ok(["login", "--node", node, "--party", "source", "--token", tokens.source!, "--key", join(work, "source.pem"), "--profile", "source"]);
   await ok(["login", "--node", node, "--party", "recipient", "--token", tokens.recipient!, "--key", join(work, "recipient.pem"), "--profile", "recipient"]);
+  await ok(["login", "--node", node, "--party", "venue", "--token", tokens.venue!, "--profile", "venue"]);
   writeFileSync(join(work, "evidence.txt"), "sealed");
   warning = (await ok(["warn", "--profile", "source", "--to", "recipient", "--name", "w", "--probability", "0.5", "--window-end", "1d", "--evidence", "evidence.txt", "--quiet"])).trim();
   // Profiles gone wrong, each a copy of the recipient's with one thing broken.
@@ -98,6 +101,19 @@ before(async () => {
 after(() => {
   server?.kill();
   rmSync(work, { recursive: true, force: true });
+});
+
+test("a custodial party: the same commands with no key file; the node signs each record and the output says so", { timeout: 120_000 }, async () => {
+  const w = (await ok(["warn", "--profile", "source", "--to", "venue", "--name", "to the venue", "--probability", "0.3", "--window-end", "1d", "--quiet"])).trim();
+  const inbox = JSON.parse(await ok(["inbox", "--profile", "venue", "--json"]));
+  assert.deepEqual(inbox.warnings.map((x: { id: string; state: string }) => [x.id, x.state]), [[w, "issued"]]);
+  assert.match(await ok(["receipt", w, "--profile", "venue"]), /signed by the node on your behalf \(custodial\)/);
+  const assessed = JSON.parse(await ok(["assess", w, "--profile", "venue", "--opinion", "strongly-disagree", "--explanation", "not our sector", "--json"]));
+  assert.equal(assessed.custodial, true);
+  assert.equal(assessed.dismissal, true);
+  assert.match(await ok(["resolve", w, "--profile", "venue", "--outcome", "did-not-materialize", "--content", "nothing came"]), /resolved report--\S+: did-not-materialize\n.*\n  signed by the node on your behalf \(custodial\)/);
+  const status = JSON.parse(await ok(["status", w, "--profile", "venue", "--json"]));
+  assert.deepEqual(status.timeline.map((e: { kind: string; signer: string }) => `${e.kind}:${e.signer}`), ["warning:party", "receipt:custodial", "assessment:custodial", "resolution:custodial"]);
 });
 
 /** Every command that acts as a profile, with otherwise good arguments. */
