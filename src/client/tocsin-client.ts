@@ -1,4 +1,4 @@
-import type { StixObject } from "../core/record/index.js";
+import { PARTY_EXT, type StixObject } from "../core/record/index.js";
 import { ClientError, nodeAnswerError } from "./client-error.js";
 
 /*
@@ -121,8 +121,6 @@ export interface TocsinClientOptions {
   readonly timeoutMs?: number;
 }
 
-const PARTY_EXT_KEYS = "extensions";
-
 export class TocsinClient {
   readonly url: string;
   readonly #token: string | undefined;
@@ -195,8 +193,8 @@ export class TocsinClient {
   /** A party (by slug or id) with its logged keys. */
   async party(idOrSlug: string): Promise<PartyIdentity> {
     const identity = (await this.#json("GET", `/api/v1/parties/${encodeURIComponent(idOrSlug)}`)) as Record<string, unknown>;
-    const ext = Object.values((identity[PARTY_EXT_KEYS] ?? {}) as Record<string, Record<string, unknown>>).find((e) => typeof e?.slug === "string");
-    if (typeof identity.id !== "string" || !ext || !Array.isArray(ext.keys)) throw malformed(`GET /api/v1/parties/${idOrSlug}`);
+    const ext = ((identity.extensions ?? {}) as Record<string, Record<string, unknown> | undefined>)[PARTY_EXT];
+    if (typeof identity.id !== "string" || !ext || typeof ext.slug !== "string" || !Array.isArray(ext.keys)) throw malformed(`GET /api/v1/parties/${idOrSlug}`);
     return { id: identity.id, name: String(identity.name), slug: String(ext.slug), custodial: ext.custodial === true, keys: ext.keys as PartyIdentity["keys"] };
   }
 
