@@ -32,9 +32,8 @@ export function optionalWhen(text: string | undefined, option: string, now: numb
 
 /** A probability given as 0.7 or 70%. */
 export function parseProbability(text: string): number {
-  const percent = text.endsWith("%");
-  const n = Number(percent ? text.slice(0, -1) : text);
-  const p = percent ? n / 100 : n;
-  if (text.trim() === "" || !Number.isFinite(p) || p < 0 || p > 1) throw new ClientError("CLIENT_INPUT_INVALID", `--probability: ${JSON.stringify(text)} is not a probability (0.7 or 70%)`);
+  const m = /^(\d*\.?\d+)(%?)$/.exec(text);
+  const p = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN;
+  if (!Number.isFinite(p) || p < 0 || p > 1) throw new ClientError("CLIENT_INPUT_INVALID", `--probability: ${JSON.stringify(text)} is not a probability (0.7 or 70%)`);
   return p;
 }
