@@ -58,6 +58,7 @@ export const warnCommand = defineCommand(
       probability: { type: "string", value: "P", help: "the probability that the event happens in the window (0.7 or 70%)", required: true },
       "window-start": { type: "string", value: "WHEN", help: `the start of the window: ${WHEN}`, default: "now" },
       ...WARNING_FIELDS,
+      "window-end": { ...WARNING_FIELDS["window-end"], required: true },
       tlp: { type: "string", value: "LEVEL", help: `the TLP marking: ${TLP_LEVELS.join(", ")} (unmarked counts as AMBER+STRICT)` },
       arbiter: { type: "string", value: "SLUG", multiple: true, help: "a party that may resolve the warning besides you and the recipients" },
       quiet: { type: "boolean", help: "print only the warning's id" },
@@ -66,7 +67,6 @@ export const warnCommand = defineCommand(
   },
   async ({ values }, out) => {
     if (values.to.length === 0) throw new UsageError("name at least one recipient with --to SLUG");
-    if (values["window-end"] === undefined) throw new UsageError("--window-end WHEN is required");
     const now = Date.now();
     const input = {
       name: values.name,
