@@ -20,8 +20,8 @@ const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
   client: ["core", "client"],
   exchange: ["core", "store", "log", "client", "exchange"],
   render: ["core", "render"],
-  // http translates requests into calls on the application services; store only as types (see TYPE_ONLY).
-  http: ["core", "exchange", "log", "store", "http"],
+  // http translates requests into calls on the application services (src/exchange), never on the store.
+  http: ["core", "exchange", "log", "http"],
   // node/ is the composition root: it builds everything and may import every layer but the command line.
   node: ["core", "store", "log", "client", "exchange", "render", "http", "node"],
   // The demo scenario `tocsin serve --demo` runs: it acts as parties would, through the node it is given.
@@ -29,8 +29,8 @@ const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
   cli: ["core", "verify", "store", "log", "client", "exchange", "render", "http", "node", "demo", "cli"],
 };
 
-/** Layers a layer may reach only through `import type` (no run-time dependency). */
-const TYPE_ONLY: Readonly<Partial<Record<Layer, readonly Layer[]>>> = { http: ["store"] };
+/** Layers a layer may reach only through `import type` (no run-time dependency); none today. */
+const TYPE_ONLY: Readonly<Partial<Record<Layer, readonly Layer[]>>> = {};
 
 /** The composition root: it builds everything, and only the command line (and tests) import it. */
 const COMPOSITION_ROOT = "node/node.js";
@@ -147,6 +147,22 @@ export function layerViolations(root: string): string[] {
 test("every production import follows the layer arrows drawn in the README", () => {
   const violations = layerViolations(repoRoot());
   assert.equal(violations.length, 0, `${violations.length} import(s) break the layering:\n  ${violations.join("\n  ")}\n`);
+});
+
+test("http may not import the store, not even its types: routes reach data through the application services", () => {
+  assert.ok(!MAY_IMPORT.http.includes("store"));
+  const root = mkdtempSync(join(tmpdir(), "tocsin-arch-"));
+  try {
+    mkdirSync(join(root, "src", "http"), { recursive: true });
+    mkdirSync(join(root, "src", "store"), { recursive: true });
+    writeFileSync(join(root, "src", "store", "store.ts"), "export interface Store { x: number }\n");
+    writeFileSync(join(root, "src", "http", "route.ts"), 'import type { Store } from "../store/store.js";\nexport type S = Store;\n');
+    const violations = layerViolations(root);
+    assert.equal(violations.length, 1, violations.join("\n"));
+    assert.match(violations[0]!, /^src\/http\/route\.ts → \.\.\/store\/store\.js: http may import only core, exchange, log, http/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 /** Packages the browser build of the verify library may reach: pure computation, no Node API. */

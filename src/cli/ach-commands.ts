@@ -1,7 +1,7 @@
 import { analyseBoard, boardCsv, renderBoard } from "../core/ach/index.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
-import { allBoardVersions, resolveBoardRef, versionsOf, type StoredBoardVersion } from "../exchange/board-versions.js";
-import type { Store } from "../store/store.js";
+import type { StoredBoardVersion } from "../exchange/board-versions.js";
+import type { ExchangeReads } from "../exchange/exchange-reads.js";
 import { UsageError } from "./cli-errors.js";
 import { defineCommand } from "./command-line.js";
 import { DATA_OPTION, DB_OPTION, nodeLocation, withNodeReadSide } from "./node-options.js";
@@ -22,18 +22,17 @@ const BOARD_OPTIONS = {
 async function withBoard<T>(
   values: { version: string | undefined; data: string; db: string | undefined },
   positionals: string[],
-  fn: (v: StoredBoardVersion, all: StoredBoardVersion[], store: Store) => Promise<T>,
+  fn: (v: StoredBoardVersion, all: StoredBoardVersion[], reads: ExchangeReads) => Promise<T>,
 ): Promise<T> {
   if (positionals.length !== 1) throw new UsageError("name one BOARD (its name or id)");
   const version = values.version === undefined ? undefined : Number(values.version);
   if (version !== undefined && !(Number.isSafeInteger(version) && version > 0)) throw new UsageError("--version must be a positive integer");
-  return withNodeReadSide(nodeLocation(values), async ({ store }) => {
+  return withNodeReadSide(nodeLocation(values), async (reads) => {
     try {
-      const everything = await allBoardVersions(store);
-      const versions = versionsOf(everything, resolveBoardRef(everything, positionals[0]!));
+      const versions = await reads.boardVersionsForOperator(positionals[0]!);
       const v = version === undefined ? versions.at(-1)! : versions.find((x) => x.version.version === version);
       if (!v) throw new UsageError(`the board has no version ${version} (it has ${versions.length})`);
-      return await fn(v, versions, store);
+      return await fn(v, versions, reads);
     } catch (e) {
       if (isTocsinError(e)) throw new UsageError(`${e.code}: ${e.message}`);
       throw e;
@@ -50,18 +49,17 @@ export const achShowCommand = defineCommand(
     options: BOARD_OPTIONS,
   },
   ({ values, positionals }, out) =>
-    withBoard(values, positionals, async (v, versions, store) => {
-      const names = new Map<string, string>();
-      for (const p of await store.listParties()) names.set(p.id, p.slug);
+    withBoard(values, positionals, async (v, versions, reads) => {
+      const names = await reads.partySlugs();
       const name = (id: string): string => names.get(id) ?? id;
       const versionLine =
         `version ${v.version.version} of ${versions.length} · saved ${v.version.modified} by ${name(v.record.author)}` +
         `${v.record.custodial ? " (node-signed)" : ""} · log entry ${v.record.logIndex} · digest ${v.digest.slice(0, 16)}…`;
       const notes = new Map<string, string>();
-      const size = await store.logSize();
+      const size = await reads.logSize();
       for (const e of v.version.board.evidence) {
         if (e.link?.recordRef !== undefined) {
-          const r = (await store.recordVersions(e.link.recordRef)).at(-1);
+          const r = await reads.latestVersionForOperator(e.link.recordRef);
           notes.set(e.id, r ? `${r.kind} by ${name(r.author)}, log entry ${r.logIndex}` : "not on this node");
         } else if (e.link?.logIndex !== undefined) notes.set(e.id, e.link.logIndex < size ? "in this log" : "beyond this log");
       }

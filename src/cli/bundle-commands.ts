@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { isStixId } from "../core/record/index.js";
 import { partyReader } from "../core/tlp/index.js";
-import { exportBundle } from "../exchange/bundle-export.js";
 import { parseRecordProof, parseVerifierKey, verifyBundle, type BundleAudit, type NoteVerifier, type RecordProof } from "../verify/index.js";
 import { UsageError } from "./cli-errors.js";
 import { defineCommand } from "./command-line.js";
@@ -37,9 +36,9 @@ export const exportBundleCommand = defineCommand(
   },
   async ({ values }, out) => {
     const warningId = warningIdArg(values.warning);
-    const bundle = await withNodeReadSide(nodeLocation(values), async (d) => {
-      const reader = values.as === undefined ? undefined : partyReader((await d.parties.require(values.as)).id);
-      return exportBundle(d, reader, warningId, new Date());
+    const bundle = await withNodeReadSide(nodeLocation(values), async (reads) => {
+      const reader = values.as === undefined ? undefined : partyReader((await reads.party(values.as)).id);
+      return reads.bundle(reader, warningId, new Date());
     });
     const text = JSON.stringify(bundle, null, 1) + "\n";
     if (values.out !== undefined) {

@@ -1,15 +1,14 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { ExchangeReads } from "../exchange/exchange-reads.js";
 import { PartyDirectory } from "../exchange/party-directory.js";
 import { PartyKeyFiles } from "../exchange/party-key-files.js";
 import { RecordReader } from "../exchange/record-reader.js";
 import { LogReader } from "../log/log-reader.js";
 import { systemClock } from "../log/system-clock.js";
-import type { NoteSigner } from "../core/note/index.js";
 import { isPostgresUrl } from "../node/config.js";
 import { readLogKey } from "../node/read-log-key.js";
 import { openStore, SQLITE_FILE, type StoreLocation } from "../store/open-store.js";
-import type { Store } from "../store/store.js";
 import { UsageError } from "./cli-errors.js";
 
 /*
@@ -45,24 +44,17 @@ export function requireExistingNode(at: StoreLocation): void {
   if (at.db === undefined && !existsSync(join(at.dataDir, SQLITE_FILE))) throw new UsageError(`no Tocsin database at ${join(at.dataDir, SQLITE_FILE)}`);
 }
 
-/** A node's read side, for the operator's commands that read records (bundles, reports, boards). */
-export interface NodeReadSide {
-  readonly store: Store;
-  readonly parties: PartyDirectory;
-  readonly records: RecordReader;
-  readonly log: LogReader;
-  /** The log key: bundles carry a thread statement signed with it. */
-  readonly logKey: NoteSigner;
-}
-
-/** Opens an existing node's database on either engine, runs `fn`, and closes it. */
-export async function withNodeReadSide<T>(at: StoreLocation, fn: (d: NodeReadSide) => Promise<T>): Promise<T> {
+/**
+ * Opens an existing node's database on either engine, runs `fn` on its read side — the same
+ * application services the HTTP API reads through —, and closes it.
+ */
+export async function withNodeReadSide<T>(at: StoreLocation, fn: (reads: ExchangeReads) => Promise<T>): Promise<T> {
   requireExistingNode(at);
   const store = await openStore(at, { poolSize: 2 });
   try {
     const parties = new PartyDirectory(store, new PartyKeyFiles(join(at.dataDir, "keys")));
     const logKey = await readLogKey(at.dataDir, store);
-    return await fn({ store, parties, records: new RecordReader(store, parties), log: new LogReader(store), logKey });
+    return await fn(new ExchangeReads({ store, parties, records: new RecordReader(store, parties), log: new LogReader(store), logKey }));
   } finally {
     await store.close();
   }

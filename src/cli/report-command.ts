@@ -2,7 +2,6 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { warningReportHtml } from "../core/report/index.js";
 import { NODE_READER, partyReader } from "../core/tlp/index.js";
-import { gatherWarningReport } from "../exchange/warning-report.js";
 import { htmlToPdf } from "../render/chromium-pdf.js";
 import { AS_OPTION, WARNING_OPTION, warningIdArg } from "./bundle-commands.js";
 import { UsageError } from "./cli-errors.js";
@@ -35,9 +34,9 @@ export const reportCommand = defineCommand(
     const warningId = warningIdArg(values.warning);
     if (values.format !== "html" && values.format !== "pdf") throw new UsageError("--format must be html or pdf");
     if (values.format === "pdf" && values.out === undefined) throw new UsageError("--format pdf needs --out FILE");
-    const { bundle, input } = await withNodeReadSide(nodeLocation(values), async (d) => {
-      const reader = values.as === undefined ? NODE_READER : partyReader((await d.parties.require(values.as)).id);
-      return gatherWarningReport(d, reader, warningId, new Date());
+    const { bundle, input } = await withNodeReadSide(nodeLocation(values), async (reads) => {
+      const reader = values.as === undefined ? NODE_READER : partyReader((await reads.party(values.as)).id);
+      return reads.report(reader, warningId, new Date());
     });
     if (values.bundle !== undefined) writeFileSync(values.bundle, JSON.stringify(bundle, null, 1) + "\n");
     const html = warningReportHtml(input);

@@ -72,9 +72,16 @@ export async function storeNewParty(
     createdAt: now,
   };
   const token = newToken();
-  await d.store.insertParty(party, { partyId: party.id, keyId, publicKey, createdAt: now }, hashToken(token));
+  // The key file before the rows: a custodial party stored without its key could never sign (nor be
+  // registered), whereas a file whose rows failed (a slug taken, say) is removed again.
+  const keyFile = seed ? d.keyFiles.write(party.slug, keyId, seed) : undefined;
+  try {
+    await d.store.insertParty(party, { partyId: party.id, keyId, publicKey, createdAt: now }, hashToken(token));
+  } catch (e) {
+    if (keyFile) d.keyFiles.remove(party.slug, keyId);
+    throw e;
+  }
   for (const org of clientOf) await d.store.addPartyRelation({ kind: "client-of", partyId: party.id, target: org.id });
   for (const c of input.communities ?? []) await d.store.addPartyRelation({ kind: "community", partyId: party.id, target: c });
-  const keyFile = seed ? d.keyFiles.write(party.slug, keyId, seed) : undefined;
   return { id: party.id, slug: party.slug, name: party.name, custodial, token, tokenId: tokenIdOf(hashToken(token)), keyId, publicKey: toBase64(publicKey), ...(keyFile ? { keyFile } : {}) };
 }

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { partyKeyPem, readPartyKey } from "../client/party-key.js";
 
@@ -28,6 +28,11 @@ export class PartyKeyFiles {
     writeFileSync(path, pem, { mode: 0o600, flag: "wx" });
     chmodSync(path, 0o600);
     return path;
+  }
+
+  /** Removes the file of a key that never became a party's (its party could not be stored). */
+  remove(slug: string, keyId: string): void {
+    rmSync(this.pathOf(slug, keyId), { force: true });
   }
 }
 

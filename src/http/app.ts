@@ -1,16 +1,19 @@
 import Fastify, { type FastifyInstance } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { ExchangeServices } from "../exchange/exchange-services.js";
 import type { LogReader } from "../log/log-reader.js";
 import type { Sequencer } from "../log/sequencer.js";
-import { registerApiRoutes, type ApiDeps } from "./api-routes.js";
-import type { BoardService } from "../exchange/board-service.js";
-import { registerBoardRoutes } from "./board-routes.js";
-import { registerInternalRoutes } from "./internal-routes.js";
-import { registerLogRoutes } from "./log-routes.js";
-import { registerClusterRoutes } from "./cluster-routes.js";
+import { boardRoutes } from "./board-routes.js";
+import { internalRoutes } from "./internal-routes.js";
+import { logRoutes } from "./log-routes.js";
+import { IgnoredQuery, AJV_OPTIONS } from "./params.js";
+import { partyRoutes } from "./party-routes.js";
 import { installProblemHandlers } from "./problem.js";
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors, genReqId, installJsonParser, installParameterGuard } from "./input-guards.js";
-import { registerTaxiiRoutes, type TaxiiDeps } from "./taxii/taxii-routes.js";
-import { registerRecordRoutes } from "./record-routes.js";
+import { recordRoutes } from "./record-routes.js";
+import { requireRouteSchemas } from "./schema-first.js";
+import { taxiiRoutes } from "./taxii/taxii-routes.js";
+import { warningRoutes } from "./warning-routes.js";
 
 export interface AppDeps {
   /** The parts of the node's configuration the app reads (passed in by the composition root, src/node). */
@@ -18,34 +21,39 @@ export interface AppDeps {
   readonly reader: LogReader;
   /** Raw appends (internal route): the sequencer, or on a shared database whichever process sequences. */
   readonly sequencer: Pick<Sequencer, "appendMany">;
-  /** The records API; absent in log-only apps (tests of the log alone). */
-  readonly api?: ApiDeps;
-  /** TAXII 2.1 under /taxii2/; absent in log-only apps. */
-  readonly taxii?: TaxiiDeps;
-  /** Attribution boards (with the records API). */
-  readonly boards?: BoardService;
+  /**
+   * The application services: records, warnings, parties, boards and TAXII 2.1 under /taxii2/. Absent
+   * in log-only apps (tests of the log alone).
+   */
+  readonly services?: ExchangeServices;
   /** Fastify's pino logger (off when absent): every 5xx is logged at error with its request id and stack. */
   readonly logger?: boolean | { readonly level: string };
   /** Several processes on one database: the route by which the others hand admitted entries to the sequencing one. */
   readonly cluster?: { readonly sequencer: Sequencer; readonly secret: string };
 }
 
-/** The node's HTTP surface. Never listens: tests call inject(), the CLI's serve calls listen(). */
+/**
+ * The node's HTTP surface: one plugin per resource, each route declaring its parameters, query and
+ * body by schema (TypeBox), and calling only the application services. Never listens: tests call
+ * inject(), the CLI's serve calls listen().
+ */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOption(deps.logger),
     genReqId,
     bodyLimit: deps.config.maxBodyBytes,
-    // Query strings like match[id]=a,b are parsed by the routes themselves.
+    ajv: AJV_OPTIONS,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors,
     clientErrorHandler,
-  });
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  requireRouteSchemas(app);
   installProblemHandlers(app);
   installParameterGuard(app);
   installJsonParser(app);
   // Every POST body here is JSON; a text/plain body is refused (415), not parsed as a string.
   app.removeContentTypeParser("text/plain");
+  app.decorateRequest("poster", null);
   // While the node shuts down, answer what is in flight with Connection: close, so keep-alive
   // clients let go at once instead of holding the process open until their idle timeout.
   let closing = false;
@@ -55,14 +63,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onSend", async (_request, reply) => {
     if (closing) reply.header("connection", "close");
   });
-  app.get("/healthz", async () => ({ ok: true }));
-  registerLogRoutes(app, deps.reader);
-  if (deps.api) registerApiRoutes(app, deps.api);
-  if (deps.taxii) registerTaxiiRoutes(app, deps.taxii);
-  if (deps.api && deps.boards) registerBoardRoutes(app, deps.boards, deps.api.parties);
-  if (deps.api) registerRecordRoutes(app, deps.api);
-  if (deps.config.internalAppend) registerInternalRoutes(app, deps.sequencer);
-  if (deps.cluster) registerClusterRoutes(app, deps.cluster.sequencer, deps.cluster.secret);
+  app.get("/healthz", { schema: { querystring: IgnoredQuery } }, async () => ({ ok: true }));
+  await app.register(logRoutes, { reader: deps.reader });
+  const services = deps.services;
+  if (services) {
+    await app.register(recordRoutes, { services });
+    await app.register(warningRoutes, { services });
+    await app.register(partyRoutes, { services });
+    await app.register(boardRoutes, { services });
+    await app.register(taxiiRoutes, { services, maxBodyBytes: deps.config.maxBodyBytes, prefix: "/taxii2" });
+  }
+  await app.register(internalRoutes, { rawAppends: deps.config.internalAppend ? deps.sequencer : undefined, cluster: deps.cluster });
   await app.ready();
   return app;
 }

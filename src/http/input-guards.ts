@@ -59,13 +59,14 @@ export function installJsonParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
     try {
-      assertJsonDepth(body as string);
+      assertJsonDepth(text);
     } catch (e) {
       done(e as Error, undefined);
       return;
     }
-    parse(request, body as string, done);
+    parse(request, text, done);
   });
 }
 
@@ -82,7 +83,7 @@ export function installParameterGuard(app: FastifyInstance): void {
 
 function nulIn(values: unknown, kind: string): string | undefined {
   if (values === null || typeof values !== "object") return undefined;
-  for (const [name, v] of Object.entries(values as Record<string, unknown>)) {
+  for (const [name, v] of Object.entries(values)) {
     if (name.includes("\u0000")) return kind;
     const all = Array.isArray(v) ? v : [v];
     if (all.some((x) => typeof x === "string" && x.includes("\u0000"))) return `${kind} ${name.replace(/[^\x20-\x7e]/g, "?")}`;

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { isTocsinError, TocsinError } from "../core/errors/tocsin-error.js";
 import { answerFor } from "./error-table.js";
+import { schemaError } from "./params.js";
 
 /** An RFC 9457 problem document with Tocsin's stable `code`. */
 export interface Problem {
@@ -43,7 +44,7 @@ export function translateFastifyError(e: FastifyError): TocsinError {
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return new TocsinError("HTTP_MALFORMED_JSON", "request body is not valid JSON");
     case "FST_ERR_VALIDATION":
-      return new TocsinError("HTTP_BAD_REQUEST_BODY", e.message);
+      return schemaError(e);
     default:
       if (e instanceof SyntaxError || e.statusCode === 400) return new TocsinError("HTTP_MALFORMED_JSON", "request body is not valid JSON");
       if (e.statusCode === 413) return new TocsinError("HTTP_BODY_TOO_LARGE", "request body exceeds the limit");

@@ -14,7 +14,7 @@ import type { PartyRegistrar } from "../exchange/party-registrar.js";
 import { RecordCheckPool } from "../exchange/record-check-pool.js";
 import { RecordDeletion } from "../exchange/record-deletion.js";
 import type { RecordReader } from "../exchange/record-reader.js";
-import { WarningList } from "../exchange/warning-list.js";
+import { ExchangeServices } from "../exchange/exchange-services.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import type { NodeConfig } from "./config.js";
@@ -69,22 +69,25 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     // database this process takes the lease for the moment, or hands the records to the leader.
     if ((await parties.unregistered()) > 0) await w.asWriter(() => registrar.ensureRegistered());
     const boards = new BoardService({ store, admission, rules: w.boardRules, records, clock });
+    // The application services: the one door the HTTP API calls.
+    const services = new ExchangeServices({
+      store,
+      parties,
+      records,
+      log: reader,
+      logKey: signer,
+      admission,
+      deletion: new RecordDeletion({ store, sequencer: appender, parties, clock, locks }),
+      boards,
+      clock,
+      nodeIdentity: node.id,
+    });
     const app = await buildApp({
       config,
       logger: { level: config.logLevel },
       reader,
       sequencer: appender,
-      api: { store, parties, admission, records, log: reader, logKey: signer, warnings: new WarningList({ store, records, nodeIdentity: node.id }) },
-      taxii: {
-        store,
-        parties,
-        admission,
-        records,
-        deletion: new RecordDeletion({ store, sequencer: appender, parties, clock, locks }),
-        clock,
-        maxBodyBytes: config.maxBodyBytes,
-      },
-      boards,
+      services,
       ...(secret !== undefined ? { cluster: { sequencer, secret } } : {}),
     });
     // Follows the log in whichever process sequences it: alone, from now; shared, while holding the lease.

@@ -1,0 +1,67 @@
+import type { Clock } from "../core/clock.js";
+import type { TrackRecordOptions } from "../core/scoring/index.js";
+import type { Reader } from "../core/tlp/index.js";
+import type { PartyRow } from "../store/store.js";
+import type { Admission, Admitted } from "./admission.js";
+import type { BoardService } from "./board-service.js";
+import { ExchangeReads, type ExchangeReadDeps } from "./exchange-reads.js";
+import type { RecordDeletion } from "./record-deletion.js";
+import { TaxiiExchange } from "./taxii-exchange.js";
+import { TrackRecords, type TrackRecord } from "./track-records.js";
+import { WarningList, type WarningListQuery, type WarningPage } from "./warning-list.js";
+
+export interface ExchangeServiceDeps extends ExchangeReadDeps {
+  readonly admission: Admission;
+  readonly deletion: RecordDeletion;
+  readonly boards: BoardService;
+  readonly clock: Clock;
+  /** The node's own identity (the author of escalations), for folding lifecycle states. */
+  readonly nodeIdentity: string;
+}
+
+/** The warning list's query as a client states it: the recipient by id or slug. */
+export interface WarningQuery extends Omit<WarningListQuery, "recipient"> {
+  readonly recipient?: string | undefined;
+}
+
+/**
+ * The application services of a running node: the one door through which the HTTP API (and anything
+ * later — a web UI, federation) reaches the exchange. The read side (ExchangeReads) plus admission,
+ * the warning list, track records, attribution boards and TAXII. Built once by the composition root
+ * (src/node); the transport only translates requests into these calls and their answers back.
+ */
+export class ExchangeServices extends ExchangeReads {
+  /** Attribution boards: create, edit, submit, read with analysis. */
+  readonly boards: BoardService;
+  /** TAXII 2.1 collections, posts with their statuses, deletions. */
+  readonly taxii: TaxiiExchange;
+  readonly #admission: Admission;
+  readonly #warnings: WarningList;
+  readonly #trackRecords: TrackRecords;
+
+  constructor(d: ExchangeServiceDeps) {
+    super(d);
+    this.boards = d.boards;
+    this.#admission = d.admission;
+    this.#warnings = new WarningList({ store: d.store, records: d.records, nodeIdentity: d.nodeIdentity });
+    // The admission's states: folded as records are admitted, so a track record needs no refold.
+    this.#trackRecords = new TrackRecords(d.store, d.records, d.admission.states);
+    this.taxii = new TaxiiExchange({ store: d.store, records: d.records, admission: d.admission, deletion: d.deletion, clock: d.clock });
+  }
+
+  /** Admits signed records (one batch, all or nothing) posted by `poster`. */
+  admit(poster: PartyRow, objects: readonly unknown[]): Promise<Admitted[]> {
+    return this.#admission.admit(poster, objects);
+  }
+
+  /** One page of the warnings `reader` may read, filtered by recipient (id or slug) and stage. */
+  async warnings(reader: Reader, q: WarningQuery): Promise<WarningPage> {
+    const recipient = q.recipient === undefined ? undefined : (await this.d.parties.require(q.recipient)).id;
+    return this.#warnings.page(reader, { ...q, recipient });
+  }
+
+  /** A party's track record (by id or slug) as `reader` may see it. */
+  async trackRecord(reader: Reader, idOrSlug: string, options: TrackRecordOptions = {}): Promise<TrackRecord> {
+    return this.#trackRecords.trackRecord(reader, await this.d.parties.require(idOrSlug), options);
+  }
+}

@@ -1,0 +1,112 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyReply } from "fastify";
+import { Type, type TSchema } from "typebox";
+import { formatDateAdded } from "../../core/taxii/index.js";
+import type { ExchangeServices } from "../../exchange/exchange-services.js";
+import type { CollectionItem, CollectionPage } from "../../exchange/taxii-collections.js";
+import { TAXII_FILTERS } from "../../exchange/taxii-exchange.js";
+import { IgnoredQuery, Params, Query } from "../params.js";
+import { CollectionParams } from "./collection-routes.js";
+import { TAXII_API_ROOT } from "./discovery-routes.js";
+import { sendTaxii, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from "./media-types.js";
+import { methodsNotAllowed } from "./methods-not-allowed.js";
+import { collectionAccess, taxiiContext, taxiiPoster } from "./taxii-request.js";
+
+const ObjectParams = Params({ cid: Type.String(), oid: Type.String() });
+/** A TAXII envelope (§3.7): its objects are admitted one by one, each succeeding or failing alone. */
+const EnvelopeBody = Type.Object({ objects: Type.Array(Type.Unknown()) }, { additionalProperties: true });
+
+/**
+ * The filters an endpoint takes, by name: a filter may be repeated (`match[id]=a&match[id]=b`), and its
+ * values are read by the TAXII query parser, which names the parameter of a bad one.
+ */
+function filters(names: readonly string[]) {
+  const properties: Record<string, TSchema> = {};
+  for (const n of names) properties[n] = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]));
+  return Query(properties);
+}
+
+/**
+ * The objects of a TAXII collection (§5.3–§5.7): manifest, objects (GET, POST), one object (GET,
+ * DELETE) and its versions. Caller, collection and rights are resolved before the filters are read.
+ */
+export const objectRoutes: FastifyPluginAsyncTypebox<{ services: ExchangeServices }> = async (s, { services }) => {
+  const collectionUrl = `/${TAXII_API_ROOT}/collections/:cid/`;
+  const read = collectionAccess(services, { need: "read" });
+  const readObject = collectionAccess(services, { need: "read", objectId: true });
+
+  s.get(`${collectionUrl}manifest/`, { schema: { params: CollectionParams, querystring: filters(TAXII_FILTERS.manifest) }, preValidation: read }, async (request, reply) => {
+    const { caller, collection } = taxiiContext(request);
+    const { page, next } = await services.taxii.page(caller, collection, "manifest", request.query);
+    dateHeaders(reply, page);
+    return sendTaxii(reply, {
+      more: page.more,
+      ...(next ? { next } : {}),
+      ...(page.items.length > 0
+        ? { objects: page.items.map((i) => ({ id: i.id, date_added: formatDateAdded(i.addedUs), version: i.modified, media_type: STIX_MEDIA_TYPE })) }
+        : {}),
+    });
+  });
+  methodsNotAllowed(s, `${collectionUrl}manifest/`, ["GET"], CollectionParams);
+
+  const objectsUrl = `${collectionUrl}objects/`;
+  s.get(objectsUrl, { schema: { params: CollectionParams, querystring: filters(TAXII_FILTERS.objects) }, preValidation: read }, async (request, reply) => {
+    const { caller, collection } = taxiiContext(request);
+    const { page, next } = await services.taxii.page(caller, collection, "objects", request.query);
+    dateHeaders(reply, page);
+    return sendTaxii(reply, envelope(page, next));
+  });
+  s.post(
+    objectsUrl,
+    { schema: { params: CollectionParams, querystring: IgnoredQuery, body: EnvelopeBody }, preValidation: collectionAccess(services, { need: "write", party: true, taxiiBody: true }) },
+    async (request, reply) => {
+      const { poster, collection } = taxiiPoster(request);
+      const status = await services.taxii.post(poster, collection, request.body.objects);
+      return sendTaxii(reply.code(202), status);
+    },
+  );
+  methodsNotAllowed(s, objectsUrl, ["GET", "POST"], CollectionParams);
+
+  const objectUrl = `${objectsUrl}:oid/`;
+  s.get(objectUrl, { schema: { params: ObjectParams, querystring: filters(TAXII_FILTERS.object) }, preValidation: readObject }, async (request, reply) => {
+    const { caller, collection } = taxiiContext(request);
+    const oid = request.params.oid;
+    const r = await services.taxii.page(caller, collection, "object", request.query, { ids: [oid] });
+    if (r.page.items.length === 0) await services.taxii.assertVisible(caller, collection, oid);
+    dateHeaders(reply, r.page);
+    return sendTaxii(reply, envelope(r.page, r.next));
+  });
+  s.delete(
+    objectUrl,
+    { schema: { params: ObjectParams, querystring: filters(TAXII_FILTERS.delete) }, preValidation: collectionAccess(services, { need: "delete", party: true, objectId: true }) },
+    async (request, reply) => {
+      const { poster, collection } = taxiiPoster(request);
+      await services.taxii.delete(poster, collection, request.params.oid, request.query);
+      return reply.code(200).header("content-type", TAXII_MEDIA_TYPE).send(Buffer.alloc(0));
+    },
+  );
+  methodsNotAllowed(s, objectUrl, ["GET", "DELETE"], ObjectParams);
+
+  const versionsUrl = `${objectUrl}versions/`;
+  s.get(versionsUrl, { schema: { params: ObjectParams, querystring: filters(TAXII_FILTERS.versions) }, preValidation: readObject }, async (request, reply) => {
+    const { caller, collection } = taxiiContext(request);
+    const oid = request.params.oid;
+    const r = await services.taxii.page(caller, collection, "versions", request.query, { ids: [oid], allVersions: true });
+    if (r.page.items.length === 0) await services.taxii.assertVisible(caller, collection, oid);
+    dateHeaders(reply, r.page);
+    return sendTaxii(reply, { more: r.page.more, ...(r.next ? { next: r.next } : {}), ...(r.page.items.length > 0 ? { versions: r.page.items.map((i) => i.modified) } : {}) });
+  });
+  methodsNotAllowed(s, versionsUrl, ["GET"], ObjectParams);
+};
+
+/** The objects of a page spliced as stored (canonical JSON text), without parsing them again. */
+function envelope(page: CollectionPage, next: string | undefined): string {
+  const head = `{"more":${page.more}${next ? `,"next":${JSON.stringify(next)}` : ""}`;
+  return page.items.length === 0 ? `${head}}` : `${head},"objects":[${page.items.map((i: CollectionItem) => i.body).join(",")}]}`;
+}
+
+function dateHeaders(reply: FastifyReply, page: CollectionPage): void {
+  if (page.items.length === 0) return;
+  reply.header("X-TAXII-Date-Added-First", formatDateAdded(page.items[0]!.addedUs));
+  reply.header("X-TAXII-Date-Added-Last", formatDateAdded(page.items.at(-1)!.addedUs));
+}
