@@ -11,6 +11,10 @@ import { partyCreateCommand, partyRevokeTokenCommand, partyRotateKeyCommand, par
 import { verifyConsistencyCommand, verifyInclusionCommand } from "./proof-commands.js";
 import { serveCommand } from "./serve-command.js";
 import { migrateCommand } from "./migrate-command.js";
+import { keyGenerateCommand, loginCommand } from "./login-commands.js";
+import { warnCommand, warningReviseCommand } from "./warning-commands.js";
+import { actCommand, assessCommand, receiptCommand, resolveCommand, revealCommand } from "./response-commands.js";
+import { inboxCommand, statusCommand } from "./inbox-commands.js";
 import { exportCommand, importCommand } from "./transfer-commands.js";
 import { witnessAddLogCommand, witnessKeyCommand } from "./witness-commands.js";
 
@@ -36,6 +40,18 @@ export const COMMANDS: readonly Command[] = [
   reportCommand,
   witnessAddLogCommand,
   witnessKeyCommand,
+  // A party's own commands, against any node over HTTP (docs/client.md).
+  keyGenerateCommand,
+  loginCommand,
+  warnCommand,
+  warningReviseCommand,
+  inboxCommand,
+  receiptCommand,
+  assessCommand,
+  actCommand,
+  resolveCommand,
+  revealCommand,
+  statusCommand,
 ];
 
 const EXIT_STATUS = "Exit status: 0 success / valid / clean, 1 invalid / corrupted, 2 bad usage, input or environment.";

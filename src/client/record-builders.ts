@@ -6,6 +6,7 @@ import {
   RECEIPT_TYPE,
   RESOLUTION_EXT,
   REVEAL_EXT,
+  SIGNATURE_EXT,
   REVEAL_TYPE,
   WARNING_EXT,
   commitmentDigest,
@@ -16,9 +17,10 @@ import {
 import { tlpMarkingId, type TlpLevel } from "../core/tlp/index.js";
 
 /**
- * Building Tocsin records as a party's client would: plain STIX 2.1 objects with Tocsin's extensions,
- * then signed in place with the author's key. Used by the demo dataset, the tests and the benchmarks;
- * a party's own tooling does the same with any STIX library and an RFC 8785 canonicaliser.
+ * Building Tocsin records as a party's client does: plain STIX 2.1 objects with Tocsin's extensions,
+ * then signed in place with the author's key (a custodial author's are left unsigned: its node signs).
+ * Times are milliseconds since the epoch. Used by tocsin/client, the party commands, the demo dataset,
+ * the tests and the benchmarks; any STIX library and an RFC 8785 canonicaliser can do the same.
  */
 
 export interface Author {
@@ -59,6 +61,7 @@ export interface WarningInput {
   readonly deadlines?: { receipt?: number; assessment?: number; action?: number };
   readonly requestedActions?: readonly string[];
   readonly tlp?: TlpLevel;
+  /** What the report is about (STIX `object_refs`, at least one); default: the recipients' identities, records the node holds. */
   readonly objectRefs?: readonly string[];
   readonly commitments?: readonly { id: string; salt: Uint8Array; evidence: Uint8Array; description?: string }[];
   readonly arbiters?: readonly string[];
@@ -73,7 +76,9 @@ export function buildWarning(author: Author, w: WarningInput): StixObject {
       ...(w.description ? { description: w.description } : {}),
       report_types: ["threat-report"],
       published: iso(w.at),
-      object_refs: w.objectRefs?.length ? [...w.objectRefs] : [`threat-actor--${randomUUID()}`],
+      // STIX requires at least one reference; without the author's own, the warning names the parties it
+      // addresses (their identities are logged on the node), never an object that exists nowhere.
+      object_refs: w.objectRefs?.length ? [...w.objectRefs] : [...w.recipients],
       extensions: {
         [WARNING_EXT]: {
           extension_type: "property-extension",
@@ -96,6 +101,62 @@ export function buildWarning(author: Author, w: WarningInput): StixObject {
           ...(w.arbiters?.length ? { arbiter_refs: [...w.arbiters] } : {}),
         },
       },
+    },
+    author,
+  );
+}
+
+/** What a new version of a warning may change; absent members keep the previous version's value. */
+export interface WarningChanges {
+  readonly name?: string;
+  readonly description?: string;
+  /** Recipients to add (a recipient who already answered cannot be dropped, so a revision only adds). */
+  readonly addRecipients?: readonly string[];
+  readonly windowStart?: number;
+  readonly windowEnd?: number;
+  readonly probability?: number;
+  readonly severity?: "low" | "medium" | "high" | "critical";
+  readonly deadlines?: { receipt?: number; assessment?: number; action?: number };
+  readonly requestedActions?: readonly string[];
+  /** New sealed evidence, added to the commitments already made. */
+  readonly commitments?: readonly { id: string; salt: Uint8Array; evidence: Uint8Array; description?: string }[];
+}
+
+/**
+ * A new version of a warning (STIX versioning: same id and `created`, a later `modified`), signed
+ * anew. `at` is moved past the previous `modified` if the clock has not (a version must be newer).
+ */
+export function reviseWarning(author: Author, previous: StixObject, at: number, changes: WarningChanges): StixObject {
+  const { extensions: prevExtensions, ...rest } = previous;
+  const ext = { ...((prevExtensions ?? {})[WARNING_EXT] as Record<string, unknown>) };
+  const before = Date.parse(String(previous.modified));
+  const modified = iso(Math.max(at, before + 1));
+  if (changes.addRecipients?.length) ext.recipient_refs = [...new Set([...(ext.recipient_refs as string[]), ...changes.addRecipients])];
+  if (changes.windowStart !== undefined) ext.window_start = iso(changes.windowStart);
+  if (changes.windowEnd !== undefined) ext.window_end = iso(changes.windowEnd);
+  if (changes.probability !== undefined) ext.probability = changes.probability;
+  if (changes.severity !== undefined) ext.severity = changes.severity;
+  if (changes.requestedActions?.length) ext.requested_actions = [...changes.requestedActions];
+  if (changes.deadlines) {
+    const merged = { ...(ext.deadlines as Record<string, string>) };
+    for (const [k, v] of Object.entries(changes.deadlines)) if (v !== undefined) merged[k] = iso(v);
+    ext.deadlines = merged;
+  }
+  if (changes.commitments?.length) {
+    ext.commitments = [
+      ...((ext.commitments as unknown[]) ?? []),
+      ...changes.commitments.map((c) => ({ commitment_id: c.id, digest: commitmentDigest(c.salt, c.evidence), ...(c.description ? { description: c.description } : {}) })),
+    ];
+  }
+  // The old signature goes: the new version is signed (or, custodial, signed by the node) afresh.
+  const extensions = Object.fromEntries(Object.entries(prevExtensions ?? {}).filter(([k]) => k !== SIGNATURE_EXT));
+  return sign(
+    {
+      ...rest,
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.description !== undefined ? { description: changes.description } : {}),
+      modified,
+      extensions: { ...extensions, [WARNING_EXT]: ext },
     },
     author,
   );
@@ -187,6 +248,19 @@ export function buildReveal(author: Author, warningId: string, at: number, c: { 
 /** A fresh random commitment salt: exactly 32 bytes, as the commitment format requires. */
 export function newSalt(): Uint8Array {
   return new Uint8Array(randomBytes(32));
+}
+
+/** Sealed evidence: what a warning commits to now (its digest) and a reveal opens later (salt and evidence). */
+export interface SealedEvidence {
+  readonly id: string;
+  readonly salt: Uint8Array;
+  readonly evidence: Uint8Array;
+  readonly description?: string;
+}
+
+/** Seals evidence under a fresh salt; keep the result (salt!) until the reveal: without it the commitment cannot be opened. */
+export function sealEvidence(evidence: Uint8Array, options: { id?: string; description?: string } = {}): SealedEvidence {
+  return { id: options.id ?? `evidence-${randomUUID().slice(0, 8)}`, salt: newSalt(), evidence, ...(options.description ? { description: options.description } : {}) };
 }
 
 

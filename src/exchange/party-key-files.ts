@@ -1,6 +1,6 @@
-import { createPrivateKey } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { partyKeyPem, readPartyKey } from "../client/party-key.js";
 
 /**
  * The private keys the node generates, as PKCS#8 PEM files (mode 0600) under `<data>/keys/`, one per
@@ -24,7 +24,7 @@ export class PartyKeyFiles {
   write(slug: string, keyId: string, seed: Uint8Array): string {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const path = this.pathOf(slug, keyId);
-    const pem = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" }).export({ format: "pem", type: "pkcs8" });
+    const pem = partyKeyPem(seed);
     writeFileSync(path, pem, { mode: 0o600, flag: "wx" });
     chmodSync(path, 0o600);
     return path;
@@ -36,10 +36,7 @@ export class PartyKeyFiles {
   }
 }
 
-const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
-
-/** Reads an Ed25519 PKCS#8 PEM key file (as written by the node or by `openssl genpkey -algorithm ed25519`). */
+/** The seed of an Ed25519 PKCS#8 PEM key file (as written by the node, `tocsin key generate` or `openssl genpkey -algorithm ed25519`). */
 export function readSeed(path: string): Uint8Array {
-  const der = createPrivateKey(readFileSync(path)).export({ format: "der", type: "pkcs8" });
-  return new Uint8Array(der.subarray(PKCS8_ED25519_PREFIX.length));
+  return readPartyKey(path).seed;
 }

@@ -30,7 +30,8 @@ export type ErrorFamily =
   | "bundle"
   | "config"
   | "report"
-  | "witness";
+  | "witness"
+  | "client";
 
 export interface ErrorCodeEntry {
   readonly family: ErrorFamily;
@@ -41,6 +42,9 @@ export interface ErrorCodeEntry {
 
 /** The node signs notes and checkpoints; only audits and clients verify them. */
 const VERIFYING_ONLY = "met when verifying checkpoints (audits, clients), never by a request";
+
+/** The client's own codes: raised in a party's process before or after talking to a node. */
+const CLIENT_SIDE = "raised by tocsin/client in the party's own process, never by a node";
 
 export const ERROR_CODES = {
   // The HTTP shell (src/http) — transport codes: only src/http throws them
@@ -219,6 +223,14 @@ export const ERROR_CODES = {
   CONFIG_INVALID: { family: "config", meaning: "a configuration value unknown or ill-typed, or a log key that does not match the database", internal: "start-up and CLI only" },
   REPORT_RENDERER_MISSING: { family: "report", meaning: "no Chromium at /usr/bin/chromium (or TOCSIN_CHROMIUM) to print a PDF report", internal: "`tocsin report --format pdf` only" },
   REPORT_RENDER_FAILED: { family: "report", meaning: "chromium failed to print the report page", internal: "`tocsin report --format pdf` only" },
+  // The party's own tools (tocsin/client and the party commands): raised in the party's process
+  CLIENT_KEY_UNREADABLE: { family: "client", meaning: "the party's key file is missing, unreadable, or not an Ed25519 PKCS#8 PEM private key", internal: CLIENT_SIDE },
+  CLIENT_KEY_MISMATCH: { family: "client", meaning: "the key file's public key is not the party's active logged key (or the party signs its own records and no key was given)", internal: CLIENT_SIDE },
+  CLIENT_FILE_UNREADABLE: { family: "client", meaning: "a file the party named (evidence, profile, sealed-evidence record, key file to write) cannot be read or written, or is not in its format", internal: CLIENT_SIDE },
+  CLIENT_INPUT_INVALID: { family: "client", meaning: "a value given to a builder or command is not in its required form (a duration, time, probability, opinion…)", internal: CLIENT_SIDE },
+  CLIENT_NODE_UNREACHABLE: { family: "client", meaning: "the node did not answer (refused, unresolvable, timed out)", internal: CLIENT_SIDE },
+  CLIENT_NODE_REFUSED: { family: "client", meaning: "the node answered with an error whose code this client does not know; `details.status` and `details.code`", internal: CLIENT_SIDE },
+  CLIENT_ANSWER_MALFORMED: { family: "client", meaning: "the node's answer is not the shape its route documents", internal: CLIENT_SIDE },
 } as const satisfies Readonly<Record<string, ErrorCodeEntry>>;
 
 type Registry = typeof ERROR_CODES;
