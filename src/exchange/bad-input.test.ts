@@ -268,7 +268,8 @@ describe("bad input: each is a coded 4xx problem, and nothing is stored or logge
 
   test("a warning with no recipients → 400 STIX_SCHEMA on recipient_refs (a STIX list is never empty)", async () => {
     const size = await h.logSize();
-    const w = warningOf(h, a, []);
+    // About something (object_refs must not be empty either), addressed to nobody.
+    const w = warningOf(h, a, [], { objectRefs: [a.id] });
     // The schemas refuse it before the lifecycle would (LIFECYCLE_NO_RECIPIENTS is for other callers).
     const p = assertProblem(await h.post(a, w), 400, "STIX_SCHEMA");
     assert.equal(p.details?.property, `/extensions/${WARNING_EXT}/recipient_refs`);

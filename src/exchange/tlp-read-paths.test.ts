@@ -302,6 +302,8 @@ describe(`audiences are fixed when written: a recipient added later does not rea
     h.clock.advance(60_000);
     const unsigned = structuredClone(v1) as StixObject & { extensions: Record<string, any> };
     unsigned.modified = new Date(h.clock.now()).toISOString();
+    // v2 says something of its own: the report shows each version's description, and v1's is not L's to read.
+    unsigned.description = "v2 for R and L";
     for (const ext of Object.values(unsigned.extensions)) if (ext.recipient_refs) ext.recipient_refs = [R.id, L.id];
     v2 = sign(unsigned, S);
     ids.v2 = await ok(S, v2, "v2");
@@ -428,16 +430,18 @@ describe(`audiences are fixed when written: a recipient added later does not rea
     }
   });
 
-  test("bundle export --as withholds, and the HTML report leaves out, what the reader may not read", { skip: engine === "postgres" ? "the CLI reads a SQLite data directory" : false }, async () => {
+  test("bundle export --as withholds, and the HTML report leaves out, what the reader may not read", async () => {
     const { main } = await import("../cli/main.js");
     const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const dir = mkdtempSync(join(tmpdir(), "tocsin-audience-"));
+    // The operator's commands read the node where it keeps its data: the directory (log key), and on PostgreSQL the database.
+    const node = ["--data", h.dir, ...(db ? ["--db", db.url] : [])];
     try {
       for (const name of ["S", "R", "L"] as const) {
         const file = join(dir, `${name}.json`);
-        assert.equal(await main(["export-bundle", "--warning", v1.id, "--out", file, "--as", who(name).slug, "--data", h.dir], () => {}), 0);
+        assert.equal(await main(["export-bundle", "--warning", v1.id, "--out", file, "--as", who(name).slug, ...node], () => {}), 0);
         const bundle = JSON.parse(readFileSync(file, "utf8")) as { records: { record: { id: string; modified: string } }[]; withheld?: unknown[] };
         const index = new Map<string, string>(ALL.filter((k) => k !== "v1" && k !== "v2").map((k) => [ids[k], k]));
         const keys = bundle.records.map(({ record: r }) => (r.id === v1.id ? (r.modified === v1.modified ? "v1" : "v2") : index.get(r.id)!));
@@ -445,13 +449,13 @@ describe(`audiences are fixed when written: a recipient added later does not rea
         assert.equal((bundle.withheld ?? []).length, ALL.length - SEES[name].length, `${name}: the rest is withheld`);
       }
       const lines: string[] = [];
-      assert.equal(await main(["report", "--warning", v1.id, "--format", "html", "--as", "late", "--data", h.dir], (s) => void lines.push(s)), 0);
+      assert.equal(await main(["report", "--warning", v1.id, "--format", "html", "--as", "late", ...node], (s) => void lines.push(s)), 0);
       const html = lines.join("");
       assert.match(html, /Close the depot gates/, "L's report shows R's action, which answered v2");
       assert.doesNotMatch(html, /A provocation meant for R/, "L's report must not show R's v1 assessment");
       assert.doesNotMatch(html, /v1 for R and D only/);
       const rLines: string[] = [];
-      assert.equal(await main(["report", "--warning", v1.id, "--format", "html", "--as", "early", "--data", h.dir], (s) => void rLines.push(s)), 0);
+      assert.equal(await main(["report", "--warning", v1.id, "--format", "html", "--as", "early", ...node], (s) => void rLines.push(s)), 0);
       assert.match(rLines.join(""), /A provocation meant for R/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
