@@ -4,6 +4,9 @@ import type { NoteSigner } from "../core/note/index.js";
 import type { NoteVerifier } from "../core/note/index.js";
 import type { WarningReportInput } from "../core/report/index.js";
 import type { Reader } from "../core/tlp/index.js";
+// The answer of GET /api/v1/records/<id>/proof is one wire type, defined once where clients read it.
+import type { RecordProof } from "../client/tocsin-client.js";
+export type { RecordProof };
 import type { LogReader } from "../log/log-reader.js";
 import type { PartyRow, Store, StoredRecord } from "../store/store.js";
 import { allBoardVersions, resolveBoardRef, versionsOf, type StoredBoardVersion } from "./board-versions.js";
@@ -23,19 +26,6 @@ export interface ExchangeReadDeps {
   readonly log: LogReader;
   /** The log key: it signs the thread statement of each exported bundle. */
   readonly logKey: NoteSigner;
-}
-
-/** A record's inclusion proof in the latest checkpoint, with its leaf: what a client needs to check it offline. */
-export interface RecordProof {
-  readonly id: string;
-  readonly modified: string;
-  readonly digest: string;
-  readonly index: number;
-  readonly leaf: string;
-  readonly leafHash: string;
-  readonly checkpoint: string;
-  readonly size: number;
-  readonly hashes: readonly string[];
 }
 
 /**
