@@ -177,6 +177,21 @@ export abstract class SqlStore implements Store {
     return (await this.all("recordVersions", [id])).map(toRecord);
   }
 
+  async recordVersionsOf(ids: readonly string[]): Promise<StoredRecord[]> {
+    if (ids.length === 0) return [];
+    const d = this.dialect;
+    return (await this.all("recordVersionsOf", [d.listValue(ids)], d.sql(`SELECT * FROM record WHERE ${d.inList("id")} ORDER BY id, modified`))).map(toRecord);
+  }
+
+  async countRecordsAboutEach(warningIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (warningIds.length === 0) return out;
+    const d = this.dialect;
+    const rows = await this.all("countRecordsAboutEach", [d.listValue(warningIds)], d.sql(`SELECT warning_ref, COUNT(*) AS n FROM record WHERE ${d.inList("warning_ref")} GROUP BY warning_ref`));
+    for (const r of rows) out.set(r.warning_ref as string, Number(r.n));
+    return out;
+  }
+
   async recordsAbout(warningId: string): Promise<StoredRecord[]> {
     return (await this.all("recordsAbout", [warningId])).map(toRecord);
   }
