@@ -7,6 +7,7 @@ import { SIGNATURE_EXT, type StixObject } from "../core/record/index.js";
 import type { TlpLevel } from "../core/tlp/index.js";
 import { capSchemaProblems } from "../exchange/cap-xml-reader.js";
 import { NodeHarness, TestClock, type TestParty } from "../testing/node-harness.js";
+import { createTestDatabase } from "../testing/pg-database.js";
 
 const HOUR = 3_600_000;
 const T0 = Date.parse("2026-03-06T09:00:00.000Z");
@@ -22,8 +23,8 @@ interface World {
   readonly stranger: TestParty;
 }
 
-async function world(): Promise<World> {
-  const h = await NodeHarness.start({ clock: new TestClock(T0) });
+async function world(db?: string): Promise<World> {
+  const h = await NodeHarness.start({ clock: new TestClock(T0), ...(db ? { config: { db } } : {}) });
   return { h, source: await h.party("source"), venue: await h.party("venue", { custodial: true }), cert: await h.party("cert"), stranger: await h.party("stranger", { custodial: true }) };
 }
 
@@ -289,5 +290,36 @@ test("bad CAP input is a coded 4xx and stores nothing: malformed, DOCTYPE, exter
     assert.equal((await postAck(w, w.venue, good)).statusCode, 201);
   } finally {
     await w.h.close();
+  }
+});
+
+test("on PostgreSQL too: an Update, an Ack made a receipt, a bad Ack refused with nothing stored, and the Cancel once withdrawn", async () => {
+  const db = await createTestDatabase("cap");
+  const w = await world(db.url);
+  try {
+    const v1 = await issue(w, { tlp: "RED" });
+    w.h.clock.advance(1000);
+    const v2 = reviseWarning(w.source, v1, w.h.clock.now(), { probability: 0.2 });
+    await posted(w, w.source, v2);
+    const update = (await exportCap(w, w.venue, v1.id as string)).body;
+    assert.deepEqual(await capSchemaProblems(update), []);
+    assert.deepEqual(Object.values(capFields(update, ["msgType", "scope", "info/certainty"])), ["Update", "Private", "Possible"]);
+    w.h.clock.advance(60_000);
+    const before = await w.h.logSize();
+    const bad = await postAck(w, w.venue, ackFor([refOf(w, v2)], w.cert.id, w.h.clock.now()));
+    assert.equal(bad.json().code, "CAP_ACK_SENDER_MISMATCH");
+    assert.equal(await w.h.logSize(), before);
+    const res = await postAck(w, w.venue, ackFor([refOf(w, v1), refOf(w, v2)], w.venue.id, w.h.clock.now()));
+    assert.equal(res.statusCode, 201, res.body);
+    assert.deepEqual(res.json().receipts.map((r: { record: { warning_modified: string } }) => r.record.warning_modified), [v1.modified, v2.modified]);
+    w.h.clock.advance(HOUR);
+    const del = await w.h.node.app.inject({ method: "DELETE", url: `/taxii2/exchange/collections/shared/objects/${v1.id}/`, headers: { authorization: `Bearer ${w.source.token}` } });
+    assert.equal(del.statusCode, 200, del.body);
+    const cancel = (await exportCap(w, w.source, v1.id as string)).body;
+    assert.deepEqual(await capSchemaProblems(cancel), []);
+    assert.deepEqual(Object.values(capFields(cancel, ["msgType", "sent"])), ["Cancel", capTime(w.h.clock.now())]);
+  } finally {
+    await w.h.close();
+    await db.drop();
   }
 });
