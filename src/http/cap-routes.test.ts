@@ -278,6 +278,9 @@ test("bad CAP input is a coded 4xx and stores nothing: malformed, DOCTYPE, exter
       ["too large for an Ack", w.venue, good.replace("<references>", `<note>${"x".repeat(70_000)}</note><references>`), 413, "CAP_XML_TOO_LARGE"],
       ["far too large", w.venue, "x".repeat(300_000), 413, "HTTP_BODY_TOO_LARGE"],
       ["not an XML media type", w.venue, good, 415, "HTTP_UNSUPPORTED_MEDIA_TYPE", "text/plain"],
+      ["JSON", w.venue, JSON.stringify({ msgType: "Ack" }), 415, "HTTP_UNSUPPORTED_MEDIA_TYPE", "application/json"],
+      ["an empty body", w.venue, "", 400, "CAP_XML_MALFORMED"],
+      ["whitespace only", w.venue, "  \n", 400, "CAP_XML_MALFORMED", "text/xml; charset=utf-8"],
     ];
     for (const [what, who, body, status, code, type] of cases) {
       const res = await postAck(w, who, body, type);
@@ -286,8 +289,8 @@ test("bad CAP input is a coded 4xx and stores nothing: malformed, DOCTYPE, exter
       assert.equal(res.json().code, code, what);
     }
     assert.equal(await w.h.logSize(), before, "nothing was stored");
-    // After all that, the good Ack still goes through.
-    assert.equal((await postAck(w, w.venue, good)).statusCode, 201);
+    // After all that, the good Ack still goes through (under any of the XML media types, with a charset).
+    assert.equal((await postAck(w, w.venue, good, "application/xml; charset=utf-8")).statusCode, 201);
   } finally {
     await w.h.close();
   }

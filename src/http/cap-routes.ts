@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
+import { TocsinError } from "../core/errors/tocsin-error.js";
 import type { ExchangeServices } from "../exchange/exchange-services.js";
 import { MAX_CAP_BYTES } from "../exchange/cap-xml-reader.js";
 import { posterOf, requestReader, requirePoster } from "./auth.js";
@@ -36,7 +37,10 @@ export const capRoutes: FastifyPluginAsyncTypebox<{ services: ExchangeServices }
 
   // The body is raw XML bytes: the service parses and validates them (CAP_* codes), never Fastify.
   app.post("/api/v1/cap/acks", { schema: { querystring: IgnoredQuery, body: CheckedByService }, preValidation: requirePoster(services) }, async (request, reply) => {
-    const imported = await services.importCapAck(posterOf(request), request.body as Buffer);
+    // Only this plugin's XML parser yields bytes; a JSON body (the app's own parser) is not a CAP document.
+    const body: unknown = request.body;
+    if (body !== undefined && !Buffer.isBuffer(body)) throw new TocsinError("HTTP_UNSUPPORTED_MEDIA_TYPE", `a CAP Ack is XML: ${XML_TYPES.join(", ")}`);
+    const imported = await services.importCapAck(posterOf(request), body ?? Buffer.alloc(0));
     return reply.code(201).send({
       ack: imported.ack,
       receipts: imported.receipts.map((a) => ({
