@@ -51,14 +51,22 @@ export class CapExchange {
    * version is named. RECORD_NOT_FOUND when the warning is unknown, not a warning, or not readable.
    */
   async alertXml(reader: Reader, warningId: string, version?: string): Promise<string> {
-    const record = await this.d.records.get(reader, warningId, version);
-    if (record.kind !== "warning") throw new ExchangeError("RECORD_NOT_FOUND", `${warningId} is not a warning`);
+    const named = await this.d.records.get(reader, warningId, version);
+    if (named.kind !== "warning") throw new ExchangeError("RECORD_NOT_FOUND", `${warningId} is not a warning`);
     const all = (await this.d.store.recordVersions(warningId)).filter((v) => v.kind === "warning");
     // Earlier versions are referenced only if the reader may read them (a recipient added late does not
     // learn from the references when the versions it was not sent were issued).
     const readable: StoredRecord[] = [];
     for (const v of all) if (await this.d.records.canRead(reader, v)) readable.push(v);
-    const withdrawnAt = version === undefined ? await this.#withdrawnAt(all) : undefined;
+    // Without a version named: the latest version still live, or, when the author deleted them all, the Cancel.
+    let record = named;
+    let withdrawnAt: number | undefined;
+    if (version === undefined) {
+      const deletedAt = await this.#deletions(all);
+      const live = all.filter((v) => !deletedAt.has(v.modified));
+      if (live.length === 0) withdrawnAt = Math.max(...deletedAt.values());
+      else record = await this.d.records.get(reader, warningId, live.at(-1)!.modified);
+    }
     const author = await this.d.parties.require(record.author);
     const alert = capAlertOfWarning(capFactsOfWarning(JSON.parse(record.body) as StixObject), {
       sender: author.id,
@@ -69,16 +77,16 @@ export class CapExchange {
     return capAlertXml(alert);
   }
 
-  /** When the last version of a withdrawn warning was deleted; undefined while any version is live. */
-  async #withdrawnAt(versions: readonly StoredRecord[]): Promise<number | undefined> {
-    let last = -Infinity;
+  /** When each deleted version was deleted (its tombstone's log time), by `modified`. */
+  async #deletions(versions: readonly StoredRecord[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
     for (const v of versions) {
       const tombstone = await this.d.store.tombstoneOf(v.digest);
-      if (!tombstone) return undefined;
+      if (!tombstone) continue;
       const [leaf] = await this.d.store.getLeaves(tombstone.logIndex, 1);
-      last = Math.max(last, leaf ? Date.parse(decodeRecordLeaf(leaf.data).loggedAt) : Date.parse(v.loggedAt));
+      out.set(v.modified, leaf ? Date.parse(decodeRecordLeaf(leaf.data).loggedAt) : Date.parse(v.loggedAt));
     }
-    return versions.length ? last : undefined;
+    return out;
   }
 
   /**

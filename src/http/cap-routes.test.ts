@@ -191,8 +191,13 @@ test("a warning its author withdrew (every version deleted) exports as a Cancel 
     w.h.clock.advance(1000);
     const v2 = reviseWarning(w.source, v1, w.h.clock.now(), { probability: 0.4 });
     await posted(w, w.source, v2);
+    const auth = { authorization: `Bearer ${w.source.token}` };
+    // The latest version alone deleted: the export is the version still live.
+    const one = await w.h.node.app.inject({ method: "DELETE", url: `/taxii2/exchange/collections/shared/objects/${v1.id}/?match[version]=${encodeURIComponent(v2.modified as string)}`, headers: auth });
+    assert.equal(one.statusCode, 200, one.body);
+    assert.deepEqual(Object.values(capFields((await exportCap(w, w.venue, v1.id as string)).body, ["msgType", "identifier"])), ["Alert", `${v1.id}@${v1.modified}`]);
     w.h.clock.advance(HOUR);
-    const del = await w.h.node.app.inject({ method: "DELETE", url: `/taxii2/exchange/collections/shared/objects/${v1.id}/`, headers: { authorization: `Bearer ${w.source.token}` } });
+    const del = await w.h.node.app.inject({ method: "DELETE", url: `/taxii2/exchange/collections/shared/objects/${v1.id}/`, headers: auth });
     assert.equal(del.statusCode, 200, del.body);
     const xml = (await exportCap(w, w.venue, v1.id as string)).body;
     assert.deepEqual(await capSchemaProblems(xml), []);
