@@ -252,6 +252,7 @@ test("a CAP Ack from a custodial recipient becomes its receipt, signed by the no
 test("bad CAP input is a coded 4xx and stores nothing: malformed, DOCTYPE, external entity, schema-invalid, not an Ack, unknown alert, wrong sender, self-signing or unauthorised party, too large", async () => {
   const w = await world();
   try {
+    const unit = await w.h.party("venue-unit", { custodial: true, organisation: "venue" });
     const warning = await issue(w);
     w.h.clock.advance(60_000);
     const now = w.h.clock.now();
@@ -279,7 +280,9 @@ test("bad CAP input is a coded 4xx and stores nothing: malformed, DOCTYPE, exter
       ["the Ack's sender is another party", w.venue, ackFor([refOf(w, warning)], w.cert.id, now), 403, "CAP_ACK_SENDER_MISMATCH"],
       ["a self-signing recipient", w.cert, ackFor([refOf(w, warning)], w.cert.id, now), 403, "CAP_ACK_NOT_CUSTODIAL"],
       ["a custodial party the warning is not for", w.stranger, ackFor([refOf(w, warning)], w.stranger.id, now), 404, "CAP_ACK_UNKNOWN_ALERT"],
+      ["a custodial unit of the venue: reads the AMBER warning, but it was not sent to it", unit, ackFor([refOf(w, warning)], unit.id, now), 422, "LIFECYCLE_NOT_A_RECIPIENT"],
       ["no credentials", undefined, good, 401, "AUTH_REQUIRED"],
+      ["revoked or unknown credentials", { ...w.venue, token: "tocsin_not-a-token" }, good, 401, "AUTH_INVALID"],
       ["too large for an Ack", w.venue, good.replace("<references>", `<note>${"x".repeat(70_000)}</note><references>`), 413, "CAP_XML_TOO_LARGE"],
       ["far too large", w.venue, "x".repeat(300_000), 413, "HTTP_BODY_TOO_LARGE"],
       ["not an XML media type", w.venue, good, 415, "HTTP_UNSUPPORTED_MEDIA_TYPE", "text/plain"],
