@@ -1,8 +1,11 @@
 /**
- * A TAXII reader in a worker thread (the other core, like a separate client process): pages through a
- * collection's objects with `limit`, following `next` while `more`, and reports per-request latency.
+ * A TAXII reader in a worker thread or a child process (the other core, like a separate client
+ * process): pages through a collection's objects with `limit`, following `next` while `more`, and
+ * reports per-request latency.
  *
- * workerData = PageSpec; posts back {type:"done", seconds, objects, latenciesMs, ids?} or {type:"error"}.
+ * As a worker: workerData = PageSpec; posts back {type:"done", seconds, objects, latenciesMs} or
+ * {type:"error"}. As a child process (`fork`, so the node's RSS is measured without the client's
+ * memory): the first IPC message is the PageSpec, the answer goes back the same way.
  */
 import { parentPort, workerData } from "node:worker_threads";
 
@@ -40,7 +43,17 @@ async function run(spec: PageSpec): Promise<PageMessage> {
   return { type: "done", seconds: (performance.now() - started) / 1000, objects, distinct: ids.size, bytes, latenciesMs };
 }
 
-run(workerData as PageSpec).then(
-  (m) => parentPort!.postMessage(m),
-  (e: unknown) => parentPort!.postMessage({ type: "error", message: e instanceof Error ? e.message : String(e) } satisfies PageMessage),
-);
+const failed = (e: unknown): PageMessage => ({ type: "error", message: e instanceof Error ? e.message : String(e) });
+if (parentPort) {
+  run(workerData as PageSpec).then(
+    (m) => parentPort!.postMessage(m),
+    (e: unknown) => parentPort!.postMessage(failed(e)),
+  );
+} else if (process.send) {
+  process.once("message", (spec: PageSpec) => {
+    run(spec).then(
+      (m) => process.send!(m, () => process.exit(0)),
+      (e: unknown) => process.send!(failed(e), () => process.exit(0)),
+    );
+  });
+}
