@@ -182,11 +182,11 @@ export abstract class SqlStore implements Store {
   }
 
   async recordVersions(id: string): Promise<StoredRecord[]> {
-    return (await this.all("recordVersions", [id])).map(toRecord);
+    return (await this.arrays("recordVersions", [id])).map(toRecordArray);
   }
 
   async recordsAbout(warningId: string): Promise<StoredRecord[]> {
-    return (await this.all("recordsAbout", [warningId])).map(toRecord);
+    return (await this.arrays("recordsAbout", [warningId])).map(toRecordArray);
   }
 
   async countRecordsAbout(warningId: string): Promise<number> {
@@ -200,8 +200,8 @@ export abstract class SqlStore implements Store {
   }
 
   async recordsAfter(afterIndex: number, limit: number, kind?: string): Promise<StoredRecord[]> {
-    const rows = kind === undefined ? await this.all("recordsAfter", [afterIndex, limit]) : await this.all("recordsOfKindAfter", [kind, afterIndex, limit]);
-    return rows.map(toRecord);
+    const rows = kind === undefined ? await this.arrays("recordsAfter", [afterIndex, limit]) : await this.arrays("recordsOfKindAfter", [kind, afterIndex, limit]);
+    return rows.map(toRecordArray);
   }
 
   async maxAddedUs(): Promise<number> {
@@ -209,7 +209,7 @@ export abstract class SqlStore implements Store {
   }
 
   async recordsByLogIndex(start: number, end: number, limit: number): Promise<StoredRecord[]> {
-    return (await this.all("recordsByLogIndex", [start, end, limit])).map(toRecord);
+    return (await this.arrays("recordsByLogIndex", [start, end, limit])).map(toRecordArray);
   }
 
   async tombstonesByLogIndex(start: number, end: number, limit: number): Promise<StoredTombstone[]> {
