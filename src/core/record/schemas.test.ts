@@ -284,7 +284,7 @@ const CASES: Record<string, { valid: Record<string, unknown>; invalid: [string, 
       ground: "endangers-sources-methods",
     }),
     invalid: [
-      ["ground", "convenience"],
+      ["ground", "not a code!"],
       ["ground", undefined],
       ["decision", undefined],
       ["determination_digest", "b".repeat(63)],
