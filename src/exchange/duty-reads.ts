@@ -5,6 +5,8 @@ import type { Store, StoredRecord } from "../store/store.js";
 import { DutyError } from "../core/duty/index.js";
 import { DutyLedger, type DutyCaseRecords } from "./duty-ledger.js";
 import type { RecordReader } from "./record-reader.js";
+import type { DutyCaseLine } from "../core/report/index.js";
+import { DISMISSING_OPINIONS } from "../core/scoring/recipient-record.js";
 
 /** A warning a warn decision names, as the reader may see what followed it. */
 export interface DutyWarningView {
@@ -166,4 +168,32 @@ export class DutyReads {
       .map((v) => ({ party: v.record.author, opinion: String((JSON.parse(v.record.body) as { opinion?: unknown }).opinion), at: v.record.loggedAt }));
     return { id: warningId, linkVerified: committed !== undefined && linkOpens(committed, salt, determinationDigest), acknowledgements, assessments };
   }
+}
+
+/** A case as the report states it (src/core/report/duty-section.ts), parties named. */
+export function dutyLineOf(v: DutyCaseView, nameOf: (id: string) => string): DutyCaseLine {
+  const d = v.decision;
+  if (!d) return { determinedAt: v.determinedAt, deadline: v.deadline, outcome: { kind: "undecided", escalatedAt: v.escalatedAt } };
+  const approvers = d.approvals.map((a) => nameOf(a.party));
+  if (d.decision === "waive") {
+    return {
+      determinedAt: v.determinedAt,
+      deadline: v.deadline,
+      outcome: { kind: "waive", at: d.decidedAt, late: v.late, ground: d.ground ?? "", groundLabel: d.groundLabel ?? "", approvers, sealed: d.sealed, revealedTo: v.reveals.filter((r) => r.opens).flatMap((r) => r.reviewers.map(nameOf)) },
+    };
+  }
+  return {
+    determinedAt: v.determinedAt,
+    deadline: v.deadline,
+    outcome: {
+      kind: "warn",
+      at: d.decidedAt,
+      late: v.late,
+      channel: d.channel ?? "",
+      approvers,
+      acknowledgements: d.warnings.flatMap((w) => w.acknowledgements.map((a) => ({ by: nameOf(a.party), at: a.at }))),
+      dismissedBy: [...new Set(d.warnings.flatMap((w) => w.assessments.filter((a) => DISMISSING_OPINIONS.includes(a.opinion as never)).map((a) => nameOf(a.party))))],
+      linkVerified: d.warnings.every((w) => w.linkVerified),
+    },
+  };
 }

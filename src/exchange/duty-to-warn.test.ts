@@ -14,6 +14,10 @@ import {
 import { buildAssessment, buildReceipt, buildWarning, newSalt, type SealedEvidence } from "../client/record-builders.js";
 import { recordDigestHex, type StixObject } from "../core/record/index.js";
 import { NodeHarness, TestClock, type TestParty } from "../testing/node-harness.js";
+import { auditBundle, parseBundle } from "../core/bundle/index.js";
+import { warningReportHtml } from "../core/report/index.js";
+import { partyReader } from "../core/tlp/index.js";
+import { ExchangeReads } from "./exchange-reads.js";
 
 /*
  * The duty to warn end to end on a real node (SQLite, HTTP on inject): the three cases of the issue —
@@ -129,6 +133,23 @@ test("warned in sanitised form within the deadline: the link verifies for a revi
     assert.equal(hidden.json().code, "DUTY_DETERMINATION_NOT_FOUND");
     assert.deepEqual((await h.get(venue, "/api/v1/duty/determinations")).json().determinations, []);
     assert.ok(!(await h.get(venue, `/api/v1/records/${warning.id}`)).body.includes("gate C"), "the warning says less than the determination");
+
+    // The bundle carries the determination, approval and decision with proofs; the offline audit opens the link.
+    const reads = new ExchangeReads({ store: h.node.store, parties: h.node.parties, records: h.node.records, log: h.node.reader, logKey: h.node.signer });
+    const { bundle, input } = await reads.report(partyReader(source.id), warning.id, new Date(clock.now()));
+    assert.deepEqual(bundle.duty?.map((r) => (r.record as { type: string }).type), ["x-tocsin-determination", "x-tocsin-duty-approval", "x-tocsin-duty-decision"]);
+    const audit = auditBundle(parseBundle(JSON.parse(JSON.stringify(bundle))));
+    assert.ok(audit.ok, JSON.stringify(audit.problems));
+    assert.equal(audit.duty?.decision?.linkVerified, true);
+    const html = warningReportHtml(input);
+    assert.match(html, /This warning: the duty to warn: determined on [^,]+, warned on [^(]+\(sanitised, delivered via tocsin, acknowledged by VENUE at [^,]+, dismissed by VENUE\), approved by OVERSIGHT; the warning&#39;s commitment to the determination verifies/);
+    // Edited in transit (another salt in the decision): the audit fails, naming the duty record.
+    const edited = JSON.parse(JSON.stringify(bundle));
+    edited.duty[2].record.links[0].salt = Buffer.alloc(32, 1).toString("base64");
+    const bad = auditBundle(parseBundle(edited));
+    assert.ok(bad.problems.some((p) => p.check === "duty" && /x-tocsin-duty-decision/.test(p.subject)), JSON.stringify(bad.problems));
+    // The recipient's bundle carries none of it.
+    assert.equal((await reads.bundle(partyReader(venue.id), warning.id)).duty, undefined);
 
     // The track record's duty-to-warn section, under TLP.
     const record = (await h.get(oversight, `/api/v1/parties/source/track-record`)).json().dutyToWarn;
