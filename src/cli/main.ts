@@ -16,6 +16,7 @@ import { warnCommand, warningReviseCommand } from "./warning-commands.js";
 import { actCommand, assessCommand, receiptCommand, resolveCommand, revealCommand } from "./response-commands.js";
 import { inboxCommand, statusCommand } from "./inbox-commands.js";
 import { dutyApproveCommand, dutyDetermineCommand, dutyPolicyCommand, dutyRevealCommand, dutyStatusCommand, dutyWaiveCommand, dutyWarnCommand } from "./duty-commands.js";
+import { capExportCommand, capImportCommand } from "./cap-commands.js";
 import { exportCommand, importCommand } from "./transfer-commands.js";
 import { witnessAddLogCommand, witnessKeyCommand } from "./witness-commands.js";
 
@@ -60,6 +61,8 @@ export const COMMANDS: readonly Command[] = [
   dutyPolicyCommand,
   dutyRevealCommand,
   dutyStatusCommand,
+  capExportCommand,
+  capImportCommand,
 ];
 
 const EXIT_STATUS = "Exit status: 0 success / valid / clean, 1 invalid / corrupted, 2 bad usage, input or environment.";
