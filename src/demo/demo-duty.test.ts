@@ -35,8 +35,12 @@ test("the demo's duty to warn: warned and acknowledged, waived and revealed, nev
     assert.equal(warned.state, "warned");
     assert.equal(warned.late, false, "warned within its deadline");
     assert.equal(warned.decision?.warnings[0]?.linkVerified, true);
+    assert.deepEqual(warned.decision?.warnings.map((w) => w.id), [summary.warnings[0]!.id, summary.warnings[1]!.id], "the 6 March warning and the 7 March advisory");
+    assert.ok(warned.decision?.warnings.every((w) => w.linkVerified));
     assert.deepEqual(warned.decision?.warnings[0]?.acknowledgements.map((a) => a.party), [ruFsb]);
     assert.equal(warned.decision?.warnings[0]?.assessments[0]?.opinion, "strongly-disagree");
+    const venue = (await node.parties.require("crocus-venue")).id;
+    assert.deepEqual(warned.decision?.warnings[1]?.acknowledgements.map((a) => [a.party, a.via]), [[ruFsb, "receipt"], [venue, "cap-ack"]], "the venue acknowledged as a CAP Ack");
     const waived = byId.get(summary.duty.waived)!;
     assert.deepEqual([waived.state, waived.decision?.ground, waived.decision?.sealed], ["waived", "endangers-sources-methods", true]);
     assert.deepEqual(waived.reveals.map((r) => [r.reviewers, r.opens]), [[[review], true]]);
@@ -53,7 +57,8 @@ test("the demo's duty to warn: warned and acknowledged, waived and revealed, nev
     assert.ok(audit.ok, JSON.stringify(audit.problems));
     assert.equal(audit.duty?.decision?.linkVerified, true);
     const lines = [input.duty!.thisWarning!, ...input.duty!.source!.cases].map(dutySentence);
-    assert.match(lines[0]!, /^the duty to warn: determined on 2024-03-05 18:00:00 UTC, warned on 2024-03-06 06:20:00 UTC \(sanitised, delivered via tocsin \(liaison channel to the FSB\), acknowledged by .*FSB.* at 2024-03-06 09:30:00 UTC, dismissed by .*FSB.*\), approved by US IC duty-to-warn review office/);
+    assert.match(lines[0]!, /^the duty to warn: determined on 2024-03-05 18:00:00 UTC, warned on 2024-03-06 06:00:00 UTC \(sanitised, delivered via tocsin .*, acknowledged by .*FSB.* at 2024-03-06 09:30:00 UTC, dismissed by .*FSB.*\), decision logged 2024-03-07 18:20:00 UTC, approved by US IC duty-to-warn review office \(illustrative\); the warning's commitment to the determination verifies$/);
+    assert.ok(lines.some((l) => /acknowledged by Crocus City Hall venue security office \(illustrative\) at 2024-03-07 20:30:00 UTC \(as a CAP Ack\)/.test(l)), lines.join("\n"));
     assert.ok(lines.some((l) => /waived on 2024-02-12 15:00:00 UTC on ground endangers-sources-methods .*approved by US IC duty-to-warn review office \(illustrative\); reasons sealed, revealed to US IC duty-to-warn review office/.test(l)), lines.join("\n"));
     assert.ok(lines.some((l) => /never decided by its deadline 2024-02-27 08:00:00 UTC; escalated by the node at 2024-02-27 08:01:00 UTC/.test(l)), lines.join("\n"));
     assert.deepEqual(

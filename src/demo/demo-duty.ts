@@ -11,8 +11,8 @@ import type { ScriptedClock } from "./scripted-clock.js";
  * acknowledged it (its receipt) and dismissed it (its assessment of 19 March). Two SYNTHETIC cases show
  * the other endings: a waiver on a source-protection ground, sealed and revealed to the reviewer, and a
  * determination never decided, which the node escalates at its deadline. Everything here is invented
- * to show the feature, and the records say so. (The CAP variant of the acknowledgement — an Ack imported
- * as a receipt from the custodial venue — is the cap branch's: it reaches the report as any receipt does.)
+ * to show the feature, and the records say so. (A CAP Ack imported as the venue's receipt reaches the
+ * report as any receipt does, marked "as a CAP Ack".)
  */
 
 export const DUTY_DEMO_LABEL = "Illustrative duty-to-warn record, invented for the demo: no such determination is known to exist.";
@@ -92,7 +92,7 @@ export async function loadDemoDetermination(load: DemoLoad, source: DemoActor, r
     specificity: "identifiable",
     credibility: "high",
     summary: `${DUTY_DEMO_LABEL} Reporting from sources that cannot be named (see the sealed evidence of the warning).`,
-    deadline: utc("2024-03-06T12:00:00Z"),
+    deadline: utc("2024-03-08T00:00:00Z"),
     reviewers: [review.row.id],
   });
   await load.post(source, [determination]);
@@ -100,18 +100,24 @@ export async function loadDemoDetermination(load: DemoLoad, source: DemoActor, r
   return { determination, link: determinationLink(determination) };
 }
 
-/** After the warning is logged: the review office's approval and the warn decision, within the deadline. */
-export async function loadDemoWarnDecision(load: DemoLoad, source: DemoActor, review: DemoActor, determination: StixObject, warningId: string, link: SealedEvidence): Promise<string> {
+/** After the warnings are logged: the review office's approval and the warn decision, within the deadline. */
+export async function loadDemoWarnDecision(
+  load: DemoLoad,
+  source: DemoActor,
+  review: DemoActor,
+  determination: StixObject,
+  warnings: readonly { id: string; link: SealedEvidence }[],
+): Promise<string> {
   const { clock } = load;
-  clock.set("2024-03-06T06:10:00Z");
+  clock.set("2024-03-07T18:10:00Z");
   const approval = buildDutyApproval(review.author, clock.now(), determination, "warn");
   await load.post(review, [approval]);
-  clock.set("2024-03-06T06:20:00Z");
+  clock.set("2024-03-07T18:20:00Z");
   const decision = buildWarnDecision(source.author, {
     at: clock.now(),
     determination,
-    warnings: [{ id: warningId, link }],
-    channel: "tocsin (liaison channel to the FSB)",
+    warnings,
+    channel: "tocsin (to the FSB; the public advisory also as a CAP alert)",
     approvals: [approval.id],
   });
   await load.post(source, [decision]);

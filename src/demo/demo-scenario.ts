@@ -25,6 +25,7 @@ import { acknowledgeAsCapAck } from "./demo-cap-ack.js";
 import type { PartyRow } from "../store/store.js";
 import { ScriptedClock } from "./scripted-clock.js";
 import { loadDemoDetermination, loadDemoWarnDecision, loadDutyPolicy, loadSyntheticDutyCases } from "./demo-duty.js";
+import { determinationLink } from "../client/duty-builders.js";
 
 /*
  * The demo scenario (shared/design/demo-scenario.md): the warning that preceded the 22 March 2024
@@ -150,6 +151,7 @@ export async function loadDemoScenario(node: DemoNode, clock: ScriptedClock): Pr
   // the 6 March warning discharged, made the evening before (demo-duty.ts).
   const dutyCases = await loadSyntheticDutyCases(load, usIc, review);
   const { determination, link } = await loadDemoDetermination(load, usIc, review);
+  const advisoryLink = determinationLink(determination);
 
   // 2024-03-06 (09:00 MSK): the warning to the FSB, with sealed evidence (sources withheld).
   const t0 = utc("2024-03-06T06:00:00Z");
@@ -184,7 +186,6 @@ export async function loadDemoScenario(node: DemoNode, clock: ScriptedClock): Pr
     commitments: [{ ...commitment, description: "sources withheld" }, link],
   });
   await load.post(usIc, [w1]);
-  const dutyDecision = await loadDemoWarnDecision(load, usIc, review, determination, w1.id, link);
 
   // A few hours later the FSB signs a receipt: the record a later "no warning was received" contradicts.
   clock.set("2024-03-06T09:30:00Z");
@@ -209,8 +210,15 @@ export async function loadDemoScenario(node: DemoNode, clock: ScriptedClock): Pr
     severity: "high",
     requestedActions: ["avoid large gatherings"],
     tlp: "CLEAR",
+    // The public advisory discharges the same determination: it too commits to it (and says even less).
+    commitments: [advisoryLink],
   });
   await load.post(usIc, [w2]);
+  // The warn decision: both sanitised warnings, approved by the review office, within the deadline.
+  const dutyDecision = await loadDemoWarnDecision(load, usIc, review, determination, [
+    { id: w1.id, link },
+    { id: w2.id, link: advisoryLink },
+  ]);
   clock.set("2024-03-07T19:00:00Z");
   await load.post(ruFsb, [buildReceipt(ruFsb.author, w2, clock.now(), "CLEAR")]);
   clock.set("2024-03-07T20:30:00Z");

@@ -5,16 +5,19 @@ import type { Store, StoredRecord } from "../store/store.js";
 import { DutyError } from "../core/duty/index.js";
 import { DutyLedger, type DutyCaseRecords } from "./duty-ledger.js";
 import type { RecordReader } from "./record-reader.js";
+import { CAP_ACK_SOURCE } from "../core/cap/index.js";
 import type { DutyCaseLine } from "../core/report/index.js";
 import { DISMISSING_OPINIONS } from "../core/scoring/recipient-record.js";
 
 /** A warning a warn decision names, as the reader may see what followed it. */
 export interface DutyWarningView {
   readonly id: string;
+  /** When the warning's first version was logged (undefined: not on this node). */
+  readonly issuedAt: string | undefined;
   /** The warning's commitment opens to the determination's digest with the decision's salt (recomputed now). */
   readonly linkVerified: boolean;
   /** Receipts of the warning: who acknowledged it, when it was logged. (A CAP Ack imported as a receipt is one too.) */
-  readonly acknowledgements: readonly { party: string; at: string; via: string }[];
+  readonly acknowledgements: readonly { party: string; at: string; via: "cap-ack" | "receipt" }[];
   /** Assessments of the warning: what each recipient made of it. */
   readonly assessments: readonly { party: string; opinion: string; at: string }[];
 }
@@ -162,12 +165,19 @@ export class DutyReads {
     const about = await this.records.visible(reader, await this.store.recordsAbout(warningId));
     const acknowledgements = about
       .filter((v) => v.record.kind === "receipt")
-      .map((v) => ({ party: v.record.author, at: v.record.loggedAt, via: v.record.custodial ? "receipt signed by the node for the party" : "receipt" }));
+      .map((v) => ({ party: v.record.author, at: v.record.loggedAt, via: viaOf(v.record) }));
     const assessments = about
       .filter((v) => v.record.kind === "assessment")
       .map((v) => ({ party: v.record.author, opinion: String((JSON.parse(v.record.body) as { opinion?: unknown }).opinion), at: v.record.loggedAt }));
-    return { id: warningId, linkVerified: committed !== undefined && linkOpens(committed, salt, determinationDigest), acknowledgements, assessments };
+    const issuedAt = (await this.store.recordVersions(warningId)).find((v) => v.kind === "warning")?.loggedAt;
+    return { id: warningId, issuedAt, linkVerified: committed !== undefined && linkOpens(committed, salt, determinationDigest), acknowledgements, assessments };
   }
+}
+
+/** How an acknowledgement came: a CAP 1.2 Ack imported as the receipt (the cap import marks it), or a receipt. */
+function viaOf(r: StoredRecord): "cap-ack" | "receipt" {
+  const refs = (JSON.parse(r.body) as { external_references?: { source_name?: unknown }[] }).external_references ?? [];
+  return refs.some((x) => x.source_name === CAP_ACK_SOURCE) ? "cap-ack" : "receipt";
 }
 
 /** A case as the report states it (src/core/report/duty-section.ts), parties named. */
@@ -187,11 +197,12 @@ export function dutyLineOf(v: DutyCaseView, nameOf: (id: string) => string): Dut
     deadline: v.deadline,
     outcome: {
       kind: "warn",
-      at: d.decidedAt,
+      at: d.warnings.map((w) => w.issuedAt).filter((x): x is string => x !== undefined).sort()[0] ?? d.decidedAt,
+      decidedAt: d.decidedAt,
       late: v.late,
       channel: d.channel ?? "",
       approvers,
-      acknowledgements: d.warnings.flatMap((w) => w.acknowledgements.map((a) => ({ by: nameOf(a.party), at: a.at }))),
+      acknowledgements: d.warnings.flatMap((w) => w.acknowledgements.map((a) => ({ by: nameOf(a.party), at: a.at, ...(a.via === "cap-ack" ? { capAck: true } : {}) }))),
       dismissedBy: [...new Set(d.warnings.flatMap((w) => w.assessments.filter((a) => DISMISSING_OPINIONS.includes(a.opinion as never)).map((a) => nameOf(a.party))))],
       linkVerified: d.warnings.every((w) => w.linkVerified),
     },

@@ -142,7 +142,7 @@ test("warned in sanitised form within the deadline: the link verifies for a revi
     assert.ok(audit.ok, JSON.stringify(audit.problems));
     assert.equal(audit.duty?.decision?.linkVerified, true);
     const html = warningReportHtml(input);
-    assert.match(html, /This warning: the duty to warn: determined on [^,]+, warned on [^(]+\(sanitised, delivered via tocsin, acknowledged by VENUE at [^,]+, dismissed by VENUE\), approved by OVERSIGHT; the warning&#39;s commitment to the determination verifies/);
+    assert.match(html, /This warning: the duty to warn: determined on [^,]+, warned on [^(]+\(sanitised, delivered via tocsin, acknowledged by VENUE at [^,]+, dismissed by VENUE\), decision logged [^,]+, approved by OVERSIGHT; the warning&#39;s commitment to the determination verifies/);
     // Edited in transit (another salt in the decision): the audit fails, naming the duty record.
     const edited = JSON.parse(JSON.stringify(bundle));
     edited.duty[2].record.links[0].salt = Buffer.alloc(32, 1).toString("base64");

@@ -17,11 +17,15 @@ export interface DutyCaseLine {
   readonly outcome:
     | {
         readonly kind: "warn";
+        /** When the (first) warning was logged. */
         readonly at: string;
+        /** When the warn decision was logged. */
+        readonly decidedAt: string;
         readonly late: boolean;
         readonly channel: string;
         readonly approvers: readonly string[];
-        readonly acknowledgements: readonly { readonly by: string; readonly at: string }[];
+        /** Receipts of the warning(s); `capAck` when the receipt was imported from an OASIS CAP 1.2 Ack. */
+        readonly acknowledgements: readonly { readonly by: string; readonly at: string; readonly capAck?: boolean }[];
         readonly dismissedBy: readonly string[];
         /** The warning's commitment to the determination opened (checked offline, or by the node). */
         readonly linkVerified: boolean | undefined;
@@ -53,10 +57,10 @@ export function dutySentence(c: DutyCaseLine): string {
   const head = `the duty to warn: determined on ${day(c.determinedAt)}`;
   const o = c.outcome;
   if (o.kind === "warn") {
-    const acks = o.acknowledgements.length ? o.acknowledgements.map((a) => `acknowledged by ${a.by} at ${day(a.at)}`).join(", ") : "no acknowledgement on record";
+    const acks = o.acknowledgements.length ? o.acknowledgements.map((a) => `acknowledged by ${a.by} at ${day(a.at)}${a.capAck ? " (as a CAP Ack)" : ""}`).join(", ") : "no acknowledgement on record";
     const dismissed = o.dismissedBy.length ? `, dismissed by ${o.dismissedBy.join(", ")}` : "";
     const link = o.linkVerified === undefined ? "" : o.linkVerified ? "; the warning's commitment to the determination verifies" : "; THE WARNING DOES NOT COMMIT TO THE DETERMINATION";
-    return `${head}, warned on ${day(o.at)}${o.late ? " (after its deadline)" : ""} (sanitised, delivered via ${o.channel}, ${acks}${dismissed}), approved by ${list(o.approvers)}${link}`;
+    return `${head}, warned on ${day(o.at)} (sanitised, delivered via ${o.channel}, ${acks}${dismissed}), decision logged ${day(o.decidedAt)}${o.late ? " (after its deadline)" : ""}, approved by ${list(o.approvers)}${link}`;
   }
   if (o.kind === "waive") {
     const sealed = o.sealed ? `; reasons sealed${o.revealedTo.length ? `, revealed to ${o.revealedTo.join(", ")}` : ""}` : "";
@@ -95,7 +99,8 @@ export function dutyLineFromAudit(d: DutySummary, timeline: readonly AuditedEntr
     deadline: d.deadline,
     outcome: {
       kind: "warn",
-      at: decision.decidedAt,
+      at: timeline.find((t) => t.kind === "warning")?.loggedAt ?? decision.decidedAt,
+      decidedAt: decision.decidedAt,
       late: decision.late,
       channel: decision.channel ?? "",
       approvers: decision.approvals.map((a) => nameOf(a.party)),
