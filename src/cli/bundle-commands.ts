@@ -1,3 +1,4 @@
+import { dutyLineFromAudit, dutySentence } from "../core/report/index.js";
 import { existsSync, readFileSync } from "node:fs";
 import { isStixId } from "../core/record/index.js";
 import { partyReader } from "../core/tlp/index.js";
@@ -148,6 +149,10 @@ export function formatAudit(r: BundleAudit): string {
       : `thread: completeness not shown (${t.entries} entries in the bundle)`,
   );
   for (const e of r.evidence) lines.push(`against log index ${e.index}: ${e.verdict}: ${e.message}`);
+  if (r.duty) {
+    const names = new Map(r.timeline.map((t) => [t.author, t.authorName ?? t.author]));
+    lines.push(`duty to warn (records checked: signatures, leaves, inclusion): ${dutySentence(dutyLineFromAudit(r.duty, r.timeline, (id) => names.get(id) ?? id))}`);
+  }
   lines.push("", `records: ${r.counts.records}, signatures verified: ${r.counts.signatures}, inclusion proofs verified: ${r.counts.inclusionProofs}`);
   lines.push(`signers: ${r.custody.line}`);
   if (r.ok) lines.push("VERIFIED");

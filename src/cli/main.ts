@@ -15,6 +15,7 @@ import { keyGenerateCommand, loginCommand } from "./login-commands.js";
 import { warnCommand, warningReviseCommand } from "./warning-commands.js";
 import { actCommand, assessCommand, receiptCommand, resolveCommand, revealCommand } from "./response-commands.js";
 import { inboxCommand, statusCommand } from "./inbox-commands.js";
+import { dutyApproveCommand, dutyDetermineCommand, dutyPolicyCommand, dutyRevealCommand, dutyStatusCommand, dutyWaiveCommand, dutyWarnCommand } from "./duty-commands.js";
 import { capExportCommand, capImportCommand } from "./cap-commands.js";
 import { exportCommand, importCommand } from "./transfer-commands.js";
 import { witnessAddLogCommand, witnessKeyCommand } from "./witness-commands.js";
@@ -53,6 +54,13 @@ export const COMMANDS: readonly Command[] = [
   resolveCommand,
   revealCommand,
   statusCommand,
+  dutyDetermineCommand,
+  dutyWarnCommand,
+  dutyWaiveCommand,
+  dutyApproveCommand,
+  dutyPolicyCommand,
+  dutyRevealCommand,
+  dutyStatusCommand,
   capExportCommand,
   capImportCommand,
 ];

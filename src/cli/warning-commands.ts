@@ -14,7 +14,7 @@ type Severity = (typeof SEVERITIES)[number];
 const WHEN = "a duration from now (2h, 90m, 1d12h) or an RFC 3339 time";
 
 /** The options a warning and its revisions share. */
-const WARNING_FIELDS = {
+export const WARNING_FIELDS = {
   description: { type: "string", value: "TEXT", help: "what is expected, in words" },
   "window-end": { type: "string", value: "WHEN", help: `the end of the window the event is expected in: ${WHEN}` },
   severity: { type: "string", value: "LEVEL", help: "low, medium, high or critical" },
@@ -25,20 +25,20 @@ const WARNING_FIELDS = {
   evidence: { type: "string", value: "FILE", multiple: true, help: "seal this file as evidence: only its salted SHA-256 is published now; tocsin reveal opens it later" },
 } as const;
 
-function severityOf(s: string | undefined): Severity | undefined {
+export function severityOf(s: string | undefined): Severity | undefined {
   if (s === undefined) return undefined;
   if (!(SEVERITIES as readonly string[]).includes(s)) throw new ClientError("CLIENT_INPUT_INVALID", `--severity is one of ${SEVERITIES.join(", ")}`);
   return s as Severity;
 }
 
-function tlpOf(s: string | undefined): TlpLevel | undefined {
+export function tlpOf(s: string | undefined): TlpLevel | undefined {
   if (s === undefined) return undefined;
   const level = s.toUpperCase().replace(/^TLP:/, "");
   if (!(TLP_LEVELS as readonly string[]).includes(level)) throw new ClientError("CLIENT_INPUT_INVALID", `--tlp is one of ${TLP_LEVELS.join(", ")}`);
   return level as TlpLevel;
 }
 
-function deadlinesOf(values: { "receipt-by": string | undefined; "assessment-by": string | undefined; "action-by": string | undefined }, now: number) {
+export function deadlinesOf(values: { "receipt-by": string | undefined; "assessment-by": string | undefined; "action-by": string | undefined }, now: number) {
   const receipt = optionalWhen(values["receipt-by"], "--receipt-by", now);
   const assessment = optionalWhen(values["assessment-by"], "--assessment-by", now);
   const action = optionalWhen(values["action-by"], "--action-by", now);

@@ -161,6 +161,16 @@ export class PartySession {
     return { timeline, row };
   }
 
+  /** Posts a record built by this party (the duty-to-warn builders, src/client/duty-builders.ts). */
+  post(record: StixObject): Promise<Posted> {
+    return this.#post(record);
+  }
+
+  /** Party references by slug or id, as identity ids. */
+  partyIds(refs: readonly string[]): Promise<string[]> {
+    return this.#partyIds(refs);
+  }
+
   async #post(record: StixObject): Promise<Posted> {
     const [admitted] = await this.client.post(record);
     if (!admitted) throw new ClientError("CLIENT_ANSWER_MALFORMED", "the node admitted nothing");

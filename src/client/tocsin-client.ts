@@ -211,6 +211,18 @@ export class TocsinClient {
   }
 
   /** A party (by slug or id) with its logged keys. */
+  /** The determinations the caller may read (duty to warn), optionally one author's. */
+  async dutyCases(author?: string): Promise<Record<string, unknown>[]> {
+    const body = (await this.#json("GET", `/api/v1/duty/determinations${query({ author })}`)) as { determinations?: Record<string, unknown>[] };
+    if (!Array.isArray(body.determinations)) throw new ClientError("CLIENT_ANSWER_MALFORMED", "the node's answer has no determinations");
+    return body.determinations;
+  }
+
+  /** One determination with its decision, approvals, escalation, reveals and warnings. */
+  async dutyCase(id: string): Promise<Record<string, unknown>> {
+    return (await this.#json("GET", `/api/v1/duty/determinations/${encodeURIComponent(id)}`)) as Record<string, unknown>;
+  }
+
   async party(idOrSlug: string): Promise<PartyIdentity> {
     const identity = (await this.#json("GET", `/api/v1/parties/${encodeURIComponent(idOrSlug)}`)) as Record<string, unknown>;
     const ext = ((identity.extensions ?? {}) as Record<string, Record<string, unknown> | undefined>)[PARTY_EXT];

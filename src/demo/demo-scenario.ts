@@ -24,6 +24,8 @@ import type { DemoNode } from "./demo-node.js";
 import { acknowledgeAsCapAck } from "./demo-cap-ack.js";
 import type { PartyRow } from "../store/store.js";
 import { ScriptedClock } from "./scripted-clock.js";
+import { loadDemoDetermination, loadDemoWarnDecision, loadDutyPolicy, loadSyntheticDutyCases } from "./demo-duty.js";
+import { determinationLink } from "../client/duty-builders.js";
 
 /*
  * The demo scenario (shared/design/demo-scenario.md): the warning that preceded the 22 March 2024
@@ -72,6 +74,8 @@ export interface DemoSummary {
   readonly synthetic: { label: string; warnings: number; materialized: number };
   /** The attribution board (`tocsin ach show crocus-attribution`). */
   readonly board?: { id: string; name: string; versions: number };
+  /** The duty to warn: the determination behind the first warning and its warn decision; the SYNTHETIC waived and escalated cases. */
+  readonly duty: { determination: string; decision: string; waived: string; escalated: string };
   /** Records admitted by the load, escalations included. */
   readonly records: number;
   readonly logSize: number;
@@ -117,6 +121,7 @@ const PARTIES: readonly { slug: string; name: string; custodial?: boolean; clien
   { slug: "crocus-venue", name: "Crocus City Hall venue security office (illustrative)", custodial: true, clientOf: ["ru-fsb"] },
   { slug: "observer-cert", name: "Observer CERT (illustrative)" },
   { slug: "analyst-desk", name: "Independent analysis desk (illustrative)" },
+  { slug: "us-ic-review", name: "US IC duty-to-warn review office (illustrative)" },
   { slug: "synthetic-calibrated", name: "Synthetic source, well calibrated (SYNTHETIC)" },
   { slug: "synthetic-overconfident", name: "Synthetic source, over-confident (SYNTHETIC)" },
 ];
@@ -138,7 +143,15 @@ export async function loadDemoScenario(node: DemoNode, clock: ScriptedClock): Pr
   const a = (slug: string): Actor => actors.get(slug)!;
   const [usIc, ruFsb, venue, observer] = [a("us-ic"), a("ru-fsb"), a("crocus-venue"), a("observer-cert")];
 
+  const review = a("us-ic-review");
+  await loadDutyPolicy(load, usIc, review);
   const synthetic = await loadSyntheticHistory(load, a("synthetic-calibrated"), a("synthetic-overconfident"), [ruFsb.row.id, observer.row.id]);
+
+  // The duty to warn: two SYNTHETIC cases (waived and sealed; never decided), then the determination
+  // the 6 March warning discharged, made the evening before (demo-duty.ts).
+  const dutyCases = await loadSyntheticDutyCases(load, usIc, review);
+  const { determination, link } = await loadDemoDetermination(load, usIc, review);
+  const advisoryLink = determinationLink(determination);
 
   // 2024-03-06 (09:00 MSK): the warning to the FSB, with sealed evidence (sources withheld).
   const t0 = utc("2024-03-06T06:00:00Z");
@@ -169,7 +182,8 @@ export async function loadDemoScenario(node: DemoNode, clock: ScriptedClock): Pr
     deadlines: { receipt: t0 + 12 * HOUR, assessment: t0 + 48 * HOUR, action: t0 + 5 * DAY },
     requestedActions: ["protect large venues"],
     tlp: "AMBER",
-    commitments: [{ ...commitment, description: "sources withheld" }],
+    // The sanitised warning: the sources withheld (sealed), and a commitment to the determination it discharges.
+    commitments: [{ ...commitment, description: "sources withheld" }, link],
   });
   await load.post(usIc, [w1]);
 
@@ -196,8 +210,15 @@ export async function loadDemoScenario(node: DemoNode, clock: ScriptedClock): Pr
     severity: "high",
     requestedActions: ["avoid large gatherings"],
     tlp: "CLEAR",
+    // The public advisory discharges the same determination: it too commits to it (and says even less).
+    commitments: [advisoryLink],
   });
   await load.post(usIc, [w2]);
+  // The warn decision: both sanitised warnings, approved by the review office, within the deadline.
+  const dutyDecision = await loadDemoWarnDecision(load, usIc, review, determination, [
+    { id: w1.id, link },
+    { id: w2.id, link: advisoryLink },
+  ]);
   clock.set("2024-03-07T19:00:00Z");
   await load.post(ruFsb, [buildReceipt(ruFsb.author, w2, clock.now(), "CLEAR")]);
   clock.set("2024-03-07T20:30:00Z");
@@ -272,6 +293,7 @@ export async function loadDemoScenario(node: DemoNode, clock: ScriptedClock): Pr
     },
     synthetic,
     board,
+    duty: { determination: determination.id, decision: dutyDecision, ...dutyCases },
     records: load.records,
     logSize: await node.store.logSize(),
   };

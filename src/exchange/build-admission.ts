@@ -3,6 +3,7 @@ import type { Sequencer } from "../log/sequencer.js";
 import type { PartyRow, Store } from "../store/store.js";
 import { Admission, type AdmissionDeps } from "./admission.js";
 import type { BoardRules } from "./board-rules.js";
+import { DutyAdmissionRules } from "./duty-admission-rules.js";
 import type { PartyDirectory } from "./party-directory.js";
 import type { RecordCheckPool } from "./record-check-pool.js";
 import { stixValidator } from "./stix-validator.js";
@@ -27,6 +28,7 @@ export interface AdmissionParts {
  * writing to the same log can never admit under different rules.
  */
 export function buildAdmission(p: AdmissionParts): Admission {
+  const duty = new DutyAdmissionRules(p.store, p.node.id);
   return new Admission({
     store: p.store,
     sequencer: p.appender,
@@ -41,6 +43,8 @@ export function buildAdmission(p: AdmissionParts): Admission {
       await p.parties.ledger.checkRecord(obj, rfc3339(p.clock.now()));
       // Board records obey the board rules (rights, version chain).
       await p.boards.check(obj, kind);
+      // Duty-to-warn records obey the duty rules (ICD 191: decisions, approvals, escalations, reveals).
+      await duty.check(obj, kind, p.clock.now());
     },
     // A logged key event updates the party_key cache at once.
     afterAppend: (kinds) => p.parties.afterAppend(kinds),

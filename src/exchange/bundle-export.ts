@@ -12,6 +12,7 @@ import type { RecordReader } from "./record-reader.js";
 import { threadStatementFor } from "./thread-statement-export.js";
 import { bundleKeyHistory } from "./bundle-key-history.js";
 import { NODE_PARTY_SLUG } from "./node-party.js";
+import { DutyLedger } from "./duty-ledger.js";
 
 export interface BundleExportDeps {
   readonly store: Store;
@@ -79,10 +80,19 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
     const p = await d.log.inclusionProof(r.logIndex, latest.size);
     inclusion.push({ index: r.logIndex, size: latest.size, hashes: p.hashes.map(toHex) });
   }
+  // The duty to warn this warning discharged, when the exporter may read its decision.
+  const dutyRecords = await dutyRecordsOf(d, reader, warningId, latest.size);
+  const duty = [];
+  for (const r of dutyRecords) {
+    const leaf = await d.log.entry(r.logIndex);
+    duty.push({ index: r.logIndex, leaf: toBase64(leaf.data), record: JSON.parse(r.body) as Record<string, unknown> });
+    const p = await d.log.inclusionProof(r.logIndex, latest.size);
+    inclusion.push({ index: r.logIndex, size: latest.size, hashes: p.hashes.map(toHex) });
+  }
   const node = await d.parties.require(NODE_PARTY_SLUG);
   const parties = [];
-  for (const id of partiesOf(records, node.id)) parties.push(await d.parties.identity(id));
-  const keyHistory = await bundleKeyHistory(d, records.map((r) => r.author), latest.size);
+  for (const id of partiesOf([...records, ...dutyRecords], node.id)) parties.push(await d.parties.identity(id));
+  const keyHistory = await bundleKeyHistory(d, [...records, ...dutyRecords].map((r) => r.author), latest.size);
   inclusion.push(...keyHistory.proofs);
   const vkey = await d.store.getMeta("log.vkey");
   if (!vkey) throw new ExchangeError("RECORD_NOT_FOUND", "the log has no published key yet");
@@ -102,7 +112,21 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
     ...(withheld.length ? { withheld } : {}),
     thread_statement: threadStatementFor(d.logKey, warningId, latest, about.map((r) => leaves.get(r.logIndex)!)),
     key_history: keyHistory.entries,
+    ...(duty.length ? { duty } : {}),
   };
+}
+
+/**
+ * The records of the determination a warn decision discharged with this warning — as far as `reader`
+ * may read them, and only if it may read the decision — logged under the latest checkpoint, in log order.
+ */
+async function dutyRecordsOf(d: BundleExportDeps, reader: Reader | undefined, warningId: string, size: number): Promise<StoredRecord[]> {
+  const fold = await new DutyLedger(d.store).fold();
+  const c = [...fold.cases.values()].find((x) => x.case.decision?.decision === "warn" && x.case.decision.warnings.includes(warningId));
+  if (!c) return [];
+  const covered = c.records.filter((r) => r.logIndex < size);
+  const visible = reader ? await d.records.filter(reader, covered) : covered;
+  return visible.some((r) => r.id === c.case.decision!.id) ? visible : [];
 }
 
 async function bundleWitnesses(store: Store, sizes: readonly number[]): Promise<string[]> {

@@ -3,12 +3,17 @@ import { rfc3339, type Clock } from "../core/clock.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { dueEscalations, nextEscalationAt, type WarningState } from "../core/lifecycle/index.js";
 import { lifecycleEventOf } from "../core/lifecycle-mapping/record-events.js";
-import { ESCALATION_EXT, ESCALATION_TYPE } from "../core/record/index.js";
+import { escalationDue } from "../core/duty/index.js";
+import { DUTY_ESCALATION_EXT, DUTY_ESCALATION_TYPE, ESCALATION_EXT, ESCALATION_TYPE } from "../core/record/index.js";
 import type { PartyRow, Store, StoredRecord } from "../store/store.js";
 import type { Admission } from "./admission.js";
 import { DeadlineIndex } from "./deadline-index.js";
+import { DutyLedger } from "./duty-ledger.js";
 import { LogFollower } from "./log-follower.js";
 import type { Logger } from "./logger.js";
+
+/** The index key of a determination (warnings are keyed by their report id, which never starts so). */
+const DUTY_KEY = "duty:";
 
 export interface EscalatorDeps {
   readonly store: Store;
@@ -40,6 +45,9 @@ export interface EscalatorDeps {
  */
 export class Escalator {
   readonly #follower: LogFollower;
+  /** Determinations (the duty to warn): each is looked at again at its deadline to warn or waive. */
+  readonly #determinations: LogFollower;
+  readonly #duty: DutyLedger;
   readonly #deadlines = new DeadlineIndex();
   readonly #logger: Logger;
   #timer: NodeJS.Timeout | undefined;
@@ -47,6 +55,8 @@ export class Escalator {
 
   constructor(private readonly deps: EscalatorDeps) {
     this.#follower = new LogFollower(deps.store, "warning");
+    this.#determinations = new LogFollower(deps.store, "determination");
+    this.#duty = new DutyLedger(deps.store);
     this.#logger = deps.logger;
   }
 
@@ -59,6 +69,7 @@ export class Escalator {
     this.stop();
     await this.#running?.catch(() => undefined);
     this.#follower.reset();
+    this.#determinations.reset();
     this.#deadlines.clear();
     await this.#loggedTick();
     if (intervalMs > 0) {
@@ -94,13 +105,15 @@ export class Escalator {
 
   async #tick(): Promise<number> {
     await this.#follower.poll((r) => this.#scheduleVersion(r));
+    // A determination shares the index under a key of its own: its one deadline is to warn or waive.
+    await this.#determinations.poll((r) => this.#deadlines.schedule(`${DUTY_KEY}${r.id}`, Date.parse(String((JSON.parse(r.body) as { deadline?: unknown }).deadline))));
     const now = this.deps.clock.now();
     let appended = 0;
     let failed = 0;
     let firstError: unknown;
     for (const { id, at } of this.#deadlines.takeDue(now)) {
       try {
-        appended += await this.#escalate(id, now);
+        appended += id.startsWith(DUTY_KEY) ? await this.#escalateDetermination(id.slice(DUTY_KEY.length), now) : await this.#escalate(id, now);
       } catch (e) {
         // Looked at again next tick; one bad warning must not hold up the others.
         this.#deadlines.schedule(id, at);
@@ -109,6 +122,39 @@ export class Escalator {
     }
     if (failed > 0) this.#logger.error({ err: firstError, warnings: failed }, "escalator: could not escalate; retrying at the next tick");
     return appended;
+  }
+
+  /**
+   * A determination whose deadline to warn or waive has come: if it is still undecided and not yet
+   * escalated, the node logs a duty escalation (the duty rules refuse a second one, or one after a decision).
+   */
+  async #escalateDetermination(id: string, now: number): Promise<number> {
+    const c = (await this.#duty.fold()).cases.get(id);
+    if (!c || !escalationDue(c.case, now)) return 0;
+    const latest = c.records.filter((r) => r.kind === "determination").at(-1)!;
+    const markings = (JSON.parse(latest.body).object_marking_refs as string[] | undefined) ?? [];
+    const at = rfc3339(now);
+    const record = {
+      type: DUTY_ESCALATION_TYPE,
+      spec_version: "2.1",
+      id: `${DUTY_ESCALATION_TYPE}--${randomUUID()}`,
+      created: at,
+      modified: at,
+      created_by_ref: this.deps.node.id,
+      determination_ref: id,
+      deadline: rfc3339(c.case.determination.deadline),
+      detected_at: at,
+      ...(markings.length ? { object_marking_refs: markings } : {}),
+      extensions: { [DUTY_ESCALATION_EXT]: { extension_type: "new-sdo" } },
+    };
+    try {
+      const admitted = await this.deps.admission.admit(this.deps.node, [record]);
+      return admitted.filter((a) => !a.duplicate).length;
+    } catch (e) {
+      // Another process escalated (or the author decided) first: nothing is owed any more.
+      if (isTocsinError(e) && (e.code === "DUTY_DUPLICATE_ESCALATION" || e.code === "DUTY_ESCALATION_NOT_DUE")) return 0;
+      throw e;
+    }
   }
 
   /** A warning version from the log: look at the warning again at its earliest deadline. */

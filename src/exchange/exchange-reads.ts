@@ -11,6 +11,7 @@ import type { LogReader } from "../log/log-reader.js";
 import type { PartyRow, Store, StoredRecord } from "../store/store.js";
 import { allBoardVersions, resolveBoardRef, versionsOf, type StoredBoardVersion } from "./board-versions.js";
 import { exportBundle } from "./bundle-export.js";
+import { DutyReads } from "./duty-reads.js";
 import type { PartyDirectory } from "./party-directory.js";
 import type { RecordReader } from "./record-reader.js";
 import { gatherWarningReport } from "./warning-report.js";
@@ -35,7 +36,12 @@ export interface ExchangeReadDeps {
  * the same whichever door it comes through. TLP applies wherever a Reader is passed.
  */
 export class ExchangeReads {
-  constructor(protected readonly d: ExchangeReadDeps) {}
+  /** The duty to warn: determinations, their decisions and a party's duty-to-warn record, under TLP. */
+  readonly duty: DutyReads;
+
+  constructor(protected readonly d: ExchangeReadDeps) {
+    this.duty = new DutyReads(d.store, d.records);
+  }
 
   /** The party an API token belongs to (undefined: unknown or revoked). */
   authenticate(token: string): Promise<PartyRow | undefined> {

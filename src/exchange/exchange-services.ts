@@ -1,4 +1,6 @@
 import type { Clock } from "../core/clock.js";
+import type { DutyTrackRecord } from "../core/duty/index.js";
+import type { DutyCaseView } from "./duty-reads.js";
 import type { TrackRecordOptions } from "../core/scoring/index.js";
 import type { Reader } from "../core/tlp/index.js";
 import type { PartyRow } from "../store/store.js";
@@ -39,12 +41,14 @@ export class ExchangeServices extends ExchangeReads {
   readonly #admission: Admission;
   readonly #warnings: WarningList;
   readonly #trackRecords: TrackRecords;
+  readonly #clock: Clock;
   readonly #cap: CapExchange;
 
   constructor(d: ExchangeServiceDeps) {
     super(d);
     this.boards = d.boards;
     this.#admission = d.admission;
+    this.#clock = d.clock;
     this.#warnings = new WarningList({ store: d.store, records: d.records, nodeIdentity: d.nodeIdentity });
     // The admission's states: folded as records are admitted, so a track record needs no refold.
     this.#trackRecords = new TrackRecords(d.store, d.records, d.admission.states);
@@ -74,7 +78,20 @@ export class ExchangeServices extends ExchangeReads {
   }
 
   /** A party's track record (by id or slug) as `reader` may see it. */
-  async trackRecord(reader: Reader, idOrSlug: string, options: TrackRecordOptions = {}): Promise<TrackRecord> {
-    return this.#trackRecords.trackRecord(reader, await this.d.parties.require(idOrSlug), options);
+  /** The determinations `reader` may see (optionally one author's), each with its status at the node's now. */
+  dutyCases(reader: Reader, author?: string): Promise<DutyCaseView[]> {
+    return this.duty.cases(reader, this.#clock.now(), author);
+  }
+
+  /** One determination as `reader` may see it (DUTY_DETERMINATION_NOT_FOUND otherwise). */
+  dutyCase(reader: Reader, id: string): Promise<DutyCaseView> {
+    return this.duty.case(reader, id, this.#clock.now());
+  }
+
+  async trackRecord(reader: Reader, idOrSlug: string, options: TrackRecordOptions = {}): Promise<TrackRecord & { dutyToWarn: DutyTrackRecord }> {
+    const party = await this.d.parties.require(idOrSlug);
+    const record = await this.#trackRecords.trackRecord(reader, party, options);
+    // The duty to warn: its determinations the reader may see (TLP), and how each ended.
+    return { ...record, dutyToWarn: await this.duty.trackRecord(reader, party.id, this.#clock.now()) };
   }
 }

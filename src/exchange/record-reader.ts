@@ -25,6 +25,10 @@ interface RecordFacts {
   readonly answers: string | undefined;
   /** An escalation's recipient_ref: whose lifecycle row it belongs to. */
   readonly subject: string | undefined;
+  /** A determination's or duty reveal's reviewer_refs: who besides the author may read it. */
+  readonly reviewers: string[];
+  /** A duty decision's, approval's or escalation's determination_ref: it is read under the determination's audience. */
+  readonly determination: string | undefined;
 }
 
 /** Records whose TLP facts are kept parsed (≈150 bytes each). */
@@ -57,6 +61,14 @@ export class RecordReader {
     const facts = this.#factsOf(record);
     const own: RecordAudience = { author: record.author, recipients: [], markingRefs: facts.markingRefs };
     if (record.kind === "warning") return { ...own, recipients: facts.recipients };
+    // The duty to warn: a determination is for its author and reviewers; what follows from it is read by
+    // the determination's author and reviewers (and its own author: an approver, the node); a reveal by the reviewers it names.
+    if (record.kind === "determination" || record.kind === "duty-reveal") return { ...own, recipients: facts.reviewers };
+    if (facts.determination !== undefined) {
+      const determination = (await this.store.recordVersions(facts.determination)).filter((v) => v.kind === "determination").at(-1);
+      if (!determination) return own;
+      return { ...own, recipients: [determination.author, ...this.#factsOf(determination).reviewers] };
+    }
     if (!record.warningRef) return own;
     const all = await this.#versionsOf(record.warningRef, versions);
     if (all.length === 0) return own;
@@ -97,6 +109,11 @@ export class RecordReader {
         recipients: record.kind === "warning" ? recipientsOf(obj) : [],
         answers: record.kind === "receipt" && typeof obj.warning_modified === "string" ? obj.warning_modified : undefined,
         subject: record.kind === "escalation" && typeof obj.recipient_ref === "string" ? obj.recipient_ref : undefined,
+        reviewers: (record.kind === "determination" || record.kind === "duty-reveal") && Array.isArray(obj.reviewer_refs) ? (obj.reviewer_refs as string[]) : [],
+        determination:
+          (record.kind === "duty-decision" || record.kind === "duty-approval" || record.kind === "duty-escalation") && typeof obj.determination_ref === "string"
+            ? obj.determination_ref
+            : undefined,
       };
       this.#facts.set(key, f);
     }

@@ -6,6 +6,7 @@ import type { Reader } from "../core/tlp/index.js";
 import { exportBundle, type BundleExportDeps } from "./bundle-export.js";
 import { TrackRecords } from "./track-records.js";
 import { WarningStates } from "./warning-states.js";
+import { DutyReads, dutyLineOf } from "./duty-reads.js";
 
 /**
  * Gathers the "who knew what, when" report of one warning: its accountability bundle (audited here
@@ -35,5 +36,13 @@ export async function gatherWarningReport(
     madeFrom: { kind: "node" },
     tracks: { source: sourceRecord.asSource.overall, recipients },
   });
-  return { bundle, input };
+  // The source's duty to warn: every determination of its the reader may see, and how each ended.
+  const duty = new DutyReads(d.store, d.records);
+  const cases = await duty.cases(reader, now.getTime(), state.author);
+  const names = new Map((await d.store.listParties()).map((p) => [p.id, p.name]));
+  const nameOf = (id: string): string => names.get(id) ?? id;
+  const withDuty = cases.length === 0 && !input.duty
+    ? input
+    : { ...input, duty: { ...input.duty, source: { record: await duty.trackRecord(reader, state.author, now.getTime()), cases: cases.map((c) => dutyLineOf(c, nameOf)) } } };
+  return { bundle, input: withDuty };
 }

@@ -21,11 +21,12 @@ import type { AccountabilityBundle } from "./bundle-format.js";
 import { checkOmission, type OmissionCheck, type RecordProof } from "./omission-proof.js";
 import { checkThread, type ThreadEntry, type ThreadSummary } from "./thread-completeness.js";
 import { auditKeyHistory } from "./key-history.js";
+import { auditDuty, type DutySummary } from "./duty-audit.js";
 
 type Obj = Record<string, any>;
 
 /** What was checked when a problem was found. */
-export type AuditCheck = "log-key" | "checkpoint" | "witness-quorum" | "consistency" | "party-key" | "leaf" | "signature" | "inclusion" | "timeline" | "thread" | "key-history";
+export type AuditCheck = "log-key" | "checkpoint" | "witness-quorum" | "consistency" | "party-key" | "leaf" | "signature" | "inclusion" | "timeline" | "thread" | "key-history" | "duty";
 
 /** One failed check, naming what failed (a record and its index, a checkpoint size, a party key…). */
 export interface AuditProblem {
@@ -71,6 +72,8 @@ export interface BundleAudit {
   readonly thread: ThreadSummary;
   /** The verdict on each record proof given with `against`, in order. */
   readonly evidence: readonly OmissionCheck[];
+  /** The duty to warn this warning discharged, as the bundle proves it (absent when the bundle carries none). */
+  readonly duty?: DutySummary;
   /** Under a witness policy: the quorum asked for and which of the auditor's witnesses cosigned the latest checkpoint. */
   readonly witnessQuorum?: { readonly quorum: number; readonly size: number | undefined; readonly cosigners: readonly string[] };
 }
@@ -384,6 +387,22 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
   const keyHistory = auditKeyHistory(bundle, roots);
   for (const p of keyHistory.problems) fail("key-history", p.subject, p.message);
   notes.push(...keyHistory.notes);
+  // The duty to warn: the determination this warning discharged, its decision and approvals, and the link.
+  const duty = auditDuty(
+    bundle,
+    (index, leaf) => (proofsByIndex.get(index) ?? []).some((p) => {
+      const root = roots.get(p.size);
+      if (!root) return false;
+      try {
+        verifyInclusion(index, p.size, hashLeaf(leaf), p.hashes.map((h) => fromHex(h)!), root);
+        return true;
+      } catch {
+        return false;
+      }
+    }),
+    (party, keyId) => keys.get(`${party} ${keyId}`)?.publicKey,
+  );
+  for (const p of duty.problems) fail("duty", p.subject, p.message);
 
   // The witness policy: split views need a quorum of the auditor's own witnesses on the checkpoint everything is proven in.
   let witnessQuorum: BundleAudit["witnessQuorum"];
@@ -414,6 +433,7 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
   return {
     ok: problems.length === 0,
     ...(witnessQuorum ? { witnessQuorum } : {}),
+    ...(duty.summary ? { duty: duty.summary } : {}),
     warning: bundle.warning,
     logKey: { key: trusted ? formatVerifierKey(trusted) : bundle.log.verifier_key, pinned: options.logKey !== undefined },
     checkpoints,

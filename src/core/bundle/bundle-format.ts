@@ -63,6 +63,13 @@ export interface AccountabilityBundle {
    * key-history.ts; a bundle without it cannot show that any key was its party's.
    */
   readonly key_history?: readonly BundleRecord[];
+  /**
+   * The duty to warn (docs/duty-to-warn.md): when a warn decision names this warning and the exporter may
+   * read it, the determination it discharged and its decision, approvals, escalation and reveals that the
+   * exporter may read, in log order, each with its leaf; inclusion proofs in `inclusion_proofs`. Checked
+   * by duty-audit.ts (signatures, leaves, inclusion, and that the warning commits to the determination).
+   */
+  readonly duty?: readonly BundleRecord[];
 }
 
 function malformed(path: string, message: string): BundleError {
@@ -112,6 +119,14 @@ export function parseBundle(json: unknown): AccountabilityBundle {
       throw malformed(`$.records[${i}]`, "needs index, leaf (base64) and record (object)");
     }
   });
+  if (b.duty !== undefined) {
+    array(b.duty, "$.duty").forEach((r, i) => {
+      const rec = r as Record<string, unknown>;
+      if (!isPlainObject(rec) || !isIndex(rec.index) || typeof rec.leaf !== "string" || !isPlainObject(rec.record)) {
+        throw malformed(`$.duty[${i}]`, "needs index, leaf (base64) and record (object)");
+      }
+    });
+  }
   array(b.checkpoints, "$.checkpoints").forEach((c, i) => {
     if (typeof c !== "string") throw malformed(`$.checkpoints[${i}]`, "must be a signed note");
   });

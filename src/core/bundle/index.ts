@@ -11,3 +11,5 @@ export { checkThread } from "./thread-completeness.js";
 export type { ThreadEntry, ThreadSummary } from "./thread-completeness.js";
 export { checkOmission, parseRecordProof } from "./omission-proof.js";
 export type { OmissionCheck, OmissionVerdict, RecordProof } from "./omission-proof.js";
+export { auditDuty } from "./duty-audit.js";
+export type { DutyAudit, DutySummary } from "./duty-audit.js";

@@ -104,6 +104,15 @@ export function auditKeyHistory(bundle: AccountabilityBundle, roots: ReadonlyMap
       // An unreadable signature is the signature check's finding.
     }
   }
+  for (const r of bundle.duty ?? []) {
+    const obj = r.record as Record<string, unknown>;
+    try {
+      const sig = readSignatureExtension(obj);
+      checkSigner(`${safeKind(obj)} ${String(obj.id)} (log index ${r.index})`, sig.signer_ref, sig.key_id, r.index);
+    } catch {
+      // The duty audit reports an unreadable signature.
+    }
+  }
   for (const w of bundle.withheld ?? []) {
     const bytes = fromBase64(w.leaf);
     try {

@@ -26,6 +26,7 @@ export type ErrorFamily =
   | "exchange"
   | "keys"
   | "ach"
+  | "duty"
   | "tlp"
   | "bundle"
   | "config"
@@ -194,6 +195,23 @@ export const ERROR_CODES = {
   KEY_CHANGE_UNAUTHORISED: { family: "keys", meaning: "a key record not signed by whom its kind requires" },
   KEY_CHANGE_INVALID: { family: "keys", meaning: "a key record that does not fit the history (unknown party, reused key, second registration…)" },
   // Attribution boards (ACH)
+  // Duty to warn (ICD 191): determinations, decisions, approvals, sealed waivers, escalations (src/core/duty)
+  DUTY_RECORD_INVALID: { family: "duty", meaning: "a duty-to-warn record or request whose fields do not fit together (a warn without warnings, a waiver both sealed and open, a deadline not after the determination)" },
+  DUTY_UNKNOWN_GROUND: { family: "duty", meaning: "a waiver ground outside the closed list of ICD 191 (docs/duty-to-warn.md)" },
+  DUTY_DETERMINATION_NOT_FOUND: { family: "duty", meaning: "no determination with that id (or none the reader may see)" },
+  DUTY_DECISION_NOT_FOUND: { family: "duty", meaning: "no decision with that id (or none the reader may see)" },
+  DUTY_NOT_AUTHOR: { family: "duty", meaning: "a decision or reveal not by the determination's author, or a duty escalation not by the node" },
+  DUTY_NOT_APPROVER: { family: "duty", meaning: "an approval by the determination's own author: a party cannot approve its own decision" },
+  DUTY_DIGEST_MISMATCH: { family: "duty", meaning: "the record names a determination version (digest) that is not the determination's latest" },
+  DUTY_ALREADY_DECIDED: { family: "duty", meaning: "the determination already has its decision (warn or waive), or an approval comes after it" },
+  DUTY_APPROVALS_MISSING: { family: "duty", meaning: "the decision lacks an approval the party's policy requires; `details.missing` names the approvers" },
+  DUTY_APPROVAL_MISMATCH: { family: "duty", meaning: "a listed approval is unknown, or approves another determination, decision or ground" },
+  DUTY_WARNING_NOT_FOUND: { family: "duty", meaning: "a warn decision names a warning this node has not logged" },
+  DUTY_WARNING_NOT_DERIVED: { family: "duty", meaning: "a warning the decision names does not commit to the determination (no commitment, another author, or the salt does not open it)" },
+  DUTY_NOT_SEALED: { family: "duty", meaning: "a reveal of a decision that sealed no reasons" },
+  DUTY_REVEAL_MISMATCH: { family: "duty", meaning: "the revealed reasons and salt do not open the waiver's sealed commitment" },
+  DUTY_ESCALATION_NOT_DUE: { family: "duty", meaning: "a duty escalation before the determination's deadline, for another deadline, or of a determination already decided" },
+  DUTY_DUPLICATE_ESCALATION: { family: "duty", meaning: "the determination was already escalated" },
   ACH_BOARD_INVALID: { family: "ach", meaning: "the board's shape is wrong: a missing or mistyped field, an empty title, no subject" },
   ACH_DUPLICATE_ID: { family: "ach", meaning: "two hypotheses, evidence items or source groups share an id, or an analyst rates a cell twice" },
   ACH_NAME_TAKEN: { family: "ach", meaning: "another board on the node has this name" },

@@ -1,5 +1,11 @@
 import actionSchema from "../../../schemas/tocsin/action-v1.json" with { type: "json" };
 import boardSchema from "../../../schemas/tocsin/board-v1.json" with { type: "json" };
+import determinationSchema from "../../../schemas/tocsin/determination-v1.json" with { type: "json" };
+import dutyApprovalSchema from "../../../schemas/tocsin/duty-approval-v1.json" with { type: "json" };
+import dutyDecisionSchema from "../../../schemas/tocsin/duty-decision-v1.json" with { type: "json" };
+import dutyEscalationSchema from "../../../schemas/tocsin/duty-escalation-v1.json" with { type: "json" };
+import dutyPolicySchema from "../../../schemas/tocsin/duty-policy-v1.json" with { type: "json" };
+import dutyRevealSchema from "../../../schemas/tocsin/duty-reveal-v1.json" with { type: "json" };
 import escalationSchema from "../../../schemas/tocsin/escalation-v1.json" with { type: "json" };
 import keyEventSchema from "../../../schemas/tocsin/key-event-v1.json" with { type: "json" };
 import partySchema from "../../../schemas/tocsin/party-v1.json" with { type: "json" };
@@ -11,6 +17,18 @@ import warningSchema from "../../../schemas/tocsin/warning-v1.json" with { type:
 import {
   ACTION_EXT,
   BOARD_EXT,
+  DETERMINATION_EXT,
+  DETERMINATION_TYPE,
+  DUTY_APPROVAL_EXT,
+  DUTY_APPROVAL_TYPE,
+  DUTY_DECISION_EXT,
+  DUTY_DECISION_TYPE,
+  DUTY_ESCALATION_EXT,
+  DUTY_ESCALATION_TYPE,
+  DUTY_POLICY_EXT,
+  DUTY_POLICY_TYPE,
+  DUTY_REVEAL_EXT,
+  DUTY_REVEAL_TYPE,
   ESCALATION_EXT,
   ESCALATION_TYPE,
   KEY_EVENT_EXT,
@@ -94,6 +112,12 @@ export const TOCSIN_EXTENSIONS: readonly TocsinExtension[] = [
   { extensionId: PARTY_EXT, extensionType: "property-extension", objectType: "identity", schema: partySchema },
   { extensionId: BOARD_EXT, extensionType: "property-extension", objectType: "grouping", schema: boardSchema },
   { extensionId: KEY_EVENT_EXT, extensionType: "new-sdo", objectType: KEY_EVENT_TYPE, schema: keyEventSchema },
+  { extensionId: DETERMINATION_EXT, extensionType: "new-sdo", objectType: DETERMINATION_TYPE, schema: determinationSchema },
+  { extensionId: DUTY_DECISION_EXT, extensionType: "new-sdo", objectType: DUTY_DECISION_TYPE, schema: dutyDecisionSchema },
+  { extensionId: DUTY_APPROVAL_EXT, extensionType: "new-sdo", objectType: DUTY_APPROVAL_TYPE, schema: dutyApprovalSchema },
+  { extensionId: DUTY_POLICY_EXT, extensionType: "new-sdo", objectType: DUTY_POLICY_TYPE, schema: dutyPolicySchema },
+  { extensionId: DUTY_ESCALATION_EXT, extensionType: "new-sdo", objectType: DUTY_ESCALATION_TYPE, schema: dutyEscalationSchema },
+  { extensionId: DUTY_REVEAL_EXT, extensionType: "new-sdo", objectType: DUTY_REVEAL_TYPE, schema: dutyRevealSchema },
 ];
 
 const NAMES_AND_DESCRIPTIONS: Readonly<Record<string, readonly [string, string]>> = {
@@ -142,6 +166,37 @@ const NAMES_AND_DESCRIPTIONS: Readonly<Record<string, readonly [string, string]>
     "Defines the x-tocsin-key-event object: one logged change of a party's signing keys (a rotation signed by the party " +
       "or its organisation, or a reset by the node's operator without the party) or API tokens (issued, revoked; named by " +
       "a short hash, never the token), so a verifier can replay every key a party has had and who endorsed it.",
+  ],
+  [DETERMINATION_EXT]: [
+    "Tocsin duty-to-warn determination",
+    "Defines the x-tocsin-determination object: its author holds credible and specific information of a threat of " +
+      "intentional killing, serious bodily injury or kidnapping against identified or identifiable people (ICD 191), with " +
+      "the intended victims, specificity, credibility, sealed evidence commitments, the reviewers who may read it and the " +
+      "deadline by which it must warn or waive.",
+  ],
+  [DUTY_DECISION_EXT]: [
+    "Tocsin duty-to-warn decision",
+    "Defines the x-tocsin-duty-decision object: warn (the sanitised warnings, each linked to the determination by a salted " +
+      "commitment it carries, the delivery channel) or waive (one ground of the closed list of ICD 191, reasons in clear or " +
+      "sealed), with the approvals it rests on.",
+  ],
+  [DUTY_APPROVAL_EXT]: [
+    "Tocsin duty-to-warn approval",
+    "Defines the x-tocsin-duty-approval object: an approving party's signed approval of one decision (warn, or waive on " +
+      "one ground) on one version of a determination.",
+  ],
+  [DUTY_POLICY_EXT]: [
+    "Tocsin duty-to-warn policy",
+    "Defines the x-tocsin-duty-policy object: the parties whose approval its author's warn decisions and waivers need.",
+  ],
+  [DUTY_ESCALATION_EXT]: [
+    "Tocsin duty-to-warn escalation",
+    "Defines the x-tocsin-duty-escalation object: a node's signed statement that a determination reached its deadline " +
+      "with neither a warning nor a waiver.",
+  ],
+  [DUTY_REVEAL_EXT]: [
+    "Tocsin duty-to-warn reveal",
+    "Defines the x-tocsin-duty-reveal object: the salt and reasons that open a sealed waiver, addressed to named reviewers.",
   ],
   [BOARD_EXT]: [
     "Tocsin attribution board",

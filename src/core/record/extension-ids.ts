@@ -42,3 +42,23 @@ export const RECEIPT_TYPE = "x-tocsin-receipt";
 export const REVEAL_TYPE = "x-tocsin-reveal";
 export const ESCALATION_TYPE = "x-tocsin-escalation";
 export const KEY_EVENT_TYPE = "x-tocsin-key-event";
+
+/** New SDO `x-tocsin-determination`: a party holds credible, specific information of a threat to people (schema determination-v1). */
+export const DETERMINATION_EXT = "extension-definition--56c184c6-f7c4-49e4-8341-665e363865d0";
+/** New SDO `x-tocsin-duty-decision`: warn (the sanitised warnings) or waive (a ground of ICD 191) (schema duty-decision-v1). */
+export const DUTY_DECISION_EXT = "extension-definition--3402a370-b0fb-4ca1-8043-ef5df3828f44";
+/** New SDO `x-tocsin-duty-approval`: a party approves a decision on a determination (schema duty-approval-v1). */
+export const DUTY_APPROVAL_EXT = "extension-definition--04ba41c8-e6b3-4179-9655-14b934258a59";
+/** New SDO `x-tocsin-duty-policy`: which approvals a party's warn and waive decisions need (schema duty-policy-v1). */
+export const DUTY_POLICY_EXT = "extension-definition--fe6bf451-7c60-4acd-832d-499034e1627f";
+/** New SDO `x-tocsin-duty-escalation`: the node's statement that a determination passed its deadline undecided (schema duty-escalation-v1). */
+export const DUTY_ESCALATION_EXT = "extension-definition--5d7d6d47-51a1-4d4f-bd1c-8b3e67d11a57";
+/** New SDO `x-tocsin-duty-reveal`: the sealed reasons of a waiver opened to named reviewers (schema duty-reveal-v1). */
+export const DUTY_REVEAL_EXT = "extension-definition--179ccb80-64cc-4438-8aa6-ebc4b56f2e78";
+
+export const DETERMINATION_TYPE = "x-tocsin-determination";
+export const DUTY_DECISION_TYPE = "x-tocsin-duty-decision";
+export const DUTY_APPROVAL_TYPE = "x-tocsin-duty-approval";
+export const DUTY_POLICY_TYPE = "x-tocsin-duty-policy";
+export const DUTY_ESCALATION_TYPE = "x-tocsin-duty-escalation";
+export const DUTY_REVEAL_TYPE = "x-tocsin-duty-reveal";

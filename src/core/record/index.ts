@@ -17,6 +17,18 @@ export {
   REVEAL_TYPE,
   ESCALATION_TYPE,
   KEY_EVENT_TYPE,
+  DETERMINATION_EXT,
+  DUTY_DECISION_EXT,
+  DUTY_APPROVAL_EXT,
+  DUTY_POLICY_EXT,
+  DUTY_ESCALATION_EXT,
+  DUTY_REVEAL_EXT,
+  DETERMINATION_TYPE,
+  DUTY_DECISION_TYPE,
+  DUTY_APPROVAL_TYPE,
+  DUTY_POLICY_TYPE,
+  DUTY_ESCALATION_TYPE,
+  DUTY_REVEAL_TYPE,
 } from "./extension-ids.js";
 export {
   TOCSIN_DEFINITIONS_TIMESTAMP,
@@ -49,7 +61,7 @@ export type {
   VerifiedRecordSignature,
   RecordKeyResolver,
 } from "./record-signature.js";
-export { RECORD_KINDS, RECORD_KIND_STIX_TYPE, RELAYABLE_KINDS, isRelayable, recordKindOf, warningRefOf } from "./record-kind.js";
+export { DUTY_KINDS, RECORD_KINDS, RECORD_KIND_STIX_TYPE, RELAYABLE_KINDS, isRelayable, recordKindOf, warningRefOf } from "./record-kind.js";
 export type { RecordKind } from "./record-kind.js";
 export { RECORD_LEAF_VERSION, THREAD_LEAF_VERSION, THREAD_KINDS, MAX_RECORD_LEAF_BYTES, encodeRecordLeaf, decodeRecordLeaf, recordLeafOf } from "./log-leaf.js";
 export type { LeafKind, RecordLeaf, ThreadPosition } from "./log-leaf.js";

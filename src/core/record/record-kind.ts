@@ -1,8 +1,15 @@
-import { ACTION_EXT, BOARD_EXT, ESCALATION_TYPE, KEY_EVENT_TYPE, RECEIPT_TYPE, RESOLUTION_EXT, REVEAL_TYPE, WARNING_EXT } from "./extension-ids.js";
+import { ACTION_EXT, BOARD_EXT, DETERMINATION_TYPE, DUTY_APPROVAL_TYPE, DUTY_DECISION_TYPE, DUTY_ESCALATION_TYPE, DUTY_POLICY_TYPE, DUTY_REVEAL_TYPE, ESCALATION_TYPE, KEY_EVENT_TYPE, RECEIPT_TYPE, RESOLUTION_EXT, REVEAL_TYPE, WARNING_EXT } from "./extension-ids.js";
 import { isPlainObject, isStixId } from "./stix-syntax.js";
 
 /** The kinds of Tocsin records (design README, "Record kinds"); `other` is any other STIX object. */
-export type RecordKind = "warning" | "receipt" | "assessment" | "action" | "resolution" | "reveal" | "escalation" | "identity" | "other" | "attribution-board" | "key-event";
+export type RecordKind = "warning" | "receipt" | "assessment" | "action" | "resolution" | "reveal" | "escalation" | "identity" | "other" | "attribution-board"
+  | "key-event"
+  | "determination"
+  | "duty-decision"
+  | "duty-approval"
+  | "duty-policy"
+  | "duty-escalation"
+  | "duty-reveal";
 
 export const RECORD_KINDS: readonly RecordKind[] = [
   "warning",
@@ -16,7 +23,16 @@ export const RECORD_KINDS: readonly RecordKind[] = [
   "other",
   "attribution-board",
   "key-event",
+  "determination",
+  "duty-decision",
+  "duty-approval",
+  "duty-policy",
+  "duty-escalation",
+  "duty-reveal",
 ];
+
+/** The duty-to-warn kinds (docs/duty-to-warn.md): statements about a determination, not about a warning. */
+export const DUTY_KINDS: ReadonlySet<RecordKind> = new Set<RecordKind>(["determination", "duty-decision", "duty-approval", "duty-policy", "duty-escalation", "duty-reveal"]);
 
 /** The STIX type every record of a kind has (`other` has none). */
 export const RECORD_KIND_STIX_TYPE: Readonly<Record<Exclude<RecordKind, "other">, string>> = {
@@ -30,6 +46,12 @@ export const RECORD_KIND_STIX_TYPE: Readonly<Record<Exclude<RecordKind, "other">
   identity: "identity",
   "attribution-board": "grouping",
   "key-event": KEY_EVENT_TYPE,
+  determination: DETERMINATION_TYPE,
+  "duty-decision": DUTY_DECISION_TYPE,
+  "duty-approval": DUTY_APPROVAL_TYPE,
+  "duty-policy": DUTY_POLICY_TYPE,
+  "duty-escalation": DUTY_ESCALATION_TYPE,
+  "duty-reveal": DUTY_REVEAL_TYPE,
 };
 
 /**
@@ -79,6 +101,19 @@ export function recordKindOf(obj: unknown): RecordKind {
     case KEY_EVENT_TYPE:
       // A change of a party's keys or tokens (key transparency).
       return "key-event";
+    // The duty to warn (ICD 191): determinations and what follows from them.
+    case DETERMINATION_TYPE:
+      return "determination";
+    case DUTY_DECISION_TYPE:
+      return "duty-decision";
+    case DUTY_APPROVAL_TYPE:
+      return "duty-approval";
+    case DUTY_POLICY_TYPE:
+      return "duty-policy";
+    case DUTY_ESCALATION_TYPE:
+      return "duty-escalation";
+    case DUTY_REVEAL_TYPE:
+      return "duty-reveal";
     case "opinion":
       return firstReportRef(obj) !== undefined ? "assessment" : "other";
     case "course-of-action":

@@ -16,6 +16,12 @@ import {
 import {
   ACTION_EXT,
   BOARD_EXT,
+  DETERMINATION_EXT,
+  DUTY_APPROVAL_EXT,
+  DUTY_DECISION_EXT,
+  DUTY_ESCALATION_EXT,
+  DUTY_POLICY_EXT,
+  DUTY_REVEAL_EXT,
   ESCALATION_EXT,
   KEY_EVENT_EXT,
   PARTY_EXT,
@@ -230,6 +236,94 @@ const CASES: Record<string, { valid: Record<string, unknown>; invalid: [string, 
       ["key_id", ex.keyId.toUpperCase()],
     ],
   },
+  [DETERMINATION_EXT]: {
+    valid: newSdo("x-tocsin-determination", DETERMINATION_EXT, {
+      threat: "intentional-killing",
+      intended_victims: ["the spectators of the final at the north stadium"],
+      specificity: "identifiable",
+      credibility: "high",
+      commitments: [{ commitment_id: "source-report", digest: "a".repeat(64) }],
+      deadline: "2026-11-25T21:00:00Z",
+      reviewer_refs: [ALICE],
+    }),
+    invalid: [
+      ["threat", "insult"],
+      ["intended_victims", []],
+      ["specificity", "vague"],
+      ["credibility", undefined],
+      ["deadline", undefined],
+      ["reviewer_refs", []],
+      ["commitments/0/digest", "A".repeat(64)],
+      ["extra", 1],
+    ],
+  },
+  [DUTY_DECISION_EXT]: {
+    valid: newSdo("x-tocsin-duty-decision", DUTY_DECISION_EXT, {
+      determination_ref: ID("x-tocsin-determination", 4),
+      determination_digest: "b".repeat(64),
+      decision: "warn",
+      warning_refs: [WARNING],
+      channel: "tocsin",
+      links: [{ warning_ref: WARNING, commitment_id: "duty-determination", salt: toBase64(new Uint8Array(32).fill(1)) }],
+      approval_refs: [ID("x-tocsin-duty-approval", 5)],
+    }),
+    invalid: [
+      ["decision", "ignore"],
+      ["warning_refs", undefined],
+      ["links/0/salt", toBase64(new Uint8Array(31))],
+      ["ground", "endangers-sources-methods"],
+      ["determination_ref", WARNING],
+      ["approval_refs", []],
+    ],
+  },
+  [DUTY_APPROVAL_EXT]: {
+    valid: newSdo("x-tocsin-duty-approval", DUTY_APPROVAL_EXT, {
+      determination_ref: ID("x-tocsin-determination", 4),
+      determination_digest: "b".repeat(64),
+      decision: "waive",
+      ground: "endangers-sources-methods",
+    }),
+    invalid: [
+      ["ground", "not a code!"],
+      ["ground", undefined],
+      ["decision", undefined],
+      ["determination_digest", "b".repeat(63)],
+    ],
+  },
+  [DUTY_POLICY_EXT]: {
+    valid: newSdo("x-tocsin-duty-policy", DUTY_POLICY_EXT, { waive_approver_refs: [ALICE] }),
+    invalid: [
+      ["waive_approver_refs", []],
+      ["warn_approver_refs", [WARNING]],
+      ["waive_approver_refs", [ALICE, ALICE]],
+    ],
+  },
+  [DUTY_ESCALATION_EXT]: {
+    valid: newSdo("x-tocsin-duty-escalation", DUTY_ESCALATION_EXT, {
+      determination_ref: ID("x-tocsin-determination", 4),
+      deadline: T,
+      detected_at: "2026-11-25T09:00:30.000Z",
+    }),
+    invalid: [
+      ["deadline", undefined],
+      ["determination_ref", WARNING],
+      ["detected_at", "yesterday"],
+    ],
+  },
+  [DUTY_REVEAL_EXT]: {
+    valid: newSdo("x-tocsin-duty-reveal", DUTY_REVEAL_EXT, {
+      decision_ref: ID("x-tocsin-duty-decision", 6),
+      salt: toBase64(new Uint8Array(32).fill(2)),
+      reasons: "the only source is placed inside the cell",
+      reviewer_refs: [ALICE],
+    }),
+    invalid: [
+      ["reasons", " "],
+      ["reviewer_refs", undefined],
+      ["salt", undefined],
+      ["decision_ref", WARNING],
+    ],
+  },
   [PARTY_EXT]: {
     valid: {
       extension_type: "property-extension",
@@ -311,7 +405,7 @@ const CASES: Record<string, { valid: Record<string, unknown>; invalid: [string, 
 };
 
 test("every schema compiles with Ajv2020 (strict) and accepts its valid example", () => {
-  assert.equal(TOCSIN_EXTENSIONS.length, 10);
+  assert.equal(TOCSIN_EXTENSIONS.length, 16);
   for (const ext of TOCSIN_EXTENSIONS) {
     const v = validatorOf(ext.extensionId);
     const c = CASES[ext.extensionId]!;
@@ -360,7 +454,7 @@ test("schema files, TOCSIN_EXTENSIONS and the extension definitions agree", () =
     assert.equal(def.modified, TOCSIN_DEFINITIONS_TIMESTAMP);
     assert.equal(tocsinExtension(def.id), ext);
   }
-  assert.equal(new Set(TOCSIN_EXTENSIONS.map((e) => e.extensionId)).size, 10);
+  assert.equal(new Set(TOCSIN_EXTENSIONS.map((e) => e.extensionId)).size, 16);
   assert.equal(tocsinExtension("extension-definition--2194259a-42b2-43fb-b25c-f76d6143aedd")?.objectType, "grouping");
 });
 
@@ -412,7 +506,7 @@ test("a party identity is a valid STIX identity, and its extension matches the p
 
 test("Tocsin's new SDOs pass the OASIS common-properties schema", () => {
   const core = oasisValidator("common/core.json");
-  for (const id of [RECEIPT_EXT, REVEAL_EXT, ESCALATION_EXT, KEY_EVENT_EXT]) {
+  for (const id of [RECEIPT_EXT, REVEAL_EXT, ESCALATION_EXT, KEY_EVENT_EXT, DETERMINATION_EXT, DUTY_DECISION_EXT, DUTY_APPROVAL_EXT, DUTY_POLICY_EXT, DUTY_ESCALATION_EXT, DUTY_REVEAL_EXT]) {
     const obj = CASES[id]!.valid;
     assert.ok(core(obj), `${id}: ${JSON.stringify(core.errors)}`);
   }

@@ -6,3 +6,5 @@ export { PAPER_SIZES, reportInputFromBundle } from "./report-input.js";
 export type { PaperSize, WarningReportInput } from "./report-input.js";
 export { warningVersions } from "./warning-versions.js";
 export type { WarningVersion } from "./warning-versions.js";
+export { dutyLineFromAudit, dutySentence } from "./duty-section.js";
+export type { DutyCaseLine, DutySection } from "./duty-section.js";

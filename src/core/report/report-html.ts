@@ -1,3 +1,4 @@
+import { dutySentence } from "./duty-section.js";
 import type { ScoreSet } from "../scoring/index.js";
 import { escapeHtml as e } from "./html-escape.js";
 import { reliabilitySvg } from "./reliability-svg.js";
@@ -138,6 +139,21 @@ function askedSection(versions: readonly WarningVersion[]): string {
  * from this report, which could name any key), then audit the bundle with it. The bundle's own key is
  * deliberately not echoed as the key to use.
  */
+/** The duty to warn: how this warning discharged a determination, and the source's duty-to-warn record. */
+function dutySection(r: WarningReportInput): string {
+  const d = r.duty;
+  if (!d?.thisWarning && !d?.source) return "";
+  const own = d.thisWarning ? `<p class="duty">This warning: ${e(dutySentence(d.thisWarning))}.</p>` : "";
+  let source = "";
+  if (d.source) {
+    const t = d.source.record;
+    const grounds = Object.entries(t.waivedByGround).filter(([, n]) => n > 0).map(([g, n]) => `${g} ${n}`).join(", ");
+    source = `<p>${e(r.source.name)}'s determinations you may read: ${t.determinations}; warned ${t.warned}, waived ${t.waived}${grounds ? ` (${e(grounds)})` : ""}, decided late ${t.late}, never decided ${t.neverDecided}, open ${t.open}, escalated ${t.escalated}.</p>
+<ul>${d.source.cases.map((c) => `<li>${e(dutySentence(c))}.</li>`).join("")}</ul>`;
+  }
+  return `<section><h2>The duty to warn</h2>${own}${source}</section>`;
+}
+
 function verifySection(r: WarningReportInput): string {
   const bundle = r.madeFrom.kind === "bundle" ? r.madeFrom.file : "bundle.json";
   const made = r.madeFrom.kind === "bundle" ? `from the accountability bundle <code>${e(r.madeFrom.file)}</code>` : "from an accountability bundle (<code>tocsin report --bundle FILE</code> writes it)";
@@ -174,6 +190,7 @@ ${status}${resets}
 ${rows}</table>
 <p class="custody">Signers: ${e(a.custody.line)}.</p>
 <p class="note">Every row is a record whose digest is in the node's Merkle transparency log, signed (Ed25519) by its author's own key, or by the node on behalf of a custodial author where the row says so: such a record shows what that party's session posted through the node, not that the party signed it. "checkpoints" lists the signed checkpoints whose inclusion proofs verified. ${a.notes.map((n) => `Note: ${e(n)}. `).join("")}${cosigned.length ? `Witness cosignatures: ${e(cosigned.join("; "))}.` : "No witness cosignatures in this bundle."}</p></section>
+${dutySection(r)}
 <section><h2>Source track record: ${e(r.source.name)}</h2>${scoresSection(r.source.name, r.source.scores)}</section>
 <section><h2>Recipient record</h2>${r.recipients.map(recipientSection).join("\n")}</section>
 <section><h2>Verify it yourself</h2>${verifySection(r)}</section>

@@ -1,3 +1,4 @@
+import { dutyLineFromAudit, type DutySection } from "./duty-section.js";
 import type { AccountabilityBundle, BundleAudit } from "../bundle/index.js";
 import type { RecipientRecord, ScoreSet } from "../scoring/index.js";
 import { tlpLevelOf } from "../tlp/index.js";
@@ -23,6 +24,8 @@ export interface WarningReportInput {
   readonly logName: string;
   /** Made on the node (its database, track records included), or from a bundle file alone. */
   readonly madeFrom: { readonly kind: "node" } | { readonly kind: "bundle"; readonly file: string };
+  /** The duty to warn: the determination this warning discharged (from the bundle) and the source's others (node only). */
+  readonly duty?: DutySection;
 }
 
 type Obj = Record<string, any>;
@@ -61,5 +64,6 @@ export function reportInputFromBundle(
     generatedAt: options.generatedAt,
     logName: bundle.log.verifier_key.split("+")[0] ?? "",
     madeFrom: options.madeFrom,
+    ...(audit.duty ? { duty: { thisWarning: dutyLineFromAudit(audit.duty, audit.timeline, name) } } : {}),
   };
 }

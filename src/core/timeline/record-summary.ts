@@ -76,6 +76,26 @@ function describe(obj: Obj, kind: RecordKind): { says: string; facts: Record<str
       };
     case "reveal":
       return { says: `opened evidence commitment ${obj.commitment_id}`, facts: { commitmentId: obj.commitment_id } };
+    case "determination":
+      return {
+        says: `determined a credible threat (${obj.threat}; victims ${obj.specificity}, credibility ${obj.credibility}); warn or waive by ${obj.deadline}`,
+        facts: { threat: obj.threat, specificity: obj.specificity, credibility: obj.credibility, deadline: obj.deadline, reviewers: obj.reviewer_refs ?? [] },
+      };
+    case "duty-decision":
+      return obj.decision === "warn"
+        ? { says: `warned via ${obj.channel}: ${(obj.warning_refs ?? []).join(", ")}`, facts: { decision: "warn", warnings: obj.warning_refs, channel: obj.channel, approvals: obj.approval_refs ?? [] } }
+        : {
+            says: `waived on ground ${obj.ground}${obj.sealed_reasons ? " (reasons sealed)" : ""}`,
+            facts: { decision: "waive", ground: obj.ground, sealed: obj.sealed_reasons !== undefined, approvals: obj.approval_refs ?? [] },
+          };
+    case "duty-approval":
+      return { says: `approved ${obj.decision}${obj.ground ? ` on ground ${obj.ground}` : ""}`, facts: { decision: obj.decision, ground: obj.ground, determination: obj.determination_ref } };
+    case "duty-policy":
+      return { says: "duty-to-warn approval policy", facts: { warnApprovers: obj.warn_approver_refs ?? [], waiveApprovers: obj.waive_approver_refs ?? [] } };
+    case "duty-escalation":
+      return { says: `determination ${obj.determination_ref} undecided at its deadline ${obj.deadline}`, facts: { determination: obj.determination_ref, deadline: obj.deadline } };
+    case "duty-reveal":
+      return { says: `revealed the sealed reasons of ${obj.decision_ref}`, facts: { decision: obj.decision_ref, reviewers: obj.reviewer_refs } };
     default:
       return { says: String(obj.type ?? "(untyped object)"), facts: {} };
   }
