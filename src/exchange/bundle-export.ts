@@ -12,6 +12,7 @@ import type { RecordReader } from "./record-reader.js";
 import { threadStatementFor } from "./thread-statement-export.js";
 import { bundleKeyHistory } from "./bundle-key-history.js";
 import { NODE_PARTY_SLUG } from "./node-party.js";
+import { bundleOrigins } from "./bundle-origins.js";
 
 export interface BundleExportDeps {
   readonly store: Store;
@@ -84,6 +85,7 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
   for (const id of partiesOf(records, node.id)) parties.push(await d.parties.identity(id));
   const keyHistory = await bundleKeyHistory(d, records.map((r) => r.author), latest.size);
   inclusion.push(...keyHistory.proofs);
+  const origins = await bundleOrigins(d.store, records);
   const vkey = await d.store.getMeta("log.vkey");
   if (!vkey) throw new ExchangeError("RECORD_NOT_FOUND", "the log has no published key yet");
   return {
@@ -102,6 +104,7 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
     ...(withheld.length ? { withheld } : {}),
     thread_statement: threadStatementFor(d.logKey, warningId, latest, about.map((r) => leaves.get(r.logIndex)!)),
     key_history: keyHistory.entries,
+    ...(origins.length > 0 ? { origins } : {}),
   };
 }
 

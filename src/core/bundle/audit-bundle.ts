@@ -21,6 +21,7 @@ import type { AccountabilityBundle } from "./bundle-format.js";
 import { checkOmission, type OmissionCheck, type RecordProof } from "./omission-proof.js";
 import { checkThread, type ThreadEntry, type ThreadSummary } from "./thread-completeness.js";
 import { auditKeyHistory } from "./key-history.js";
+import { auditOrigins } from "./origins.js";
 
 type Obj = Record<string, any>;
 
@@ -71,6 +72,8 @@ export interface BundleAudit {
   readonly thread: ThreadSummary;
   /** The verdict on each record proof given with `against`, in order. */
   readonly evidence: readonly OmissionCheck[];
+  /** Records delivered by peer nodes, per origin log: how many the bundle proves there, and whether the auditor pinned that log's key. */
+  readonly origins: readonly { readonly origin: string; readonly records: number; readonly pinned: boolean }[];
   /** Under a witness policy: the quorum asked for and which of the auditor's witnesses cosigned the latest checkpoint. */
   readonly witnessQuorum?: { readonly quorum: number; readonly size: number | undefined; readonly cosigners: readonly string[] };
 }
@@ -78,6 +81,8 @@ export interface BundleAudit {
 export interface AuditOptions {
   /** The log key the auditor trusts (from the log operator's publication); without it, the bundle's is used and reported as unpinned. */
   readonly logKey?: NoteVerifier;
+  /** The published log keys of peer nodes' logs the auditor trusts, by origin (for `origins`; otherwise the bundle's are used and reported). */
+  readonly peerLogKeys?: ReadonlyMap<string, NoteVerifier>;
   /** Records held by the auditor (their leaves and inclusion proofs): a proven omission fails the audit. */
   readonly against?: readonly RecordProof[];
   /**
@@ -381,7 +386,11 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
   const evidence = (options.against ?? []).map((p) => checkOmission(bundle, p, { logKey: trusted }));
   for (const e of evidence) if (e.verdict === "omitted" || e.verdict === "forked") fail("thread", `log index ${e.index}`, e.message);
   // Key transparency: each signature by a key its author's logged history had endorsed there.
-  const keyHistory = auditKeyHistory(bundle, roots);
+  // Records peers delivered: proven in their origin logs, signed by keys of the origins' key histories.
+  const origins = auditOrigins(bundle, options.peerLogKeys ?? new Map());
+  for (const p of origins.problems) fail(p.check, p.subject, p.message);
+  notes.push(...origins.notes);
+  const keyHistory = auditKeyHistory(bundle, roots, origins.foreign);
   for (const p of keyHistory.problems) fail("key-history", p.subject, p.message);
   notes.push(...keyHistory.notes);
 
@@ -424,6 +433,7 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
     notes,
     thread: thread.summary,
     evidence,
+    origins: origins.summary,
   };
 }
 

@@ -31,6 +31,7 @@ export type ErrorFamily =
   | "config"
   | "report"
   | "witness"
+  | "federation"
   | "client";
 
 export interface ErrorCodeEntry {
@@ -219,6 +220,12 @@ export const ERROR_CODES = {
   WITNESS_UNKNOWN_LOG: { family: "witness", meaning: "this witness does not witness the checkpoint's origin (`tocsin witness add-log`)" },
   WITNESS_UNTRUSTED_CHECKPOINT: { family: "witness", meaning: "no signature from the log key the witness trusts for the origin verifies" },
   WITNESS_BAD_PROOF: { family: "witness", meaning: "the consistency proof from the old size to the checkpoint does not verify" },
+  // Federation: peers, delivery between nodes, records received from peers
+  FEDERATION_UNKNOWN_PEER: { family: "federation", meaning: "a delivery names an origin log this node has not pinned as a peer (`tocsin peer add`)" },
+  FEDERATION_RECORD_UNVERIFIED: { family: "federation", meaning: "a record from a peer that fails verification: its signature, its author's pinned key history, its origin leaf, or its inclusion proof in a checkpoint signed by the pinned origin log key; nothing is stored" },
+  FEDERATION_PROOF_MISSING: { family: "federation", meaning: "a delivery from a peer without the origin proof of each of its records (`x_tocsin_origin`)" },
+  FEDERATION_PEER_INVALID: { family: "federation", meaning: "a peer whose discovery document, log key, checkpoint or key history does not verify, or whose key history does not extend the pinned one", internal: "`tocsin peer add` and the receiver's refresh of a peer, never a request's answer" },
+  FEDERATION_PEER_CONFLICT: { family: "federation", meaning: "a peer that would change what is pinned (another log key for a pinned origin) or whose parties' slugs or ids are taken on this node", internal: "`tocsin peer add` only" },
   // Start-up and the command line
   CONFIG_INVALID: { family: "config", meaning: "a configuration value unknown or ill-typed, or a log key that does not match the database", internal: "start-up and CLI only" },
   REPORT_RENDERER_MISSING: { family: "report", meaning: "no Chromium at /usr/bin/chromium (or TOCSIN_CHROMIUM) to print a PDF report", internal: "`tocsin report --format pdf` only" },
