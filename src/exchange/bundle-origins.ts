@@ -5,7 +5,7 @@ import { openCheckpoint, parseVerifierKey } from "../core/note/index.js";
 import type { ForeignRecordRow, Store, StoredRecord } from "../store/store.js";
 
 /**
- * The `origins` of a bundle (docs/formats.md §3.3): for the records among `records` that peer nodes
+ * The `origins` of a bundle (docs/formats.md §3.4): for the records among `records` that peer nodes
  * delivered, grouped by origin log — the origin's pinned key and node party, the checkpoints their origin
  * proofs are against (and the one the key history was proven in), each record's origin leaf and index,
  * and the key history of their authors (and whoever endorsed their keys) as pinned, with inclusion

@@ -86,7 +86,7 @@ export class PeerDirectory {
       url: base,
       vkey,
       nodeParty,
-      // With their inclusion proofs in `checkpoint`: bundles carry them (docs/formats.md §3.3).
+      // With their inclusion proofs in `checkpoint`: bundles carry them (docs/formats.md §3.4).
       keyHistory: JSON.stringify(entries.map((e) => ({ index: e.index, leaf: e.leaf, record: e.record, hashes: e.hashes }))),
       checkpoint,
       addedAt: pinned?.addedAt ?? now,

@@ -64,7 +64,7 @@ export interface AccountabilityBundle {
    */
   readonly key_history?: readonly BundleRecord[];
   /**
-   * Records delivered by peer nodes, proven in their origin logs (docs/formats.md §3.3): per origin log,
+   * Records delivered by peer nodes, proven in their origin logs (docs/formats.md §3.4): per origin log,
    * its key, signed checkpoints, the key history of its authors, and each record's leaf and index there.
    * Checked by origins.ts; absent when every record was first logged here.
    */

@@ -22,7 +22,7 @@ export interface OriginsAudit {
 }
 
 /**
- * The multi-origin part of the bundle audit (docs/formats.md §3.3). A record that a peer node delivered
+ * The multi-origin part of the bundle audit (docs/formats.md §3.4). A record that a peer node delivered
  * is in the bundle's own log (the receiving node logged it on arrival) and was first logged in its
  * author's node's log: `origins` carries, per origin log, its key, its signed checkpoints, the key history
  * of the authors it hosts, and for each such record its leaf and index there with inclusion proofs. Each
