@@ -79,23 +79,32 @@ export class FederationReceiver {
     }
     const requestedAt = this.d.clock.now();
     const successes = [];
-    for (const c of checked) {
-      const author = (await this.d.store.getParty(c.author))!;
-      const [admitted] = await this.d.admission.admit(author, [c.obj]);
-      await this.d.store.saveForeignRecord({
-        digest: recordDigest(c.obj),
-        origin,
-        originIndex: c.proof.index,
-        originLeaf: fromBase64(c.proof.leaf)!,
-        size: c.proof.size,
-        hashes: c.proof.hashes,
-        checkpoint: c.proof.checkpoint,
-        receivedAt: rfc3339(requestedAt),
-      });
-      // A receipt from a party on that peer: the warning's delivery there is receipted.
-      const warningId = safe(() => warningRefOf(c.obj));
-      if (admitted && safe(() => recordKindOf(c.obj)) === "receipt" && warningId) await this.d.store.markReceipted(warningId, origin, rfc3339(requestedAt));
-      successes.push({ id: admitted!.id, version: admitted!.modified, message: `${admitted!.duplicate ? "already logged" : "logged"} at index ${admitted!.index} (origin ${origin} index ${c.proof.index})` });
+    // Consecutive records of one author are admitted as one batch (one durable append).
+    for (let i = 0; i < checked.length; ) {
+      let j = i + 1;
+      while (j < checked.length && checked[j]!.author === checked[i]!.author && j - i < 1000) j++;
+      const group = checked.slice(i, j);
+      const author = (await this.d.store.getParty(group[0]!.author))!;
+      const admitted = await this.d.admission.admit(author, group.map((c) => c.obj));
+      for (let k = 0; k < group.length; k++) {
+        const c = group[k]!;
+        const a = admitted[k]!;
+        await this.d.store.saveForeignRecord({
+          digest: recordDigest(c.obj),
+          origin,
+          originIndex: c.proof.index,
+          originLeaf: fromBase64(c.proof.leaf)!,
+          size: c.proof.size,
+          hashes: c.proof.hashes,
+          checkpoint: c.proof.checkpoint,
+          receivedAt: rfc3339(requestedAt),
+        });
+        // A receipt from a party on that peer: the warning's delivery there is receipted.
+        const warningId = safe(() => warningRefOf(c.obj));
+        if (safe(() => recordKindOf(c.obj)) === "receipt" && warningId) await this.d.store.markReceipted(warningId, origin, rfc3339(requestedAt));
+        successes.push({ id: a.id, version: a.modified, message: `${a.duplicate ? "already logged" : "logged"} at index ${a.index} (origin ${origin} index ${c.proof.index})` });
+      }
+      i = j;
     }
     const status = {
       id: randomUUID(),

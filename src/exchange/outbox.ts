@@ -13,6 +13,8 @@ import type { PeerDirectory } from "./peer-directory.js";
 /** The follower's name in federation_cursor. */
 const CURSOR = "outbox";
 const PAGE = 500;
+/** Most records in one delivery envelope (first attempts only). */
+const BATCH = 100;
 
 export interface OutboxOptions {
   /** How often the outbox looks for new records and due deliveries (ms). */
@@ -36,7 +38,7 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = { intervalMs: 250, backoffB
  * Two steps per tick. A follower of the log, whose position is stored (federation_cursor), turns each
  * new local record into outbox rows — one per peer, keyed by record digest and peer, so a crash between
  * the two writes only re-inserts rows that exist. Then every due row is sent, oldest first, in order per
- * peer (a failure holds back that peer's later rows until the next tick): a 202 whose status reports
+ * peer (first attempts to one inbox batched, up to 100 per envelope) (a failure holds back that peer's later rows until the next tick): a 202 whose status reports
  * the record logged is `delivered`; anything else is `failed` with the error and attempt count, retried
  * after an exponential backoff with jitter. Records received from peers are not forwarded again.
  */
@@ -157,59 +159,78 @@ export class Outbox {
     }));
   }
 
-  /** Sends every due delivery: peers in parallel, each peer's in order. */
+  /**
+   * Sends every due delivery: peers in parallel, each peer's in order. First attempts to one inbox go
+   * together, up to BATCH records per envelope (the peer verifies and logs them in one go); a retry goes
+   * alone, so that one record a peer refuses cannot hold back the others.
+   */
   async drain(): Promise<void> {
-    const due = await this.d.store.dueDeliveries(this.d.clock.now(), 200);
+    const due = await this.d.store.dueDeliveries(this.d.clock.now(), 1000);
     const byPeer = new Map<string, OutboxRow[]>();
     for (const row of due) byPeer.set(row.peer, [...(byPeer.get(row.peer) ?? []), row]);
     await Promise.all(
       [...byPeer.values()].map(async (rows) => {
-        for (const row of rows) if (!(await this.#send(row))) return;
+        for (let i = 0; i < rows.length; ) {
+          const batch = [rows[i]!];
+          if (rows[i]!.attempts === 0) {
+            while (batch.length < BATCH && rows[i + batch.length]?.attempts === 0 && rows[i + batch.length]!.inbox === rows[i]!.inbox) batch.push(rows[i + batch.length]!);
+          }
+          if (!(await this.#send(batch))) return;
+          i += batch.length;
+        }
       }),
     );
   }
 
-  /** One attempt; false when it failed (the peer's later rows wait). */
-  async #send(row: OutboxRow): Promise<boolean> {
+  /** One attempt for a batch of one peer's rows to one inbox; false when it failed (the peer's later rows wait). */
+  async #send(rows: readonly OutboxRow[]): Promise<boolean> {
     const { store, clock } = this.d;
-    const attempts = row.attempts + 1;
+    const first = rows[0]!;
     try {
-      const peer = await this.d.peers.peer(row.peer);
-      if (!peer) throw new Error(`${row.peer} is no longer a peer`);
-      const record = await store.recordByDigest(row.digest);
-      if (!record) throw new Error("the record is no longer stored");
+      const peer = await this.d.peers.peer(first.peer);
+      if (!peer) throw new Error(`${first.peer} is no longer a peer`);
       const checkpoint = await store.latestCheckpoint();
-      // Not yet under a signed checkpoint: nothing to prove it with yet, so not an attempt.
-      if (!checkpoint || checkpoint.size <= record.logIndex) return false;
-      const proof: OriginProof = {
-        origin: this.d.origin,
-        index: record.logIndex,
-        leaf: Buffer.from((await this.d.log.entry(record.logIndex)).data).toString("base64"),
-        size: checkpoint.size,
-        hashes: (await this.d.log.inclusionProof(record.logIndex, checkpoint.size)).hashes.map(toHex),
-        checkpoint: checkpoint.note,
-      };
-      const url = `${peer.url}/taxii2/exchange/collections/inbox-${row.inbox}/objects/`;
+      const objects: unknown[] = [];
+      const proofs: OriginProof[] = [];
+      for (const row of rows) {
+        const record = await store.recordByDigest(row.digest);
+        if (!record) throw new Error("the record is no longer stored");
+        // Not yet under a signed checkpoint: nothing to prove it with yet, so not an attempt.
+        if (!checkpoint || checkpoint.size <= record.logIndex) return false;
+        objects.push(JSON.parse(record.body));
+        proofs.push({
+          origin: this.d.origin,
+          index: record.logIndex,
+          leaf: Buffer.from((await this.d.log.entry(record.logIndex)).data).toString("base64"),
+          size: checkpoint.size,
+          hashes: (await this.d.log.inclusionProof(record.logIndex, checkpoint.size)).hashes.map(toHex),
+          checkpoint: checkpoint.note,
+        });
+      }
+      const url = `${peer.url}/taxii2/exchange/collections/inbox-${first.inbox}/objects/`;
       const res = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/taxii+json;version=2.1", accept: "application/taxii+json;version=2.1", "x-tocsin-origin": this.d.origin },
-        body: JSON.stringify({ objects: [JSON.parse(record.body)], [ORIGIN_PROOFS_MEMBER]: [proof] }),
+        body: JSON.stringify({ objects, [ORIGIN_PROOFS_MEMBER]: proofs }),
         signal: AbortSignal.timeout(this.#options.timeoutMs),
       });
       const text = await res.text();
       if (res.status !== 202) throw new Error(`${res.status}: ${problemOf(text)}`);
       const status = JSON.parse(text) as { success_count?: number; failures?: { message?: string }[] };
-      if (status.success_count !== 1) throw new Error(`refused: ${status.failures?.[0]?.message ?? text.slice(0, 300)}`);
+      if (status.success_count !== rows.length) throw new Error(`refused: ${status.failures?.[0]?.message ?? text.slice(0, 300)}`);
       const now = clock.now();
-      await store.updateDelivery(row.digest, row.peer, { state: row.state === "receipted" ? "receipted" : "delivered", attempts, nextAttemptMs: now, lastError: undefined, updatedAt: rfc3339(now) });
+      for (const row of rows) await store.updateDelivery(row.digest, row.peer, { state: "delivered", attempts: row.attempts + 1, nextAttemptMs: now, lastError: undefined, updatedAt: rfc3339(now) });
       return true;
     } catch (e) {
       const now = clock.now();
       const error = (e as Error).message.slice(0, 1000);
-      const retryAt = now + retryDelayMs(attempts, this.#options.backoffBaseMs, this.#options.backoffCapMs, (this.d.random ?? Math.random)());
-      await store.updateDelivery(row.digest, row.peer, { state: "failed", attempts, nextAttemptMs: retryAt, lastError: error, updatedAt: rfc3339(now) });
-      this.d.logger.warn({ peer: row.peer, record: row.recordId, attempts, error }, "delivery to a peer failed");
-      this.d.events.deliveryFailed({ at: rfc3339(now), peer: row.peer, recordId: row.recordId, warningId: row.warningRef, attempts, error, retryAt: rfc3339(retryAt) });
+      for (const row of rows) {
+        const attempts = row.attempts + 1;
+        const retryAt = now + retryDelayMs(attempts, this.#options.backoffBaseMs, this.#options.backoffCapMs, (this.d.random ?? Math.random)());
+        await store.updateDelivery(row.digest, row.peer, { state: "failed", attempts, nextAttemptMs: retryAt, lastError: error, updatedAt: rfc3339(now) });
+        this.d.events.deliveryFailed({ at: rfc3339(now), peer: row.peer, recordId: row.recordId, warningId: row.warningRef, attempts, error, retryAt: rfc3339(retryAt) });
+      }
+      this.d.logger.warn({ peer: first.peer, records: rows.map((r) => r.recordId), attempts: first.attempts + 1, error }, "delivery to a peer failed");
       return false;
     }
   }
