@@ -18,8 +18,9 @@ import { eventually, TocsinProcesses } from "../testing/tocsin-processes.js";
 const procs = new TocsinProcesses();
 after(() => procs.cleanup());
 
-test("a warning from A to a party on B, received over B's TAXII inbox, receipted, the receipt back on A; the bundle audits with A's and B's proofs", async () => {
-  const { a, b, alice, bob } = await federatedPair(procs);
+test("a warning from A to a party on B, received over B's TAXII inbox, receipted, the receipt back on A; the bundle audits with A's and B's proofs and a 2-of-2 witness quorum", async () => {
+  // A and B witness each other's logs (and their own): each log needs both cosignatures.
+  const { a, b, alice, bob, witnessKeys } = await federatedPair(procs, { witnessEachOther: true });
   const pinned = await getJson(`${a.url}/federation/v1/node`);
   assert.equal(pinned.origin, a.origin);
   assert.deepEqual(pinned.parties.map((p: { slug: string }) => p.slug), ["alice"]);
@@ -51,16 +52,24 @@ test("a warning from A to a party on B, received over B's TAXII inbox, receipted
   assert.match(await procs.ok(["deliveries", "--data", a.dir]), /receipted +warning/);
   assert.match(await procs.ok(["deliveries", "--data", b.dir, "--warning", String(warning.id)]), /delivered +receipt/);
 
-  // A's bundle holds the receipt with B's origin proof beside A's own; it audits clean, pinned keys both.
+  // A's bundle holds the receipt with B's origin proof beside A's own; it audits clean, pinned keys both,
+  // once A's latest checkpoint (covering the receipt) carries both witnesses' cosignatures.
+  await eventually("A's latest checkpoint cosigned by both witnesses", async () => {
+    const note = await (await fetch(`${a.url}/log/checkpoint`)).text();
+    const size = Number(note.split("\n")[1]);
+    // The log's signature and the two cosignatures, on a checkpoint covering the receipt.
+    return (note.match(/^— /gm) ?? []).length >= 3 && size >= timeline.entries.at(-1).index + 1 ? true : undefined;
+  }, 30_000);
   const bundleFile = join(a.dir, "bundle.json");
   await procs.ok(["export-bundle", "--warning", String(warning.id), "--data", a.dir, "--out", bundleFile]);
   const bundle = JSON.parse(readFileSync(bundleFile, "utf8")) as { origins?: { origin: string; records: unknown[] }[] };
   assert.equal(bundle.origins?.length, 1);
   assert.equal(bundle.origins![0]!.origin, b.origin);
   const [logKeyA, logKeyB] = [(await getJson(`${a.url}/federation/v1/node`)).log_key as string, (await getJson(`${b.url}/federation/v1/node`)).log_key as string];
-  const audit = await procs.run(["audit", bundleFile, "--log-key", logKeyA, "--peer-log-key", logKeyB]);
+  const audit = await procs.run(["audit", bundleFile, "--log-key", logKeyA, "--peer-log-key", logKeyB, "--witness", witnessKeys[0]!, "--witness", witnessKeys[1]!, "--quorum", "2"]);
   assert.equal(audit.status, 0, audit.stdout + audit.stderr);
   assert.match(audit.stdout, /origin proofs: 1 record\(s\) from 1 other log/);
+  assert.match(audit.stdout, /witness quorum: 2 of 2 required cosigned checkpoint/);
   // B's bundle of the same warning proves the warning in A's log, the receipt in B's.
   const fromB = await getJson(`${b.url}/api/v1/warnings/${warning.id}/bundle`, bob.token);
   assert.equal(fromB.origins[0].origin, a.origin);

@@ -86,10 +86,8 @@ export class FederationReceiver {
       const group = checked.slice(i, j);
       const author = (await this.d.store.getParty(group[0]!.author))!;
       const admitted = await this.d.admission.admit(author, group.map((c) => c.obj));
-      for (let k = 0; k < group.length; k++) {
-        const c = group[k]!;
-        const a = admitted[k]!;
-        await this.d.store.saveForeignRecord({
+      await this.d.store.saveForeignRecords(
+        group.map((c) => ({
           digest: recordDigest(c.obj),
           origin,
           originIndex: c.proof.index,
@@ -98,7 +96,11 @@ export class FederationReceiver {
           hashes: c.proof.hashes,
           checkpoint: c.proof.checkpoint,
           receivedAt: rfc3339(requestedAt),
-        });
+        })),
+      );
+      for (let k = 0; k < group.length; k++) {
+        const c = group[k]!;
+        const a = admitted[k]!;
         // A receipt from a party on that peer: the warning's delivery there is receipted.
         const warningId = safe(() => warningRefOf(c.obj));
         if (safe(() => recordKindOf(c.obj)) === "receipt" && warningId) await this.d.store.markReceipted(warningId, origin, rfc3339(requestedAt));

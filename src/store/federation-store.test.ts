@@ -66,8 +66,10 @@ for (const [engine, open] of await engines()) {
       await store.enqueueDeliveries([row(1, "peer.example/a"), row(2, "peer.example/a", { nextAttemptMs: 5000 })]);
       await store.enqueueDeliveries([row(1, "peer.example/a", { state: "failed" })]); // already there: kept as it is
       assert.deepEqual((await store.dueDeliveries(2000, 10)).map((r) => [r.recordId, r.state]), [["report--1", "queued"]]);
-      await store.updateDelivery(row(1, "x").digest, "peer.example/a", { state: "delivered", attempts: 1, nextAttemptMs: 2000, lastError: undefined, updatedAt: "t2" });
-      await store.updateDelivery(row(2, "x").digest, "peer.example/a", { state: "failed", attempts: 3, nextAttemptMs: 1500, lastError: "503: down", updatedAt: "t2" });
+      await store.updateDeliveries([
+        { digest: row(1, "x").digest, peer: "peer.example/a", state: "delivered", attempts: 1, nextAttemptMs: 2000, lastError: undefined, updatedAt: "t2" },
+        { digest: row(2, "x").digest, peer: "peer.example/a", state: "failed", attempts: 3, nextAttemptMs: 1500, lastError: "503: down", updatedAt: "t2" },
+      ]);
       const due = await store.dueDeliveries(2000, 10);
       assert.deepEqual(due.map((r) => [r.recordId, r.state, r.attempts, r.lastError]), [["report--2", "failed", 3, "503: down"]]);
       await store.markReceipted("report--w", "peer.example/a", "t3");

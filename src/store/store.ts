@@ -361,6 +361,17 @@ export interface OutboxRow {
   readonly updatedAt: string;
 }
 
+/** A new state of one delivery (record digest and peer). */
+export interface DeliveryChange {
+  readonly digest: Uint8Array;
+  readonly peer: string;
+  readonly state: DeliveryState;
+  readonly attempts: number;
+  readonly nextAttemptMs: number;
+  readonly lastError: string | undefined;
+  readonly updatedAt: string;
+}
+
 /** A record received from a peer: its origin log's proof (the record row is in this node's log too). */
 export interface ForeignRecordRow {
   readonly digest: Uint8Array;
@@ -393,13 +404,14 @@ export interface FederationStore {
   enqueueDeliveries(rows: readonly OutboxRow[]): Promise<void>;
   /** Deliveries due at `nowMs` (queued or failed and retried), oldest first, at most `limit`. */
   dueDeliveries(nowMs: number, limit: number): Promise<OutboxRow[]>;
-  /** Sets a delivery's state, attempts, next attempt and last error. */
-  updateDelivery(digest: Uint8Array, peer: string, change: { state: DeliveryState; attempts: number; nextAttemptMs: number; lastError: string | undefined; updatedAt: string }): Promise<void>;
+  /** Sets deliveries' states, attempts, next attempts and last errors, in one transaction. */
+  updateDeliveries(changes: readonly DeliveryChange[]): Promise<void>;
   /** Marks the delivered versions of a warning to a peer receipted (a receipt came back from it). */
   markReceipted(warningId: string, peer: string, at: string): Promise<void>;
   /** Deliveries, newest first: of one warning's thread, or all; at most `limit`. */
   deliveries(query: { warningId?: string | undefined; limit: number }): Promise<OutboxRow[]>;
-  saveForeignRecord(row: ForeignRecordRow): Promise<void>;
+  /** Keeps origin proofs (one already kept for a digest stays), in one transaction. */
+  saveForeignRecords(rows: readonly ForeignRecordRow[]): Promise<void>;
   foreignRecord(digest: Uint8Array): Promise<ForeignRecordRow | undefined>;
   /** A follower's saved position in the log (-1 when none). */
   cursor(name: string): Promise<number>;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { formatVerifierKey, parseSignerKey, verifierFromSigner } from "../core/note/index.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, type ServedNode, type TocsinProcesses } from "./tocsin-processes.js";
@@ -26,8 +27,13 @@ export interface PairNode {
  */
 export async function federatedPair(
   procs: TocsinProcesses,
-  options: { readonly peerUrl?: (node: "a" | "b", url: string) => Promise<string>; readonly extraParties?: { readonly a?: readonly string[] } } = {},
-): Promise<{ a: PairNode; b: PairNode; alice: PairParty; bob: PairParty; others: Record<string, PairParty> }> {
+  options: {
+    readonly peerUrl?: (node: "a" | "b", url: string) => Promise<string>;
+    readonly extraParties?: { readonly a?: readonly string[] };
+    /** Each node witnesses both logs (its own and the other's), and each log requires both cosignatures (2 of 2). */
+    readonly witnessEachOther?: boolean;
+  } = {},
+): Promise<{ a: PairNode; b: PairNode; alice: PairParty; bob: PairParty; others: Record<string, PairParty>; witnessKeys: string[] }> {
   const dirA = procs.track(mkdtempSync(join(tmpdir(), "tocsin-fed-a-")));
   const dirB = procs.track(mkdtempSync(join(tmpdir(), "tocsin-fed-b-")));
   const [alice, bob] = await Promise.all([
@@ -36,20 +42,30 @@ export async function federatedPair(
   ]);
   const others: Record<string, PairParty> = {};
   for (const slug of options.extraParties?.a ?? []) others[slug] = JSON.parse(await procs.ok(["party", "create", slug, "--name", slug, "--custodial", "--data", dirA])) as PairParty;
-  const node = async (dir: string): Promise<PairNode> => {
-    const port = await freePort();
+  const [portA, portB] = [await freePort(), await freePort()];
+  const witnessArgs: string[] = [];
+  const witnessKeys: string[] = [];
+  if (options.witnessEachOther) {
+    const logKey = (dir: string) => formatVerifierKey(verifierFromSigner(parseSignerKey(readFileSync(join(dir, "log.key"), "utf8").trim())));
+    const [logA, logB] = [logKey(dirA), logKey(dirB)];
+    const [wA, wB] = await Promise.all([procs.ok(["witness", "key", "--data", dirA]), procs.ok(["witness", "key", "--data", dirB])]);
+    witnessKeys.push(wA.trim(), wB.trim());
+    for (const dir of [dirA, dirB]) for (const vkey of [logA, logB]) await procs.ok(["witness", "add-log", vkey.split("+")[0]!, vkey, "--data", dir]);
+    witnessArgs.push("--witness", `http://127.0.0.1:${portA}/witness=${witnessKeys[0]}`, "--witness", `http://127.0.0.1:${portB}/witness=${witnessKeys[1]}`, "--witness-quorum", "2", "--witness-interval", "100");
+  }
+  const node = async (dir: string, port: number): Promise<PairNode> => {
     const n: PairNode = {
       dir,
       port,
       url: `http://127.0.0.1:${port}`,
       origin: "",
       served: undefined as unknown as ServedNode,
-      start: async () => (n.served = await procs.serve(["--data", dir, "--port", String(port), "--outbox-interval", "50", "--delivery-backoff-cap", "400"])),
+      start: async () => (n.served = await procs.serve(["--data", dir, "--port", String(port), "--outbox-interval", "50", "--delivery-backoff-cap", "400", ...witnessArgs])),
     };
     return n;
   };
-  const a = await node(dirA);
-  const b = await node(dirB);
+  const a = await node(dirA, portA);
+  const b = await node(dirB, portB);
   await Promise.all([a.start(), b.start()]);
   const via = options.peerUrl ?? (async (_n, url) => url);
   const [urlOfB, urlOfA] = [await via("b", b.url), await via("a", a.url)];
@@ -57,7 +73,7 @@ export async function federatedPair(
   b.origin = (JSON.parse(pinnedB) as { origin: string }).origin;
   a.origin = (JSON.parse(pinnedA) as { origin: string }).origin;
   assert.notEqual(a.origin, b.origin);
-  return { a, b, alice, bob, others };
+  return { a, b, alice, bob, others, witnessKeys };
 }
 
 export async function getJson(url: string, token?: string): Promise<any> {

@@ -19,7 +19,7 @@ import type {
   WitnessedLogRow,
   PeerRow,
   OutboxRow,
-  DeliveryState,
+  DeliveryChange,
   ForeignRecordRow,
 } from "../store.js";
 import type { Dialect } from "./dialect.js";
@@ -316,8 +316,9 @@ export abstract class SqlStore implements Store {
     return (await this.all("dueDeliveries", [nowMs, limit])).map(toOutbox);
   }
 
-  async updateDelivery(digest: Uint8Array, peer: string, c: { state: DeliveryState; attempts: number; nextAttemptMs: number; lastError: string | undefined; updatedAt: string }): Promise<void> {
-    await this.run("updateDelivery", [c.state, c.attempts, c.nextAttemptMs, c.lastError ?? null, c.updatedAt, digest, peer]);
+  async updateDeliveries(changes: readonly DeliveryChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.runAll(changes.map((c) => ["updateDelivery", [c.state, c.attempts, c.nextAttemptMs, c.lastError ?? null, c.updatedAt, c.digest, c.peer]] as const));
   }
 
   async markReceipted(warningId: string, peer: string, at: string): Promise<void> {
@@ -329,8 +330,9 @@ export abstract class SqlStore implements Store {
     return rows.map(toOutbox);
   }
 
-  async saveForeignRecord(row: ForeignRecordRow): Promise<void> {
-    await this.run("saveForeignRecord", [row.digest, row.origin, row.originIndex, row.originLeaf, row.size, row.hashes.join(","), row.checkpoint, row.receivedAt]);
+  async saveForeignRecords(rows: readonly ForeignRecordRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.runAll(rows.map((row) => ["saveForeignRecord", [row.digest, row.origin, row.originIndex, row.originLeaf, row.size, row.hashes.join(","), row.checkpoint, row.receivedAt]] as const));
   }
 
   async foreignRecord(digest: Uint8Array): Promise<ForeignRecordRow | undefined> {
