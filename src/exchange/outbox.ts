@@ -79,6 +79,11 @@ export class Outbox {
     this.#timer = undefined;
   }
 
+  /** Resolves once the round under way (if any) has finished: the node closes its store only after. */
+  async settle(): Promise<void> {
+    await this.#running;
+  }
+
   /** A record was just logged here: look now rather than at the next interval (only where the outbox runs). */
   nudge(): void {
     if (this.#timer) void this.tick();

@@ -178,6 +178,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
         witnessCollector.stop();
         outbox.stop();
         await app.close();
+        await outbox.settle();
         await sequencer.stop();
         await checks?.close();
         await locks?.close();
