@@ -84,6 +84,16 @@ export class SqliteStore extends SqlStore {
     return this.#stmt(name, text).all(...params) as Row[];
   }
 
+  protected override async arrays(name: string, params: readonly unknown[], text: string = QUERIES[name as QueryName]): Promise<unknown[][]> {
+    // A statement's raw mode sticks to it, so raw reads are cached under a name of their own.
+    let s = this.#statements.get(`raw:${name}`);
+    if (!s) {
+      s = this.#db.prepare(text).raw(true);
+      if (this.#statements.size < MAX_CACHED_STATEMENTS) this.#statements.set(`raw:${name}`, s);
+    }
+    return s.all(...params) as unknown[][];
+  }
+
   protected override async first(name: QueryName, params: readonly unknown[]): Promise<Row | undefined> {
     return this.#stmt(name).get(...params) as Row | undefined;
   }
