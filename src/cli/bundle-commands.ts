@@ -55,7 +55,7 @@ export const exportBundleCommand = defineCommand(
 );
 
 /**
- * `tocsin audit FILE [--log-key VKEY] [--witness VKEY]… [--quorum K] [--json]`: verifies a bundle offline — no
+ * `tocsin audit FILE [--log-key VKEY] [--peer-log-key VKEY]… [--witness VKEY]… [--quorum K] [--json]`: verifies a bundle offline — no
  * server, no database — and prints its timeline. Exit 0 verified, 1 not (a file that is not a bundle
  * is not verified either), 2 bad usage.
  */
@@ -68,6 +68,12 @@ export const auditCommand = defineCommand(
     options: {
       "log-key": { type: "string", value: "VKEY", help: "the log operator's published verifier key to pin (otherwise the bundle's own is used, and the output says so)" },
       witness: { type: "string", value: "VKEY", multiple: true, help: "a witness verifier key (cosignature/v1, or ML-DSA-44) to check cosignatures with, beside the bundle's" },
+      "peer-log-key": {
+        type: "string",
+        value: "VKEY",
+        multiple: true,
+        help: "the published log key of a peer node whose records the bundle proves in their origin log (its name is the origin); otherwise the bundle's is used, and the output says so",
+      },
       quorum: { type: "string", value: "K", help: "fail unless at least K of the --witness keys cosigned the bundle's latest checkpoint (and bound each record's log time by their timestamps)" },
       against: {
         type: "string",
@@ -99,7 +105,8 @@ export const auditCommand = defineCommand(
     const quorum = values.quorum === undefined ? undefined : Number(values.quorum);
     if (quorum !== undefined && (!/^[0-9]+$/.test(values.quorum!) || !Number.isSafeInteger(quorum))) throw new UsageError("--quorum must be a non-negative integer");
     // The same call a browser makes (src/verify): one verdict for one file, wherever it is checked.
-    const verdict = verifyBundle(readFileSync(file, "utf8"), { logKey, witnesses: extraWitnesses, against, ...(quorum !== undefined ? { quorum } : {}), ...(otherWitnesses ? { otherWitnesses } : {}) }, file);
+    const peerLogKeys = new Map(values["peer-log-key"].map((k) => verifierKeyArg(k, "--peer-log-key")).map((v) => [v.name, v] as const));
+    const verdict = verifyBundle(readFileSync(file, "utf8"), { logKey, peerLogKeys, witnesses: extraWitnesses, against, ...(quorum !== undefined ? { quorum } : {}), ...(otherWitnesses ? { otherWitnesses } : {}) }, file);
     if ("unreadable" in verdict) {
       if (values.json) out(JSON.stringify({ ok: false, problems: verdict.problems }, null, 2) + "\n");
       else out(`NOT VERIFIED: ${file} is not a readable accountability bundle (${verdict.problems[0].message})\n`);
@@ -152,6 +159,11 @@ export function formatAudit(r: BundleAudit): string {
   if (r.duty) {
     const names = new Map(r.timeline.map((t) => [t.author, t.authorName ?? t.author]));
     lines.push(`duty to warn (records checked: signatures, leaves, inclusion): ${dutySentence(dutyLineFromAudit(r.duty, r.timeline, (id) => names.get(id) ?? id))}`);
+  }
+  if (r.origins.length > 0) {
+    const n = r.origins.reduce((a, o) => a + o.records, 0);
+    lines.push(`origin proofs: ${n} record(s) from ${r.origins.length} other log(s), each proven in its origin log too:`);
+    for (const o of r.origins) lines.push(`  ${o.origin}: ${o.records} record(s); log key ${o.pinned ? "pinned with --peer-log-key" : "taken from the bundle"}`);
   }
   lines.push("", `records: ${r.counts.records}, signatures verified: ${r.counts.signatures}, inclusion proofs verified: ${r.counts.inclusionProofs}`);
   lines.push(`signers: ${r.custody.line}`);

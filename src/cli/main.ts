@@ -19,6 +19,7 @@ import { dutyApproveCommand, dutyDetermineCommand, dutyPolicyCommand, dutyReveal
 import { capExportCommand, capImportCommand } from "./cap-commands.js";
 import { exportCommand, importCommand } from "./transfer-commands.js";
 import { witnessAddLogCommand, witnessKeyCommand } from "./witness-commands.js";
+import { deliveriesCommand, peerAddCommand, peerListCommand, peerRemoveCommand } from "./peer-commands.js";
 
 /** Every command, in the order `tocsin --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -42,6 +43,10 @@ export const COMMANDS: readonly Command[] = [
   reportCommand,
   witnessAddLogCommand,
   witnessKeyCommand,
+  peerAddCommand,
+  peerListCommand,
+  peerRemoveCommand,
+  deliveriesCommand,
   // A party's own commands, against any node over HTTP (docs/client.md).
   keyGenerateCommand,
   loginCommand,

@@ -12,7 +12,7 @@ import { DATA_OPTION, DB_OPTION } from "./node-options.js";
 /**
  * `tocsin serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--advertise URL] [--host H] [--port P] [--origin NAME]
  * [--checkpoint-interval MS] [--internal-append] [--check-workers N] [--log-level LEVEL] [--demo]
- * [--witness URL=VKEY]… [--witness-quorum K] [--witness-interval MS] [--witness-ml-dsa]`: starts a node and prints its URLs. With
+ * [--witness URL=VKEY]… [--witness-quorum K] [--witness-interval MS] [--witness-ml-dsa] [--outbox-interval MS] [--delivery-backoff-cap MS]`: starts a node and prints its URLs. With
  * `--db` (or TOCSIN_DB) the store is that PostgreSQL database, which several processes may share
  * (`--data` then holds only the keys); without, SQLite in `--data`. `--demo` first loads the illustrative
  * demo scenario into a new node (src/demo/). SIGINT/SIGTERM close it cleanly (queued appends are
@@ -47,6 +47,8 @@ export const serveCommand = defineCommand(
       "witness-quorum": { type: "string", value: "K", help: "serve at /log/checkpoint the latest checkpoint K witnesses cosigned (default all of them)" },
       "witness-interval": { type: "string", value: "MS", help: "how often checkpoints not yet cosigned are submitted (default 1000)" },
       "witness-ml-dsa": { type: "boolean", help: "as a witness, also cosign with ML-DSA-44 (creates DIR/witness-ml-dsa.key)" },
+      "outbox-interval": { type: "string", value: "MS", help: "how often records for peer nodes and due retries are looked for (default 250)" },
+      "delivery-backoff-cap": { type: "string", value: "MS", help: "the longest wait between two attempts of a failing delivery to a peer (default 60000)" },
     },
   },
   async ({ values }, out) => {
@@ -68,6 +70,8 @@ export const serveCommand = defineCommand(
         witnessQuorum: values["witness-quorum"],
         witnessIntervalMs: values["witness-interval"],
         witnessMlDsa: values["witness-ml-dsa"],
+        outboxIntervalMs: values["outbox-interval"],
+        deliveryBackoffCapMs: values["delivery-backoff-cap"],
       });
     } catch (e) {
       if (e instanceof TocsinError) throw new UsageError(e.message);

@@ -85,10 +85,16 @@ interface Prepared {
  */
 export class Admission {
   readonly #locks = new KeyedMutex();
+  readonly #appendListeners: (() => void)[] = [];
   readonly states: WarningStates;
 
   constructor(private readonly d: AdmissionDeps) {
     this.states = new WarningStates(d.store, d.nodeIdentity);
+  }
+
+  /** Called (synchronously, must not throw) after each batch that logged something new: the outbox looks at once. */
+  onAppend(listener: () => void): void {
+    this.#appendListeners.push(listener);
   }
 
   async admit(poster: PartyRow, objects: readonly unknown[]): Promise<Admitted[]> {
@@ -230,6 +236,7 @@ export class Admission {
       fresh.forEach((f, j) => (results[f.at] = this.#result(f.p, appended[j]!.index, f.p.custodial, false, toHex(f.p.digest), appended[j]!.leafHash)));
       for (const [id, s] of pendingStates) this.states.set(id, s);
       await this.d.afterAppend(fresh.map((f) => f.p.kind));
+      for (const listener of this.#appendListeners) listener();
     }
     // Duplicates within the batch point at the copy admitted just now.
     for (let i = 0; i < prepared.length; i++) {

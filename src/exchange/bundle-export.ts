@@ -13,6 +13,7 @@ import { threadStatementFor } from "./thread-statement-export.js";
 import { bundleKeyHistory } from "./bundle-key-history.js";
 import { NODE_PARTY_SLUG } from "./node-party.js";
 import { DutyLedger } from "./duty-ledger.js";
+import { bundleOrigins } from "./bundle-origins.js";
 
 export interface BundleExportDeps {
   readonly store: Store;
@@ -94,6 +95,7 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
   for (const id of partiesOf([...records, ...dutyRecords], node.id)) parties.push(await d.parties.identity(id));
   const keyHistory = await bundleKeyHistory(d, [...records, ...dutyRecords].map((r) => r.author), latest.size);
   inclusion.push(...keyHistory.proofs);
+  const origins = await bundleOrigins(d.store, records);
   const vkey = await d.store.getMeta("log.vkey");
   if (!vkey) throw new ExchangeError("RECORD_NOT_FOUND", "the log has no published key yet");
   return {
@@ -113,6 +115,7 @@ export async function exportBundle(d: BundleExportDeps, reader: Reader | undefin
     thread_statement: threadStatementFor(d.logKey, warningId, latest, about.map((r) => leaves.get(r.logIndex)!)),
     key_history: keyHistory.entries,
     ...(duty.length ? { duty } : {}),
+    ...(origins.length > 0 ? { origins } : {}),
   };
 }
 

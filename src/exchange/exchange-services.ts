@@ -6,6 +6,7 @@ import type { Reader } from "../core/tlp/index.js";
 import type { PartyRow } from "../store/store.js";
 import type { Admission, Admitted } from "./admission.js";
 import type { BoardService } from "./board-service.js";
+import type { FederationService } from "./federation-service.js";
 import { CapExchange, type ImportedAck } from "./cap-exchange.js";
 import { ExchangeReads, type ExchangeReadDeps } from "./exchange-reads.js";
 import type { RecordDeletion } from "./record-deletion.js";
@@ -20,6 +21,8 @@ export interface ExchangeServiceDeps extends ExchangeReadDeps {
   readonly clock: Clock;
   /** The node's own identity (the author of escalations), for folding lifecycle states. */
   readonly nodeIdentity: string;
+  /** Federation with peer nodes (discovery, deliveries received, delivery states). */
+  readonly federation?: FederationService | undefined;
 }
 
 /** The warning list's query as a client states it: the recipient by id or slug. */
@@ -38,6 +41,8 @@ export class ExchangeServices extends ExchangeReads {
   readonly boards: BoardService;
   /** TAXII 2.1 collections, posts with their statuses, deletions. */
   readonly taxii: TaxiiExchange;
+  /** Federation with peer nodes; absent in nodes built without it (some tests). */
+  readonly federation: FederationService | undefined;
   readonly #admission: Admission;
   readonly #warnings: WarningList;
   readonly #trackRecords: TrackRecords;
@@ -47,6 +52,7 @@ export class ExchangeServices extends ExchangeReads {
   constructor(d: ExchangeServiceDeps) {
     super(d);
     this.boards = d.boards;
+    this.federation = d.federation;
     this.#admission = d.admission;
     this.#clock = d.clock;
     this.#warnings = new WarningList({ store: d.store, records: d.records, nodeIdentity: d.nodeIdentity });

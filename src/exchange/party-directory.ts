@@ -1,6 +1,7 @@
 import { ed25519PublicKey } from "../core/crypto/ed25519.js";
 import { toBase64 } from "../core/crypto/index.js";
 import type { KeyHistories, LoggedKey } from "../core/keys/index.js";
+import { foldPeerKeyHistory } from "../core/federation/index.js";
 import { PARTY_EXT } from "../core/record/index.js";
 import { buildPartyRelations, type PartyRelations, type PartyRelationsData } from "../core/tlp/index.js";
 import type { PartyKeyRow, PartyRow, Store } from "../store/store.js";
@@ -25,6 +26,8 @@ export class PartyDirectory {
   readonly #custodialKeys = new Map<string, PartyKeyMaterial>();
   /** The logged key history; the store's party_key rows are a cache of it. */
   readonly ledger: KeyLedger;
+  /** Pinned peers' key histories, folded once per peer update. */
+  readonly #peerHistories = new Map<string, { updatedAt: string; histories: KeyHistories }>();
 
   constructor(
     private readonly store: Store,
@@ -102,7 +105,25 @@ export class PartyDirectory {
    */
   async keys(partyId: string): Promise<PartyKeyRow[]> {
     const history = (await this.#current())?.get(partyId);
+    if (!history) return this.#peerKeys(partyId);
     return (history?.keys ?? []).map((k) => keyRow(partyId, k));
+  }
+
+  /**
+   * The keys of a party hosted on a peer node, from the peer's pinned key history (`tocsin peer add`),
+   * none marked retired: which key was active at the record's position in its origin log is the
+   * federation receiver's check, and the bundle audit's. Only the receiver admits such parties' records.
+   */
+  async #peerKeys(partyId: string): Promise<PartyKeyRow[]> {
+    const origin = await this.store.peerOfParty(partyId);
+    const peer = origin === undefined ? undefined : await this.store.peer(origin);
+    if (!peer) return [];
+    let cached = this.#peerHistories.get(peer.origin);
+    if (!cached || cached.updatedAt !== peer.updatedAt) {
+      cached = { updatedAt: peer.updatedAt, histories: foldPeerKeyHistory(peer.nodeParty, JSON.parse(peer.keyHistory) as unknown[]) };
+      this.#peerHistories.set(peer.origin, cached);
+    }
+    return (cached.histories.get(partyId)?.keys ?? []).map((k) => ({ partyId, keyId: k.keyId, publicKey: k.publicKey, createdAt: k.sinceAt }));
   }
 
   /** The private key the node holds for a custodial party's active key. */

@@ -123,6 +123,11 @@ export class TaxiiExchange {
     if (any.items.length === 0) throw new ExchangeError("RECORD_NOT_FOUND", `no object ${oid} in collection ${c.alias}`);
   }
 
+  /** Peer nodes deliver to a party's inbox only (their records are verified by the federation receiver). */
+  assertPeerDelivery(c: TaxiiCollection): void {
+    if (c.kind !== "inbox") throw new TocsinError("TAXII_NOT_PERMITTED", `peer nodes deliver to inbox collections, not ${c.alias}`);
+  }
+
   /**
    * Admits an envelope's objects one by one into `c` (each succeeds or fails on its own) and returns
    * the status resource (JSON text), kept for the poster to read again.

@@ -19,6 +19,7 @@ import { taxiiRoutes } from "./taxii/taxii-routes.js";
 import { warningRoutes } from "./warning-routes.js";
 import type { WitnessService } from "../exchange/witness-service.js";
 import { witnessRoutes } from "./witness-routes.js";
+import { federationRoutes } from "./federation-routes.js";
 
 export interface AppDeps {
   /** The parts of the node's configuration the app reads (passed in by the composition root, src/node). */
@@ -80,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(partyRoutes, { services });
     await app.register(boardRoutes, { services });
     await app.register(dutyRoutes, { services });
+    if (services.federation) await app.register(federationRoutes, { federation: services.federation, services });
     await app.register(capRoutes, { services });
     await app.register(taxiiRoutes, { services, maxBodyBytes: deps.config.maxBodyBytes, prefix: "/taxii2" });
   }

@@ -191,6 +191,9 @@ export const ERROR_TABLE = {
   WITNESS_UNKNOWN_LOG: { status: 404, title: "Unknown log" },
   WITNESS_UNTRUSTED_CHECKPOINT: { status: 403, title: "Untrusted checkpoint" },
   WITNESS_BAD_PROOF: { status: 422, title: "Bad consistency proof" },
+  FEDERATION_UNKNOWN_PEER: { status: 403, title: "Unknown peer" },
+  FEDERATION_RECORD_UNVERIFIED: { status: 422, title: "Record from a peer does not verify" },
+  FEDERATION_PROOF_MISSING: { status: 400, title: "Origin proof missing" },
 } as const satisfies Readonly<Record<PublicErrorCode, Answer>>;
 
 /**

@@ -45,6 +45,10 @@ export interface NodeConfig {
   readonly witnessIntervalMs: number;
   /** Acting as a witness, also cosign with ML-DSA-44 (creates DIR/witness-ml-dsa.key). */
   readonly witnessMlDsa: boolean;
+  /** How often the outbox looks for records to deliver to peer nodes and for due retries. */
+  readonly outboxIntervalMs: number;
+  /** The longest wait between two attempts of a failing delivery (the backoff doubles up to it, with jitter). */
+  readonly deliveryBackoffCapMs: number;
 }
 
 /** One witness of this log: its cosigner vkey (type 0x04 or 0x06) and its submission prefix (POST <url>/add-checkpoint). */
@@ -76,6 +80,8 @@ export const DEFAULT_CONFIG: NodeConfig = {
   witnessQuorum: undefined,
   witnessIntervalMs: 1000,
   witnessMlDsa: false,
+  outboxIntervalMs: 250,
+  deliveryBackoffCapMs: 60_000,
 };
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
@@ -112,6 +118,8 @@ const CONFIG_SCHEMA = Type.Object(
     witnessQuorum: Type.Optional(integer(1, 1000)),
     witnessIntervalMs: integer(50, 3_600_000),
     witnessMlDsa: Type.Boolean({ must: "true or false" }),
+    outboxIntervalMs: integer(10, 3_600_000),
+    deliveryBackoffCapMs: integer(100, 86_400_000),
   },
   { additionalProperties: false },
 );

@@ -23,6 +23,11 @@ import { openWriteSide, type WriteSide } from "./write-side.js";
 import { WitnessService } from "../exchange/witness-service.js";
 import { logWitness, WitnessCollector } from "../exchange/witness-collector.js";
 import { loadOrCreateWitnessKeys } from "./witness-key.js";
+import { PeerDirectory } from "../exchange/peer-directory.js";
+import { FederationReceiver } from "../exchange/federation-receiver.js";
+import { FederationService } from "../exchange/federation-service.js";
+import { NO_FEDERATION_EVENTS, type FederationEvents } from "../exchange/federation-events.js";
+import { Outbox } from "../exchange/outbox.js";
 
 /** A running node's parts, wired once here (the composition root) and closed in reverse order. */
 export interface TocsinNode {
@@ -44,6 +49,11 @@ export interface TocsinNode {
   readonly witness: WitnessService;
   /** Submits this log's checkpoints to its configured witnesses and collects their cosignatures. */
   readonly witnessCollector: WitnessCollector;
+  /** Peer nodes pinned by `tocsin peer add`. */
+  readonly peers: PeerDirectory;
+  /** Delivers records to peer nodes (where the log is sequenced). */
+  readonly outbox: Outbox;
+  readonly federation: FederationService;
   readonly app: FastifyInstance;
   /**
    * Shared-database (PostgreSQL) nodes only: advertises `url` as where the other processes hand over admitted entries, and
@@ -60,7 +70,7 @@ export interface TocsinNode {
  * SQLite the sequencer starts here; on a shared PostgreSQL database, at `startLeadership` (it needs the
  * URL to advertise), and only in the process that wins the lease.
  */
-export async function openNode(config: NodeConfig, options: { clock?: Clock; logger?: Logger } = {}): Promise<TocsinNode> {
+export async function openNode(config: NodeConfig, options: { clock?: Clock; logger?: Logger; federationEvents?: FederationEvents } = {}): Promise<TocsinNode> {
   const clock = options.clock ?? systemClock;
   // A serving node's SQLite appends wait for the disk on a thread of their own, not on its event loop.
   const store = await openStore(config, { appendThread: true });
@@ -81,6 +91,13 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     // transparency, or a start that died between creating a party and logging it). On a shared
     // database this process takes the lease for the moment, or hands the records to the leader.
     if ((await parties.unregistered()) > 0) await w.asWriter(() => registrar.ensureRegistered());
+    // Federation: peers pinned by `tocsin peer add`, records they deliver, and the outbox to them.
+    // Their failures go to the node's log (the app's, built below; called only once it exists).
+    const nodeLog: Logger = options.logger ?? { warn: (...a: unknown[]) => (app.log.warn as (...x: unknown[]) => void)(...a), error: (...a: unknown[]) => (app.log.error as (...x: unknown[]) => void)(...a) } as Logger;
+    const peers = new PeerDirectory({ store, clock, ownOrigin: signer.name });
+    const events = options.federationEvents ?? NO_FEDERATION_EVENTS;
+    const receiver = new FederationReceiver({ store, peers, admission, clock, logger: nodeLog, events });
+    const federation = new FederationService({ store, parties, log: reader, records, peers, receiver });
     const boards = new BoardService({ store, admission, rules: w.boardRules, records, clock });
     // The application services: the one door the HTTP API calls.
     const services = new ExchangeServices({
@@ -94,6 +111,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       boards,
       clock,
       nodeIdentity: node.id,
+      federation,
     });
     const app = await buildApp({
       config,
@@ -111,6 +129,19 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     // Witnesses are asked where the log is sequenced, like the escalator: one process submits.
     const witnessCollector = new WitnessCollector({ store, reader, witnesses, clock, logger: options.logger ?? app.log });
     if (!shared) await witnessCollector.start(config.witnessIntervalMs);
+    // The outbox to peer nodes drains where the log is sequenced too: one process sends.
+    const outbox = new Outbox({
+      store,
+      log: reader,
+      peers,
+      clock,
+      logger: nodeLog,
+      events,
+      origin: signer.name,
+      options: { intervalMs: config.outboxIntervalMs, backoffCapMs: config.deliveryBackoffCapMs },
+    });
+    admission.onAppend(() => outbox.nudge());
+    if (!shared) await outbox.start();
     return {
       config,
       store,
@@ -126,6 +157,9 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       services,
       witness,
       witnessCollector,
+      peers,
+      outbox,
+      federation,
       app,
       async warmUp() {
         await checks?.warm();
@@ -136,13 +170,16 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
         await leadership.start([
           { start: () => escalator.start(config.escalationIntervalMs), stop: () => escalator.stop() },
           { start: () => witnessCollector.start(config.witnessIntervalMs), stop: () => witnessCollector.stop() },
+          { start: () => outbox.start(), stop: () => outbox.stop() },
         ]);
       },
       async close() {
         leadership?.stop();
         escalator.stop();
         witnessCollector.stop();
+        outbox.stop();
         await app.close();
+        await outbox.settle();
         await sequencer.stop();
         await checks?.close();
         await locks?.close();

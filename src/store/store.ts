@@ -8,7 +8,7 @@ import type { TableAccess } from "./sql/table-access.js";
  * hashes and hands complete rows to `appendBatch`. Nothing engine-specific (rowids, pragmas, advisory
  * locks) appears here; each engine passes the same contract suite in src/testing/store-contract.ts.
  */
-export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditStore, TaxiiStatusStore, WitnessStore, CosignatureStore {
+export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditStore, TaxiiStatusStore, WitnessStore, CosignatureStore, FederationStore {
   /** Which engine, for logs and benchmarks. Code outside src/store asks `sharedByProcesses`, never the engine. */
   readonly engine: "sqlite" | "postgres";
   /**
@@ -324,4 +324,100 @@ export interface CosignatureStore {
   lastCosignedSize(witness: string): Promise<number>;
   /** The largest checkpoint size with at least `quorum` cosignatures; undefined when none has. */
   latestCosignedSize(quorum: number): Promise<number | undefined>;
+}
+
+/** A peer node, pinned on first use (docs/federation.md). */
+export interface PeerRow {
+  /** The peer's log origin (its checkpoints' first line). */
+  readonly origin: string;
+  /** Where the peer answers (its base URL, no trailing slash). */
+  readonly url: string;
+  /** The peer's log verifier key (signed-note vkey), pinned. */
+  readonly vkey: string;
+  /** The peer's own node party: the root of its key history. */
+  readonly nodeParty: string;
+  /** The peer's logged key records, verified: JSON `[{index, leaf, record}]` in its log order. */
+  readonly keyHistory: string;
+  /** The peer's checkpoint (signed note) the key history was proven in. */
+  readonly checkpoint: string;
+  readonly addedAt: string;
+  readonly updatedAt: string;
+}
+
+export type DeliveryState = "queued" | "delivered" | "receipted" | "failed";
+
+/** One record to deliver to one peer node, with where its delivery stands. */
+export interface OutboxRow {
+  readonly digest: Uint8Array;
+  /** The peer's origin. */
+  readonly peer: string;
+  readonly recordId: string;
+  readonly warningRef: string | undefined;
+  readonly kind: string;
+  /** The slug of the party whose TAXII inbox on the peer receives it. */
+  readonly inbox: string;
+  readonly state: DeliveryState;
+  readonly attempts: number;
+  /** When the next attempt is due (ms since the epoch). */
+  readonly nextAttemptMs: number;
+  readonly lastError: string | undefined;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A new state of one delivery (record digest and peer). */
+export interface DeliveryChange {
+  readonly digest: Uint8Array;
+  readonly peer: string;
+  readonly state: DeliveryState;
+  readonly attempts: number;
+  readonly nextAttemptMs: number;
+  readonly lastError: string | undefined;
+  readonly updatedAt: string;
+}
+
+/** A record received from a peer: its origin log's proof (the record row is in this node's log too). */
+export interface ForeignRecordRow {
+  readonly digest: Uint8Array;
+  readonly origin: string;
+  /** The record's leaf index and bytes in the origin log. */
+  readonly originIndex: number;
+  readonly originLeaf: Uint8Array;
+  /** The inclusion proof (hex hashes) in the origin checkpoint of this size. */
+  readonly size: number;
+  readonly hashes: readonly string[];
+  /** The origin's signed checkpoint (note) of that size. */
+  readonly checkpoint: string;
+  readonly receivedAt: string;
+}
+
+export interface FederationStore {
+  peers(): Promise<PeerRow[]>;
+  peer(origin: string): Promise<PeerRow | undefined>;
+  /**
+   * Pins a peer (or updates its URL, key history and checkpoint) and stores the local party rows that
+   * stand for the parties it hosts (new ones only), in one transaction; PARTY_EXISTS when a slug or id is taken.
+   */
+  savePeer(peer: PeerRow, parties: readonly PartyRow[]): Promise<void>;
+  /** Forgets a peer (its party rows stay: records name them). */
+  removePeer(origin: string): Promise<boolean>;
+  /** The peer (origin) hosting a party, if any. */
+  peerOfParty(partyId: string): Promise<string | undefined>;
+  peerParties(origin: string): Promise<string[]>;
+  /** Queues deliveries (a row already there for that record and peer is kept as it is). */
+  enqueueDeliveries(rows: readonly OutboxRow[]): Promise<void>;
+  /** Deliveries due at `nowMs` (queued or failed and retried), oldest first, at most `limit`. */
+  dueDeliveries(nowMs: number, limit: number): Promise<OutboxRow[]>;
+  /** Sets deliveries' states, attempts, next attempts and last errors, in one transaction. */
+  updateDeliveries(changes: readonly DeliveryChange[]): Promise<void>;
+  /** Marks the delivered versions of a warning to a peer receipted (a receipt came back from it). */
+  markReceipted(warningId: string, peer: string, at: string): Promise<void>;
+  /** Deliveries, newest first: of one warning's thread, or all; at most `limit`. */
+  deliveries(query: { warningId?: string | undefined; limit: number }): Promise<OutboxRow[]>;
+  /** Keeps origin proofs (one already kept for a digest stays), in one transaction. */
+  saveForeignRecords(rows: readonly ForeignRecordRow[]): Promise<void>;
+  foreignRecord(digest: Uint8Array): Promise<ForeignRecordRow | undefined>;
+  /** A follower's saved position in the log (-1 when none). */
+  cursor(name: string): Promise<number>;
+  setCursor(name: string, position: number): Promise<void>;
 }

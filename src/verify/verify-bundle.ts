@@ -6,6 +6,8 @@ import { formatVerifierKey, type NoteVerifier } from "../core/note/index.js";
 export interface VerifyBundleOptions {
   /** The log operator's published verifier key; without it the bundle's own is used, and the verdict says so. */
   readonly logKey?: NoteVerifier | undefined;
+  /** Published log keys of peer nodes, by origin: records a bundle proves in their origin logs are checked against them. */
+  readonly peerLogKeys?: ReadonlyMap<string, NoteVerifier> | undefined;
   /** Witness keys to check cosignatures with, beside those the bundle lists. */
   readonly witnesses?: readonly NoteVerifier[];
   /** Record proofs the auditor holds: a proven omission from the bundle fails it. */
@@ -44,6 +46,7 @@ export function verifyBundle(input: string | unknown, options: VerifyBundleOptio
       { ...bundle, witnesses },
       {
         ...(options.logKey ? { logKey: options.logKey } : {}),
+        ...(options.peerLogKeys ? { peerLogKeys: options.peerLogKeys } : {}),
         ...(options.against ? { against: options.against } : {}),
         ...(options.quorum !== undefined
           ? { witnessPolicy: { witnesses: options.witnesses ?? [], quorum: options.quorum, ...(options.otherWitnesses ? { others: options.otherWitnesses } : {}) } }

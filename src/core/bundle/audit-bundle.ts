@@ -22,6 +22,7 @@ import { checkOmission, type OmissionCheck, type RecordProof } from "./omission-
 import { checkThread, type ThreadEntry, type ThreadSummary } from "./thread-completeness.js";
 import { auditKeyHistory } from "./key-history.js";
 import { auditDuty, type DutySummary } from "./duty-audit.js";
+import { auditOrigins } from "./origins.js";
 
 type Obj = Record<string, any>;
 
@@ -74,6 +75,8 @@ export interface BundleAudit {
   readonly evidence: readonly OmissionCheck[];
   /** The duty to warn this warning discharged, as the bundle proves it (absent when the bundle carries none). */
   readonly duty?: DutySummary;
+  /** Records delivered by peer nodes, per origin log: how many the bundle proves there, and whether the auditor pinned that log's key. */
+  readonly origins: readonly { readonly origin: string; readonly records: number; readonly pinned: boolean }[];
   /** Under a witness policy: the quorum asked for and which of the auditor's witnesses cosigned the latest checkpoint. */
   readonly witnessQuorum?: { readonly quorum: number; readonly size: number | undefined; readonly cosigners: readonly string[] };
 }
@@ -81,6 +84,8 @@ export interface BundleAudit {
 export interface AuditOptions {
   /** The log key the auditor trusts (from the log operator's publication); without it, the bundle's is used and reported as unpinned. */
   readonly logKey?: NoteVerifier;
+  /** The published log keys of peer nodes' logs the auditor trusts, by origin (for `origins`; otherwise the bundle's are used and reported). */
+  readonly peerLogKeys?: ReadonlyMap<string, NoteVerifier>;
   /** Records held by the auditor (their leaves and inclusion proofs): a proven omission fails the audit. */
   readonly against?: readonly RecordProof[];
   /**
@@ -384,7 +389,11 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
   const evidence = (options.against ?? []).map((p) => checkOmission(bundle, p, { logKey: trusted }));
   for (const e of evidence) if (e.verdict === "omitted" || e.verdict === "forked") fail("thread", `log index ${e.index}`, e.message);
   // Key transparency: each signature by a key its author's logged history had endorsed there.
-  const keyHistory = auditKeyHistory(bundle, roots);
+  // Records peers delivered: proven in their origin logs, signed by keys of the origins' key histories.
+  const origins = auditOrigins(bundle, options.peerLogKeys ?? new Map());
+  for (const p of origins.problems) fail(p.check, p.subject, p.message);
+  notes.push(...origins.notes);
+  const keyHistory = auditKeyHistory(bundle, roots, origins.foreign);
   for (const p of keyHistory.problems) fail("key-history", p.subject, p.message);
   notes.push(...keyHistory.notes);
   // The duty to warn: the determination this warning discharged, its decision and approvals, and the link.
@@ -444,6 +453,7 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
     notes,
     thread: thread.summary,
     evidence,
+    origins: origins.summary,
   };
 }
 

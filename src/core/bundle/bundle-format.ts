@@ -70,6 +70,28 @@ export interface AccountabilityBundle {
    * by duty-audit.ts (signatures, leaves, inclusion, and that the warning commits to the determination).
    */
   readonly duty?: readonly BundleRecord[];
+  /**
+   * Records delivered by peer nodes, proven in their origin logs (docs/formats.md §3.4): per origin log,
+   * its key, signed checkpoints, the key history of its authors, and each record's leaf and index there.
+   * Checked by origins.ts; absent when every record was first logged here.
+   */
+  readonly origins?: readonly BundleOrigin[];
+}
+
+/** One origin log of a multi-origin bundle. */
+export interface BundleOrigin {
+  readonly origin: string;
+  readonly verifier_key: string;
+  /** The origin node's own party: the root of its key history. */
+  readonly node_party: string;
+  /** Signed checkpoint notes of the origin log that the proofs below are against. */
+  readonly checkpoints: readonly string[];
+  /** Registrations and key changes of the origin's authors, in its log order (indices in the origin log). */
+  readonly key_history: readonly BundleRecord[];
+  /** Inclusion proofs in the origin log (of `records` and `key_history`). */
+  readonly inclusion_proofs: readonly BundleInclusionProof[];
+  /** The bundle's records first logged in the origin log: their index in the bundle's log, and their index and leaf in the origin's. */
+  readonly records: readonly { readonly local_index: number; readonly index: number; readonly leaf: string }[];
 }
 
 function malformed(path: string, message: string): BundleError {
@@ -147,5 +169,28 @@ export function parseBundle(json: unknown): AccountabilityBundle {
     });
   }
   if (b.thread_statement !== undefined && typeof b.thread_statement !== "string") throw malformed("$.thread_statement", "must be a signed note");
+  if (b.origins !== undefined) {
+    array(b.origins, "$.origins").forEach((o, i) => {
+      const q = o as Record<string, unknown>;
+      const at = `$.origins[${i}]`;
+      if (!isPlainObject(q) || typeof q.origin !== "string" || typeof q.verifier_key !== "string" || !isStixId(q.node_party, "identity")) throw malformed(at, "needs origin, verifier_key and node_party");
+      array(q.checkpoints, `${at}.checkpoints`).forEach((c, j) => {
+        if (typeof c !== "string") throw malformed(`${at}.checkpoints[${j}]`, "must be a signed note");
+      });
+      array(q.key_history, `${at}.key_history`).forEach((r, j) => {
+        const e = r as Record<string, unknown>;
+        if (!isPlainObject(e) || !isIndex(e.index) || typeof e.leaf !== "string" || !isPlainObject(e.record)) throw malformed(`${at}.key_history[${j}]`, "needs index, leaf and record");
+      });
+      array(q.inclusion_proofs, `${at}.inclusion_proofs`).forEach((p, j) => {
+        const e = p as Record<string, unknown>;
+        if (!isPlainObject(e) || !isIndex(e.index) || !isIndex(e.size)) throw malformed(`${at}.inclusion_proofs[${j}]`, "needs index and size");
+        hashes(e.hashes, `${at}.inclusion_proofs[${j}].hashes`);
+      });
+      array(q.records, `${at}.records`).forEach((r, j) => {
+        const e = r as Record<string, unknown>;
+        if (!isPlainObject(e) || !isIndex(e.local_index) || !isIndex(e.index) || typeof e.leaf !== "string") throw malformed(`${at}.records[${j}]`, "needs local_index, index and leaf");
+      });
+    });
+  }
   return b as unknown as AccountabilityBundle;
 }

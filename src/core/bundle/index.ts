@@ -2,7 +2,9 @@
 export { BundleError } from "./bundle-errors.js";
 export type { BundleErrorCode } from "./bundle-errors.js";
 export { BUNDLE_FORMAT, BUNDLE_VERSION, parseBundle } from "./bundle-format.js";
-export type { AccountabilityBundle, BundleRecord, BundleInclusionProof, BundleConsistencyProof } from "./bundle-format.js";
+export type { AccountabilityBundle, BundleRecord, BundleInclusionProof, BundleConsistencyProof, BundleOrigin } from "./bundle-format.js";
+export { auditOrigins } from "./origins.js";
+export type { OriginsAudit, OriginProblem } from "./origins.js";
 export { auditBundle } from "./audit-bundle.js";
 export type { AuditCheck, AuditProblem, AuditedEntry, BundleAudit, AuditOptions } from "./audit-bundle.js";
 export { THREAD_STATEMENT_HEADER, formatThreadStatement, parseThreadStatement, signThreadStatement, openThreadStatement, threadDigest } from "./thread-statement.js";

@@ -28,7 +28,7 @@ export interface KeyHistoryAudit {
  *
  * The root of trust is stated, not hidden: each party's first key is the operator's registration.
  */
-export function auditKeyHistory(bundle: AccountabilityBundle, roots: ReadonlyMap<number, Uint8Array>): KeyHistoryAudit {
+export function auditKeyHistory(bundle: AccountabilityBundle, roots: ReadonlyMap<number, Uint8Array>, foreign: ReadonlySet<number> = new Set()): KeyHistoryAudit {
   const problems: KeyHistoryProblem[] = [];
   const notes: string[] = [];
   const fail = (subject: string, message: string): void => void problems.push({ subject, message });
@@ -95,6 +95,8 @@ export function auditKeyHistory(bundle: AccountabilityBundle, roots: ReadonlyMap
     }
   };
   for (const r of bundle.records) {
+    // A record a peer delivered: its author's keys are in its origin log's history (origins.ts checks it).
+    if (foreign.has(r.index)) continue;
     const obj = r.record as Record<string, unknown>;
     const subject = `${safeKind(obj)} ${String(obj.id)} (log index ${r.index})`;
     try {

@@ -32,6 +32,7 @@ export type ErrorFamily =
   | "config"
   | "report"
   | "witness"
+  | "federation"
   | "cap"
   | "client";
 
@@ -238,6 +239,12 @@ export const ERROR_CODES = {
   WITNESS_UNKNOWN_LOG: { family: "witness", meaning: "this witness does not witness the checkpoint's origin (`tocsin witness add-log`)" },
   WITNESS_UNTRUSTED_CHECKPOINT: { family: "witness", meaning: "no signature from the log key the witness trusts for the origin verifies" },
   WITNESS_BAD_PROOF: { family: "witness", meaning: "the consistency proof from the old size to the checkpoint does not verify" },
+  // Federation: peers, delivery between nodes, records received from peers
+  FEDERATION_UNKNOWN_PEER: { family: "federation", meaning: "a delivery names an origin log this node has not pinned as a peer (`tocsin peer add`)" },
+  FEDERATION_RECORD_UNVERIFIED: { family: "federation", meaning: "a record from a peer that fails verification: its signature, its author's pinned key history, its origin leaf, or its inclusion proof in a checkpoint signed by the pinned origin log key; nothing is stored" },
+  FEDERATION_PROOF_MISSING: { family: "federation", meaning: "a delivery from a peer without the origin proof of each of its records (`x_tocsin_origin`)" },
+  FEDERATION_PEER_INVALID: { family: "federation", meaning: "a peer whose discovery document, log key, checkpoint or key history does not verify, or whose key history does not extend the pinned one", internal: "`tocsin peer add` and the receiver's refresh of a peer, never a request's answer" },
+  FEDERATION_PEER_CONFLICT: { family: "federation", meaning: "a peer that would change what is pinned (another log key for a pinned origin) or whose parties' slugs or ids are taken on this node", internal: "`tocsin peer add` only" },
   // OASIS CAP 1.2 (alerts exported, Acks imported): each refusal stores nothing
   CAP_XML_TOO_LARGE: { family: "cap", meaning: "a CAP document larger than the limit for an Ack (64 KiB); refused before it is parsed" },
   CAP_XML_MALFORMED: { family: "cap", meaning: "the body is not well-formed XML (or not UTF-8)" },

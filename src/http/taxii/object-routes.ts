@@ -5,12 +5,14 @@ import { formatDateAdded } from "../../core/taxii/index.js";
 import type { ExchangeServices } from "../../exchange/exchange-services.js";
 import type { CollectionItem, CollectionPage } from "../../exchange/taxii-collections.js";
 import { TAXII_FILTERS } from "../../exchange/taxii-exchange.js";
+import { ORIGIN_PROOFS_MEMBER } from "../../exchange/federation-receiver.js";
+import { TocsinError } from "../../core/errors/tocsin-error.js";
 import { IgnoredQuery, Params, Query } from "../params.js";
 import { CollectionParams } from "./collection-routes.js";
 import { TAXII_API_ROOT } from "./discovery-routes.js";
 import { sendTaxii, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from "./media-types.js";
 import { methodsNotAllowed } from "./methods-not-allowed.js";
-import { collectionAccess, taxiiContext, taxiiPoster } from "./taxii-request.js";
+import { collectionAccess, peerOriginOf, taxiiContext, taxiiPoster } from "./taxii-request.js";
 
 const ObjectParams = Params({ cid: Type.String(), oid: Type.String() });
 /** A TAXII envelope (§3.7): its objects are admitted one by one, each succeeding or failing alone. */
@@ -60,6 +62,13 @@ export const objectRoutes: FastifyPluginAsyncTypebox<{ services: ExchangeService
     objectsUrl,
     { schema: { params: CollectionParams, querystring: IgnoredQuery, body: EnvelopeBody }, preValidation: collectionAccess(services, { need: "write", party: true, taxiiBody: true }) },
     async (request, reply) => {
+      const origin = peerOriginOf(request);
+      if (origin !== undefined) {
+        // A peer node delivering records of its log, each with its origin proof (docs/federation.md).
+        if (!services.federation) throw new TocsinError("FEDERATION_UNKNOWN_PEER", "this node takes no deliveries from peers");
+        const status = await services.federation.receive(origin, request.body.objects, (request.body as Record<string, unknown>)[ORIGIN_PROOFS_MEMBER]);
+        return sendTaxii(reply.code(202), status);
+      }
       const { poster, collection } = taxiiPoster(request);
       const status = await services.taxii.post(poster, collection, request.body.objects);
       return sendTaxii(reply.code(202), status);

@@ -39,9 +39,13 @@ export const TAXII_CREDENTIALS = "this TAXII endpoint needs credentials (HTTP Ba
 export function collectionAccess(services: ExchangeServices, access: CollectionAccess) {
   return async (request: FastifyRequest): Promise<void> => {
     if (access.objectId) services.taxii.checkObjectId(pathParam(request, "oid"));
-    const caller = access.party ? await requireCaller(request, services, TAXII_CREDENTIALS) : await callerOf(request, services);
+    // A peer node's delivery (X-Tocsin-Origin) carries no party's credentials: each record is verified
+    // against the peer's pinned keys and log instead (src/exchange/federation-receiver.ts).
+    const peerDelivery = access.need === "write" && access.taxiiBody === true && peerOriginOf(request) !== undefined;
+    const caller = access.party && !peerDelivery ? await requireCaller(request, services, TAXII_CREDENTIALS) : await callerOf(request, services);
     const collection = await services.taxii.collection(pathParam(request, "cid"));
     if (access.need === "read") services.taxii.assertCanRead(caller, collection);
+    else if (peerDelivery) services.taxii.assertPeerDelivery(collection);
     else services.taxii.assertCanWrite(caller, collection, access.need === "delete" ? `delete from collection ${collection.alias}` : undefined);
     if (access.taxiiBody) assertTaxiiContentType(request.headers["content-type"]);
     request.taxii = { caller, collection };
@@ -59,6 +63,12 @@ export function taxiiPoster(request: FastifyRequest): { readonly poster: PartyRo
   const { caller, collection } = taxiiContext(request);
   if (!caller) throw new Error("TAXII write route without credentials in its collectionAccess");
   return { poster: caller, collection };
+}
+
+/** The origin a peer node's delivery names (header X-Tocsin-Origin), if any. */
+export function peerOriginOf(request: FastifyRequest): string | undefined {
+  const v = request.headers["x-tocsin-origin"];
+  return typeof v === "string" && v.length > 0 ? v : undefined;
 }
 
 /** A path parameter before the schema has checked the params (the router always supplies it as text). */

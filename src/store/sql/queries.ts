@@ -75,6 +75,26 @@ export const QUERIES = {
   addCosignature:
     "INSERT INTO log_cosignature (size, witness, line, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (size, witness) DO UPDATE SET line = excluded.line, created_at = excluded.created_at",
   cosignaturesAt: "SELECT * FROM log_cosignature WHERE size = ? ORDER BY witness",
+  peers: "SELECT * FROM peer ORDER BY origin",
+  peer: "SELECT * FROM peer WHERE origin = ?",
+  savePeer:
+    "INSERT INTO peer (origin, url, vkey, node_party, key_history, checkpoint, added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin) DO UPDATE SET url = excluded.url, key_history = excluded.key_history, checkpoint = excluded.checkpoint, updated_at = excluded.updated_at",
+  removePeer: "DELETE FROM peer WHERE origin = ?",
+  insertPeerParty: "INSERT INTO peer_party (party_id, origin) VALUES (?, ?) ON CONFLICT (party_id) DO NOTHING",
+  peerOfParty: "SELECT origin FROM peer_party WHERE party_id = ?",
+  peerParties: "SELECT party_id FROM peer_party WHERE origin = ? ORDER BY party_id",
+  enqueueDelivery:
+    "INSERT INTO outbox (digest, peer, record_id, warning_ref, kind, inbox, state, attempts, next_attempt_ms, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (digest, peer) DO NOTHING",
+  dueDeliveries: "SELECT * FROM outbox WHERE state IN ('queued', 'failed') AND next_attempt_ms <= ? ORDER BY next_attempt_ms, created_at LIMIT ?",
+  updateDelivery: "UPDATE outbox SET state = ?, attempts = ?, next_attempt_ms = ?, last_error = ?, updated_at = ? WHERE digest = ? AND peer = ?",
+  markReceipted: "UPDATE outbox SET state = 'receipted', updated_at = ? WHERE warning_ref = ? AND peer = ? AND kind = 'warning' AND state = 'delivered'",
+  deliveriesOf: "SELECT * FROM outbox WHERE warning_ref = ? ORDER BY created_at DESC LIMIT ?",
+  deliveries: "SELECT * FROM outbox ORDER BY created_at DESC LIMIT ?",
+  saveForeignRecord:
+    "INSERT INTO foreign_record (digest, origin, origin_index, origin_leaf, size, hashes, checkpoint, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING",
+  foreignRecord: "SELECT * FROM foreign_record WHERE digest = ?",
+  cursor: "SELECT position FROM federation_cursor WHERE name = ?",
+  setCursor: "INSERT INTO federation_cursor (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position",
   lastCosignedSize: "SELECT MAX(size) AS m FROM log_cosignature WHERE witness = ?",
   latestCosignedSize: "SELECT size FROM log_cosignature GROUP BY size HAVING COUNT(*) >= ? ORDER BY size DESC LIMIT 1",
 };

@@ -1,5 +1,5 @@
 import type { LeaseState } from "../lease-rule.js";
-import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredCosignature, StoredRecord, StoredTombstone, TaxiiStatusRow, WitnessedLogRow } from "../store.js";
+import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredCosignature, StoredRecord, StoredTombstone, TaxiiStatusRow, WitnessedLogRow, PeerRow, OutboxRow, DeliveryState, ForeignRecordRow } from "../store.js";
 
 /** A row as either driver returns it: column name → value. */
 export type Row = Record<string, unknown>;
@@ -98,4 +98,48 @@ export function toWitnessedLog(r: Row): WitnessedLogRow {
 
 export function toCosignature(r: Row): StoredCosignature {
   return { size: r.size as number, witness: r.witness as string, line: r.line as string, createdAt: r.created_at as string };
+}
+
+export function toPeer(r: Row): PeerRow {
+  return {
+    origin: r.origin as string,
+    url: r.url as string,
+    vkey: r.vkey as string,
+    nodeParty: r.node_party as string,
+    keyHistory: r.key_history as string,
+    checkpoint: r.checkpoint as string,
+    addedAt: r.added_at as string,
+    updatedAt: r.updated_at as string,
+  };
+}
+
+export function toOutbox(r: Row): OutboxRow {
+  return {
+    digest: bytes(r.digest),
+    peer: r.peer as string,
+    recordId: r.record_id as string,
+    warningRef: optional(r.warning_ref),
+    kind: r.kind as string,
+    inbox: r.inbox as string,
+    state: r.state as DeliveryState,
+    attempts: Number(r.attempts),
+    nextAttemptMs: Number(r.next_attempt_ms),
+    lastError: optional(r.last_error),
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
+  };
+}
+
+export function toForeignRecord(r: Row): ForeignRecordRow {
+  const hashes = r.hashes as string;
+  return {
+    digest: bytes(r.digest),
+    origin: r.origin as string,
+    originIndex: Number(r.origin_index),
+    originLeaf: bytes(r.origin_leaf),
+    size: Number(r.size),
+    hashes: hashes === "" ? [] : hashes.split(","),
+    checkpoint: r.checkpoint as string,
+    receivedAt: r.received_at as string,
+  };
 }

@@ -216,6 +216,71 @@ export const SCHEMA: readonly SchemaVersion[] = [
       { index: { name: "log_cosignature_witness", table: "log_cosignature", columns: ["witness", "size"] } },
     ],
   },
+  {
+    // Federation (docs/federation.md). peer: a peer node pinned on first use — its log origin and key,
+    // its node party, and the logged key history of the parties it hosts (verified entries, JSON).
+    // peer_party: which local party rows stand for parties hosted on a peer. outbox: one row per record
+    // and peer node it must reach, with its delivery state. foreign_record: the origin proof of a record
+    // received from a peer (the record row itself is logged in this node's log too). federation_cursor:
+    // how far the outbox's follower of the log has read.
+    version: 5,
+    steps: [
+      {
+        table: {
+          name: "peer",
+          columns: [
+            col("origin", "text", { primaryKey: true }),
+            col("url", "text"),
+            col("vkey", "text"),
+            col("node_party", "text"),
+            col("key_history", "text"),
+            col("checkpoint", "text"),
+            col("added_at", "text"),
+            col("updated_at", "text"),
+          ],
+        },
+      },
+      { table: { name: "peer_party", columns: [col("party_id", "text", { primaryKey: true, references: "party (id)" }), col("origin", "text")] } },
+      {
+        table: {
+          name: "outbox",
+          columns: [
+            col("digest", "bytes"),
+            col("peer", "text"),
+            col("record_id", "text"),
+            col("warning_ref", "text", { nullable: true }),
+            col("kind", "text"),
+            col("inbox", "text"),
+            col("state", "text", { check: "state IN ('queued', 'delivered', 'receipted', 'failed')" }),
+            col("attempts", "int"),
+            col("next_attempt_ms", "int"),
+            col("last_error", "text", { nullable: true }),
+            col("created_at", "text"),
+            col("updated_at", "text"),
+          ],
+          primaryKey: ["digest", "peer"],
+        },
+      },
+      { index: { name: "outbox_due", table: "outbox", columns: ["state", "next_attempt_ms"] } },
+      { index: { name: "outbox_warning", table: "outbox", columns: ["warning_ref", "peer"] } },
+      {
+        table: {
+          name: "foreign_record",
+          columns: [
+            col("digest", "bytes", { primaryKey: true, references: "record (digest)" }),
+            col("origin", "text"),
+            col("origin_index", "int"),
+            col("origin_leaf", "bytes"),
+            col("size", "int"),
+            col("hashes", "text"),
+            col("checkpoint", "text"),
+            col("received_at", "text"),
+          ],
+        },
+      },
+      { table: { name: "federation_cursor", columns: [col("name", "text", { primaryKey: true }), col("position", "int")] } },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = SCHEMA[SCHEMA.length - 1]!.version;

@@ -17,11 +17,15 @@ import type {
   StoredTombstone,
   TaxiiStatusRow,
   WitnessedLogRow,
+  PeerRow,
+  OutboxRow,
+  DeliveryChange,
+  ForeignRecordRow,
 } from "../store.js";
 import type { Dialect } from "./dialect.js";
 import type { QueryName } from "./queries.js";
 import { recordQuerySql } from "./record-query.js";
-import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toRecordArray, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, type Row } from "./rows.js";
+import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toRecordArray, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, toPeer, toOutbox, toForeignRecord, type Row } from "./rows.js";
 import type { TableAccess } from "./table-access.js";
 
 /** Writes run together in one transaction: a shared query and its values. */
@@ -284,5 +288,87 @@ export abstract class SqlStore implements Store {
 
   async lastCosignedSize(witness: string): Promise<number> {
     return ((await this.first("lastCosignedSize", [witness]))!.m as number | null) ?? 0;
+  }
+
+  async peers(): Promise<PeerRow[]> {
+    return (await this.all("peers", [])).map(toPeer);
+  }
+
+  async peer(origin: string): Promise<PeerRow | undefined> {
+    const r = await this.first("peer", [origin]);
+    return r && toPeer(r);
+  }
+
+  async savePeer(peer: PeerRow, parties: readonly PartyRow[]): Promise<void> {
+    const writes: Write[] = [["savePeer", [peer.origin, peer.url, peer.vkey, peer.nodeParty, peer.keyHistory, peer.checkpoint, peer.addedAt, peer.updatedAt]]];
+    for (const p of parties) {
+      writes.push(["insertParty", [p.id, p.slug, p.name, this.dialect.bool(p.custodial), p.organisationId ?? null, p.createdAt]]);
+      writes.push(["insertPeerParty", [p.id, peer.origin]]);
+    }
+    try {
+      await this.runAll(writes);
+    } catch (e) {
+      if (this.isPartyConflict(e)) throw new StoreError("PARTY_EXISTS", `a party of peer ${peer.origin} has a slug or id taken on this node`);
+      throw e;
+    }
+  }
+
+  async removePeer(origin: string): Promise<boolean> {
+    return (await this.run("removePeer", [origin])) > 0;
+  }
+
+  async peerOfParty(partyId: string): Promise<string | undefined> {
+    return (await this.first("peerOfParty", [partyId]))?.origin as string | undefined;
+  }
+
+  async peerParties(origin: string): Promise<string[]> {
+    return (await this.all("peerParties", [origin])).map((r) => r.party_id as string);
+  }
+
+  async enqueueDeliveries(rows: readonly OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.runAll(
+      rows.map((r) => [
+        "enqueueDelivery",
+        [r.digest, r.peer, r.recordId, r.warningRef ?? null, r.kind, r.inbox, r.state, r.attempts, r.nextAttemptMs, r.lastError ?? null, r.createdAt, r.updatedAt],
+      ] as const),
+    );
+  }
+
+  async dueDeliveries(nowMs: number, limit: number): Promise<OutboxRow[]> {
+    return (await this.all("dueDeliveries", [nowMs, limit])).map(toOutbox);
+  }
+
+  async updateDeliveries(changes: readonly DeliveryChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.runAll(changes.map((c) => ["updateDelivery", [c.state, c.attempts, c.nextAttemptMs, c.lastError ?? null, c.updatedAt, c.digest, c.peer]] as const));
+  }
+
+  async markReceipted(warningId: string, peer: string, at: string): Promise<void> {
+    await this.run("markReceipted", [at, warningId, peer]);
+  }
+
+  async deliveries(query: { warningId?: string | undefined; limit: number }): Promise<OutboxRow[]> {
+    const rows = query.warningId === undefined ? await this.all("deliveries", [query.limit]) : await this.all("deliveriesOf", [query.warningId, query.limit]);
+    return rows.map(toOutbox);
+  }
+
+  async saveForeignRecords(rows: readonly ForeignRecordRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.runAll(rows.map((row) => ["saveForeignRecord", [row.digest, row.origin, row.originIndex, row.originLeaf, row.size, row.hashes.join(","), row.checkpoint, row.receivedAt]] as const));
+  }
+
+  async foreignRecord(digest: Uint8Array): Promise<ForeignRecordRow | undefined> {
+    const r = await this.first("foreignRecord", [digest]);
+    return r && toForeignRecord(r);
+  }
+
+  async cursor(name: string): Promise<number> {
+    const r = await this.first("cursor", [name]);
+    return r === undefined ? -1 : Number(r.position);
+  }
+
+  async setCursor(name: string, position: number): Promise<void> {
+    await this.run("setCursor", [name, position]);
   }
 }

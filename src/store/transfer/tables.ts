@@ -27,6 +27,11 @@ const CARRIED: readonly (readonly [name: string, pageKey?: readonly string[]])[]
   ["taxii_status"],
   ["witness_log"],
   ["log_cosignature"],
+  ["peer"],
+  ["peer_party"],
+  ["outbox"],
+  ["foreign_record"],
+  ["federation_cursor"],
 ];
 
 const NOT_CARRIED = new Set(["log_head"]);
