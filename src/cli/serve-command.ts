@@ -47,6 +47,11 @@ export const serveCommand = defineCommand(
       "witness-quorum": { type: "string", value: "K", help: "serve at /log/checkpoint the latest checkpoint K witnesses cosigned (default all of them)" },
       "witness-interval": { type: "string", value: "MS", help: "how often checkpoints not yet cosigned are submitted (default 1000)" },
       "witness-ml-dsa": { type: "boolean", help: "as a witness, also cosign with ML-DSA-44 (creates DIR/witness-ml-dsa.key)" },
+      "webhook-allow-host": { type: "string", value: "HOST", multiple: true, help: "only these hosts may receive webhooks (default any public host)" },
+      "webhook-allow-private": { type: "boolean", help: "let webhooks reach loopback, private and link-local addresses (off: SSRF protection)" },
+      "webhook-retry-base": { type: "string", value: "MS", help: "wait before a failed webhook delivery's second attempt, doubling after (default 1000)" },
+      "webhook-interval": { type: "string", value: "MS", help: "how often webhook deliveries are queued and sent (default 500)" },
+      "deadline-lead": { type: "string", value: "MS", help: "how long before an unmet deadline its recipient gets a deadline event (default 3600000)" },
     },
   },
   async ({ values }, out) => {
@@ -68,6 +73,11 @@ export const serveCommand = defineCommand(
         witnessQuorum: values["witness-quorum"],
         witnessIntervalMs: values["witness-interval"],
         witnessMlDsa: values["witness-ml-dsa"],
+        webhookAllowHosts: values["webhook-allow-host"],
+        webhookAllowPrivate: values["webhook-allow-private"],
+        webhookRetryBaseMs: values["webhook-retry-base"],
+        webhookIntervalMs: values["webhook-interval"],
+        deadlineLeadMs: values["deadline-lead"],
       });
     } catch (e) {
       if (e instanceof TocsinError) throw new UsageError(e.message);

@@ -5,6 +5,7 @@ import type { PartyRow } from "../store/store.js";
 import type { Admission, Admitted } from "./admission.js";
 import type { BoardService } from "./board-service.js";
 import { ExchangeReads, type ExchangeReadDeps } from "./exchange-reads.js";
+import type { Notifications } from "./notifications.js";
 import type { RecordDeletion } from "./record-deletion.js";
 import { TaxiiExchange } from "./taxii-exchange.js";
 import { TrackRecords, type TrackRecord } from "./track-records.js";
@@ -17,6 +18,8 @@ export interface ExchangeServiceDeps extends ExchangeReadDeps {
   readonly clock: Clock;
   /** The node's own identity (the author of escalations), for folding lifecycle states. */
   readonly nodeIdentity: string;
+  /** Event streams and webhooks (absent in apps built without them). */
+  readonly notifications?: Notifications;
 }
 
 /** The warning list's query as a client states it: the recipient by id or slug. */
@@ -35,6 +38,8 @@ export class ExchangeServices extends ExchangeReads {
   readonly boards: BoardService;
   /** TAXII 2.1 collections, posts with their statuses, deletions. */
   readonly taxii: TaxiiExchange;
+  /** A party's event stream and webhook endpoints (GET /api/v1/events, /api/v1/webhooks). */
+  readonly notifications: Notifications | undefined;
   readonly #admission: Admission;
   readonly #warnings: WarningList;
   readonly #trackRecords: TrackRecords;
@@ -42,6 +47,7 @@ export class ExchangeServices extends ExchangeReads {
   constructor(d: ExchangeServiceDeps) {
     super(d);
     this.boards = d.boards;
+    this.notifications = d.notifications;
     this.#admission = d.admission;
     this.#warnings = new WarningList({ store: d.store, records: d.records, nodeIdentity: d.nodeIdentity });
     // The admission's states: folded as records are admitted, so a track record needs no refold.

@@ -17,6 +17,8 @@ import { taxiiRoutes } from "./taxii/taxii-routes.js";
 import { warningRoutes } from "./warning-routes.js";
 import type { WitnessService } from "../exchange/witness-service.js";
 import { witnessRoutes } from "./witness-routes.js";
+import { eventRoutes, type EventStreamOptions } from "./event-routes.js";
+import { webhookRoutes } from "./webhook-routes.js";
 
 export interface AppDeps {
   /** The parts of the node's configuration the app reads (passed in by the composition root, src/node). */
@@ -35,6 +37,8 @@ export interface AppDeps {
   readonly cluster?: { readonly sequencer: Sequencer; readonly secret: string };
   /** The C2SP tlog-witness submission API under /witness (every node may witness other logs). */
   readonly witness?: WitnessService;
+  /** How event streams keep alive and treat slow clients (defaults: 15 s, 1 MiB, 30 s). */
+  readonly eventStreams?: EventStreamOptions;
 }
 
 /**
@@ -78,6 +82,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(partyRoutes, { services });
     await app.register(boardRoutes, { services });
     await app.register(taxiiRoutes, { services, maxBodyBytes: deps.config.maxBodyBytes, prefix: "/taxii2" });
+    const notifications = services.notifications;
+    if (notifications) {
+      const stream = deps.eventStreams ?? { keepAliveMs: 15_000, maxBufferedBytes: 1024 * 1024, stallMs: 30_000 };
+      await app.register(eventRoutes, { services, notifications, stream });
+      await app.register(webhookRoutes, { services, notifications });
+    }
   }
   if (deps.witness) await app.register(witnessRoutes, { witness: deps.witness });
   await app.register(internalRoutes, { rawAppends: deps.config.internalAppend ? deps.sequencer : undefined, cluster: deps.cluster });

@@ -23,6 +23,11 @@ import { openWriteSide, type WriteSide } from "./write-side.js";
 import { WitnessService } from "../exchange/witness-service.js";
 import { logWitness, WitnessCollector } from "../exchange/witness-collector.js";
 import { loadOrCreateWitnessKeys } from "./witness-key.js";
+import { EventHub } from "../exchange/event-hub.js";
+import { NotificationFeed } from "../exchange/notification-feed.js";
+import { Notifications } from "../exchange/notifications.js";
+import { WebhookDispatcher } from "../exchange/webhook-dispatcher.js";
+import { DeadlineNotifier } from "../exchange/deadline-notifier.js";
 
 /** A running node's parts, wired once here (the composition root) and closed in reverse order. */
 export interface TocsinNode {
@@ -42,6 +47,14 @@ export interface TocsinNode {
   readonly witness: WitnessService;
   /** Submits this log's checkpoints to its configured witnesses and collects their cosignatures. */
   readonly witnessCollector: WitnessCollector;
+  /** Event streams and webhook endpoints. */
+  readonly notifications: Notifications;
+  /** Wakes this process's event streams when records or notices are added. */
+  readonly eventHub: EventHub;
+  /** Queues and sends webhook deliveries (where the log is sequenced). */
+  readonly webhooks: WebhookDispatcher;
+  /** Makes `deadline` notices ahead of unmet deadlines (where the log is sequenced). */
+  readonly deadlineNotifier: DeadlineNotifier;
   readonly app: FastifyInstance;
   /**
    * Shared-database (PostgreSQL) nodes only: advertises `url` as where the other processes hand over admitted entries, and
@@ -79,6 +92,11 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     // database this process takes the lease for the moment, or hands the records to the leader.
     if ((await parties.unregistered()) > 0) await w.asWriter(() => registrar.ensureRegistered());
     const boards = new BoardService({ store, admission, rules: w.boardRules, records, clock });
+    // Notifications follow the log and the notice table, so any process serves any party's stream.
+    const policy = { allowHosts: config.webhookAllowHosts, allowPrivate: config.webhookAllowPrivate };
+    const feed = new NotificationFeed({ store, records });
+    const eventHub = new EventHub({ store, pollMs: config.eventsPollMs, maxPerParty: config.eventsPerParty });
+    const notifications = new Notifications({ store, feed, hub: eventHub, clock, policy });
     // The application services: the one door the HTTP API calls.
     const services = new ExchangeServices({
       store,
@@ -91,6 +109,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       boards,
       clock,
       nodeIdentity: node.id,
+      notifications,
     });
     const app = await buildApp({
       config,
@@ -100,6 +119,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       services,
       ...(secret !== undefined ? { cluster: { sequencer, secret } } : {}),
       witness,
+      eventStreams: { keepAliveMs: config.eventsKeepAliveMs, maxBufferedBytes: config.eventsMaxBufferedBytes, stallMs: config.eventsStallMs },
     });
     // Follows the log in whichever process sequences it: alone, from now; shared, while holding the lease.
     // Its failures go to the node's log (Fastify's pino logger) unless the caller passes another.
@@ -108,6 +128,20 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     // Witnesses are asked where the log is sequenced, like the escalator: one process submits.
     const witnessCollector = new WitnessCollector({ store, reader, witnesses, clock, logger: options.logger ?? app.log });
     if (!shared) await witnessCollector.start(config.witnessIntervalMs);
+    // Webhook deliveries and deadline notices: durable in the database, worked by the sequencing process.
+    const logger = options.logger ?? app.log;
+    const webhooks = new WebhookDispatcher({
+      store,
+      feed,
+      clock,
+      logger,
+      options: { timeoutMs: config.webhookTimeoutMs, retryBaseMs: config.webhookRetryBaseMs, maxAttempts: config.webhookMaxAttempts, policy },
+    });
+    const deadlineNotifier = new DeadlineNotifier({ store, states: admission.states, clock, logger, leadMs: config.deadlineLeadMs });
+    if (!shared) {
+      await webhooks.start(config.webhookIntervalMs);
+      await deadlineNotifier.start(config.escalationIntervalMs);
+    }
     return {
       config,
       store,
@@ -122,6 +156,10 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       boards,
       witness,
       witnessCollector,
+      notifications,
+      eventHub,
+      webhooks,
+      deadlineNotifier,
       app,
       async warmUp() {
         await checks?.warm();
@@ -132,12 +170,17 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
         await leadership.start([
           { start: () => escalator.start(config.escalationIntervalMs), stop: () => escalator.stop() },
           { start: () => witnessCollector.start(config.witnessIntervalMs), stop: () => witnessCollector.stop() },
+          { start: () => webhooks.start(config.webhookIntervalMs), stop: () => webhooks.stop() },
+          { start: () => deadlineNotifier.start(config.escalationIntervalMs), stop: () => deadlineNotifier.stop() },
         ]);
       },
       async close() {
         leadership?.stop();
         escalator.stop();
         witnessCollector.stop();
+        webhooks.stop();
+        deadlineNotifier.stop();
+        eventHub.close();
         await app.close();
         await sequencer.stop();
         await checks?.close();

@@ -27,6 +27,9 @@ const CARRIED: readonly (readonly [name: string, pageKey?: readonly string[]])[]
   ["taxii_status"],
   ["witness_log"],
   ["log_cosignature"],
+  ["notice"],
+  ["webhook"],
+  ["webhook_delivery"],
 ];
 
 const NOT_CARRIED = new Set(["log_head"]);
