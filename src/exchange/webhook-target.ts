@@ -71,17 +71,35 @@ function hostOf(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
 }
 
-/** Loopback, private, link-local, CGNAT, unspecified, multicast or reserved (IPv4, IPv6, IPv4-mapped). */
+/** Loopback, private, link-local, CGNAT, unspecified, multicast or reserved (IPv4, IPv6 and IPv4 inside IPv6). */
 export function isInternalAddress(address: string): boolean {
   const a = address.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
-  if (mapped) return isInternalAddress(mapped[1]!);
   if (isIP(a) === 4) {
     const [p, q] = a.split(".").map(Number) as [number, number];
     return p === 0 || p === 10 || p === 127 || (p === 100 && q >= 64 && q < 128) || (p === 169 && q === 254) || (p === 172 && q >= 16 && q < 32) || (p === 192 && q === 168) || p >= 224;
   }
-  if (isIP(a) === 6) return a === "::" || a === "::1" || /^f[cd]/.test(a) || /^fe[89ab]/.test(a) || a.startsWith("ff");
-  return true;
+  if (isIP(a) !== 6) return true;
+  const g = ipv6Groups(a);
+  // An IPv4 address inside IPv6 (mapped ::ffff:0:0/96, compatible ::/96, NAT64 64:ff9b::/96) is judged as IPv4.
+  const embedded = g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || g[5] === 0);
+  const nat64 = g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0);
+  if (embedded || nat64) return isInternalAddress(`${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`);
+  return (g[0]! & 0xfe00) === 0xfc00 || (g[0]! & 0xffc0) === 0xfe80 || (g[0]! & 0xff00) === 0xff00;
+}
+
+/** The eight 16-bit groups of an IPv6 address (with "::" expanded and a dotted IPv4 tail converted). */
+function ipv6Groups(a: string): number[] {
+  let text = a.replace(/%.*$/, "");
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [b0, b1, b2, b3] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = text.slice(0, v4.index) + `${((b0 << 8) | b1).toString(16)}:${((b2 << 8) | b3).toString(16)}`;
+  }
+  const [head, tail] = text.includes("::") ? text.split("::") : [text, undefined];
+  const h = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
+  return groups.map((x) => parseInt(x, 16));
 }
 
 const invalid = (m: string) => new ExchangeError("NOTIFY_WEBHOOK_URL_INVALID", m);
