@@ -17,6 +17,7 @@ import { actCommand, assessCommand, receiptCommand, resolveCommand, revealComman
 import { inboxCommand, statusCommand } from "./inbox-commands.js";
 import { exportCommand, importCommand } from "./transfer-commands.js";
 import { witnessAddLogCommand, witnessKeyCommand } from "./witness-commands.js";
+import { webhookAddCommand, webhookDeliveriesCommand, webhookListCommand, webhookRemoveCommand } from "./webhook-commands.js";
 
 /** Every command, in the order `tocsin --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -52,6 +53,10 @@ export const COMMANDS: readonly Command[] = [
   resolveCommand,
   revealCommand,
   statusCommand,
+  webhookAddCommand,
+  webhookListCommand,
+  webhookRemoveCommand,
+  webhookDeliveriesCommand,
 ];
 
 const EXIT_STATUS = "Exit status: 0 success / valid / clean, 1 invalid / corrupted, 2 bad usage, input or environment.";
