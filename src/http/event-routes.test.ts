@@ -1,5 +1,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { connect } from "node:net";
+import { join } from "node:path";
 import { buildWarning } from "../client/record-builders.js";
 import { NodeHarness, TestClock, type TestParty } from "../testing/node-harness.js";
 import { SseClient } from "../testing/sse-client.js";
@@ -134,3 +136,79 @@ test("refusals are coded problems: no credentials, a bad Last-Event-ID, an unkno
   assert.equal(extra.status, 400);
   assert.equal(extra.problem?.code, "HTTP_BAD_PARAMETER");
 });
+
+test("a client that stops reading is dropped with a reconnect event, frees its stream, and resumes losing nothing", async () => {
+  // Over a Unix socket (real HTTP, small kernel buffers: ~64 KiB fill them, where loopback TCP takes MBs).
+  const slow = await NodeHarness.start({ config: { eventsPollMs: 20, eventsMaxBufferedBytes: 1024, eventsStallMs: 300, eventsKeepAliveMs: 60_000 } });
+  const path = join(slow.dir, "events.sock");
+  await slow.node.app.listen({ path });
+  const slowOpen = (): number => slow.node.eventHub.open;
+  try {
+    const author = await slow.party("author");
+    const reader = await slow.party("reader");
+    const socket = connect(path);
+    await new Promise<void>((ok) => socket.once("connect", ok));
+    socket.write(`GET /api/v1/events HTTP/1.1\r\nHost: tocsin\r\nAuthorization: Bearer ${reader.token}\r\nAccept: text/event-stream\r\n\r\n`);
+    let text = "";
+    socket.setEncoding("utf8");
+    // Paused mode from the start: read the response head, then nothing more.
+    while (!text.includes("\r\n\r\n")) {
+      await new Promise<void>((ok) => socket.once("readable", ok));
+      let chunk: string | null;
+      while ((chunk = socket.read(1) as string | null) !== null && !(text += chunk).includes("\r\n\r\n"));
+    }
+    assert.match(text, /^HTTP\/1\.1 200/);
+    assert.equal(slowOpen(), 1);
+    const at = clock.now();
+    const batch = Array.from({ length: 600 }, (_, i) =>
+      buildWarning(author, { at, name: `Flood ${i} ${"x".repeat(200)}`, recipients: [reader.id], windowStart: at, windowEnd: at + 24 * HOUR, probability: 0.5, tlp: "CLEAR" }),
+    );
+    assert.equal((await slow.post(author, batch)).statusCode, 201);
+    // The server gives up on the stream: its place is free while the client still has not read a byte.
+    const until = Date.now() + 15_000;
+    while (slowOpen() !== 0 && Date.now() < until) await new Promise((ok) => setTimeout(ok, 20));
+    assert.equal(slowOpen(), 0, "the stalled stream was dropped and freed");
+    // Now the client reads what reached it, and resumes from its last event.
+    const closed = new Promise<void>((ok) => socket.once("close", () => ok()));
+    socket.on("data", (s: string) => (text += s));
+    socket.resume();
+    await closed;
+    const body = dechunk(text);
+    const all = [...body.matchAll(/^id: (\S+)\nevent: (\S+)\ndata: (.*)\n\n/gm)].map((m) => ({ id: m[1]!, event: m[2]!, warningId: (JSON.parse(m[3]!) as { warningId: string }).warningId }));
+    const got = all.filter((e) => e.event === "inbox");
+    assert.ok(got.length > 0 && got.length < batch.length, `some events arrived before the drop: ${got.length}`);
+    // The last event a reader gets is the reconnect, if the buffer it sat behind was delivered; either way the last id resumes.
+    const lastId = all.filter((e) => e.event !== "reconnect").at(-1)!.id;
+    const resumed = await unixEvents(path, reader.token, lastId, batch.length - got.length);
+    assert.deepEqual([...got.map((g) => g.warningId), ...resumed], batch.map((w) => w.id), "every inbox event exactly once, in order");
+  } finally {
+    await slow.close();
+  }
+});
+
+/** The body of a chunked HTTP/1.1 response as far as it came (SSE data holds no CR, so a chunk line is recognisable). */
+function dechunk(raw: string): string {
+  const body = raw.slice(raw.indexOf("\r\n\r\n") + 2);
+  return body.replace(/\r\n[0-9a-f]+\r\n/g, "");
+}
+
+/** Reads `count` inbox events (and the record events beside them) from a stream over the Unix socket, resuming after `lastId`. */
+async function unixEvents(path: string, token: string, lastId: string, count: number): Promise<string[]> {
+  const socket = connect(path);
+  socket.setEncoding("utf8");
+  socket.write(`GET /api/v1/events?types=inbox,record HTTP/1.1\r\nHost: tocsin\r\nAuthorization: Bearer ${token}\r\nLast-Event-ID: ${lastId}\r\n\r\n`);
+  let text = "";
+  const ids = () => [...dechunk(text).matchAll(/^event: inbox\ndata: (.*)\n\n/gm)].map((m) => (JSON.parse(m[1]!) as { warningId: string }).warningId);
+  await new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`resumed stream: ${ids().length} of ${count}`)), 15_000);
+    socket.on("data", (s: string) => {
+      text += s;
+      if (ids().length >= count) {
+        clearTimeout(timer);
+        ok();
+      }
+    });
+  });
+  socket.destroy();
+  return ids();
+}

@@ -49,6 +49,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ services: ExchangeServices
     const ticket = notifications.openStream(party.id);
     reply.hijack();
     const raw = reply.raw;
+    // Kept: an ended response lets go of its socket, which a dropped client's must not outlive.
+    const socket = raw.socket;
     raw.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-store",
@@ -86,8 +88,9 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ services: ExchangeServices
             raw.write(sseReconnect(formatEventId(pos), new Date().toISOString(), "the client does not keep up; reconnect with Last-Event-ID"));
             end();
             raw.end();
-            // A client that reads nothing at all would hold the buffer: let it go after one more wait.
-            setTimeout(() => raw.destroy(), stream.stallMs).unref();
+            // A client that reads nothing at all would hold the buffer (and, the response ended, the
+            // connection would idle on as keep-alive): close the connection after one more wait.
+            setTimeout(() => (socket ?? raw).destroy(), stream.stallMs).unref();
             return;
           }
           if (page.more) continue;
