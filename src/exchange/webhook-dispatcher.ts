@@ -44,6 +44,7 @@ export class WebhookDispatcher {
 
   async start(intervalMs: number): Promise<void> {
     this.stop();
+    this.#seen = "";
     await this.#loggedTick();
     if (intervalMs > 0) {
       this.#timer = setInterval(() => void this.#loggedTick(), intervalMs);
@@ -70,19 +71,31 @@ export class WebhookDispatcher {
     }
   }
 
+  /** The log size and last notice number the endpoints were last brought up to, and whether a page was left over. */
+  #seen = "";
+  #more = false;
+
   async #tick(): Promise<void> {
-    for (const w of await this.d.store.allWebhooks()) await this.#queue(w);
+    // Idle, a tick costs two indexed reads and the due-deliveries query, however many endpoints there are.
+    const seen = `${await this.d.store.logSize()}/${await this.d.store.maxNoticeSeq()}`;
+    if (seen !== this.#seen || this.#more) {
+      let more = false;
+      for (const w of await this.d.store.allWebhooks()) more = (await this.#queue(w)) || more;
+      this.#seen = seen;
+      this.#more = more;
+    }
     const due = await this.d.store.dueDeliveries(this.d.clock.now(), 64);
     for (let i = 0; i < due.length; i += CONCURRENCY) await Promise.all(due.slice(i, i + CONCURRENCY).map((x) => this.#send(x)));
   }
 
-  async #queue(w: WebhookRow): Promise<void> {
+  /** Queues an endpoint's next events; true when more may follow at once. */
+  async #queue(w: WebhookRow): Promise<boolean> {
     const from = parseEventId(w.cursor);
-    if (!from) return;
+    if (!from) return false;
     const types = w.events.length > 0 ? new Set(w.events.filter(isEventType) as EventType[]) : undefined;
     const page = await this.d.feed.page(w.partyId, from, 200, types);
     const to = formatEventId(page.position);
-    if (to === w.cursor) return;
+    if (to === w.cursor) return false;
     const now = this.d.clock.now();
     const at = rfc3339(now);
     const rows: WebhookDeliveryRow[] = page.events.map((e) => ({
@@ -99,6 +112,7 @@ export class WebhookDispatcher {
       updatedAt: at,
     }));
     await this.d.store.queueDeliveries(w.id, w.cursor, to, rows);
+    return page.more;
   }
 
   async #send(x: WebhookDeliveryRow): Promise<void> {
