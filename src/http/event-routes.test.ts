@@ -212,3 +212,16 @@ async function unixEvents(path: string, token: string, lastId: string, count: nu
   socket.destroy();
   return ids();
 }
+
+test("closing the node ends its open streams (the server does not wait for them)", async () => {
+  const other = await NodeHarness.start({ config: { eventsKeepAliveMs: 60_000 } });
+  const url = await other.node.app.listen({ host: "127.0.0.1", port: 0 });
+  const p = await other.party("pp");
+  const s = await SseClient.open(`${url}/api/v1/events`, { authorization: `Bearer ${p.token}` });
+  assert.equal(s.status, 200);
+  const started = Date.now();
+  await other.close();
+  assert.ok(Date.now() - started < 5000, `closed in ${Date.now() - started} ms`);
+  assert.ok(await s.waitFor(() => s.ended, 5000), "the client sees its stream end");
+  await s.close();
+});
