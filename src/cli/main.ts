@@ -18,6 +18,7 @@ import { inboxCommand, statusCommand } from "./inbox-commands.js";
 import { dutyApproveCommand, dutyDetermineCommand, dutyPolicyCommand, dutyRevealCommand, dutyStatusCommand, dutyWaiveCommand, dutyWarnCommand } from "./duty-commands.js";
 import { capExportCommand, capImportCommand } from "./cap-commands.js";
 import { exportCommand, importCommand } from "./transfer-commands.js";
+import { webhookAddCommand, webhookDeliveriesCommand, webhookListCommand, webhookRemoveCommand } from "./webhook-commands.js";
 import { witnessAddLogCommand, witnessKeyCommand } from "./witness-commands.js";
 import { deliveriesCommand, peerAddCommand, peerListCommand, peerRemoveCommand } from "./peer-commands.js";
 
@@ -53,6 +54,10 @@ export const COMMANDS: readonly Command[] = [
   warnCommand,
   warningReviseCommand,
   inboxCommand,
+  webhookAddCommand,
+  webhookListCommand,
+  webhookRemoveCommand,
+  webhookDeliveriesCommand,
   receiptCommand,
   assessCommand,
   actCommand,

@@ -19,6 +19,8 @@ export type {
   TimelineEntry,
   TocsinClientOptions,
   WarningRow,
+  Webhook,
+  WebhookDelivery,
 } from "./tocsin-client.js";
 export { generatePartyKey, partyKeyOf, partyKeyPem, readPartyKey } from "./party-key.js";
 export type { PartyKey } from "./party-key.js";

@@ -114,6 +114,29 @@ export interface TaxiiStatus {
   readonly failures?: readonly { id: string; version: string; message?: string }[];
 }
 
+/** A webhook endpoint of the caller (`GET /api/v1/webhooks`); `secret` only in the answer that created it. */
+export interface Webhook {
+  readonly id: string;
+  readonly url: string;
+  readonly events: readonly string[];
+  readonly createdAt: string;
+  readonly secret?: string;
+}
+
+/** One delivery of a webhook's log (`GET /api/v1/webhooks/<id>/deliveries`). */
+export interface WebhookDelivery {
+  readonly id: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly state: "queued" | "delivered" | "failed";
+  readonly attempts: number;
+  readonly nextAttemptAt?: string;
+  readonly lastStatus?: number;
+  readonly lastError?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
 export interface TocsinClientOptions {
   /** The node's base URL (`http://127.0.0.1:8080`). */
   readonly url: string;
@@ -271,6 +294,31 @@ export class TocsinClient {
       next = page.more ? page.next : undefined;
     } while (next);
     return all;
+  }
+
+  /** Registers a webhook endpoint for the caller's events (all types when `events` is empty); the answer's secret is shown once. */
+  async addWebhook(url: string, events: readonly string[] = []): Promise<Webhook & { secret: string }> {
+    const w = (await this.#json("POST", "/api/v1/webhooks", { body: { url, events } })) as Webhook;
+    if (typeof w.id !== "string" || typeof w.secret !== "string") throw malformed("POST /api/v1/webhooks");
+    return w as Webhook & { secret: string };
+  }
+
+  /** The caller's webhook endpoints. */
+  async webhooks(): Promise<Webhook[]> {
+    const body = (await this.#json("GET", "/api/v1/webhooks")) as { webhooks?: Webhook[] };
+    if (!Array.isArray(body.webhooks)) throw malformed("GET /api/v1/webhooks");
+    return body.webhooks;
+  }
+
+  async removeWebhook(id: string): Promise<void> {
+    await this.#request("DELETE", `/api/v1/webhooks/${encodeURIComponent(id)}`);
+  }
+
+  /** A webhook's delivery log, newest first. */
+  async webhookDeliveries(id: string, limit?: number): Promise<WebhookDelivery[]> {
+    const body = (await this.#json("GET", `/api/v1/webhooks/${encodeURIComponent(id)}/deliveries${query({ limit: limit?.toString() })}`)) as { deliveries?: WebhookDelivery[] };
+    if (!Array.isArray(body.deliveries)) throw malformed(`GET /api/v1/webhooks/${id}/deliveries`);
+    return body.deliveries;
   }
 
   async #json(method: string, path: string, options: { body?: unknown; taxii?: boolean } = {}): Promise<unknown> {

@@ -9,6 +9,7 @@ import type { BoardService } from "./board-service.js";
 import type { FederationService } from "./federation-service.js";
 import { CapExchange, type ImportedAck } from "./cap-exchange.js";
 import { ExchangeReads, type ExchangeReadDeps } from "./exchange-reads.js";
+import type { Notifications } from "./notifications.js";
 import type { RecordDeletion } from "./record-deletion.js";
 import { TaxiiExchange } from "./taxii-exchange.js";
 import { TrackRecords, type TrackRecord } from "./track-records.js";
@@ -21,6 +22,8 @@ export interface ExchangeServiceDeps extends ExchangeReadDeps {
   readonly clock: Clock;
   /** The node's own identity (the author of escalations), for folding lifecycle states. */
   readonly nodeIdentity: string;
+  /** Event streams and webhooks (absent in apps built without them). */
+  readonly notifications?: Notifications;
   /** Federation with peer nodes (discovery, deliveries received, delivery states). */
   readonly federation?: FederationService | undefined;
 }
@@ -39,6 +42,8 @@ export interface WarningQuery extends Omit<WarningListQuery, "recipient"> {
 export class ExchangeServices extends ExchangeReads {
   /** Attribution boards: create, edit, submit, read with analysis. */
   readonly boards: BoardService;
+  /** A party's event stream and webhook endpoints (GET /api/v1/events, /api/v1/webhooks). */
+  readonly notifications: Notifications | undefined;
   /** TAXII 2.1 collections, posts with their statuses, deletions. */
   readonly taxii: TaxiiExchange;
   /** Federation with peer nodes; absent in nodes built without it (some tests). */
@@ -53,6 +58,7 @@ export class ExchangeServices extends ExchangeReads {
     super(d);
     this.boards = d.boards;
     this.federation = d.federation;
+    this.notifications = d.notifications;
     this.#admission = d.admission;
     this.#clock = d.clock;
     this.#warnings = new WarningList({ store: d.store, records: d.records, nodeIdentity: d.nodeIdentity });

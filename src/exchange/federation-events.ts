@@ -33,4 +33,4 @@ export interface RecordRefusedEvent {
   readonly error: string;
 }
 
-export const NO_FEDERATION_EVENTS: FederationEvents = { deliveryFailed: () => undefined, recordRefused: () => undefined };
+

@@ -18,6 +18,8 @@ import { requireRouteSchemas } from "./schema-first.js";
 import { taxiiRoutes } from "./taxii/taxii-routes.js";
 import { warningRoutes } from "./warning-routes.js";
 import type { WitnessService } from "../exchange/witness-service.js";
+import { eventRoutes, type EventStreamOptions } from "./event-routes.js";
+import { webhookRoutes } from "./webhook-routes.js";
 import { witnessRoutes } from "./witness-routes.js";
 import { federationRoutes } from "./federation-routes.js";
 
@@ -38,6 +40,8 @@ export interface AppDeps {
   readonly cluster?: { readonly sequencer: Sequencer; readonly secret: string };
   /** The C2SP tlog-witness submission API under /witness (every node may witness other logs). */
   readonly witness?: WitnessService;
+  /** How event streams keep alive and treat slow clients (defaults: 15 s, 1 MiB, 30 s). */
+  readonly eventStreams?: EventStreamOptions;
 }
 
 /**
@@ -84,6 +88,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (services.federation) await app.register(federationRoutes, { federation: services.federation, services });
     await app.register(capRoutes, { services });
     await app.register(taxiiRoutes, { services, maxBodyBytes: deps.config.maxBodyBytes, prefix: "/taxii2" });
+    const notifications = services.notifications;
+    if (notifications) {
+      const stream = deps.eventStreams ?? { keepAliveMs: 15_000, maxBufferedBytes: 1024 * 1024, stallMs: 30_000 };
+      await app.register(eventRoutes, { services, notifications, stream });
+      await app.register(webhookRoutes, { services, notifications });
+    }
   }
   if (deps.witness) await app.register(witnessRoutes, { witness: deps.witness });
   await app.register(internalRoutes, { rawAppends: deps.config.internalAppend ? deps.sequencer : undefined, cluster: deps.cluster });

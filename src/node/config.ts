@@ -45,6 +45,30 @@ export interface NodeConfig {
   readonly witnessIntervalMs: number;
   /** Acting as a witness, also cosign with ML-DSA-44 (creates DIR/witness-ml-dsa.key). */
   readonly witnessMlDsa: boolean;
+  /** Event streams (GET /api/v1/events): a `: keep-alive` comment this often on a quiet stream. */
+  readonly eventsKeepAliveMs: number;
+  /** How often each process looks for new records and notices to wake its streams. */
+  readonly eventsPollMs: number;
+  /** Most event streams one party may hold open at once (per process). */
+  readonly eventsPerParty: number;
+  /** A stream whose unsent bytes stay above this (the client does not read) ... */
+  readonly eventsMaxBufferedBytes: number;
+  /** ... for this long is dropped, with a last `reconnect` event naming where to resume. */
+  readonly eventsStallMs: number;
+  /** How long before an unmet deadline its recipient gets a `deadline` event. */
+  readonly deadlineLeadMs: number;
+  /** Host names webhook endpoints may use (empty: any public host). */
+  readonly webhookAllowHosts: readonly string[];
+  /** Let webhooks reach loopback, private and link-local addresses (off: SSRF protection). */
+  readonly webhookAllowPrivate: boolean;
+  /** Time limit of one webhook delivery attempt. */
+  readonly webhookTimeoutMs: number;
+  /** Wait before a failed delivery's second attempt; doubles at each further one. */
+  readonly webhookRetryBaseMs: number;
+  /** Attempts before a delivery is marked failed. */
+  readonly webhookMaxAttempts: number;
+  /** How often new events are queued for webhooks and due deliveries sent. */
+  readonly webhookIntervalMs: number;
   /** How often the outbox looks for records to deliver to peer nodes and for due retries. */
   readonly outboxIntervalMs: number;
   /** The longest wait between two attempts of a failing delivery (the backoff doubles up to it, with jitter). */
@@ -76,6 +100,18 @@ export const DEFAULT_CONFIG: NodeConfig = {
   // One per core: the main thread mostly waits on HTTP and the disk while the workers verify.
   checkWorkers: Math.min(8, availableParallelism()),
   logLevel: "warn",
+  eventsKeepAliveMs: 15_000,
+  eventsPollMs: 250,
+  eventsPerParty: 4,
+  eventsMaxBufferedBytes: 1024 * 1024,
+  eventsStallMs: 30_000,
+  deadlineLeadMs: 3_600_000,
+  webhookAllowHosts: [],
+  webhookAllowPrivate: false,
+  webhookTimeoutMs: 10_000,
+  webhookRetryBaseMs: 1000,
+  webhookMaxAttempts: 8,
+  webhookIntervalMs: 500,
   witnesses: [],
   witnessQuorum: undefined,
   witnessIntervalMs: 1000,
@@ -118,6 +154,18 @@ const CONFIG_SCHEMA = Type.Object(
     witnessQuorum: Type.Optional(integer(1, 1000)),
     witnessIntervalMs: integer(50, 3_600_000),
     witnessMlDsa: Type.Boolean({ must: "true or false" }),
+    eventsKeepAliveMs: integer(10, 600_000),
+    eventsPollMs: integer(10, 60_000),
+    eventsPerParty: integer(1, 1000),
+    eventsMaxBufferedBytes: integer(1024, 1024 * 1024 * 1024),
+    eventsStallMs: integer(10, 3_600_000),
+    deadlineLeadMs: integer(0, 30 * 86_400_000),
+    webhookAllowHosts: Type.Array(text(), { must: "a list of host names" }),
+    webhookAllowPrivate: Type.Boolean({ must: "true or false" }),
+    webhookTimeoutMs: integer(100, 300_000),
+    webhookRetryBaseMs: integer(10, 3_600_000),
+    webhookMaxAttempts: integer(1, 100),
+    webhookIntervalMs: integer(10, 3_600_000),
     outboxIntervalMs: integer(10, 3_600_000),
     deliveryBackoffCapMs: integer(100, 86_400_000),
   },

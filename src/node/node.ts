@@ -23,10 +23,16 @@ import { openWriteSide, type WriteSide } from "./write-side.js";
 import { WitnessService } from "../exchange/witness-service.js";
 import { logWitness, WitnessCollector } from "../exchange/witness-collector.js";
 import { loadOrCreateWitnessKeys } from "./witness-key.js";
+import { EventHub } from "../exchange/event-hub.js";
+import { NotificationFeed } from "../exchange/notification-feed.js";
+import { Notifications } from "../exchange/notifications.js";
+import { WebhookDispatcher } from "../exchange/webhook-dispatcher.js";
+import { DeadlineNotifier } from "../exchange/deadline-notifier.js";
 import { PeerDirectory } from "../exchange/peer-directory.js";
 import { FederationReceiver } from "../exchange/federation-receiver.js";
 import { FederationService } from "../exchange/federation-service.js";
-import { NO_FEDERATION_EVENTS, type FederationEvents } from "../exchange/federation-events.js";
+import type { FederationEvents } from "../exchange/federation-events.js";
+import { FederationNotices } from "../exchange/federation-notices.js";
 import { Outbox } from "../exchange/outbox.js";
 
 /** A running node's parts, wired once here (the composition root) and closed in reverse order. */
@@ -43,6 +49,14 @@ export interface TocsinNode {
   readonly records: RecordReader;
   readonly escalator: Escalator;
   readonly boards: BoardService;
+  /** Event streams and webhook endpoints. */
+  readonly notifications: Notifications;
+  /** Wakes this process's event streams when records or notices are added. */
+  readonly eventHub: EventHub;
+  /** Queues and sends webhook deliveries (where the log is sequenced). */
+  readonly webhooks: WebhookDispatcher;
+  /** Makes `deadline` notices ahead of unmet deadlines (where the log is sequenced). */
+  readonly deadlineNotifier: DeadlineNotifier;
   /** The application services the HTTP API calls (the demo loads through them too, e.g. a CAP Ack). */
   readonly services: ExchangeServices;
   /** This node as a witness of other logs (C2SP tlog-witness, POST /witness/add-checkpoint). */
@@ -95,10 +109,16 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     // Their failures go to the node's log (the app's, built below; called only once it exists).
     const nodeLog: Logger = options.logger ?? { warn: (...a: unknown[]) => (app.log.warn as (...x: unknown[]) => void)(...a), error: (...a: unknown[]) => (app.log.error as (...x: unknown[]) => void)(...a) } as Logger;
     const peers = new PeerDirectory({ store, clock, ownOrigin: signer.name });
-    const events = options.federationEvents ?? NO_FEDERATION_EVENTS;
+    // A failed delivery becomes a `delivery-failed` notice for the record's author (its event stream, webhooks).
+    const events = options.federationEvents ?? new FederationNotices({ store, logger: nodeLog });
     const receiver = new FederationReceiver({ store, peers, admission, clock, logger: nodeLog, events });
     const federation = new FederationService({ store, parties, log: reader, records, peers, receiver });
     const boards = new BoardService({ store, admission, rules: w.boardRules, records, clock });
+    // Notifications follow the log and the notice table, so any process serves any party's stream.
+    const policy = { allowHosts: config.webhookAllowHosts, allowPrivate: config.webhookAllowPrivate };
+    const feed = new NotificationFeed({ store, records });
+    const eventHub = new EventHub({ store, pollMs: config.eventsPollMs, maxPerParty: config.eventsPerParty });
+    const notifications = new Notifications({ store, feed, hub: eventHub, clock, policy });
     // The application services: the one door the HTTP API calls.
     const services = new ExchangeServices({
       store,
@@ -111,6 +131,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       boards,
       clock,
       nodeIdentity: node.id,
+      notifications,
       federation,
     });
     const app = await buildApp({
@@ -121,6 +142,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       services,
       ...(secret !== undefined ? { cluster: { sequencer, secret } } : {}),
       witness,
+      eventStreams: { keepAliveMs: config.eventsKeepAliveMs, maxBufferedBytes: config.eventsMaxBufferedBytes, stallMs: config.eventsStallMs },
     });
     // Follows the log in whichever process sequences it: alone, from now; shared, while holding the lease.
     // Its failures go to the node's log (Fastify's pino logger) unless the caller passes another.
@@ -129,6 +151,20 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     // Witnesses are asked where the log is sequenced, like the escalator: one process submits.
     const witnessCollector = new WitnessCollector({ store, reader, witnesses, clock, logger: options.logger ?? app.log });
     if (!shared) await witnessCollector.start(config.witnessIntervalMs);
+    // Webhook deliveries and deadline notices: durable in the database, worked by the sequencing process.
+    const logger = options.logger ?? app.log;
+    const webhooks = new WebhookDispatcher({
+      store,
+      feed,
+      clock,
+      logger,
+      options: { timeoutMs: config.webhookTimeoutMs, retryBaseMs: config.webhookRetryBaseMs, maxAttempts: config.webhookMaxAttempts, policy },
+    });
+    const deadlineNotifier = new DeadlineNotifier({ store, states: admission.states, clock, logger, leadMs: config.deadlineLeadMs });
+    if (!shared) {
+      await webhooks.start(config.webhookIntervalMs);
+      await deadlineNotifier.start(config.escalationIntervalMs);
+    }
     // The outbox to peer nodes drains where the log is sequenced too: one process sends.
     const outbox = new Outbox({
       store,
@@ -144,6 +180,10 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     if (!shared) await outbox.start();
     return {
       config,
+      notifications,
+      eventHub,
+      webhooks,
+      deadlineNotifier,
       store,
       signer,
       sequencer,
@@ -171,12 +211,17 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
           { start: () => escalator.start(config.escalationIntervalMs), stop: () => escalator.stop() },
           { start: () => witnessCollector.start(config.witnessIntervalMs), stop: () => witnessCollector.stop() },
           { start: () => outbox.start(), stop: () => outbox.stop() },
+          { start: () => webhooks.start(config.webhookIntervalMs), stop: () => webhooks.stop() },
+          { start: () => deadlineNotifier.start(config.escalationIntervalMs), stop: () => deadlineNotifier.stop() },
         ]);
       },
       async close() {
         leadership?.stop();
         escalator.stop();
         witnessCollector.stop();
+        webhooks.stop();
+        deadlineNotifier.stop();
+        eventHub.close();
         outbox.stop();
         await app.close();
         await outbox.settle();

@@ -8,7 +8,7 @@ import type { TableAccess } from "./sql/table-access.js";
  * hashes and hands complete rows to `appendBatch`. Nothing engine-specific (rowids, pragmas, advisory
  * locks) appears here; each engine passes the same contract suite in src/testing/store-contract.ts.
  */
-export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditStore, TaxiiStatusStore, WitnessStore, CosignatureStore, FederationStore {
+export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditStore, TaxiiStatusStore, WitnessStore, CosignatureStore, FederationStore, NoticeStore, WebhookStore {
   /** Which engine, for logs and benchmarks. Code outside src/store asks `sharedByProcesses`, never the engine. */
   readonly engine: "sqlite" | "postgres";
   /**
@@ -420,4 +420,88 @@ export interface FederationStore {
   /** A follower's saved position in the log (-1 when none). */
   cursor(name: string): Promise<number>;
   setCursor(name: string, position: number): Promise<void>;
+}
+
+/** A notification that is not a log record (a deadline about to pass, a failed delivery), for one party. */
+export interface NewNotice {
+  /** Makes the notice exactly once: a second notice with the same key is ignored. */
+  readonly key: string;
+  readonly partyId: string;
+  /** An event type of src/core/notify (e.g. "deadline", "delivery-failed"). */
+  readonly type: string;
+  /** RFC 3339. */
+  readonly at: string;
+  readonly warningId?: string | undefined;
+  readonly recordId?: string | undefined;
+  readonly summary: string;
+}
+
+export interface StoredNotice extends NewNotice {
+  /** Its position among notices: 1, 2, …, visible in this order on every engine. */
+  readonly seq: number;
+}
+
+export interface NoticeStore {
+  /** Stores a notice under the next number; false (nothing written) when its key was stored already. */
+  addNotice(n: NewNotice): Promise<boolean>;
+  /** The party's notices numbered after `afterSeq`, in order, at most `limit`. */
+  noticesAfter(partyId: string, afterSeq: number, limit: number): Promise<StoredNotice[]>;
+  /** The highest notice number (0 when none). */
+  maxNoticeSeq(): Promise<number>;
+}
+
+/** A party's webhook endpoint. */
+export interface WebhookRow {
+  readonly id: string;
+  readonly partyId: string;
+  readonly url: string;
+  /** The event types it wants (every type when empty). */
+  readonly events: readonly string[];
+  /** The signing secret (Standard Webhooks `whsec_…`). */
+  readonly secret: string;
+  readonly createdAt: string;
+  /** The event id up to which its events were queued. */
+  readonly cursor: string;
+}
+
+export type WebhookDeliveryState = "queued" | "delivered" | "failed";
+
+/** One event for one endpoint: the durable queue entry and its delivery log. */
+export interface WebhookDeliveryRow {
+  /** The message id (`webhook-id`), the same on every retry. */
+  readonly id: string;
+  readonly webhookId: string;
+  readonly eventId: string;
+  readonly type: string;
+  /** The JSON body sent. */
+  readonly payload: string;
+  readonly state: WebhookDeliveryState;
+  readonly attempts: number;
+  /** When the next attempt is due (ms since the epoch). */
+  readonly nextMs: number;
+  readonly lastStatus?: number | undefined;
+  readonly lastError?: string | undefined;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface WebhookStore {
+  insertWebhook(w: WebhookRow): Promise<void>;
+  webhook(id: string): Promise<WebhookRow | undefined>;
+  /** A party's endpoints, oldest first. */
+  webhooksOf(partyId: string): Promise<WebhookRow[]>;
+  allWebhooks(): Promise<WebhookRow[]>;
+  /** Removes an endpoint and its deliveries; false when the party has no such endpoint. */
+  removeWebhook(id: string, partyId: string): Promise<boolean>;
+  /**
+   * Queues deliveries and moves the endpoint's cursor from `from` to `to`, atomically; false (nothing
+   * queued) when the cursor was not `from` any more (the endpoint was removed, or another process queued).
+   */
+  queueDeliveries(webhookId: string, from: string, to: string, deliveries: readonly WebhookDeliveryRow[]): Promise<boolean>;
+  /** Queued deliveries due at `nowMs`, oldest due first, at most `limit`. */
+  dueWebhookDeliveries(nowMs: number, limit: number): Promise<WebhookDeliveryRow[]>;
+  /** Records an attempt's outcome. */
+  updateWebhookDelivery(id: string, d: Pick<WebhookDeliveryRow, "state" | "attempts" | "nextMs" | "lastStatus" | "lastError" | "updatedAt">): Promise<void>;
+  /** An endpoint's deliveries, newest first, at most `limit`. */
+  webhookDeliveriesOf(webhookId: string, limit: number): Promise<WebhookDeliveryRow[]>;
 }

@@ -195,6 +195,14 @@ export const ERROR_CODES = {
   BATCH_EMPTY: { family: "exchange", meaning: "a batch with no records" },
   KEY_CHANGE_UNAUTHORISED: { family: "keys", meaning: "a key record not signed by whom its kind requires" },
   KEY_CHANGE_INVALID: { family: "keys", meaning: "a key record that does not fit the history (unknown party, reused key, second registration…)" },
+  // Notifications (event stream and webhooks)
+  NOTIFY_BAD_EVENT_ID: { family: "exchange", meaning: "a Last-Event-ID that is not an event id of this node (`<log index>.<sub-index>.<notice number>`)" },
+  NOTIFY_UNKNOWN_EVENT_TYPE: { family: "exchange", meaning: "an event type (stream `types`, webhook `events`) that is not one of inbox, record, escalation, deadline, delivery-failed, witness-alarm" },
+  NOTIFY_TOO_MANY_STREAMS: { family: "exchange", meaning: "the party already holds the most event streams allowed at once (`details.limit`); close one" },
+  NOTIFY_WEBHOOK_URL_INVALID: { family: "exchange", meaning: "a webhook URL that is not http(s), carries credentials or a fragment, is too long, or does not resolve" },
+  NOTIFY_WEBHOOK_URL_FORBIDDEN: { family: "exchange", meaning: "a webhook URL outside the operator's allowed hosts, or resolving to an internal (loopback, private, link-local) address the node may not call" },
+  NOTIFY_WEBHOOK_LIMIT: { family: "exchange", meaning: "the party has registered the most webhook endpoints allowed (`details.limit`)" },
+  NOTIFY_WEBHOOK_NOT_FOUND: { family: "exchange", meaning: "no webhook endpoint of the caller with that id" },
   // Attribution boards (ACH)
   // Duty to warn (ICD 191): determinations, decisions, approvals, sealed waivers, escalations (src/core/duty)
   DUTY_RECORD_INVALID: { family: "duty", meaning: "a duty-to-warn record or request whose fields do not fit together (a warn without warnings, a waiver both sealed and open, a deadline not after the determination)" },

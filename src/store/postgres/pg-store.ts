@@ -109,6 +109,22 @@ export class PgStore extends SqlStore {
     });
   }
 
+  protected isKeyConflict(e: unknown): boolean {
+    return (e as { code?: string }).code === "23505";
+  }
+
+  protected async runAllChecked(writes: readonly Write[]): Promise<boolean> {
+    // The first statement's row lock holds until the commit: a second process moving the same cursor
+    // waits, then finds it moved (READ COMMITTED re-checks the WHERE clause) and changes nothing.
+    const [[firstName, firstParams], ...rest] = writes as [Write, ...Write[]];
+    return inTransaction(this.#pool, async (c) => {
+      const moved = (await c.query({ name: firstName, text: PG_QUERIES[firstName], values: firstParams as unknown[] })).rowCount ?? 0;
+      if (moved === 0) return false;
+      for (const [name, params] of rest) await c.query({ name, text: PG_QUERIES[name], values: params as unknown[] });
+      return true;
+    });
+  }
+
   protected isPartyConflict(e: unknown): boolean {
     // Two processes creating the same party at once, or a taken slug or id: the unique keys decide.
     return (e as { code?: string }).code === "23505" && /^party_(pkey|slug_key)$/.test((e as { constraint?: string }).constraint ?? "");

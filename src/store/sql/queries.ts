@@ -97,6 +97,26 @@ export const QUERIES = {
   setCursor: "INSERT INTO federation_cursor (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position",
   lastCosignedSize: "SELECT MAX(size) AS m FROM log_cosignature WHERE witness = ?",
   latestCosignedSize: "SELECT size FROM log_cosignature GROUP BY size HAVING COUNT(*) >= ? ORDER BY size DESC LIMIT 1",
+  /**
+   * The next notice number is taken inside the insert: on PostgreSQL a concurrent insert that took the
+   * same number waits for this one and then fails on the key (and retries), so numbers become visible in
+   * order and a follower reading "after n" never skips one. `WHERE true` lets SQLite parse the upsert.
+   */
+  addNotice:
+    "INSERT INTO notice (seq, key, party_id, type, at, warning_id, record_id, summary) SELECT COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM notice WHERE true ON CONFLICT (key) DO NOTHING",
+  noticesAfter: "SELECT * FROM notice WHERE party_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+  maxNoticeSeq: "SELECT MAX(seq) AS m FROM notice",
+  insertWebhook: insertRowSql("webhook"),
+  webhook: "SELECT * FROM webhook WHERE id = ?",
+  webhooksOf: "SELECT * FROM webhook WHERE party_id = ? ORDER BY created_at, id",
+  allWebhooks: "SELECT * FROM webhook ORDER BY created_at, id",
+  deleteDeliveriesOf: "DELETE FROM webhook_delivery WHERE webhook_id IN (SELECT id FROM webhook WHERE id = ? AND party_id = ?)",
+  deleteWebhook: "DELETE FROM webhook WHERE id = ? AND party_id = ?",
+  moveWebhookCursor: "UPDATE webhook SET cursor = ? WHERE id = ? AND cursor = ?",
+  insertDelivery: `${insertRowSql("webhook_delivery")} ON CONFLICT (webhook_id, event_id) DO NOTHING`,
+  dueWebhookDeliveries: "SELECT * FROM webhook_delivery WHERE state = 'queued' AND next_ms <= ? ORDER BY next_ms, id LIMIT ?",
+  updateWebhookDelivery: "UPDATE webhook_delivery SET state = ?, attempts = ?, next_ms = ?, last_status = ?, last_error = ?, updated_at = ? WHERE id = ?",
+  webhookDeliveriesOf: "SELECT * FROM webhook_delivery WHERE webhook_id = ? ORDER BY created_at DESC, event_id DESC LIMIT ?",
 };
 
 export type QueryName = keyof typeof QUERIES;

@@ -1,5 +1,5 @@
 import type { LeaseState } from "../lease-rule.js";
-import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredCosignature, StoredRecord, StoredTombstone, TaxiiStatusRow, WitnessedLogRow, PeerRow, OutboxRow, DeliveryState, ForeignRecordRow } from "../store.js";
+import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredNotice, WebhookDeliveryRow, WebhookRow, StoredCosignature, StoredRecord, StoredTombstone, TaxiiStatusRow, WitnessedLogRow, PeerRow, OutboxRow, DeliveryState, ForeignRecordRow } from "../store.js";
 
 /** A row as either driver returns it: column name → value. */
 export type Row = Record<string, unknown>;
@@ -141,5 +141,47 @@ export function toForeignRecord(r: Row): ForeignRecordRow {
     hashes: hashes === "" ? [] : hashes.split(","),
     checkpoint: r.checkpoint as string,
     receivedAt: r.received_at as string,
+  };
+}
+
+export function toNotice(r: Row): StoredNotice {
+  return {
+    seq: r.seq as number,
+    key: r.key as string,
+    partyId: r.party_id as string,
+    type: r.type as string,
+    at: r.at as string,
+    warningId: optional(r.warning_id),
+    recordId: optional(r.record_id),
+    summary: r.summary as string,
+  };
+}
+
+export function toWebhook(r: Row): WebhookRow {
+  return {
+    id: r.id as string,
+    partyId: r.party_id as string,
+    url: r.url as string,
+    events: JSON.parse(r.events as string) as string[],
+    secret: r.secret as string,
+    createdAt: r.created_at as string,
+    cursor: r.cursor as string,
+  };
+}
+
+export function toDelivery(r: Row): WebhookDeliveryRow {
+  return {
+    id: r.id as string,
+    webhookId: r.webhook_id as string,
+    eventId: r.event_id as string,
+    type: r.type as string,
+    payload: r.payload as string,
+    state: r.state as WebhookDeliveryRow["state"],
+    attempts: r.attempts as number,
+    nextMs: r.next_ms as number,
+    lastStatus: (r.last_status as number | null) ?? undefined,
+    lastError: optional(r.last_error),
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
   };
 }

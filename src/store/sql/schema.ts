@@ -281,6 +281,70 @@ export const SCHEMA: readonly SchemaVersion[] = [
       { table: { name: "federation_cursor", columns: [col("name", "text", { primaryKey: true }), col("position", "int")] } },
     ],
   },
+  {
+    // Notifications (docs/notifications.md). notice: events that are not log records (a deadline about
+    // to pass, later a failed federation delivery), each addressed to one party, numbered by `seq` (taken
+    // as MAX + 1 inside the insert, so on PostgreSQL a higher number never becomes visible before a lower
+    // one: a second writer of the same number fails on the key and takes the next); `key` makes each
+    // notice exactly once whichever process writes it. webhook: a party's endpoints, each with the
+    // position (`cursor`, an event id) up to which its events were queued. webhook_delivery: the durable
+    // queue and delivery log, one row per event and endpoint.
+    version: 6,
+    steps: [
+      {
+        table: {
+          name: "notice",
+          columns: [
+            col("seq", "int", { primaryKey: true }),
+            col("key", "text", { unique: true }),
+            col("party_id", "text"),
+            col("type", "text"),
+            col("at", "text"),
+            col("warning_id", "text", { nullable: true }),
+            col("record_id", "text", { nullable: true }),
+            col("summary", "text"),
+          ],
+        },
+      },
+      { index: { name: "notice_party", table: "notice", columns: ["party_id", "seq"] } },
+      {
+        table: {
+          name: "webhook",
+          columns: [
+            col("id", "text", { primaryKey: true }),
+            col("party_id", "text", { references: "party (id)" }),
+            col("url", "text"),
+            col("events", "text"),
+            col("secret", "text"),
+            col("created_at", "text"),
+            col("cursor", "text"),
+          ],
+        },
+      },
+      { index: { name: "webhook_party", table: "webhook", columns: ["party_id"] } },
+      {
+        table: {
+          name: "webhook_delivery",
+          columns: [
+            col("id", "text", { primaryKey: true }),
+            col("webhook_id", "text"),
+            col("event_id", "text"),
+            col("type", "text"),
+            col("payload", "text"),
+            col("state", "text"),
+            col("attempts", "int"),
+            col("next_ms", "int"),
+            col("last_status", "int", { nullable: true }),
+            col("last_error", "text", { nullable: true }),
+            col("created_at", "text"),
+            col("updated_at", "text"),
+          ],
+        },
+      },
+      { index: { name: "webhook_delivery_event", table: "webhook_delivery", columns: ["webhook_id", "event_id"], unique: true } },
+      { index: { name: "webhook_delivery_due", table: "webhook_delivery", columns: ["state", "next_ms"] } },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = SCHEMA[SCHEMA.length - 1]!.version;

@@ -17,6 +17,10 @@ import type {
   StoredTombstone,
   TaxiiStatusRow,
   WitnessedLogRow,
+  NewNotice,
+  StoredNotice,
+  WebhookDeliveryRow,
+  WebhookRow,
   PeerRow,
   OutboxRow,
   DeliveryChange,
@@ -25,7 +29,7 @@ import type {
 import type { Dialect } from "./dialect.js";
 import type { QueryName } from "./queries.js";
 import { recordQuerySql } from "./record-query.js";
-import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toRecordArray, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, toPeer, toOutbox, toForeignRecord, type Row } from "./rows.js";
+import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toRecordArray, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, toPeer, toOutbox, toForeignRecord, toNotice, toWebhook, toDelivery, type Row } from "./rows.js";
 import type { TableAccess } from "./table-access.js";
 
 /** Writes run together in one transaction: a shared query and its values. */
@@ -62,6 +66,13 @@ export abstract class SqlStore implements Store {
   protected abstract runAll(writes: readonly Write[]): Promise<void>;
   /** Whether an error is the unique key of a party's id or slug (two processes creating one party). */
   protected abstract isPartyConflict(e: unknown): boolean;
+  /** Whether an error is a primary-key or unique-key conflict. */
+  protected abstract isKeyConflict(e: unknown): boolean;
+  /**
+   * Runs shared writes in order in one transaction, all or nothing, but only if the first changes a row:
+   * otherwise none is run and the answer is false (a compare-and-swap guarding the rest).
+   */
+  protected abstract runAllChecked(writes: readonly Write[]): Promise<boolean>;
 
   abstract close(): Promise<void>;
   abstract acquireLease(holder: string, ttlMs: number, nowMs: number, isDead?: (holder: string) => boolean): Promise<Lease | undefined>;
@@ -370,5 +381,74 @@ export abstract class SqlStore implements Store {
 
   async setCursor(name: string, position: number): Promise<void> {
     await this.run("setCursor", [name, position]);
+  }
+
+  async addNotice(n: NewNotice): Promise<boolean> {
+    // Two processes taking the same number: the later one fails on the key and takes the next.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await this.run("addNotice", [n.key, n.partyId, n.type, n.at, n.warningId ?? null, n.recordId ?? null, n.summary])) === 1;
+      } catch (e) {
+        if (attempt >= 20 || !this.isKeyConflict(e)) throw e;
+      }
+    }
+  }
+
+  async noticesAfter(partyId: string, afterSeq: number, limit: number): Promise<StoredNotice[]> {
+    return (await this.all("noticesAfter", [partyId, afterSeq, limit])).map(toNotice);
+  }
+
+  async maxNoticeSeq(): Promise<number> {
+    return ((await this.first("maxNoticeSeq", []))!.m as number | null) ?? 0;
+  }
+
+  async insertWebhook(w: WebhookRow): Promise<void> {
+    await this.run("insertWebhook", [w.id, w.partyId, w.url, JSON.stringify(w.events), w.secret, w.createdAt, w.cursor]);
+  }
+
+  async webhook(id: string): Promise<WebhookRow | undefined> {
+    const r = await this.first("webhook", [id]);
+    return r && toWebhook(r);
+  }
+
+  async webhooksOf(partyId: string): Promise<WebhookRow[]> {
+    return (await this.all("webhooksOf", [partyId])).map(toWebhook);
+  }
+
+  async allWebhooks(): Promise<WebhookRow[]> {
+    return (await this.all("allWebhooks", [])).map(toWebhook);
+  }
+
+  async removeWebhook(id: string, partyId: string): Promise<boolean> {
+    const existed = (await this.webhook(id))?.partyId === partyId;
+    await this.runAll([
+      ["deleteDeliveriesOf", [id, partyId]],
+      ["deleteWebhook", [id, partyId]],
+    ]);
+    return existed;
+  }
+
+  async queueDeliveries(webhookId: string, from: string, to: string, deliveries: readonly WebhookDeliveryRow[]): Promise<boolean> {
+    return this.runAllChecked([
+      ["moveWebhookCursor", [to, webhookId, from]],
+      ...deliveries.map(
+        (d): Write => [
+          "insertDelivery",
+          [d.id, d.webhookId, d.eventId, d.type, d.payload, d.state, d.attempts, d.nextMs, d.lastStatus ?? null, d.lastError ?? null, d.createdAt, d.updatedAt],
+        ],
+      ),
+    ]);
+  }
+
+  async dueWebhookDeliveries(nowMs: number, limit: number): Promise<WebhookDeliveryRow[]> {
+    return (await this.all("dueWebhookDeliveries", [nowMs, limit])).map(toDelivery);
+  }
+
+  async updateWebhookDelivery(id: string, d: Pick<WebhookDeliveryRow, "state" | "attempts" | "nextMs" | "lastStatus" | "lastError" | "updatedAt">): Promise<void> {
+    await this.run("updateWebhookDelivery", [d.state, d.attempts, d.nextMs, d.lastStatus ?? null, d.lastError ?? null, d.updatedAt, id]);
+  }
+
+  async webhookDeliveriesOf(webhookId: string, limit: number): Promise<WebhookDeliveryRow[]> {
+    return (await this.all("webhookDeliveriesOf", [webhookId, limit])).map(toDelivery);
   }
 }

@@ -119,6 +119,19 @@ export class SqliteStore extends SqlStore {
     }).immediate();
   }
 
+  protected isKeyConflict(e: unknown): boolean {
+    return /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test((e as { code?: string }).code ?? "");
+  }
+
+  protected async runAllChecked(writes: readonly Write[]): Promise<boolean> {
+    return this.#db.transaction((): boolean => {
+      const [[firstName, firstParams], ...rest] = writes as [Write, ...Write[]];
+      if (this.#stmt(firstName).run(...firstParams).changes === 0) return false;
+      for (const [name, params] of rest) this.#stmt(name).run(...params);
+      return true;
+    }).immediate();
+  }
+
   protected isPartyConflict(e: unknown): boolean {
     return /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test((e as { code?: string }).code ?? "") && /party\.(id|slug)$/.test((e as Error).message);
   }

@@ -32,6 +32,9 @@ const CARRIED: readonly (readonly [name: string, pageKey?: readonly string[]])[]
   ["outbox"],
   ["foreign_record"],
   ["federation_cursor"],
+  ["notice"],
+  ["webhook"],
+  ["webhook_delivery"],
 ];
 
 const NOT_CARRIED = new Set(["log_head"]);
