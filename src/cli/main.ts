@@ -17,6 +17,7 @@ import { actCommand, assessCommand, receiptCommand, resolveCommand, revealComman
 import { inboxCommand, statusCommand } from "./inbox-commands.js";
 import { exportCommand, importCommand } from "./transfer-commands.js";
 import { witnessAddLogCommand, witnessKeyCommand } from "./witness-commands.js";
+import { alarmListCommand, alarmVerifyCommand } from "./alarm-commands.js";
 
 /** Every command, in the order `tocsin --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -40,6 +41,8 @@ export const COMMANDS: readonly Command[] = [
   reportCommand,
   witnessAddLogCommand,
   witnessKeyCommand,
+  alarmVerifyCommand,
+  alarmListCommand,
   // A party's own commands, against any node over HTTP (docs/client.md).
   keyGenerateCommand,
   loginCommand,

@@ -17,6 +17,10 @@ import { taxiiRoutes } from "./taxii/taxii-routes.js";
 import { warningRoutes } from "./warning-routes.js";
 import type { WitnessService } from "../exchange/witness-service.js";
 import { witnessRoutes } from "./witness-routes.js";
+import type { CheckpointGossip } from "../exchange/checkpoint-gossip.js";
+import type { WitnessAlarms } from "../exchange/witness-alarms.js";
+import { gossipRoutes } from "./gossip-routes.js";
+import { alarmRoutes } from "./alarm-routes.js";
 
 export interface AppDeps {
   /** The parts of the node's configuration the app reads (passed in by the composition root, src/node). */
@@ -35,6 +39,10 @@ export interface AppDeps {
   readonly cluster?: { readonly sequencer: Sequencer; readonly secret: string };
   /** The C2SP tlog-witness submission API under /witness (every node may witness other logs). */
   readonly witness?: WitnessService;
+  /** The split views this node detected (GET /witness/alarms). */
+  readonly alarms?: WitnessAlarms;
+  /** Checkpoint gossip from other nodes (POST /gossip/checkpoints). */
+  readonly gossip?: CheckpointGossip;
 }
 
 /**
@@ -80,6 +88,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(taxiiRoutes, { services, maxBodyBytes: deps.config.maxBodyBytes, prefix: "/taxii2" });
   }
   if (deps.witness) await app.register(witnessRoutes, { witness: deps.witness });
+  if (deps.alarms) await app.register(alarmRoutes, { alarms: deps.alarms });
+  if (deps.gossip) await app.register(gossipRoutes, { gossip: deps.gossip });
   await app.register(internalRoutes, { rawAppends: deps.config.internalAppend ? deps.sequencer : undefined, cluster: deps.cluster });
   await app.ready();
   return app;

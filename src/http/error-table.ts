@@ -165,6 +165,7 @@ export const ERROR_TABLE = {
   WITNESS_UNKNOWN_LOG: { status: 404, title: "Unknown log" },
   WITNESS_UNTRUSTED_CHECKPOINT: { status: 403, title: "Untrusted checkpoint" },
   WITNESS_BAD_PROOF: { status: 422, title: "Bad consistency proof" },
+  GOSSIP_BAD_REQUEST: { status: 400, title: "Bad gossip request" },
 } as const satisfies Readonly<Record<PublicErrorCode, Answer>>;
 
 /**

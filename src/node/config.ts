@@ -45,6 +45,10 @@ export interface NodeConfig {
   readonly witnessIntervalMs: number;
   /** Acting as a witness, also cosign with ML-DSA-44 (creates DIR/witness-ml-dsa.key). */
   readonly witnessMlDsa: boolean;
+  /** Nodes this one gossips checkpoints with (base URLs): it pulls their /log/checkpoint and pushes what it holds. */
+  readonly gossip: readonly string[];
+  /** How often a gossip round runs. */
+  readonly gossipIntervalMs: number;
 }
 
 /** One witness of this log: its cosigner vkey (type 0x04 or 0x06) and its submission prefix (POST <url>/add-checkpoint). */
@@ -76,6 +80,8 @@ export const DEFAULT_CONFIG: NodeConfig = {
   witnessQuorum: undefined,
   witnessIntervalMs: 1000,
   witnessMlDsa: false,
+  gossip: [],
+  gossipIntervalMs: 5000,
 };
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
@@ -112,6 +118,8 @@ const CONFIG_SCHEMA = Type.Object(
     witnessQuorum: Type.Optional(integer(1, 1000)),
     witnessIntervalMs: integer(50, 3_600_000),
     witnessMlDsa: Type.Boolean({ must: "true or false" }),
+    gossip: Type.Array(text("an http(s) URL", "^https?://[^\\s]+$"), { must: "a list of http(s) URLs" }),
+    gossipIntervalMs: integer(50, 3_600_000),
   },
   { additionalProperties: false },
 );

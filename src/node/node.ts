@@ -23,6 +23,8 @@ import { openWriteSide, type WriteSide } from "./write-side.js";
 import { WitnessService } from "../exchange/witness-service.js";
 import { logWitness, WitnessCollector } from "../exchange/witness-collector.js";
 import { loadOrCreateWitnessKeys } from "./witness-key.js";
+import { WitnessAlarms } from "../exchange/witness-alarms.js";
+import { CheckpointGossip, StaticGossipPeers, type GossipPeers } from "../exchange/checkpoint-gossip.js";
 
 /** A running node's parts, wired once here (the composition root) and closed in reverse order. */
 export interface TocsinNode {
@@ -42,6 +44,10 @@ export interface TocsinNode {
   readonly witness: WitnessService;
   /** Submits this log's checkpoints to its configured witnesses and collects their cosignatures. */
   readonly witnessCollector: WitnessCollector;
+  /** The split views this node detected, each a logged, offline-verifiable alarm record. */
+  readonly alarms: WitnessAlarms;
+  /** Checkpoint gossip with other nodes (POST /gossip/checkpoints and the rounds to `config.gossip`). */
+  readonly gossip: CheckpointGossip;
   readonly app: FastifyInstance;
   /**
    * Shared-database (PostgreSQL) nodes only: advertises `url` as where the other processes hand over admitted entries, and
@@ -58,7 +64,7 @@ export interface TocsinNode {
  * SQLite the sequencer starts here; on a shared PostgreSQL database, at `startLeadership` (it needs the
  * URL to advertise), and only in the process that wins the lease.
  */
-export async function openNode(config: NodeConfig, options: { clock?: Clock; logger?: Logger } = {}): Promise<TocsinNode> {
+export async function openNode(config: NodeConfig, options: { clock?: Clock; logger?: Logger; gossipPeers?: GossipPeers } = {}): Promise<TocsinNode> {
   const clock = options.clock ?? systemClock;
   const store = await openStore(config);
   // On a shared database any number of processes run; one sequences at a time (see Leadership).
@@ -73,7 +79,13 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     const witnesses = config.witnesses.map((x) => logWitness(x.vkey, x.url));
     const reader = new LogReader(store, { witnessQuorum: config.witnesses.length === 0 ? 0 : (config.witnessQuorum ?? config.witnesses.length) });
     // Every node is a witness of the logs its operator adds (tocsin witness add-log); its keys are files in the data directory.
-    const witness = new WitnessService({ store, keys: loadOrCreateWitnessKeys(config.dataDir, { mlDsa: config.witnessMlDsa }), clock });
+    // Background services log to the node's log (Fastify's pino logger, built below) unless the caller passes another.
+    let app: FastifyInstance | undefined;
+    const logger: Logger = options.logger ?? { warn: (...a: unknown[]) => app?.log.warn(...(a as [object, string])), error: (...a: unknown[]) => app?.log.error(...(a as [object, string])) } as Logger;
+    const alarms = new WitnessAlarms({ store, admission, node, clock, logger });
+    const witness = new WitnessService({ store, keys: loadOrCreateWitnessKeys(config.dataDir, { mlDsa: config.witnessMlDsa }), clock, alarms });
+    // The peers: `serve --gossip URL`, or whatever list the caller injects (the peers of `tocsin peer add`).
+    const gossip = new CheckpointGossip({ store, alarms, peers: options.gossipPeers ?? new StaticGossipPeers(config.gossip), logger });
     // Every party's registration in the log, the node's own first (a database from before key
     // transparency, or a start that died between creating a party and logging it). On a shared
     // database this process takes the lease for the moment, or hands the records to the leader.
@@ -92,7 +104,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       clock,
       nodeIdentity: node.id,
     });
-    const app = await buildApp({
+    app = await buildApp({
       config,
       logger: { level: config.logLevel },
       reader,
@@ -100,6 +112,8 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       services,
       ...(secret !== undefined ? { cluster: { sequencer, secret } } : {}),
       witness,
+      alarms,
+      gossip,
     });
     // Follows the log in whichever process sequences it: alone, from now; shared, while holding the lease.
     // Its failures go to the node's log (Fastify's pino logger) unless the caller passes another.
@@ -108,6 +122,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     // Witnesses are asked where the log is sequenced, like the escalator: one process submits.
     const witnessCollector = new WitnessCollector({ store, reader, witnesses, clock, logger: options.logger ?? app.log });
     if (!shared) await witnessCollector.start(config.witnessIntervalMs);
+    if (!shared) await gossip.start(config.gossipIntervalMs);
     return {
       config,
       store,
@@ -122,6 +137,8 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       boards,
       witness,
       witnessCollector,
+      alarms,
+      gossip,
       app,
       async warmUp() {
         await checks?.warm();
@@ -132,13 +149,15 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
         await leadership.start([
           { start: () => escalator.start(config.escalationIntervalMs), stop: () => escalator.stop() },
           { start: () => witnessCollector.start(config.witnessIntervalMs), stop: () => witnessCollector.stop() },
+          { start: () => gossip.start(config.gossipIntervalMs), stop: () => gossip.stop() },
         ]);
       },
       async close() {
         leadership?.stop();
         escalator.stop();
         witnessCollector.stop();
-        await app.close();
+        gossip.stop();
+        await app!.close();
         await sequencer.stop();
         await checks?.close();
         await locks?.close();

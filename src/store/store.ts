@@ -8,7 +8,7 @@ import type { TableAccess } from "./sql/table-access.js";
  * hashes and hands complete rows to `appendBatch`. Nothing engine-specific (rowids, pragmas, advisory
  * locks) appears here; each engine passes the same contract suite in src/testing/store-contract.ts.
  */
-export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditStore, TaxiiStatusStore, WitnessStore, CosignatureStore {
+export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditStore, TaxiiStatusStore, WitnessStore, CosignatureStore, WitnessAlarmStore {
   /** Which engine, for logs and benchmarks. Code outside src/store asks `sharedByProcesses`, never the engine. */
   readonly engine: "sqlite" | "postgres";
   /**
@@ -320,4 +320,25 @@ export interface CosignatureStore {
   lastCosignedSize(witness: string): Promise<number>;
   /** The largest checkpoint size with at least `quorum` cosignatures; undefined when none has. */
   latestCosignedSize(quorum: number): Promise<number | undefined>;
+}
+
+/** A split view this node detected (a witness alarm): the fork it is about and the record that proves it. */
+export interface WitnessAlarmRow {
+  /** The fork's identity (origin, both sizes and roots): one row per fork. */
+  readonly forkKey: string;
+  readonly origin: string;
+  readonly recordId: string;
+  /** The alarm record as built, before the node signed it (admitting it again logs the same record). */
+  readonly body: string;
+  /** Where the signed record is in this node's log; undefined until it is logged. */
+  readonly logIndex: number | undefined;
+  readonly detectedAt: string;
+}
+
+export interface WitnessAlarmStore {
+  /** Claims a fork for one alarm; false when it was claimed before (by this process or another). */
+  claimWitnessAlarm(row: Omit<WitnessAlarmRow, "logIndex">): Promise<boolean>;
+  witnessAlarm(forkKey: string): Promise<WitnessAlarmRow | undefined>;
+  setWitnessAlarmIndex(forkKey: string, logIndex: number): Promise<void>;
+  witnessAlarms(): Promise<WitnessAlarmRow[]>;
 }

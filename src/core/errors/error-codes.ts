@@ -219,6 +219,9 @@ export const ERROR_CODES = {
   WITNESS_UNKNOWN_LOG: { family: "witness", meaning: "this witness does not witness the checkpoint's origin (`tocsin witness add-log`)" },
   WITNESS_UNTRUSTED_CHECKPOINT: { family: "witness", meaning: "no signature from the log key the witness trusts for the origin verifies" },
   WITNESS_BAD_PROOF: { family: "witness", meaning: "the consistency proof from the old size to the checkpoint does not verify" },
+  // Split views (witness alarms) and the gossip of checkpoints between nodes
+  ALARM_INVALID: { family: "witness", meaning: "a witness alarm whose evidence proves no split view: a checkpoint not signed by the log key, one tree, or a consistency path that leads elsewhere", internal: "met by `tocsin alarm verify` (offline), never by a request" },
+  GOSSIP_BAD_REQUEST: { family: "witness", meaning: "a gossip body that is not a list of at most 64 signed checkpoint notes" },
   // Start-up and the command line
   CONFIG_INVALID: { family: "config", meaning: "a configuration value unknown or ill-typed, or a log key that does not match the database", internal: "start-up and CLI only" },
   REPORT_RENDERER_MISSING: { family: "report", meaning: "no Chromium at /usr/bin/chromium (or TOCSIN_CHROMIUM) to print a PDF report", internal: "`tocsin report --format pdf` only" },

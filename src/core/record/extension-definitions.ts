@@ -8,6 +8,7 @@ import resolutionSchema from "../../../schemas/tocsin/resolution-v1.json" with {
 import revealSchema from "../../../schemas/tocsin/reveal-v1.json" with { type: "json" };
 import signatureSchema from "../../../schemas/tocsin/signature-v1.json" with { type: "json" };
 import warningSchema from "../../../schemas/tocsin/warning-v1.json" with { type: "json" };
+import witnessAlarmSchema from "../../../schemas/tocsin/witness-alarm-v1.json" with { type: "json" };
 import {
   ACTION_EXT,
   BOARD_EXT,
@@ -24,6 +25,8 @@ import {
   SIGNATURE_EXT,
   TOCSIN_IDENTITY_ID,
   WARNING_EXT,
+  WITNESS_ALARM_EXT,
+  WITNESS_ALARM_TYPE,
 } from "./extension-ids.js";
 
 /*
@@ -94,6 +97,7 @@ export const TOCSIN_EXTENSIONS: readonly TocsinExtension[] = [
   { extensionId: PARTY_EXT, extensionType: "property-extension", objectType: "identity", schema: partySchema },
   { extensionId: BOARD_EXT, extensionType: "property-extension", objectType: "grouping", schema: boardSchema },
   { extensionId: KEY_EVENT_EXT, extensionType: "new-sdo", objectType: KEY_EVENT_TYPE, schema: keyEventSchema },
+  { extensionId: WITNESS_ALARM_EXT, extensionType: "new-sdo", objectType: WITNESS_ALARM_TYPE, schema: witnessAlarmSchema },
 ];
 
 const NAMES_AND_DESCRIPTIONS: Readonly<Record<string, readonly [string, string]>> = {
@@ -142,6 +146,12 @@ const NAMES_AND_DESCRIPTIONS: Readonly<Record<string, readonly [string, string]>
     "Defines the x-tocsin-key-event object: one logged change of a party's signing keys (a rotation signed by the party " +
       "or its organisation, or a reset by the node's operator without the party) or API tokens (issued, revoked; named by " +
       "a short hash, never the token), so a verifier can replay every key a party has had and who endorsed it.",
+  ],
+  [WITNESS_ALARM_EXT]: [
+    "Tocsin witness alarm",
+    "Defines the x-tocsin-witness-alarm object: a node's signed statement, with its proof, that a transparency log showed " +
+      "two histories — two checkpoints signed by the log's key of one size with different roots, or of two sizes with a " +
+      "consistency path that leads to the larger root but not the smaller — verifiable offline by anyone.",
   ],
   [BOARD_EXT]: [
     "Tocsin attribution board",

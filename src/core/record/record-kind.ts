@@ -1,8 +1,8 @@
-import { ACTION_EXT, BOARD_EXT, ESCALATION_TYPE, KEY_EVENT_TYPE, RECEIPT_TYPE, RESOLUTION_EXT, REVEAL_TYPE, WARNING_EXT } from "./extension-ids.js";
+import { ACTION_EXT, BOARD_EXT, ESCALATION_TYPE, KEY_EVENT_TYPE, RECEIPT_TYPE, RESOLUTION_EXT, REVEAL_TYPE, WARNING_EXT, WITNESS_ALARM_TYPE } from "./extension-ids.js";
 import { isPlainObject, isStixId } from "./stix-syntax.js";
 
 /** The kinds of Tocsin records (design README, "Record kinds"); `other` is any other STIX object. */
-export type RecordKind = "warning" | "receipt" | "assessment" | "action" | "resolution" | "reveal" | "escalation" | "identity" | "other" | "attribution-board" | "key-event";
+export type RecordKind = "warning" | "receipt" | "assessment" | "action" | "resolution" | "reveal" | "escalation" | "identity" | "other" | "attribution-board" | "key-event" | "witness-alarm";
 
 export const RECORD_KINDS: readonly RecordKind[] = [
   "warning",
@@ -16,6 +16,7 @@ export const RECORD_KINDS: readonly RecordKind[] = [
   "other",
   "attribution-board",
   "key-event",
+  "witness-alarm",
 ];
 
 /** The STIX type every record of a kind has (`other` has none). */
@@ -30,6 +31,7 @@ export const RECORD_KIND_STIX_TYPE: Readonly<Record<Exclude<RecordKind, "other">
   identity: "identity",
   "attribution-board": "grouping",
   "key-event": KEY_EVENT_TYPE,
+  "witness-alarm": WITNESS_ALARM_TYPE,
 };
 
 /**
@@ -79,6 +81,9 @@ export function recordKindOf(obj: unknown): RecordKind {
     case KEY_EVENT_TYPE:
       // A change of a party's keys or tokens (key transparency).
       return "key-event";
+    case WITNESS_ALARM_TYPE:
+      // A node's proof that a log showed two histories (witness alarms, docs/federation.md).
+      return "witness-alarm";
     case "opinion":
       return firstReportRef(obj) !== undefined ? "assessment" : "other";
     case "course-of-action":

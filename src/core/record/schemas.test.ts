@@ -18,6 +18,7 @@ import {
   BOARD_EXT,
   ESCALATION_EXT,
   KEY_EVENT_EXT,
+  WITNESS_ALARM_EXT,
   PARTY_EXT,
   RECEIPT_EXT,
   RESOLUTION_EXT,
@@ -230,6 +231,26 @@ const CASES: Record<string, { valid: Record<string, unknown>; invalid: [string, 
       ["key_id", ex.keyId.toUpperCase()],
     ],
   },
+  [WITNESS_ALARM_EXT]: {
+    valid: newSdo("x-tocsin-witness-alarm", WITNESS_ALARM_EXT, {
+      log_origin: "example.com/log",
+      log_key: "example.com/log+0a1b2c3d+AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/abcdefg=",
+      evidence: "inconsistent",
+      checkpoints: ["example.com/log\n7\nAAAA\n\n\u2014 example.com/log abc\n", "example.com/log\n12\nBBBB\n\n\u2014 example.com/log def\n"],
+      consistency_path: [toBase64(new Uint8Array(32).fill(1))],
+      detected_by: "gossip",
+      source: "http://127.0.0.1:8081",
+      detected_at: "2026-11-25T09:00:30.000Z",
+    }),
+    invalid: [
+      ["evidence", "rumour"],
+      ["checkpoints", ["only one"]],
+      ["consistency_path", ["AAAA"]],
+      ["log_key", "not a key"],
+      ["detected_by", "hearsay"],
+      ["log_origin", undefined],
+    ],
+  },
   [PARTY_EXT]: {
     valid: {
       extension_type: "property-extension",
@@ -311,7 +332,7 @@ const CASES: Record<string, { valid: Record<string, unknown>; invalid: [string, 
 };
 
 test("every schema compiles with Ajv2020 (strict) and accepts its valid example", () => {
-  assert.equal(TOCSIN_EXTENSIONS.length, 10);
+  assert.equal(TOCSIN_EXTENSIONS.length, 11);
   for (const ext of TOCSIN_EXTENSIONS) {
     const v = validatorOf(ext.extensionId);
     const c = CASES[ext.extensionId]!;
@@ -360,7 +381,7 @@ test("schema files, TOCSIN_EXTENSIONS and the extension definitions agree", () =
     assert.equal(def.modified, TOCSIN_DEFINITIONS_TIMESTAMP);
     assert.equal(tocsinExtension(def.id), ext);
   }
-  assert.equal(new Set(TOCSIN_EXTENSIONS.map((e) => e.extensionId)).size, 10);
+  assert.equal(new Set(TOCSIN_EXTENSIONS.map((e) => e.extensionId)).size, 11);
   assert.equal(tocsinExtension("extension-definition--2194259a-42b2-43fb-b25c-f76d6143aedd")?.objectType, "grouping");
 });
 
@@ -412,7 +433,7 @@ test("a party identity is a valid STIX identity, and its extension matches the p
 
 test("Tocsin's new SDOs pass the OASIS common-properties schema", () => {
   const core = oasisValidator("common/core.json");
-  for (const id of [RECEIPT_EXT, REVEAL_EXT, ESCALATION_EXT, KEY_EVENT_EXT]) {
+  for (const id of [RECEIPT_EXT, REVEAL_EXT, ESCALATION_EXT, KEY_EVENT_EXT, WITNESS_ALARM_EXT]) {
     const obj = CASES[id]!.valid;
     assert.ok(core(obj), `${id}: ${JSON.stringify(core.errors)}`);
   }

@@ -73,6 +73,11 @@ export const QUERIES = {
   cosignaturesAt: "SELECT * FROM log_cosignature WHERE size = ? ORDER BY witness",
   lastCosignedSize: "SELECT MAX(size) AS m FROM log_cosignature WHERE witness = ?",
   latestCosignedSize: "SELECT size FROM log_cosignature GROUP BY size HAVING COUNT(*) >= ? ORDER BY size DESC LIMIT 1",
+  /** A fork is claimed once, by whichever process or detection comes first. */
+  claimWitnessAlarm: "INSERT INTO witness_alarm (fork_key, origin, record_id, body, log_index, detected_at) VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT (fork_key) DO NOTHING",
+  witnessAlarm: "SELECT * FROM witness_alarm WHERE fork_key = ?",
+  setWitnessAlarmIndex: "UPDATE witness_alarm SET log_index = ? WHERE fork_key = ?",
+  witnessAlarms: "SELECT * FROM witness_alarm ORDER BY detected_at, fork_key",
 };
 
 export type QueryName = keyof typeof QUERIES;

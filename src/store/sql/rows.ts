@@ -1,5 +1,5 @@
 import type { LeaseState } from "../lease-rule.js";
-import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredCosignature, StoredRecord, StoredTombstone, TaxiiStatusRow, WitnessedLogRow } from "../store.js";
+import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredCosignature, StoredRecord, StoredTombstone, TaxiiStatusRow, WitnessedLogRow, WitnessAlarmRow } from "../store.js";
 
 /** A row as either driver returns it: column name → value. */
 export type Row = Record<string, unknown>;
@@ -77,4 +77,15 @@ export function toWitnessedLog(r: Row): WitnessedLogRow {
 
 export function toCosignature(r: Row): StoredCosignature {
   return { size: r.size as number, witness: r.witness as string, line: r.line as string, createdAt: r.created_at as string };
+}
+
+export function toWitnessAlarm(r: Row): WitnessAlarmRow {
+  return {
+    forkKey: r.fork_key as string,
+    origin: r.origin as string,
+    recordId: r.record_id as string,
+    body: r.body as string,
+    logIndex: r.log_index === null || r.log_index === undefined ? undefined : Number(r.log_index),
+    detectedAt: r.detected_at as string,
+  };
 }

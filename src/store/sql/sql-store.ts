@@ -17,11 +17,12 @@ import type {
   StoredTombstone,
   TaxiiStatusRow,
   WitnessedLogRow,
+  WitnessAlarmRow,
 } from "../store.js";
 import type { Dialect } from "./dialect.js";
 import type { QueryName } from "./queries.js";
 import { recordQuerySql } from "./record-query.js";
-import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, type Row } from "./rows.js";
+import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, toWitnessAlarm, type Row } from "./rows.js";
 import type { TableAccess } from "./table-access.js";
 
 /** Writes run together in one transaction: a shared query and its values. */
@@ -261,5 +262,22 @@ export abstract class SqlStore implements Store {
 
   async lastCosignedSize(witness: string): Promise<number> {
     return ((await this.first("lastCosignedSize", [witness]))!.m as number | null) ?? 0;
+  }
+
+  async claimWitnessAlarm(row: Omit<WitnessAlarmRow, "logIndex">): Promise<boolean> {
+    return (await this.run("claimWitnessAlarm", [row.forkKey, row.origin, row.recordId, row.body, row.detectedAt])) === 1;
+  }
+
+  async witnessAlarm(forkKey: string): Promise<WitnessAlarmRow | undefined> {
+    const r = await this.first("witnessAlarm", [forkKey]);
+    return r && toWitnessAlarm(r);
+  }
+
+  async setWitnessAlarmIndex(forkKey: string, logIndex: number): Promise<void> {
+    await this.run("setWitnessAlarmIndex", [logIndex, forkKey]);
+  }
+
+  async witnessAlarms(): Promise<WitnessAlarmRow[]> {
+    return (await this.all("witnessAlarms", [])).map(toWitnessAlarm);
   }
 }
