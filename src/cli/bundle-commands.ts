@@ -68,6 +68,10 @@ export const auditCommand = defineCommand(
       "log-key": { type: "string", value: "VKEY", help: "the log operator's published verifier key to pin (otherwise the bundle's own is used, and the output says so)" },
       witness: { type: "string", value: "VKEY", multiple: true, help: "a witness verifier key (cosignature/v1, or ML-DSA-44) to check cosignatures with, beside the bundle's" },
       quorum: { type: "string", value: "K", help: "fail unless at least K of the --witness keys cosigned the bundle's latest checkpoint (and bound each record's log time by their timestamps)" },
+      "require-both": {
+        type: "boolean",
+        help: "count a witness toward --quorum only if both its cosignatures verify: give each --witness as its cosignature/v1 (0x04) and its ML-DSA-44 (0x06) vkey",
+      },
       against: {
         type: "string",
         value: "PROOF",
@@ -98,7 +102,21 @@ export const auditCommand = defineCommand(
     const quorum = values.quorum === undefined ? undefined : Number(values.quorum);
     if (quorum !== undefined && (!/^[0-9]+$/.test(values.quorum!) || !Number.isSafeInteger(quorum))) throw new UsageError("--quorum must be a non-negative integer");
     // The same call a browser makes (src/verify): one verdict for one file, wherever it is checked.
-    const verdict = verifyBundle(readFileSync(file, "utf8"), { logKey, witnesses: extraWitnesses, against, ...(quorum !== undefined ? { quorum } : {}), ...(otherWitnesses ? { otherWitnesses } : {}) }, file);
+    if (values["require-both"]) {
+      if (quorum === undefined) throw new UsageError("--require-both needs --quorum K");
+      // Each witness named must come with both kinds of key, or "both" could not be checked.
+      const names = new Set([...extraWitnesses.map((w) => w.name), ...mlDsaWitnesses.map((w) => w.name)]);
+      for (const n of names) {
+        if (!extraWitnesses.some((w) => w.name === n && w.type === "cosignature/v1") || !mlDsaWitnesses.some((w) => w.name === n)) {
+          throw new UsageError(`--require-both: give witness ${n} as both its cosignature/v1 and its ML-DSA-44 vkey`);
+        }
+      }
+    }
+    const verdict = verifyBundle(
+      readFileSync(file, "utf8"),
+      { logKey, witnesses: extraWitnesses, against, ...(quorum !== undefined ? { quorum } : {}), ...(otherWitnesses ? { otherWitnesses } : {}), ...(values["require-both"] ? { everyKey: true } : {}) },
+      file,
+    );
     if ("unreadable" in verdict) {
       if (values.json) out(JSON.stringify({ ok: false, problems: verdict.problems }, null, 2) + "\n");
       else out(`NOT VERIFIED: ${file} is not a readable accountability bundle (${verdict.problems[0].message})\n`);

@@ -43,7 +43,9 @@ const alarmsAt = async (url: string) => ((await (await fetch(`${url}/witness/ala
 
 const GOSSIP_MS = 400;
 
-test("a node that forks its log (copied data directory, other appends) is caught by its witness and, by gossip, by the third node within one round", async () => {
+test("a node that forks its log (copied data directory, other appends) is caught by its witness and, by gossip, by the third node within one round", async (t) => {
+  const t0 = Date.now();
+  const stage = (what: string) => t.diagnostic(`${what}: ${Date.now() - t0} ms`);
   const names = ["a", "b", "c"] as const;
   type Name = (typeof names)[number];
   const dir = { a: tempDir("a"), b: tempDir("b"), c: tempDir("c") };
@@ -63,6 +65,7 @@ test("a node that forks its log (copied data directory, other appends) is caught
   ];
   const nodes = { a: procs.serve(args("a")), b: procs.serve(args("b")), c: procs.serve(args("c")) };
   await Promise.all(Object.values(nodes).map((n) => n.ready));
+  stage("three nodes up");
   const witnesses = [parseVerifierKey(wkey.b), parseVerifierKey(wkey.c)];
   const cosignedSize = async (): Promise<number> => openCheckpoint(await (await fetch(`${url("a")}/log/checkpoint`)).text(), logKey("a"), undefined, witnesses).checkpoint.size;
   const post = async (base: string, name: string) => {
@@ -78,6 +81,7 @@ test("a node that forks its log (copied data directory, other appends) is caught
     return opened.cosignatures.length === 2 ? opened.checkpoint.size : undefined;
   });
 
+  stage("A cosigned 2 of 2");
   // The attack: stop A, copy its data directory, restart A; the honest A logs one warning, the copy another.
   await nodes.a.stop();
   const forkDir = tempDir("a-fork");
@@ -86,15 +90,13 @@ test("a node that forks its log (copied data directory, other appends) is caught
   await nodes.a.ready;
   await post(url("a"), "honest warning");
   const honest = await eventually("A's new checkpoint cosigned 2 of 2", 30_000, async () => ((await cosignedSize()) > before ? await cosignedSize() : undefined));
+  stage("A restarted, honest record cosigned");
   // The copy shows only B its checkpoint (it has only B as a witness, and gossips with nobody).
   const forkPort = await freePort();
   const fork = procs.serve(["--data", forkDir, "--port", String(forkPort), "--witness-interval", "200", "--witness", `${url("b")}/witness=${wkey.b}`]);
   await fork.ready;
   await post(`http://127.0.0.1:${forkPort}`, "forked warning");
-  const forkNote = await (await fetch(`http://127.0.0.1:${forkPort}/log/checkpoint`)).text();
-  const forked = openCheckpoint(forkNote, logKey("a")).checkpoint;
-  assert.equal(forked.size, honest, "the copy's log has the honest log's size, with another root");
-
+  stage("fork posted");
   const atB = await eventually("B's alarm", 20_000, async () => {
     const list = await alarmsAt(url("b"));
     return list.length > 0 && list[0]!.logIndex !== undefined ? list[0]! : undefined;
@@ -103,11 +105,16 @@ test("a node that forks its log (copied data directory, other appends) is caught
   assert.equal(atB.origin, logKey("a").name);
   assert.equal(atB.record.detected_by, "witness");
   assert.equal(atB.record.evidence, "same-size");
+  // Both signed by A's key, of the honest size: the copy's checkpoint and the honest one.
+  const shown = (atB.record.checkpoints as string[]).map((n) => openCheckpoint(n, logKey("a")).checkpoint);
+  assert.deepEqual(shown.map((c) => c.size), [honest, honest]);
+  stage("alarm at B");
   const atC = await eventually("C's alarm (by gossip)", 10 * GOSSIP_MS + 5_000, async () => {
     const list = await alarmsAt(url("c"));
     return list.length > 0 && list[0]!.logIndex !== undefined ? list[0]! : undefined;
   });
   const lag = Date.now() - detectedAtB;
+  stage(`alarm at C, ${lag} ms after B`);
   assert.equal(atC.record.detected_by, "gossip");
   assert.equal(atC.record.log_origin, logKey("a").name);
   // Within one gossip round of B's detection (plus the time to poll and log it).

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Clock } from "../core/clock.js";
 import type { NoteSigner } from "../core/note/index.js";
 import { buildApp } from "../http/app.js";
-import { LogReader } from "../log/log-reader.js";
+import { LogReader, WITNESS_QUORUM_META } from "../log/log-reader.js";
 import type { Sequencer } from "../log/sequencer.js";
 import { systemClock } from "../log/system-clock.js";
 import type { Admission } from "../exchange/admission.js";
@@ -77,7 +77,10 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     w = await openWriteSide({ store, dataDir: config.dataDir, origin: config.origin, clock, leaseTtlMs: config.leaseTtlMs, checkpointIntervalMs: config.checkpointIntervalMs, sequenceNow: !shared, checks, locks });
     const { signer, sequencer, leadership, secret, appender, parties, node, records, admission, registrar } = w;
     const witnesses = config.witnesses.map((x) => logWitness(x.vkey, x.url));
-    const reader = new LogReader(store, { witnessQuorum: config.witnesses.length === 0 ? 0 : (config.witnessQuorum ?? config.witnesses.length) });
+    const witnessQuorum = config.witnesses.length === 0 ? 0 : (config.witnessQuorum ?? config.witnesses.length);
+    const reader = new LogReader(store, { witnessQuorum });
+    // The commands that read this database (export-bundle, report) publish what the node publishes.
+    await store.setMeta(WITNESS_QUORUM_META, String(witnessQuorum));
     // Every node is a witness of the logs its operator adds (tocsin witness add-log); its keys are files in the data directory.
     // Background services log to the node's log (Fastify's pino logger, built below) unless the caller passes another.
     let app: FastifyInstance | undefined;

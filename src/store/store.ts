@@ -110,6 +110,8 @@ export interface LogStore {
   getMeta(key: string): Promise<string | undefined>;
   /** Sets a value if absent and returns the stored one (first writer wins). */
   initMeta(key: string, value: string): Promise<string>;
+  /** Sets a value that follows the node's configuration (the witness policy), replacing the stored one. */
+  setMeta(key: string, value: string): Promise<void>;
 }
 
 /** A party: an organisation (or unit) that sends or receives warnings; `id` is its STIX identity id. */
@@ -318,6 +320,8 @@ export interface CosignatureStore {
   cosignaturesAt(size: number): Promise<StoredCosignature[]>;
   /** The largest checkpoint size this witness cosigned (0 when none). */
   lastCosignedSize(witness: string): Promise<number>;
+  /** The smallest cosigned checkpoint size above `index` (the first cosigned checkpoint holding that entry); undefined when none. */
+  firstCosignedSizeAfter(index: number): Promise<number | undefined>;
   /** The largest checkpoint size with at least `quorum` cosignatures; undefined when none has. */
   latestCosignedSize(quorum: number): Promise<number | undefined>;
 }

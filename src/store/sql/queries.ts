@@ -35,6 +35,7 @@ export const QUERIES = {
   insertTombstone: "INSERT INTO record_tombstone (digest, log_index) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING",
   getMeta: "SELECT value FROM meta WHERE key = ?",
   initMeta: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+  setMeta: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   insertParty: insertRowSql("party"),
   partyByIdOrSlug: "SELECT * FROM party WHERE id = ? OR slug = ?",
   parties: "SELECT * FROM party ORDER BY created_at, slug",
@@ -71,6 +72,7 @@ export const QUERIES = {
   addCosignature:
     "INSERT INTO log_cosignature (size, witness, line, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (size, witness) DO UPDATE SET line = excluded.line, created_at = excluded.created_at",
   cosignaturesAt: "SELECT * FROM log_cosignature WHERE size = ? ORDER BY witness",
+  firstCosignedSizeAfter: "SELECT MIN(size) AS m FROM log_cosignature WHERE size > ?",
   lastCosignedSize: "SELECT MAX(size) AS m FROM log_cosignature WHERE witness = ?",
   latestCosignedSize: "SELECT size FROM log_cosignature GROUP BY size HAVING COUNT(*) >= ? ORDER BY size DESC LIMIT 1",
   /** A fork is claimed once, by whichever process or detection comes first. */

@@ -111,6 +111,10 @@ export abstract class SqlStore implements Store {
     return (await this.getMeta(key))!;
   }
 
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.run("setMeta", [key, value]);
+  }
+
   async insertParty(party: PartyRow, key: PartyKeyRow, tokenHash: Uint8Array): Promise<void> {
     try {
       await this.runAll([
@@ -254,6 +258,11 @@ export abstract class SqlStore implements Store {
 
   async cosignaturesAt(size: number): Promise<StoredCosignature[]> {
     return (await this.all("cosignaturesAt", [size])).map(toCosignature);
+  }
+
+  async firstCosignedSizeAfter(index: number): Promise<number | undefined> {
+    const m = (await this.first("firstCosignedSizeAfter", [index]))?.m as number | string | null | undefined;
+    return m === null || m === undefined ? undefined : Number(m);
   }
 
   async latestCosignedSize(quorum: number): Promise<number | undefined> {
