@@ -41,7 +41,7 @@ interface AlarmEntry {
 }
 const alarmsAt = async (url: string) => ((await (await fetch(`${url}/witness/alarms`)).json()) as { alarms: AlarmEntry[] }).alarms;
 
-const GOSSIP_MS = 400;
+const GOSSIP_MS = 1000;
 
 test("a node that forks its log (copied data directory, other appends) is caught by its witness and, by gossip, by the third node within one round", async (t) => {
   const t0 = Date.now();
@@ -49,14 +49,26 @@ test("a node that forks its log (copied data directory, other appends) is caught
   const names = ["a", "b", "c"] as const;
   type Name = (typeof names)[number];
   const dir = { a: tempDir("a"), b: tempDir("b"), c: tempDir("c") };
-  const alice = JSON.parse(await procs.ok(["party", "create", "alice", "--name", "Alice", "--custodial", "--data", dir.a])) as { id: string; token: string };
-  const bob = JSON.parse(await procs.ok(["party", "create", "bob", "--name", "Bob", "--custodial", "--data", dir.a])) as { id: string };
-  await procs.ok(["party", "create", "carol", "--name", "Carol", "--custodial", "--data", dir.b]);
-  await procs.ok(["party", "create", "dave", "--name", "Dave", "--custodial", "--data", dir.c]);
+  // Each node's database and keys, the three in parallel (each node's own commands in order: one SQLite file).
+  const [alice, bob] = await (async () => {
+    const made = await Promise.all([
+      (async () => [
+        JSON.parse(await procs.ok(["party", "create", "alice", "--name", "Alice", "--custodial", "--data", dir.a])) as { id: string; token: string },
+        JSON.parse(await procs.ok(["party", "create", "bob", "--name", "Bob", "--custodial", "--data", dir.a])) as { id: string; token: string },
+      ])(),
+      procs.ok(["party", "create", "carol", "--name", "Carol", "--custodial", "--data", dir.b]),
+      procs.ok(["party", "create", "dave", "--name", "Dave", "--custodial", "--data", dir.c]),
+    ]);
+    return made[0] as [{ id: string; token: string }, { id: string; token: string }];
+  })();
   const logKey = (n: Name) => verifierFromSigner(parseSignerKey(readFileSync(join(dir[n], "log.key"), "utf8").trim()));
   const wkey = { a: "", b: "", c: "" };
-  for (const n of names) wkey[n] = (await procs.ok(["witness", "key", "--data", dir[n]])).trim();
-  for (const w of names) for (const l of names) if (w !== l) await procs.ok(["witness", "add-log", logKey(l).name, formatVerifierKey(logKey(l)), "--data", dir[w]]);
+  await Promise.all(
+    names.map(async (w) => {
+      wkey[w] = (await procs.ok(["witness", "key", "--data", dir[w]])).trim();
+      for (const l of names) if (w !== l) await procs.ok(["witness", "add-log", logKey(l).name, formatVerifierKey(logKey(l)), "--data", dir[w]]);
+    }),
+  );
   const port = { a: await freePort(), b: await freePort(), c: await freePort() };
   const url = (n: Name) => `http://127.0.0.1:${port[n]}`;
   const args = (n: Name) => [
@@ -101,7 +113,6 @@ test("a node that forks its log (copied data directory, other appends) is caught
     const list = await alarmsAt(url("b"));
     return list.length > 0 && list[0]!.logIndex !== undefined ? list[0]! : undefined;
   });
-  const detectedAtB = Date.now();
   assert.equal(atB.origin, logKey("a").name);
   assert.equal(atB.record.detected_by, "witness");
   assert.equal(atB.record.evidence, "same-size");
@@ -113,12 +124,13 @@ test("a node that forks its log (copied data directory, other appends) is caught
     const list = await alarmsAt(url("c"));
     return list.length > 0 && list[0]!.logIndex !== undefined ? list[0]! : undefined;
   });
-  const lag = Date.now() - detectedAtB;
-  stage(`alarm at C, ${lag} ms after B`);
+  // By the nodes' own clocks (one machine): C logged its alarm within one gossip round of B's (the round's
+  // own work — pulls, the push, C's check and admission — is the slack).
+  const lag = Date.parse(atC.record.detected_at as string) - Date.parse(atB.record.detected_at as string);
+  stage(`alarm at C, ${lag} ms after B by their clocks (gossip every ${GOSSIP_MS} ms)`);
   assert.equal(atC.record.detected_by, "gossip");
   assert.equal(atC.record.log_origin, logKey("a").name);
-  // Within one gossip round of B's detection (plus the time to poll and log it).
-  assert.ok(lag <= 2 * GOSSIP_MS + 2_000, `C detected ${lag} ms after B`);
+  assert.ok(lag <= GOSSIP_MS + 2_500, `C detected ${lag} ms after B`);
   // A (never shown its copy) and B/C logs: nothing cosigned the fork. B's cosignature is only on A's root.
   const bState = JSON.parse(await procs.ok(["alarm", "list", "--json", "--data", dir.b])) as { logIndex: number | null }[];
   assert.equal(bState.length, 1);
@@ -163,11 +175,12 @@ test("a witness killed and restarted while two conflicting branches are submitte
   const common = new TestLog(signer).grow(5);
   const branches = { a: common.clone(), b: common.clone() };
   const cosigned: { branch: "a" | "b"; size: number; root: string }[] = [];
+  let stopped = false;
   /** One collector per branch: grows it and submits, re-syncing on 409; ignores refusals and a dead witness. */
-  const collector = async (name: "a" | "b", stopAt: number) => {
+  const collector = async (name: "a" | "b") => {
     const log = branches[name];
     let old = 0;
-    while (Date.now() < stopAt) {
+    while (!stopped) {
       log.grow(1 + (log.tree.size % 2), `${name} `);
       const size = log.tree.size;
       const proof = old === 0 || old === size || old > size ? [] : log.tree.consistencyProof(old, size);
@@ -186,15 +199,17 @@ test("a witness killed and restarted while two conflicting branches are submitte
       }
     }
   };
-  const stopAt = Date.now() + 4_000;
-  const running = [collector("a", stopAt), collector("b", stopAt)];
-  // Kill the witness mid-round, twice, and bring it back on the same data directory and port.
-  for (let i = 0; i < 2; i++) {
-    await new Promise((r) => setTimeout(r, 700));
+  const running = [collector("a"), collector("b")];
+  // Kill the witness mid-round and bring it back on the same data directory and port.
+  for (let i = 0; i < 1; i++) {
+    await new Promise((r) => setTimeout(r, 800));
     await w.kill();
     w = procs.serve(["--data", dir, "--port", String(port)]);
     await w.ready;
   }
+  // Both collectors go on against the restarted witness for a while.
+  await new Promise((r) => setTimeout(r, 1_500));
+  stopped = true;
   await Promise.all(running);
   assert.ok(cosigned.length > 0, "the witness cosigned nothing");
   // One history: every cosigned checkpoint is of one branch (they differ from size 6 on).
