@@ -164,6 +164,7 @@ const cosignStage: NetworkStage = {
         );
       }
       await Promise.all(inFlight);
+      const admittedBy = performance.now();
       const last = Math.max(...admitted.map((a) => a.index));
       for (const deadline = performance.now() + 30_000; cosignedSize <= last && performance.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
       polling = false;
@@ -177,12 +178,12 @@ const cosignStage: NetworkStage = {
         })
         .sort((a, b) => a - b);
       const verifyBaseline = `openssl ed25519 verify, 1 core: ${sci(ed.verifyPerSec)}/s`;
-      const achieved = admitted.length / ((performance.now() - start) / 1000);
+      const achieved = admitted.length / ((admittedBy - start) / 1000);
       process.stderr.write(`  ${admitted.length} records; p50 ${percentile(latencies, 50).toFixed(3)} s, p99 ${percentile(latencies, 99).toFixed(3)} s\n`);
       return [
         { name: `admission → 2-of-2 cosigned checkpoint p50 (${rate} records/s offered, ${admitted.length} records)`, value: percentile(latencies, 50), unit: "s", baseline: verifyBaseline, ratio: percentile(latencies, 50) * ed.verifyPerSec },
         { name: "admission → 2-of-2 cosigned checkpoint p99", value: percentile(latencies, 99), unit: "s", baseline: verifyBaseline, ratio: percentile(latencies, 99) * ed.verifyPerSec, target: "< 2 s" },
-        { name: "  records admitted per second (whole run, including the wait for the last cosignature)", value: achieved, unit: "records/s", baseline: verifyBaseline, ratio: achieved / ed.verifyPerSec },
+        { name: "  records admitted per second (achieved; 500 offered)", value: achieved, unit: "records/s", baseline: verifyBaseline, ratio: achieved / ed.verifyPerSec },
       ];
     } finally {
       await log?.close();

@@ -124,13 +124,14 @@ test("a node that forks its log (copied data directory, other appends) is caught
     const list = await alarmsAt(url("c"));
     return list.length > 0 && list[0]!.logIndex !== undefined ? list[0]! : undefined;
   });
-  // By the nodes' own clocks (one machine): C logged its alarm within one gossip round of B's (the round's
-  // own work — pulls, the push, C's check and admission — is the slack).
+  // By the nodes' own clocks (one machine): C logged its alarm within a gossip round of B's — the wait for
+  // B's next round, then that round's own work (pulls, the push, C's check and admission), which on a
+  // loaded machine takes seconds: the bound is two intervals and that work.
   const lag = Date.parse(atC.record.detected_at as string) - Date.parse(atB.record.detected_at as string);
   stage(`alarm at C, ${lag} ms after B by their clocks (gossip every ${GOSSIP_MS} ms)`);
   assert.equal(atC.record.detected_by, "gossip");
   assert.equal(atC.record.log_origin, logKey("a").name);
-  assert.ok(lag <= GOSSIP_MS + 2_500, `C detected ${lag} ms after B`);
+  assert.ok(lag <= 2 * GOSSIP_MS + 4_000, `C detected ${lag} ms after B`);
   // A (never shown its copy) and B/C logs: nothing cosigned the fork. B's cosignature is only on A's root.
   const bState = JSON.parse(await procs.ok(["alarm", "list", "--json", "--data", dir.b])) as { logIndex: number | null }[];
   assert.equal(bState.length, 1);

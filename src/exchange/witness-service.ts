@@ -6,6 +6,7 @@ import { checkAddCheckpoint, parseAddCheckpointRequest, splitViewOf, WitnessErro
 import { openCheckpoint } from "../core/note/index.js";
 import type { WitnessedLogRow, WitnessStore } from "../store/store.js";
 import type { SplitViewSink } from "./witness-alarms.js";
+import { WitnessStateBatcher } from "./witness-state-batcher.js";
 
 /** The answer to an add-checkpoint that passed: the cosignature lines (200), or the latest cosigned size (409). */
 export type AddCheckpointAnswer =
@@ -26,6 +27,8 @@ export interface WitnessKeys {
  * one is ever cosigned — across processes and restarts, since the state lives in the store.
  */
 export class WitnessService {
+  readonly #states: WitnessStateBatcher;
+
   constructor(
     private readonly d: {
       readonly store: WitnessStore;
@@ -34,7 +37,9 @@ export class WitnessService {
       /** Where a split view goes when a request proves one (a logged witness alarm); absent: only refused. */
       readonly alarms?: SplitViewSink;
     },
-  ) {}
+  ) {
+    this.#states = new WitnessStateBatcher(d.store);
+  }
 
   /** The cosigner keys' vkeys (Ed25519 first). */
   verifierKeys(): string[] {
@@ -78,7 +83,7 @@ export class WitnessService {
       const nowMs = this.d.clock.now();
       // Signed before the state moves (so nothing can fail between the two), released only after it moved.
       const lines = cosignWith(this.d.keys, check.body, Math.floor(nowMs / 1000));
-      if (!(await this.d.store.advanceWitnessedLog(origin, { size: row.size, root: row.root }, to, rfc3339(nowMs)))) continue;
+      if (!(await this.#states.advance({ origin, from: { size: row.size, root: row.root }, to, at: rfc3339(nowMs) }))) continue;
       return { kind: "cosigned", lines };
     }
   }

@@ -286,7 +286,21 @@ export interface WitnessedLogRow {
   readonly updatedAt: string;
 }
 
+/** One compare-and-swap of a witnessed log's state (advanceWitnessedLog's arguments). */
+export interface WitnessStateMove {
+  readonly origin: string;
+  readonly from: { readonly size: number; readonly root: Uint8Array };
+  readonly to: { readonly size: number; readonly root: Uint8Array; readonly note: string };
+  readonly at: string;
+}
+
 export interface WitnessStore {
+  /**
+   * Several compare-and-swaps in one transaction (one commit, one fsync): each moves its log only from
+   * its `from` state, as advanceWitnessedLog does; whether each moved, in order. A group commit for
+   * witnesses under load; two moves of one log in one call: the second sees the first's result.
+   */
+  advanceWitnessedLogs(moves: readonly WitnessStateMove[]): Promise<boolean[]>;
   witnessedLog(origin: string): Promise<WitnessedLogRow | undefined>;
   witnessedLogs(): Promise<WitnessedLogRow[]>;
   /** Starts witnessing a log (never cosigned), or replaces the key of one already witnessed, keeping its state. */

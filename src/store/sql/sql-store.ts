@@ -18,6 +18,7 @@ import type {
   TaxiiStatusRow,
   WitnessedLogRow,
   WitnessAlarmRow,
+  WitnessStateMove,
 } from "../store.js";
 import type { Dialect } from "./dialect.js";
 import type { QueryName } from "./queries.js";
@@ -48,7 +49,8 @@ export abstract class SqlStore implements Store {
   /** Runs a shared write; returns the number of rows it changed. */
   protected abstract run(name: QueryName, params: readonly unknown[]): Promise<number>;
   /** Runs shared writes in order in one transaction; none stays when one fails. */
-  protected abstract runAll(writes: readonly Write[]): Promise<void>;
+  /** Runs the writes in one transaction; each one's count of rows changed, in order. */
+  protected abstract runAll(writes: readonly Write[]): Promise<number[]>;
   /** Whether an error is the unique key of a party's id or slug (two processes creating one party). */
   protected abstract isPartyConflict(e: unknown): boolean;
 
@@ -250,6 +252,12 @@ export abstract class SqlStore implements Store {
     at: string,
   ): Promise<boolean> {
     return (await this.run("advanceWitnessedLog", [to.size, to.root, to.note, at, origin, from.size, from.root])) === 1;
+  }
+
+  async advanceWitnessedLogs(moves: readonly WitnessStateMove[]): Promise<boolean[]> {
+    if (moves.length === 0) return [];
+    const counts = await this.runAll(moves.map((m) => ["advanceWitnessedLog", [m.to.size, m.to.root, m.to.note, m.at, m.origin, m.from.size, m.from.root]] as const));
+    return counts.map((n) => n === 1);
   }
 
   async addCosignature(c: StoredCosignature): Promise<void> {
