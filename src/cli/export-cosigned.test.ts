@@ -22,7 +22,7 @@ after(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-test("export-bundle on a witnessed log bundles the latest quorum-cosigned checkpoint, not the newest uncosigned one", async () => {
+test("on a witnessed log, export-bundle bundles the latest quorum-cosigned checkpoint (not the newest uncosigned one); the timeline and the report bound log times by the witness", async () => {
   const witnessDir = mkdtempSync(join(tmpdir(), "tocsin-export-witness-"));
   dirs.push(witnessDir);
   const witness = loadOrCreateWitnessKeys(witnessDir, { mlDsa: false }).ed25519;
@@ -45,6 +45,11 @@ test("export-bundle on a witnessed log bundles the latest quorum-cosigned checkp
   assert.equal((await h.post(alice, later)).statusCode, 201);
   const newest = (await h.node.store.latestCheckpoint())!;
   assert.ok(newest.size > cosigned.size);
+  // The timeline bounds the first version's log time by the witness; the later one, not yet cosigned, has no bound.
+  const timeline = JSON.parse((await h.get(alice, `/api/v1/warnings/${warning.id as string}/timeline`)).body) as { entries: { index: number; witnessed?: { notAfter: string; witnesses: string[] } }[] };
+  assert.deepEqual(timeline.entries[0]!.witnessed?.witnesses, [witness.name]);
+  assert.ok(Math.abs(Date.parse(timeline.entries[0]!.witnessed!.notAfter) - Date.now()) < 120_000);
+  assert.equal(timeline.entries.at(-1)!.witnessed, undefined);
   const dir = h.dir;
   await h.node.close();
   closed = true;
@@ -54,5 +59,8 @@ test("export-bundle on a witnessed log bundles the latest quorum-cosigned checkp
   assert.equal(last.checkpoint.size, cosigned.size);
   assert.equal(last.cosignatures.length, 1);
   assert.equal(bundle.records.length, 1, "the version logged after the cosigned checkpoint waits for the next export");
+  // The HTML report says the same bound.
+  const html = await procs.ok(["report", "--warning", warning.id as string, "--data", dir]);
+  assert.match(html, new RegExp(`no later than [^<]+ per witnesses ${witness.name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`));
   rmSync(dir, { recursive: true, force: true });
 });
