@@ -4,6 +4,7 @@ import type { ExchangeServices } from "../exchange/exchange-services.js";
 import type { LogReader } from "../log/log-reader.js";
 import type { Sequencer } from "../log/sequencer.js";
 import { boardRoutes } from "./board-routes.js";
+import { capRoutes } from "./cap-routes.js";
 import { internalRoutes } from "./internal-routes.js";
 import { logRoutes } from "./log-routes.js";
 import { logKeyRoute } from "./log-key-route.js";
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(warningRoutes, { services });
     await app.register(partyRoutes, { services });
     await app.register(boardRoutes, { services });
+    await app.register(capRoutes, { services });
     await app.register(taxiiRoutes, { services, maxBodyBytes: deps.config.maxBodyBytes, prefix: "/taxii2" });
   }
   if (deps.witness) await app.register(witnessRoutes, { witness: deps.witness });
