@@ -111,6 +111,7 @@ export class CheckpointGossip {
   }
 
   async #round(): Promise<void> {
+    await this.d.alarms.logPending();
     const peers = await this.d.peers.urls();
     await Promise.all(
       peers.map(async (url) => {

@@ -81,6 +81,23 @@ export class WitnessAlarms implements SplitViewSink {
     await this.d.store.setWitnessAlarmIndex(row.forkKey, admitted!.index);
   }
 
+  /**
+   * Logs the alarms claimed but not logged (a process that died between the claim and the log):
+   * called at start and at each gossip round. Admitting the same record again is idempotent (the
+   * admission finds it by id if the first attempt did log it). Never throws.
+   */
+  async logPending(): Promise<void> {
+    for (const row of await this.d.store.witnessAlarms().catch(() => [])) {
+      if (row.logIndex !== undefined) continue;
+      try {
+        const [admitted] = await this.d.admission.admit(this.d.node, [JSON.parse(row.body)]);
+        await this.d.store.setWitnessAlarmIndex(row.forkKey, admitted!.index);
+      } catch (e) {
+        this.d.logger.error({ err: e, alarm: row.recordId }, "witness alarm: could not log a pending alarm; retrying later");
+      }
+    }
+  }
+
   async list(): Promise<WitnessAlarmView[]> {
     return (await this.d.store.witnessAlarms()).map(viewOf);
   }

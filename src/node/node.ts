@@ -128,6 +128,8 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     const witnessCollector = new WitnessCollector({ store, reader, witnesses, clock, logger: options.logger ?? app.log });
     if (!shared) await witnessCollector.start(config.witnessIntervalMs);
     if (!shared) await gossip.start(config.gossipIntervalMs);
+    // An alarm claimed by a process that died before logging it is logged now (not awaited: never holds up the start).
+    void alarms.logPending();
     return {
       config,
       store,
