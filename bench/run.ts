@@ -15,6 +15,7 @@ const BENCHMARKS: Record<string, { readonly about: string; readonly load: () => 
     about: "network: witness add-checkpoint requests/s vs OpenSSL Ed25519 sign+verify; admission → 2-of-2 cosigned checkpoint p50/p99 at 500 records/s [stage…]",
     load: async () => (await import("./network-bench.js")).runNetworkBench,
   },
+  bignode: { about: "a node with 100 000 warnings: warnings page, track record, timeline p99 under 8 clients; /healthz delay; escalator idle tick vs 1 000", load: async () => (await import("./bignode-bench.js")).runBignodeBench },
   record: { about: "track record over 1M resolved warnings vs one Brier pass; offline audit of a 1 000-record bundle vs OpenSSL Ed25519 verify", load: async () => (await import("./record-bench.js")).runRecordBench },
 };
 
