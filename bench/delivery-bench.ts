@@ -120,10 +120,3 @@ export async function deliveryRows(): Promise<Row[]> {
   }
   return rows;
 }
-
-/** The network benchmark's stages (the witness stages join here). */
-export async function runNetworkBench(_args: string[]): Promise<void> {
-  const started = performance.now();
-  const rows = await deliveryRows();
-  report("network", rows, { seconds: (performance.now() - started) / 1000 });
-}

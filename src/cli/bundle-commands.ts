@@ -75,6 +75,10 @@ export const auditCommand = defineCommand(
         help: "the published log key of a peer node whose records the bundle proves in their origin log (its name is the origin); otherwise the bundle's is used, and the output says so",
       },
       quorum: { type: "string", value: "K", help: "fail unless at least K of the --witness keys cosigned the bundle's latest checkpoint (and bound each record's log time by their timestamps)" },
+      "require-both": {
+        type: "boolean",
+        help: "count a witness toward --quorum only if both its cosignatures verify: give each --witness as its cosignature/v1 (0x04) and its ML-DSA-44 (0x06) vkey",
+      },
       against: {
         type: "string",
         value: "PROOF",
@@ -106,7 +110,21 @@ export const auditCommand = defineCommand(
     if (quorum !== undefined && (!/^[0-9]+$/.test(values.quorum!) || !Number.isSafeInteger(quorum))) throw new UsageError("--quorum must be a non-negative integer");
     // The same call a browser makes (src/verify): one verdict for one file, wherever it is checked.
     const peerLogKeys = new Map(values["peer-log-key"].map((k) => verifierKeyArg(k, "--peer-log-key")).map((v) => [v.name, v] as const));
-    const verdict = verifyBundle(readFileSync(file, "utf8"), { logKey, peerLogKeys, witnesses: extraWitnesses, against, ...(quorum !== undefined ? { quorum } : {}), ...(otherWitnesses ? { otherWitnesses } : {}) }, file);
+    if (values["require-both"]) {
+      if (quorum === undefined) throw new UsageError("--require-both needs --quorum K");
+      // Each witness named must come with both kinds of key, or "both" could not be checked.
+      const names = new Set([...extraWitnesses.map((w) => w.name), ...mlDsaWitnesses.map((w) => w.name)]);
+      for (const n of names) {
+        if (!extraWitnesses.some((w) => w.name === n && w.type === "cosignature/v1") || !mlDsaWitnesses.some((w) => w.name === n)) {
+          throw new UsageError(`--require-both: give witness ${n} as both its cosignature/v1 and its ML-DSA-44 vkey`);
+        }
+      }
+    }
+    const verdict = verifyBundle(
+      readFileSync(file, "utf8"),
+      { logKey, peerLogKeys, witnesses: extraWitnesses, against, ...(quorum !== undefined ? { quorum } : {}), ...(otherWitnesses ? { otherWitnesses } : {}), ...(values["require-both"] ? { everyKey: true } : {}) },
+      file,
+    );
     if ("unreadable" in verdict) {
       if (values.json) out(JSON.stringify({ ok: false, problems: verdict.problems }, null, 2) + "\n");
       else out(`NOT VERIFIED: ${file} is not a readable accountability bundle (${verdict.problems[0].message})\n`);

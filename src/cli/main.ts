@@ -18,6 +18,7 @@ import { inboxCommand, statusCommand } from "./inbox-commands.js";
 import { dutyApproveCommand, dutyDetermineCommand, dutyPolicyCommand, dutyRevealCommand, dutyStatusCommand, dutyWaiveCommand, dutyWarnCommand } from "./duty-commands.js";
 import { capExportCommand, capImportCommand } from "./cap-commands.js";
 import { exportCommand, importCommand } from "./transfer-commands.js";
+import { alarmListCommand, alarmVerifyCommand } from "./alarm-commands.js";
 import { webhookAddCommand, webhookDeliveriesCommand, webhookListCommand, webhookRemoveCommand } from "./webhook-commands.js";
 import { witnessAddLogCommand, witnessKeyCommand } from "./witness-commands.js";
 import { deliveriesCommand, peerAddCommand, peerListCommand, peerRemoveCommand } from "./peer-commands.js";
@@ -41,6 +42,8 @@ export const COMMANDS: readonly Command[] = [
   achExportCommand,
   exportBundleCommand,
   auditCommand,
+  alarmVerifyCommand,
+  alarmListCommand,
   reportCommand,
   witnessAddLogCommand,
   witnessKeyCommand,

@@ -4,7 +4,7 @@ import { ExchangeReads } from "../exchange/exchange-reads.js";
 import { PartyDirectory } from "../exchange/party-directory.js";
 import { PartyKeyFiles } from "../exchange/party-key-files.js";
 import { RecordReader } from "../exchange/record-reader.js";
-import { LogReader } from "../log/log-reader.js";
+import { LogReader, storedWitnessPolicy } from "../log/log-reader.js";
 import { systemClock } from "../log/system-clock.js";
 import { isPostgresUrl } from "../node/config.js";
 import { readLogKey } from "../node/read-log-key.js";
@@ -54,7 +54,7 @@ export async function withNodeReadSide<T>(at: StoreLocation, fn: (reads: Exchang
   try {
     const parties = new PartyDirectory(store, new PartyKeyFiles(join(at.dataDir, "keys")));
     const logKey = await readLogKey(at.dataDir, store);
-    return await fn(new ExchangeReads({ store, parties, records: new RecordReader(store, parties), log: new LogReader(store), logKey }));
+    return await fn(new ExchangeReads({ store, parties, records: new RecordReader(store, parties), log: new LogReader(store, await storedWitnessPolicy(store)), logKey }));
   } finally {
     await store.close();
   }

@@ -12,7 +12,7 @@ import { DATA_OPTION, DB_OPTION } from "./node-options.js";
 /**
  * `tocsin serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--advertise URL] [--host H] [--port P] [--origin NAME]
  * [--checkpoint-interval MS] [--internal-append] [--check-workers N] [--log-level LEVEL] [--demo]
- * [--witness URL=VKEY]… [--witness-quorum K] [--witness-interval MS] [--witness-ml-dsa] [--outbox-interval MS] [--delivery-backoff-cap MS]`: starts a node and prints its URLs. With
+ * [--witness URL=VKEY]… [--witness-quorum K] [--witness-interval MS] [--witness-ml-dsa] [--outbox-interval MS] [--delivery-backoff-cap MS] [--gossip URL]… [--gossip-interval MS]`: starts a node and prints its URLs. With
  * `--db` (or TOCSIN_DB) the store is that PostgreSQL database, which several processes may share
  * (`--data` then holds only the keys); without, SQLite in `--data`. `--demo` first loads the illustrative
  * demo scenario into a new node (src/demo/). SIGINT/SIGTERM close it cleanly (queued appends are
@@ -47,6 +47,13 @@ export const serveCommand = defineCommand(
       "witness-quorum": { type: "string", value: "K", help: "serve at /log/checkpoint the latest checkpoint K witnesses cosigned (default all of them)" },
       "witness-interval": { type: "string", value: "MS", help: "how often checkpoints not yet cosigned are submitted (default 1000)" },
       "witness-ml-dsa": { type: "boolean", help: "as a witness, also cosign with ML-DSA-44 (creates DIR/witness-ml-dsa.key)" },
+      gossip: {
+        type: "string",
+        value: "URL",
+        multiple: true,
+        help: "a node to gossip checkpoints with: each round pulls its /log/checkpoint and pushes what this node holds to its POST /gossip/checkpoints",
+      },
+      "gossip-interval": { type: "string", value: "MS", help: "how often a gossip round runs (default 5000)" },
       "webhook-allow-host": { type: "string", value: "HOST", multiple: true, help: "only these hosts may receive webhooks (default any public host)" },
       "webhook-allow-private": { type: "boolean", help: "let webhooks reach loopback, private and link-local addresses (off: SSRF protection)" },
       "webhook-retry-base": { type: "string", value: "MS", help: "wait before a failed webhook delivery's second attempt, doubling after (default 1000)" },
@@ -68,6 +75,8 @@ export const serveCommand = defineCommand(
         port: values.port,
         origin: values.origin,
         checkpointIntervalMs: values["checkpoint-interval"],
+        gossip: values.gossip,
+        gossipIntervalMs: values["gossip-interval"],
         internalAppend: values["internal-append"],
         checkWorkers: values["check-workers"],
         logLevel: values["log-level"],
@@ -122,6 +131,7 @@ export const serveCommand = defineCommand(
         `  tiles:        ${base}/log/tile/0/000.p/1 (C2SP tlog-tiles)`,
         `  proofs:       ${base}/log/proof/inclusion?index=0&size=1`,
         `  witness:      POST ${base}/witness/add-checkpoint, key ${node.witness.verifierKeys()[0]}`,
+        `  alarms:       ${base}/witness/alarms (gossip: POST ${base}/gossip/checkpoints)`,
         ...(config.internalAppend ? [`  raw appends:  POST ${base}/internal/v1/log/entries`] : []),
         "",
       ].join("\n") + (demoClock ? formatDemoBanner(demo, base, `--data ${config.dataDir}${config.db === undefined ? "" : ` --db ${describeStore(config)}`}`) : ""),

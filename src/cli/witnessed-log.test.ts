@@ -7,7 +7,7 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -137,6 +137,22 @@ test("three nodes witness one another (2 of 2): a bundle from one audits with --
     // B's ML-DSA-44 cosignature counts toward the auditor's quorum like an Ed25519 one.
     const pq = await tocsin(["audit", bundle, "--witness", bMl, "--witness", wkey.c, "--quorum", "2"]);
     assert.equal(pq.status, 0, pq.stdout + pq.stderr);
+    // --require-both: B counts only if both its cosignatures (Ed25519 and ML-DSA-44) verify.
+    const both = await tocsin(["audit", bundle, "--witness", bEd, "--witness", bMl, "--quorum", "1", "--require-both"]);
+    assert.equal(both.status, 0, both.stdout + both.stderr);
+    assert.match(both.stdout, /witness quorum: 1 of 1 required/);
+    // A witness given with one kind of key only cannot be checked for both: bad usage.
+    assert.equal((await tocsin(["audit", bundle, "--witness", bEd, "--witness", bMl, "--witness", wkey.c, "--quorum", "2", "--require-both"])).status, 2);
+    // The bundle's latest checkpoint without B's ML-DSA-44 line: B no longer counts under --require-both, still does without.
+    const stripped = join(dir.a, "bundle-no-ml-dsa.json");
+    const last = parsed.checkpoints.length - 1;
+    const bName = parseVerifierKey(bEd).name;
+    const withoutMlDsa = parsed.checkpoints.map((n, i) => (i === last ? n.split("\n").filter((l) => !(l.startsWith(`\u2014 ${bName} `) && l.length > 500)).join("\n") : n));
+    writeFileSync(stripped, JSON.stringify({ ...JSON.parse(readFileSync(bundle, "utf8")), checkpoints: withoutMlDsa }));
+    const oneKind = await tocsin(["audit", stripped, "--witness", bEd, "--witness", bMl, "--quorum", "1", "--require-both"]);
+    assert.equal(oneKind.status, 1, oneKind.stdout);
+    assert.match(oneKind.stdout, /cosigned by 0 of the 1 witnesses required/);
+    assert.equal((await tocsin(["audit", stripped, "--witness", bEd, "--witness", bMl, "--quorum", "1"])).status, 0);
     // B and C cosigned each other's logs too.
     for (const n of ["b", "c"] as const) {
       const others = names.filter((o) => o !== n).map((o) => parseVerifierKey(wkey[o]));

@@ -33,6 +33,17 @@ export const THREAD_EVENTS: LogEventSource = {
   },
 };
 
+/**
+ * Witness alarms (docs/federation.md): a logged proof that a log showed two histories. Every party that
+ * may read the alarm record (they are TLP:CLEAR) hears of it: it may have been shown the other history.
+ */
+export const WITNESS_ALARM_EVENTS: LogEventSource = {
+  eventsOf(record, body) {
+    if (record.kind !== "witness-alarm") return [];
+    return [{ type: "witness-alarm", summary: `split view of log ${short(String(body.log_origin))} (${String(body.evidence)}), detected ${String(body.detected_at)}` }];
+  },
+};
+
 /** Long enough for a person to recognise a warning, short enough to keep events small. */
 function short(s: string): string {
   const one = s.replace(/\s+/g, " ");

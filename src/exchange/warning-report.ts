@@ -1,6 +1,6 @@
 import { auditBundle, type AccountabilityBundle } from "../core/bundle/index.js";
 import { reportInputFromBundle, type WarningReportInput } from "../core/report/index.js";
-import type { NoteVerifier } from "../core/note/index.js";
+import { parseVerifierKey, type NoteVerifier } from "../core/note/index.js";
 import type { RecipientRecord } from "../core/scoring/index.js";
 import type { Reader } from "../core/tlp/index.js";
 import { exportBundle, type BundleExportDeps } from "./bundle-export.js";
@@ -21,7 +21,16 @@ export async function gatherWarningReport(
   options: { readonly logKey?: NoteVerifier | undefined } = {},
 ): Promise<{ bundle: AccountabilityBundle; input: WarningReportInput }> {
   const bundle = await exportBundle(d, reader, warningId, now);
-  const audit = auditBundle(bundle, options.logKey ? { logKey: options.logKey } : {});
+  // The witnesses the node collected cosignatures from bound each record's log time ("logged no later
+  // than T, per witnesses W1, W2"); no quorum is enforced here — an auditor enforces its own (tocsin audit --quorum).
+  const witnesses = bundle.witnesses.flatMap((w) => {
+    try {
+      return [parseVerifierKey(w)];
+    } catch {
+      return [];
+    }
+  });
+  const audit = auditBundle(bundle, { ...(options.logKey ? { logKey: options.logKey } : {}), ...(witnesses.length ? { witnessPolicy: { witnesses, quorum: 0 } } : {}) });
   const states = new WarningStates(d.store, bundle.log.node_party);
   const tracks = new TrackRecords(d.store, d.records, states);
   const state = (await states.get(warningId))!;

@@ -1,6 +1,6 @@
 import { toHex } from "../core/crypto/bytes.js";
 import { recordKindOf } from "../core/record/index.js";
-import { signedByPhrase, signerOf, summarizeRecord, type RecordSummary, type Signer } from "../core/timeline/index.js";
+import { signedByPhrase, signerOf, summarizeRecord, witnessBoundOf, type RecordSummary, type Signer, type WitnessBound } from "../core/timeline/index.js";
 import type { Reader } from "../core/tlp/index.js";
 import type { Store, StoredCheckpoint } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
@@ -23,6 +23,12 @@ export interface TimelineEntry extends RecordSummary {
   readonly signedBy: string;
   /** The smallest checkpoint covering the entry (size > index) and the latest one; null before any. */
   readonly checkpoints: { readonly first: number | null; readonly latest: number | null };
+  /**
+   * On a witnessed log: "logged no later than T, per witnesses W1, W2" — the earliest cosignature of the
+   * first cosigned checkpoint holding the entry (the node verified each when it collected it). Absent
+   * before any witness cosigned a checkpoint holding it.
+   */
+  readonly witnessed?: WitnessBound;
 }
 
 export interface WarningTimeline {
@@ -47,8 +53,16 @@ export async function warningTimeline(d: { store: Store; records: RecordReader; 
   const names = new Map<string, string | undefined>();
   const entries: TimelineEntry[] = [];
   const node = await d.parties.get(NODE_PARTY_SLUG);
+  const bounds = new Map<number, WitnessBound | undefined>();
+  const boundOf = async (index: number): Promise<WitnessBound | undefined> => {
+    const size = await d.store.firstCosignedSizeAfter(index);
+    if (size === undefined) return undefined;
+    if (!bounds.has(size)) bounds.set(size, witnessBoundOf((await d.store.cosignaturesAt(size)).map((c) => c.line)));
+    return bounds.get(size);
+  };
   for (const r of records) {
     const obj = JSON.parse(r.body) as Record<string, unknown>;
+    const witnessed = await boundOf(r.logIndex);
     if (!names.has(r.author)) names.set(r.author, (await d.parties.get(r.author))?.name);
     const [first] = await d.store.listCheckpoints(r.logIndex, 1);
     if (first) firstCovering.set(first.size, first);
@@ -62,6 +76,7 @@ export async function warningTimeline(d: { store: Store; records: RecordReader; 
       signer: signerOf(r, node?.id),
       signedBy: signedByPhrase(signerOf(r, node?.id), names.get(r.author) ?? r.author),
       checkpoints: { first: first?.size ?? null, latest: latest && latest.size > r.logIndex ? latest.size : null },
+      ...(witnessed ? { witnessed } : {}),
     });
   }
   if (latest) firstCovering.set(latest.size, latest);

@@ -2,8 +2,11 @@ import { rfc3339, type Clock } from "../core/clock.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { cosignCheckpoint, formatVerifierKey, parseCheckpoint, parseNote, parseVerifierKey, type NoteSigner, type NoteVerifier } from "../core/note/index.js";
 import { cosignCheckpointMlDsa, formatMlDsaVerifierKey, type MlDsaCosigner } from "../core/note/ml-dsa-cosignature.js";
-import { checkAddCheckpoint, parseAddCheckpointRequest, WitnessError } from "../core/witness/index.js";
-import type { WitnessStore } from "../store/store.js";
+import { checkAddCheckpoint, parseAddCheckpointRequest, splitViewOf, WitnessError, type AddCheckpointRequest } from "../core/witness/index.js";
+import { openCheckpoint } from "../core/note/index.js";
+import type { WitnessedLogRow, WitnessStore } from "../store/store.js";
+import type { SplitViewSink } from "./witness-alarms.js";
+import { WitnessStateBatcher } from "./witness-state-batcher.js";
 
 /** The answer to an add-checkpoint that passed: the cosignature lines (200), or the latest cosigned size (409). */
 export type AddCheckpointAnswer =
@@ -24,13 +27,19 @@ export interface WitnessKeys {
  * one is ever cosigned — across processes and restarts, since the state lives in the store.
  */
 export class WitnessService {
+  readonly #states: WitnessStateBatcher;
+
   constructor(
     private readonly d: {
       readonly store: WitnessStore;
       readonly keys: WitnessKeys;
       readonly clock: Clock;
+      /** Where a split view goes when a request proves one (a logged witness alarm); absent: only refused. */
+      readonly alarms?: SplitViewSink;
     },
-  ) {}
+  ) {
+    this.#states = new WitnessStateBatcher(d.store);
+  }
 
   /** The cosigner keys' vkeys (Ed25519 first). */
   verifierKeys(): string[] {
@@ -59,15 +68,45 @@ export class WitnessService {
       const row = await this.d.store.witnessedLog(origin);
       if (row === undefined) throw new WitnessError("WITNESS_UNKNOWN_LOG", "this witness does not witness that log", { details: { origin } });
       const state = { origin, verifier: parseVerifierKey(row.vkey), size: row.size, root: row.root.length === 0 ? undefined : row.root };
-      const check = checkAddCheckpoint(state, request);
-      if (check.kind === "conflict") return check;
+      let check;
+      try {
+        check = checkAddCheckpoint(state, request);
+      } catch (e) {
+        if (e instanceof WitnessError && e.code === "WITNESS_BAD_PROOF") await this.#lookForSplitView(row, request);
+        throw e;
+      }
+      if (check.kind === "conflict") {
+        await this.#lookForSplitView(row, request);
+        return check;
+      }
       const to = { size: check.checkpoint.size, root: check.checkpoint.rootHash, note: request.checkpoint };
       const nowMs = this.d.clock.now();
       // Signed before the state moves (so nothing can fail between the two), released only after it moved.
       const lines = cosignWith(this.d.keys, check.body, Math.floor(nowMs / 1000));
-      if (!(await this.d.store.advanceWitnessedLog(origin, { size: row.size, root: row.root }, to, rfc3339(nowMs)))) continue;
+      if (!(await this.#states.advance({ origin, from: { size: row.size, root: row.root }, to, at: rfc3339(nowMs) }))) continue;
       return { kind: "cosigned", lines };
     }
+  }
+
+  /**
+   * A refused request may prove that the log forked: a checkpoint signed by the log key with the size
+   * this witness cosigned and another root, or a proof from that size leading to the new checkpoint's
+   * root but not to the cosigned one. Then the two notes (and the path) go to the alarms, before the
+   * answer. Anything that proves nothing (unsigned, a garbled proof) stays a plain refusal.
+   */
+  async #lookForSplitView(row: WitnessedLogRow, request: AddCheckpointRequest): Promise<void> {
+    if (!this.d.alarms || row.note === undefined) return;
+    const verifier = parseVerifierKey(row.vkey);
+    let held, other;
+    try {
+      held = { note: row.note, checkpoint: openCheckpoint(row.note, verifier, row.origin).checkpoint };
+      other = { note: request.checkpoint, checkpoint: openCheckpoint(request.checkpoint, verifier, row.origin).checkpoint };
+    } catch {
+      return;
+    }
+    const proof = request.oldSize === row.size && other.checkpoint.size > row.size ? request.proof : [];
+    const evidence = splitViewOf(verifier, held, other, proof);
+    if (evidence) await this.d.alarms.raise(evidence, { detectedBy: "witness" });
   }
 }
 

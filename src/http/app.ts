@@ -18,6 +18,10 @@ import { requireRouteSchemas } from "./schema-first.js";
 import { taxiiRoutes } from "./taxii/taxii-routes.js";
 import { warningRoutes } from "./warning-routes.js";
 import type { WitnessService } from "../exchange/witness-service.js";
+import type { CheckpointGossip } from "../exchange/checkpoint-gossip.js";
+import type { WitnessAlarms } from "../exchange/witness-alarms.js";
+import { gossipRoutes } from "./gossip-routes.js";
+import { alarmRoutes } from "./alarm-routes.js";
 import { eventRoutes, type EventStreamOptions } from "./event-routes.js";
 import { webhookRoutes } from "./webhook-routes.js";
 import { witnessRoutes } from "./witness-routes.js";
@@ -36,6 +40,10 @@ export interface AppDeps {
   readonly services?: ExchangeServices;
   /** Fastify's pino logger (off when absent): every 5xx is logged at error with its request id and stack. */
   readonly logger?: boolean | { readonly level: string };
+  /** The split views this node detected (GET /witness/alarms). */
+  readonly alarms?: WitnessAlarms;
+  /** Checkpoint gossip from other nodes (POST /gossip/checkpoints). */
+  readonly gossip?: CheckpointGossip;
   /** Several processes on one database: the route by which the others hand admitted entries to the sequencing one. */
   readonly cluster?: { readonly sequencer: Sequencer; readonly secret: string };
   /** The C2SP tlog-witness submission API under /witness (every node may witness other logs). */
@@ -96,6 +104,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   }
   if (deps.witness) await app.register(witnessRoutes, { witness: deps.witness });
+  if (deps.alarms) await app.register(alarmRoutes, { alarms: deps.alarms });
+  if (deps.gossip) await app.register(gossipRoutes, { gossip: deps.gossip });
   await app.register(internalRoutes, { rawAppends: deps.config.internalAppend ? deps.sequencer : undefined, cluster: deps.cluster });
   await app.ready();
   return app;

@@ -174,6 +174,7 @@ export const ERROR_TABLE = {
   ACH_NAME_TAKEN: { status: 409, title: "Board name taken" },
   ACH_UNKNOWN_REFERENCE: { status: 400, title: "Unknown reference" },
   ACH_RATING_INVALID: { status: 400, title: "Rating invalid" },
+  GOSSIP_BAD_REQUEST: { status: 400, title: "Bad gossip request" },
   ACH_LEVEL_INVALID: { status: 400, title: "Credibility or relevance invalid" },
   ACH_EVIDENCE_SOURCE_MISSING: { status: 400, title: "Evidence source missing" },
   ACH_PRIORS_INVALID: { status: 400, title: "Priors invalid" },

@@ -3,45 +3,14 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MemoryTree } from "../core/merkle/index.js";
-import { addSignatures, formatCheckpoint, formatVerifierKey, generateNoteSigner, openCheckpoint, parseVerifierKey, signCheckpoint, signNote, type NoteSigner } from "../core/note/index.js";
+import { addSignatures, formatVerifierKey, generateNoteSigner, openCheckpoint, parseVerifierKey, signNote } from "../core/note/index.js";
+import { TestLog } from "../testing/test-log.js";
 import { collectMlDsaCosignatures, parseMlDsaVerifierKey } from "../core/note/ml-dsa-cosignature.js";
 import { formatAddCheckpointRequest } from "../core/witness/index.js";
 import { parseConfig } from "../node/config.js";
 import { openNode, type TocsinNode } from "../node/node.js";
 import { createTestDatabase, type TestDatabase } from "../testing/pg-database.js";
 import { TLOG_SIZE_TYPE } from "./witness-routes.js";
-
-/** A log outside the witness: leaves in memory, checkpoints signed with its own key. */
-class TestLog {
-  readonly tree = new MemoryTree();
-  readonly leaves: Uint8Array[] = [];
-  constructor(readonly signer: NoteSigner) {}
-  grow(n: number, salt = ""): this {
-    for (let i = 0; i < n; i++) {
-      const leaf = new TextEncoder().encode(`${salt}leaf ${this.tree.size}`);
-      this.leaves.push(leaf);
-      this.tree.appendLeaf(leaf);
-    }
-    return this;
-  }
-  /** Another branch with the same history so far. */
-  clone(): TestLog {
-    const t = new TestLog(this.signer);
-    for (const l of this.leaves) {
-      t.leaves.push(l);
-      t.tree.appendLeaf(l);
-    }
-    return t;
-  }
-  checkpoint(size = this.tree.size): string {
-    return signCheckpoint({ origin: this.signer.name, size, rootHash: this.tree.rootAt(size), extensions: [] }, this.signer);
-  }
-  request(old: number, size = this.tree.size): string {
-    const proof = old === 0 || old === size ? [] : this.tree.consistencyProof(old, size);
-    return formatAddCheckpointRequest({ oldSize: old, proof, checkpoint: this.checkpoint(size) });
-  }
-}
 
 interface Witness {
   readonly node: TocsinNode;

@@ -33,6 +33,18 @@ export interface ConsistencyProof {
   readonly hashes: Uint8Array[];
 }
 
+/** Where the node records its witness policy (the quorum, 0 for none) at each start, for the commands that read its database. */
+export const WITNESS_QUORUM_META = "witness.quorum";
+
+/**
+ * The witness policy the node last started with: exports and reports from the command line then use the
+ * checkpoint the node publishes (the latest its quorum cosigned), not the newest one still uncosigned.
+ */
+export async function storedWitnessPolicy(store: Pick<LogStore, "getMeta">): Promise<{ witnessQuorum: number }> {
+  const v = Number(await store.getMeta(WITNESS_QUORUM_META));
+  return { witnessQuorum: Number.isSafeInteger(v) && v > 0 ? v : 0 };
+}
+
 /**
  * Everything a reader may ask of the log, answered from stored rows with the core's proof plans:
  * O(log n) node reads per proof, one range read per tile. Stateless, so any process can serve it.

@@ -45,6 +45,10 @@ export interface NodeConfig {
   readonly witnessIntervalMs: number;
   /** Acting as a witness, also cosign with ML-DSA-44 (creates DIR/witness-ml-dsa.key). */
   readonly witnessMlDsa: boolean;
+  /** Nodes this one gossips checkpoints with (base URLs): it pulls their /log/checkpoint and pushes what it holds. */
+  readonly gossip: readonly string[];
+  /** How often a gossip round runs. */
+  readonly gossipIntervalMs: number;
   /** Event streams (GET /api/v1/events): a `: keep-alive` comment this often on a quiet stream. */
   readonly eventsKeepAliveMs: number;
   /** How often each process looks for new records and notices to wake its streams. */
@@ -112,6 +116,8 @@ export const DEFAULT_CONFIG: NodeConfig = {
   webhookRetryBaseMs: 1000,
   webhookMaxAttempts: 8,
   webhookIntervalMs: 500,
+  gossip: [],
+  gossipIntervalMs: 5000,
   witnesses: [],
   witnessQuorum: undefined,
   witnessIntervalMs: 1000,
@@ -166,6 +172,8 @@ const CONFIG_SCHEMA = Type.Object(
     webhookRetryBaseMs: integer(10, 3_600_000),
     webhookMaxAttempts: integer(1, 100),
     webhookIntervalMs: integer(10, 3_600_000),
+    gossip: Type.Array(text("an http(s) URL", "^https?://[^\\s]+$"), { must: "a list of http(s) URLs" }),
+    gossipIntervalMs: integer(50, 3_600_000),
     outboxIntervalMs: integer(10, 3_600_000),
     deliveryBackoffCapMs: integer(100, 86_400_000),
   },

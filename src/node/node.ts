@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Clock } from "../core/clock.js";
 import type { NoteSigner } from "../core/note/index.js";
 import { buildApp } from "../http/app.js";
-import { LogReader } from "../log/log-reader.js";
+import { LogReader, WITNESS_QUORUM_META } from "../log/log-reader.js";
 import type { Sequencer } from "../log/sequencer.js";
 import { systemClock } from "../log/system-clock.js";
 import type { Admission } from "../exchange/admission.js";
@@ -23,8 +23,10 @@ import { openWriteSide, type WriteSide } from "./write-side.js";
 import { WitnessService } from "../exchange/witness-service.js";
 import { logWitness, WitnessCollector } from "../exchange/witness-collector.js";
 import { loadOrCreateWitnessKeys } from "./witness-key.js";
+import { WitnessAlarms } from "../exchange/witness-alarms.js";
+import { CheckpointGossip, StaticGossipPeers, type GossipPeers } from "../exchange/checkpoint-gossip.js";
 import { EventHub } from "../exchange/event-hub.js";
-import { NotificationFeed } from "../exchange/notification-feed.js";
+import { NotificationFeed, WITNESS_ALARM_EVENTS } from "../exchange/notification-feed.js";
 import { Notifications } from "../exchange/notifications.js";
 import { WebhookDispatcher } from "../exchange/webhook-dispatcher.js";
 import { DeadlineNotifier } from "../exchange/deadline-notifier.js";
@@ -43,6 +45,10 @@ export interface TocsinNode {
   readonly sequencer: Sequencer;
   readonly reader: LogReader;
   readonly parties: PartyDirectory;
+  /** The split views this node detected, each a logged, offline-verifiable alarm record. */
+  readonly alarms: WitnessAlarms;
+  /** Checkpoint gossip with other nodes (POST /gossip/checkpoints and the rounds to `config.gossip`). */
+  readonly gossip: CheckpointGossip;
   /** Party changes (registrations, keys, tokens), each logged. */
   readonly registrar: PartyRegistrar;
   readonly admission: Admission;
@@ -84,7 +90,7 @@ export interface TocsinNode {
  * SQLite the sequencer starts here; on a shared PostgreSQL database, at `startLeadership` (it needs the
  * URL to advertise), and only in the process that wins the lease.
  */
-export async function openNode(config: NodeConfig, options: { clock?: Clock; logger?: Logger; federationEvents?: FederationEvents } = {}): Promise<TocsinNode> {
+export async function openNode(config: NodeConfig, options: { clock?: Clock; logger?: Logger; federationEvents?: FederationEvents; gossipPeers?: GossipPeers } = {}): Promise<TocsinNode> {
   const clock = options.clock ?? systemClock;
   // A serving node's SQLite appends wait for the disk on a thread of their own, not on its event loop.
   const store = await openStore(config, { appendThread: true });
@@ -98,25 +104,33 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     w = await openWriteSide({ store, dataDir: config.dataDir, origin: config.origin, clock, leaseTtlMs: config.leaseTtlMs, checkpointIntervalMs: config.checkpointIntervalMs, sequenceNow: !shared, checks, locks });
     const { signer, sequencer, leadership, secret, appender, parties, node, records, admission, registrar } = w;
     const witnesses = config.witnesses.map((x) => logWitness(x.vkey, x.url));
-    const reader = new LogReader(store, { witnessQuorum: config.witnesses.length === 0 ? 0 : (config.witnessQuorum ?? config.witnesses.length) });
+    const witnessQuorum = config.witnesses.length === 0 ? 0 : (config.witnessQuorum ?? config.witnesses.length);
+    const reader = new LogReader(store, { witnessQuorum });
+    // The commands that read this database (export-bundle, report) publish what the node publishes.
+    await store.setMeta(WITNESS_QUORUM_META, String(witnessQuorum));
     // Every node is a witness of the logs its operator adds (tocsin witness add-log); its keys are files in the data directory.
-    const witness = new WitnessService({ store, keys: loadOrCreateWitnessKeys(config.dataDir, { mlDsa: config.witnessMlDsa }), clock });
+    // Background services log to the node's log (Fastify's pino logger, built below) unless the caller passes another.
+    let built: FastifyInstance | undefined;
+    const logger: Logger = options.logger ?? { warn: (...a: unknown[]) => built?.log.warn(...(a as [object, string])), error: (...a: unknown[]) => built?.log.error(...(a as [object, string])) } as Logger;
+    const alarms = new WitnessAlarms({ store, admission, node, clock, logger });
+    const witness = new WitnessService({ store, keys: loadOrCreateWitnessKeys(config.dataDir, { mlDsa: config.witnessMlDsa }), clock, alarms });
+    // The peers: `serve --gossip URL`, or whatever list the caller injects (the peers of `tocsin peer add`).
+    const gossip = new CheckpointGossip({ store, alarms, peers: options.gossipPeers ?? new StaticGossipPeers(config.gossip), logger });
     // Every party's registration in the log, the node's own first (a database from before key
     // transparency, or a start that died between creating a party and logging it). On a shared
     // database this process takes the lease for the moment, or hands the records to the leader.
     if ((await parties.unregistered()) > 0) await w.asWriter(() => registrar.ensureRegistered());
     // Federation: peers pinned by `tocsin peer add`, records they deliver, and the outbox to them.
     // Their failures go to the node's log (the app's, built below; called only once it exists).
-    const nodeLog: Logger = options.logger ?? { warn: (...a: unknown[]) => (app.log.warn as (...x: unknown[]) => void)(...a), error: (...a: unknown[]) => (app.log.error as (...x: unknown[]) => void)(...a) } as Logger;
     const peers = new PeerDirectory({ store, clock, ownOrigin: signer.name });
     // A failed delivery becomes a `delivery-failed` notice for the record's author (its event stream, webhooks).
-    const events = options.federationEvents ?? new FederationNotices({ store, logger: nodeLog });
-    const receiver = new FederationReceiver({ store, peers, admission, clock, logger: nodeLog, events });
+    const events = options.federationEvents ?? new FederationNotices({ store, logger });
+    const receiver = new FederationReceiver({ store, peers, admission, clock, logger, events });
     const federation = new FederationService({ store, parties, log: reader, records, peers, receiver });
     const boards = new BoardService({ store, admission, rules: w.boardRules, records, clock });
     // Notifications follow the log and the notice table, so any process serves any party's stream.
     const policy = { allowHosts: config.webhookAllowHosts, allowPrivate: config.webhookAllowPrivate };
-    const feed = new NotificationFeed({ store, records });
+    const feed = new NotificationFeed({ store, records, sources: [WITNESS_ALARM_EVENTS] });
     const eventHub = new EventHub({ store, pollMs: config.eventsPollMs, maxPerParty: config.eventsPerParty });
     const notifications = new Notifications({ store, feed, hub: eventHub, clock, policy });
     // The application services: the one door the HTTP API calls.
@@ -142,17 +156,22 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       services,
       ...(secret !== undefined ? { cluster: { sequencer, secret } } : {}),
       witness,
+      alarms,
+      gossip,
       eventStreams: { keepAliveMs: config.eventsKeepAliveMs, maxBufferedBytes: config.eventsMaxBufferedBytes, stallMs: config.eventsStallMs },
     });
+    built = app;
     // Follows the log in whichever process sequences it: alone, from now; shared, while holding the lease.
     // Its failures go to the node's log (Fastify's pino logger) unless the caller passes another.
     const escalator = new Escalator({ store, admission, states: admission.states, clock, node, logger: options.logger ?? app.log });
     if (!shared) await escalator.start(config.escalationIntervalMs);
     // Witnesses are asked where the log is sequenced, like the escalator: one process submits.
     const witnessCollector = new WitnessCollector({ store, reader, witnesses, clock, logger: options.logger ?? app.log });
+    if (!shared) await gossip.start(config.gossipIntervalMs);
+    // An alarm claimed by a process that died before logging it is logged now (not awaited: never holds up the start).
+    void alarms.logPending();
     if (!shared) await witnessCollector.start(config.witnessIntervalMs);
     // Webhook deliveries and deadline notices: durable in the database, worked by the sequencing process.
-    const logger = options.logger ?? app.log;
     const webhooks = new WebhookDispatcher({
       store,
       feed,
@@ -171,7 +190,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       log: reader,
       peers,
       clock,
-      logger: nodeLog,
+      logger,
       events,
       origin: signer.name,
       options: { intervalMs: config.outboxIntervalMs, backoffCapMs: config.deliveryBackoffCapMs },
@@ -180,6 +199,8 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     if (!shared) await outbox.start();
     return {
       config,
+      alarms,
+      gossip,
       notifications,
       eventHub,
       webhooks,
@@ -211,6 +232,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
           { start: () => escalator.start(config.escalationIntervalMs), stop: () => escalator.stop() },
           { start: () => witnessCollector.start(config.witnessIntervalMs), stop: () => witnessCollector.stop() },
           { start: () => outbox.start(), stop: () => outbox.stop() },
+          { start: () => gossip.start(config.gossipIntervalMs), stop: () => gossip.stop() },
           { start: () => webhooks.start(config.webhookIntervalMs), stop: () => webhooks.stop() },
           { start: () => deadlineNotifier.start(config.escalationIntervalMs), stop: () => deadlineNotifier.stop() },
         ]);
@@ -223,6 +245,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
         deadlineNotifier.stop();
         eventHub.close();
         outbox.stop();
+        gossip.stop();
         await app.close();
         await outbox.settle();
         await sequencer.stop();

@@ -8,7 +8,7 @@ import type { TableAccess } from "./sql/table-access.js";
  * hashes and hands complete rows to `appendBatch`. Nothing engine-specific (rowids, pragmas, advisory
  * locks) appears here; each engine passes the same contract suite in src/testing/store-contract.ts.
  */
-export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditStore, TaxiiStatusStore, WitnessStore, CosignatureStore, FederationStore, NoticeStore, WebhookStore {
+export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditStore, TaxiiStatusStore, WitnessStore, CosignatureStore, FederationStore, NoticeStore, WebhookStore, WitnessAlarmStore {
   /** Which engine, for logs and benchmarks. Code outside src/store asks `sharedByProcesses`, never the engine. */
   readonly engine: "sqlite" | "postgres";
   /**
@@ -110,6 +110,8 @@ export interface LogStore {
   getMeta(key: string): Promise<string | undefined>;
   /** Sets a value if absent and returns the stored one (first writer wins). */
   initMeta(key: string, value: string): Promise<string>;
+  /** Sets a value that follows the node's configuration (the witness policy), replacing the stored one. */
+  setMeta(key: string, value: string): Promise<void>;
 }
 
 /** A party: an organisation (or unit) that sends or receives warnings; `id` is its STIX identity id. */
@@ -288,7 +290,21 @@ export interface WitnessedLogRow {
   readonly updatedAt: string;
 }
 
+/** One compare-and-swap of a witnessed log's state (advanceWitnessedLog's arguments). */
+export interface WitnessStateMove {
+  readonly origin: string;
+  readonly from: { readonly size: number; readonly root: Uint8Array };
+  readonly to: { readonly size: number; readonly root: Uint8Array; readonly note: string };
+  readonly at: string;
+}
+
 export interface WitnessStore {
+  /**
+   * Several compare-and-swaps in one transaction (one commit, one fsync): each moves its log only from
+   * its `from` state, as advanceWitnessedLog does; whether each moved, in order. A group commit for
+   * witnesses under load; two moves of one log in one call: the second sees the first's result.
+   */
+  advanceWitnessedLogs(moves: readonly WitnessStateMove[]): Promise<boolean[]>;
   witnessedLog(origin: string): Promise<WitnessedLogRow | undefined>;
   witnessedLogs(): Promise<WitnessedLogRow[]>;
   /** Starts witnessing a log (never cosigned), or replaces the key of one already witnessed, keeping its state. */
@@ -322,8 +338,31 @@ export interface CosignatureStore {
   cosignaturesAt(size: number): Promise<StoredCosignature[]>;
   /** The largest checkpoint size this witness cosigned (0 when none). */
   lastCosignedSize(witness: string): Promise<number>;
+  /** The smallest cosigned checkpoint size above `index` (the first cosigned checkpoint holding that entry); undefined when none. */
+  firstCosignedSizeAfter(index: number): Promise<number | undefined>;
   /** The largest checkpoint size with at least `quorum` cosignatures; undefined when none has. */
   latestCosignedSize(quorum: number): Promise<number | undefined>;
+}
+
+/** A split view this node detected (a witness alarm): the fork it is about and the record that proves it. */
+export interface WitnessAlarmRow {
+  /** The fork's identity (origin, both sizes and roots): one row per fork. */
+  readonly forkKey: string;
+  readonly origin: string;
+  readonly recordId: string;
+  /** The alarm record as built, before the node signed it (admitting it again logs the same record). */
+  readonly body: string;
+  /** Where the signed record is in this node's log; undefined until it is logged. */
+  readonly logIndex: number | undefined;
+  readonly detectedAt: string;
+}
+
+export interface WitnessAlarmStore {
+  /** Claims a fork for one alarm; false when it was claimed before (by this process or another). */
+  claimWitnessAlarm(row: Omit<WitnessAlarmRow, "logIndex">): Promise<boolean>;
+  witnessAlarm(forkKey: string): Promise<WitnessAlarmRow | undefined>;
+  setWitnessAlarmIndex(forkKey: string, logIndex: number): Promise<void>;
+  witnessAlarms(): Promise<WitnessAlarmRow[]>;
 }
 
 /** A peer node, pinned on first use (docs/federation.md). */

@@ -16,6 +16,8 @@ export interface VerifyBundleOptions {
   readonly quorum?: number;
   /** Witness keys of other signature types (ML-DSA-44) the caller verifies itself, counted toward `quorum`. */
   readonly otherWitnesses?: NonNullable<NonNullable<AuditOptions["witnessPolicy"]>["others"]>;
+  /** A witness counts toward `quorum` only when all its keys given (Ed25519 and ML-DSA-44) cosigned. */
+  readonly everyKey?: boolean;
 }
 
 /** The verdict on a file that is not a readable bundle at all: not verified, with the reason. */
@@ -49,7 +51,7 @@ export function verifyBundle(input: string | unknown, options: VerifyBundleOptio
         ...(options.peerLogKeys ? { peerLogKeys: options.peerLogKeys } : {}),
         ...(options.against ? { against: options.against } : {}),
         ...(options.quorum !== undefined
-          ? { witnessPolicy: { witnesses: options.witnesses ?? [], quorum: options.quorum, ...(options.otherWitnesses ? { others: options.otherWitnesses } : {}) } }
+          ? { witnessPolicy: { witnesses: options.witnesses ?? [], quorum: options.quorum, ...(options.otherWitnesses ? { others: options.otherWitnesses } : {}), ...(options.everyKey ? { everyKey: true } : {}) } }
           : {}),
       },
     );

@@ -104,6 +104,11 @@ export interface AuditOptions {
       readonly keys: readonly { readonly name: string; readonly keyId: number }[];
       readonly verify: (note: string) => readonly { readonly name: string; readonly keyId: number; readonly timestamp: number }[];
     };
+    /**
+     * A witness counts toward the quorum only when every key the auditor gave for it (by name: its
+     * cosignature/v1 and its ML-DSA-44 key) cosigned: both kinds of cosignature are then required.
+     */
+    readonly everyKey?: boolean;
   };
 }
 
@@ -420,7 +425,11 @@ export function auditBundle(bundle: AccountabilityBundle, options: AuditOptions 
     const trustedBy = (c: { name: string; keyId: number }) =>
       [...policy.witnesses, ...(policy.others?.keys ?? [])].some((w) => w.name === c.name && w.keyId === c.keyId);
     const latest = checkpoints.at(-1)?.size;
-    const cosigners = [...new Set((latest === undefined ? [] : cosignedBy.get(latest) ?? []).filter(trustedBy).map((c) => c.name))];
+    const signed = (latest === undefined ? [] : cosignedBy.get(latest) ?? []).filter(trustedBy);
+    const allKeys = [...policy.witnesses, ...(policy.others?.keys ?? [])];
+    // With everyKey, a witness counts only if each of the auditor's keys for it cosigned (both kinds).
+    const counts = (name: string) => !policy.everyKey || allKeys.filter((k) => k.name === name).every((k) => signed.some((c) => c.name === name && c.keyId === k.keyId));
+    const cosigners = [...new Set(signed.map((c) => c.name))].filter(counts);
     witnessQuorum = { quorum: policy.quorum, size: latest, cosigners };
     if (cosigners.length < policy.quorum) {
       fail("witness-quorum", latest === undefined ? "checkpoints" : `checkpoint ${latest}`, `cosigned by ${cosigners.length} of the ${policy.quorum} witnesses required (${cosigners.join(", ") || "none"})`);

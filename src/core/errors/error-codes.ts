@@ -220,6 +220,9 @@ export const ERROR_CODES = {
   DUTY_NOT_SEALED: { family: "duty", meaning: "a reveal of a decision that sealed no reasons" },
   DUTY_REVEAL_MISMATCH: { family: "duty", meaning: "the revealed reasons and salt do not open the waiver's sealed commitment" },
   DUTY_ESCALATION_NOT_DUE: { family: "duty", meaning: "a duty escalation before the determination's deadline, for another deadline, or of a determination already decided" },
+  // Split views (witness alarms) and the gossip of checkpoints between nodes
+  ALARM_INVALID: { family: "witness", meaning: "a witness alarm whose evidence proves no split view: a checkpoint not signed by the log key, one tree, or a consistency path that leads elsewhere", internal: "met by `tocsin alarm verify` (offline), never by a request" },
+  GOSSIP_BAD_REQUEST: { family: "witness", meaning: "a gossip body that is not a list of at most 64 signed checkpoint notes" },
   DUTY_DUPLICATE_ESCALATION: { family: "duty", meaning: "the determination was already escalated" },
   ACH_BOARD_INVALID: { family: "ach", meaning: "the board's shape is wrong: a missing or mistyped field, an empty title, no subject" },
   ACH_DUPLICATE_ID: { family: "ach", meaning: "two hypotheses, evidence items or source groups share an id, or an analyst rates a cell twice" },

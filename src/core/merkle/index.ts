@@ -13,6 +13,6 @@ export {
   rootPlan,
 } from "./proof-plan.js";
 export type { NodeHashes, ProofPlan } from "./proof-plan.js";
-export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from "./verify.js";
+export { isPowerOfTwo, rootFromInclusionProof, rootsFromConsistencyPath, verifyConsistency, verifyInclusion } from "./verify.js";
 export { MerkleFrontier } from "./frontier.js";
 export { MemoryTree } from "./memory-tree.js";

@@ -86,12 +86,28 @@ export function verifyConsistency(
   }
   checkHash(root1, "first root");
   checkHash(root2, "second root");
-  proof.forEach((p, i) => checkHash(p, `proof hash ${i}`));
   // Step 1: an empty proof never proves anything between different sizes.
   if (proof.length === 0) throw new MerkleError("MERKLE_PROOF_WRONG_LENGTH", "consistency proof is empty");
   // Step 2: when size1 is a power of two the old root is itself a node of the new tree, and the
   // proof leaves it out; put it back at the front.
   const path = isPowerOfTwo(size1) ? [root1, ...proof] : [...proof];
+  const implied = rootsFromConsistencyPath(size1, size2, path);
+  if (!bytesEqual(implied.root1, root1)) throw new MerkleError("MERKLE_ROOT_MISMATCH", "proof does not lead to the first root");
+  if (!bytesEqual(implied.root2, root2)) throw new MerkleError("MERKLE_ROOT_MISMATCH", "proof does not lead to the second root");
+}
+
+/**
+ * The two roots a consistency path implies (RFC 9162 §2.1.4.2 steps 3–7): `path` is the proof with,
+ * when size1 is a power of two, the node covering the first size1 leaves put back at its front. Under
+ * a collision-resistant hash, a path that leads to a signed root2 proves what root the same tree had
+ * at size1 — so a path leading to root2 but to another root1 than a second signed checkpoint of size1
+ * is offline proof that the two checkpoints are not one history (a split view).
+ */
+export function rootsFromConsistencyPath(size1: number, size2: number, path: readonly Uint8Array[]): { root1: Uint8Array; root2: Uint8Array } {
+  if (!isTreeSize(size1) || !isTreeSize(size2)) throw new MerkleError("MERKLE_BAD_SIZE", "sizes must be integers in [0, 2^53)");
+  if (size1 < 1 || size2 <= size1) throw new MerkleError("MERKLE_INDEX_OUT_OF_RANGE", `no consistency path from size ${size1} to ${size2}`);
+  if (path.length === 0) throw new MerkleError("MERKLE_PROOF_WRONG_LENGTH", "consistency path is empty");
+  path.forEach((p, i) => checkHash(p, `proof hash ${i}`));
   // Steps 3–4.
   let fn = size1 - 1;
   let sn = size2 - 1;
@@ -123,11 +139,11 @@ export function verifyConsistency(
   }
   // Step 7.
   if (sn !== 0) throw new MerkleError("MERKLE_PROOF_WRONG_LENGTH", "consistency proof has too few hashes");
-  if (!bytesEqual(fr, root1)) throw new MerkleError("MERKLE_ROOT_MISMATCH", "proof does not lead to the first root");
-  if (!bytesEqual(sr, root2)) throw new MerkleError("MERKLE_ROOT_MISMATCH", "proof does not lead to the second root");
+  return { root1: fr, root2: sr };
 }
 
-function isPowerOfTwo(n: number): boolean {
+/** Is n a power of two (then a consistency proof from n leaves out the old root, RFC 9162 §2.1.4.1)? */
+export function isPowerOfTwo(n: number): boolean {
   let k = 1;
   while (k < n) k *= 2;
   return k === n;

@@ -14,6 +14,7 @@ import resolutionSchema from "../../../schemas/tocsin/resolution-v1.json" with {
 import revealSchema from "../../../schemas/tocsin/reveal-v1.json" with { type: "json" };
 import signatureSchema from "../../../schemas/tocsin/signature-v1.json" with { type: "json" };
 import warningSchema from "../../../schemas/tocsin/warning-v1.json" with { type: "json" };
+import witnessAlarmSchema from "../../../schemas/tocsin/witness-alarm-v1.json" with { type: "json" };
 import {
   ACTION_EXT,
   BOARD_EXT,
@@ -42,6 +43,8 @@ import {
   SIGNATURE_EXT,
   TOCSIN_IDENTITY_ID,
   WARNING_EXT,
+  WITNESS_ALARM_EXT,
+  WITNESS_ALARM_TYPE,
 } from "./extension-ids.js";
 
 /*
@@ -112,6 +115,7 @@ export const TOCSIN_EXTENSIONS: readonly TocsinExtension[] = [
   { extensionId: PARTY_EXT, extensionType: "property-extension", objectType: "identity", schema: partySchema },
   { extensionId: BOARD_EXT, extensionType: "property-extension", objectType: "grouping", schema: boardSchema },
   { extensionId: KEY_EVENT_EXT, extensionType: "new-sdo", objectType: KEY_EVENT_TYPE, schema: keyEventSchema },
+  { extensionId: WITNESS_ALARM_EXT, extensionType: "new-sdo", objectType: WITNESS_ALARM_TYPE, schema: witnessAlarmSchema },
   { extensionId: DETERMINATION_EXT, extensionType: "new-sdo", objectType: DETERMINATION_TYPE, schema: determinationSchema },
   { extensionId: DUTY_DECISION_EXT, extensionType: "new-sdo", objectType: DUTY_DECISION_TYPE, schema: dutyDecisionSchema },
   { extensionId: DUTY_APPROVAL_EXT, extensionType: "new-sdo", objectType: DUTY_APPROVAL_TYPE, schema: dutyApprovalSchema },
@@ -197,6 +201,12 @@ const NAMES_AND_DESCRIPTIONS: Readonly<Record<string, readonly [string, string]>
   [DUTY_REVEAL_EXT]: [
     "Tocsin duty-to-warn reveal",
     "Defines the x-tocsin-duty-reveal object: the salt and reasons that open a sealed waiver, addressed to named reviewers.",
+  ],
+  [WITNESS_ALARM_EXT]: [
+    "Tocsin witness alarm",
+    "Defines the x-tocsin-witness-alarm object: a node's signed statement, with its proof, that a transparency log showed " +
+      "two histories — two checkpoints signed by the log's key of one size with different roots, or of two sizes with a " +
+      "consistency path that leads to the larger root but not the smaller — verifiable offline by anyone.",
   ],
   [BOARD_EXT]: [
     "Tocsin attribution board",

@@ -31,6 +31,9 @@ export const ESCALATION_EXT = "extension-definition--d10cbdfc-3289-4bea-ad8e-807
 /** New SDO `x-tocsin-key-event`: a logged change of a party's keys or tokens (schema key-event-v1). */
 export const KEY_EVENT_EXT = "extension-definition--7bc7abed-f00b-4d58-a977-530f167376fb";
 
+/** New SDO `x-tocsin-witness-alarm`: a node's signed, offline-verifiable proof of a log's split view (schema witness-alarm-v1). */
+export const WITNESS_ALARM_EXT = "extension-definition--d87a7df3-c9e6-4fbd-9bfb-f7a6df82ff04";
+
 /** Property extension on `identity`: a party's slug, custodial flag, organisation and signing keys (schema party-v1). */
 export const PARTY_EXT = "extension-definition--3639b3ec-083c-480c-b386-a8a5c84b6b3b";
 
@@ -42,6 +45,7 @@ export const RECEIPT_TYPE = "x-tocsin-receipt";
 export const REVEAL_TYPE = "x-tocsin-reveal";
 export const ESCALATION_TYPE = "x-tocsin-escalation";
 export const KEY_EVENT_TYPE = "x-tocsin-key-event";
+export const WITNESS_ALARM_TYPE = "x-tocsin-witness-alarm";
 
 /** New SDO `x-tocsin-determination`: a party holds credible, specific information of a threat to people (schema determination-v1). */
 export const DETERMINATION_EXT = "extension-definition--56c184c6-f7c4-49e4-8341-665e363865d0";

@@ -48,6 +48,7 @@ test("every kind round-trips with an id of its type; tombstone and other take an
     tombstone: "report--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
     "attribution-board": "grouping--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
     "key-event": "x-tocsin-key-event--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
+    "witness-alarm": "x-tocsin-witness-alarm--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
     determination: "x-tocsin-determination--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
     "duty-decision": "x-tocsin-duty-decision--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",
     "duty-approval": "x-tocsin-duty-approval--7e3f5a2b-1c4d-4e6f-8a9b-0c1d2e3f4a5b",

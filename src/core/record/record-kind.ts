@@ -1,9 +1,10 @@
-import { ACTION_EXT, BOARD_EXT, DETERMINATION_TYPE, DUTY_APPROVAL_TYPE, DUTY_DECISION_TYPE, DUTY_ESCALATION_TYPE, DUTY_POLICY_TYPE, DUTY_REVEAL_TYPE, ESCALATION_TYPE, KEY_EVENT_TYPE, RECEIPT_TYPE, RESOLUTION_EXT, REVEAL_TYPE, WARNING_EXT } from "./extension-ids.js";
+import { ACTION_EXT, BOARD_EXT, DETERMINATION_TYPE, DUTY_APPROVAL_TYPE, DUTY_DECISION_TYPE, DUTY_ESCALATION_TYPE, DUTY_POLICY_TYPE, DUTY_REVEAL_TYPE, ESCALATION_TYPE, KEY_EVENT_TYPE, RECEIPT_TYPE, RESOLUTION_EXT, REVEAL_TYPE, WARNING_EXT, WITNESS_ALARM_TYPE } from "./extension-ids.js";
 import { isPlainObject, isStixId } from "./stix-syntax.js";
 
 /** The kinds of Tocsin records (design README, "Record kinds"); `other` is any other STIX object. */
 export type RecordKind = "warning" | "receipt" | "assessment" | "action" | "resolution" | "reveal" | "escalation" | "identity" | "other" | "attribution-board"
   | "key-event"
+  | "witness-alarm"
   | "determination"
   | "duty-decision"
   | "duty-approval"
@@ -16,6 +17,7 @@ export const RECORD_KINDS: readonly RecordKind[] = [
   "receipt",
   "assessment",
   "action",
+  "witness-alarm",
   "resolution",
   "reveal",
   "escalation",
@@ -46,6 +48,7 @@ export const RECORD_KIND_STIX_TYPE: Readonly<Record<Exclude<RecordKind, "other">
   identity: "identity",
   "attribution-board": "grouping",
   "key-event": KEY_EVENT_TYPE,
+  "witness-alarm": WITNESS_ALARM_TYPE,
   determination: DETERMINATION_TYPE,
   "duty-decision": DUTY_DECISION_TYPE,
   "duty-approval": DUTY_APPROVAL_TYPE,
@@ -101,6 +104,9 @@ export function recordKindOf(obj: unknown): RecordKind {
     case KEY_EVENT_TYPE:
       // A change of a party's keys or tokens (key transparency).
       return "key-event";
+    case WITNESS_ALARM_TYPE:
+      // A node's proof that a log showed two histories (witness alarms, docs/federation.md).
+      return "witness-alarm";
     // The duty to warn (ICD 191): determinations and what follows from them.
     case DETERMINATION_TYPE:
       return "determination";

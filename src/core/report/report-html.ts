@@ -41,7 +41,7 @@ th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .k-assessment td{background:#fff8e6}.k-escalation td{background:#fdecea}.k-resolution td{background:#eef4fb}
 .grid{display:flex;gap:18px;align-items:flex-start;flex-wrap:wrap}.grid>div{flex:1;min-width:280px}
 .note{color:#555;font-size:11px}code{font-size:11px;overflow-wrap:anywhere}.tlp{font-weight:bold;background:#000;color:#ffc000;padding:1px 6px}
-tr{page-break-inside:avoid}h2,h3{page-break-after:avoid}table.timeline{table-layout:fixed;font-size:11px}.neutral{background:#fdf6e3;border:1px solid #b58900;color:#6b5200}.keep{page-break-inside:avoid}td.t{font-size:11px}.custodial{font-size:10px;font-weight:bold;color:#8a4b00}
+tr{page-break-inside:avoid}h2,h3{page-break-after:avoid}table.timeline{table-layout:fixed;font-size:11px}.neutral{background:#fdf6e3;border:1px solid #b58900;color:#6b5200}.keep{page-break-inside:avoid}td.t{font-size:11px}.custodial{font-size:10px;font-weight:bold;color:#8a4b00}.witnessed{font-size:10px;color:#2a5d2a}
 dl.asked{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:4px 0 8px}dl.asked dt{font-weight:bold}dl.asked dd{margin:0}
 .verify{border:1px solid #333;padding:6px 12px;page-break-inside:avoid}.verify li{margin:3px 0}
 @media print{body{margin:0}}
@@ -174,7 +174,7 @@ export function warningReportHtml(r: WarningReportInput, options: { readonly pap
   const resets = a.notes.filter((n) => n.startsWith("KEY RESET BY THE OPERATOR")).map((n) => `<div class="banner bad">${e(n)}</div>`).join("");
   const rows = a.timeline
     .map(
-      (t) => `<tr class="k-${e(t.kind)}"><td class="n">${t.index}</td><td class="t">${e(when(t.loggedAt))}</td><td>${breakable(t.authorName ?? t.author)}${t.signer === "custodial" || t.signer === "node" ? `<br><span class="custodial">${e(t.signedBy)}</span>` : ""}</td><td>${e(t.kind)}</td><td>${e(shortTimes(t.says))}</td><td>${t.signature === "verified" ? "✔" : t.signature === "withheld" ? "—" : "✘"}</td><td>${e(t.includedIn.join(", "))}</td></tr>`,
+      (t) => `<tr class="k-${e(t.kind)}"><td class="n">${t.index}</td><td class="t">${e(when(t.loggedAt))}${t.witnessed ? `<br><span class="witnessed">no later than ${e(when(t.witnessed.notAfter))} per witnesses ${e(t.witnessed.witnesses.join(", "))}</span>` : ""}</td><td>${breakable(t.authorName ?? t.author)}${t.signer === "custodial" || t.signer === "node" ? `<br><span class="custodial">${e(t.signedBy)}</span>` : ""}</td><td>${e(t.kind)}</td><td>${e(shortTimes(t.says))}</td><td>${t.signature === "verified" ? "✔" : t.signature === "withheld" ? "—" : "✘"}</td><td>${e(t.includedIn.join(", "))}</td></tr>`,
     )
     .join("\n");
   const cosigned = a.checkpoints.flatMap((c) => c.cosignatures.map((w) => `checkpoint ${c.size}: ${w.name} at ${new Date(w.timestamp * 1000).toISOString()}`));
@@ -189,7 +189,7 @@ ${status}${resets}
 <table class="timeline"><colgroup><col style="width:7%"><col style="width:12%"><col style="width:14%"><col style="width:11%"><col style="width:42%"><col style="width:5%"><col style="width:9%"></colgroup><tr><th>log index</th><th>logged (node clock)</th><th>author</th><th>record</th><th>what it says</th><th>sig.</th><th>check&shy;points</th></tr>
 ${rows}</table>
 <p class="custody">Signers: ${e(a.custody.line)}.</p>
-<p class="note">Every row is a record whose digest is in the node's Merkle transparency log, signed (Ed25519) by its author's own key, or by the node on behalf of a custodial author where the row says so: such a record shows what that party's session posted through the node, not that the party signed it. "checkpoints" lists the signed checkpoints whose inclusion proofs verified. ${a.notes.map((n) => `Note: ${e(n)}. `).join("")}${cosigned.length ? `Witness cosignatures: ${e(cosigned.join("; "))}.` : "No witness cosignatures in this bundle."}</p></section>
+<p class="note">Every row is a record whose digest is in the node's Merkle transparency log, signed (Ed25519) by its author's own key, or by the node on behalf of a custodial author where the row says so: such a record shows what that party's session posted through the node, not that the party signed it. "checkpoints" lists the signed checkpoints whose inclusion proofs verified; "no later than T per witnesses W" is the witnesses' bound on the log time: the earliest cosignature of a checkpoint holding the record. ${a.notes.map((n) => `Note: ${e(n)}. `).join("")}${cosigned.length ? `Witness cosignatures: ${e(cosigned.join("; "))}.` : "No witness cosignatures in this bundle."}</p></section>
 ${dutySection(r)}
 <section><h2>Source track record: ${e(r.source.name)}</h2>${scoresSection(r.source.name, r.source.scores)}</section>
 <section><h2>Recipient record</h2>${r.recipients.map(recipientSection).join("\n")}</section>

@@ -11,3 +11,5 @@ export {
 export type { AddCheckpointRequest } from "./add-checkpoint-request.js";
 export { checkAddCheckpoint } from "./witness-check.js";
 export type { WitnessedLogState, WitnessCheck } from "./witness-check.js";
+export { splitViewEvidenceOf, splitViewOf, verifySplitView } from "./split-view.js";
+export type { SplitView, SplitViewEvidence } from "./split-view.js";

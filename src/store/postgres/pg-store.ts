@@ -103,9 +103,11 @@ export class PgStore extends SqlStore {
     return (await this.#pool.query({ name, text: PG_QUERIES[name], values: params as unknown[] })).rowCount ?? 0;
   }
 
-  protected async runAll(writes: readonly Write[]): Promise<void> {
-    await inTransaction(this.#pool, async (c) => {
-      for (const [name, params] of writes) await c.query({ name, text: PG_QUERIES[name], values: params as unknown[] });
+  protected async runAll(writes: readonly Write[]): Promise<number[]> {
+    return inTransaction(this.#pool, async (c) => {
+      const counts: number[] = [];
+      for (const [name, params] of writes) counts.push((await c.query({ name, text: PG_QUERIES[name], values: params as unknown[] })).rowCount ?? 0);
+      return counts;
     });
   }
 

@@ -39,6 +39,7 @@ export const QUERIES = {
   insertTombstone: "INSERT INTO record_tombstone (digest, log_index) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING",
   getMeta: "SELECT value FROM meta WHERE key = ?",
   initMeta: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+  setMeta: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   insertParty: insertRowSql("party"),
   partyByIdOrSlug: "SELECT * FROM party WHERE id = ? OR slug = ?",
   parties: "SELECT * FROM party ORDER BY created_at, slug",
@@ -95,8 +96,14 @@ export const QUERIES = {
   foreignRecord: "SELECT * FROM foreign_record WHERE digest = ?",
   cursor: "SELECT position FROM federation_cursor WHERE name = ?",
   setCursor: "INSERT INTO federation_cursor (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+  firstCosignedSizeAfter: "SELECT MIN(size) AS m FROM log_cosignature WHERE size > ?",
   lastCosignedSize: "SELECT MAX(size) AS m FROM log_cosignature WHERE witness = ?",
   latestCosignedSize: "SELECT size FROM log_cosignature GROUP BY size HAVING COUNT(*) >= ? ORDER BY size DESC LIMIT 1",
+  /** A fork is claimed once, by whichever process or detection comes first. */
+  claimWitnessAlarm: "INSERT INTO witness_alarm (fork_key, origin, record_id, body, log_index, detected_at) VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT (fork_key) DO NOTHING",
+  witnessAlarm: "SELECT * FROM witness_alarm WHERE fork_key = ?",
+  setWitnessAlarmIndex: "UPDATE witness_alarm SET log_index = ? WHERE fork_key = ?",
+  witnessAlarms: "SELECT * FROM witness_alarm ORDER BY detected_at, fork_key",
   /**
    * The next notice number is taken inside the insert: on PostgreSQL a concurrent insert that took the
    * same number waits for this one and then fails on the key (and retries), so numbers become visible in

@@ -1,5 +1,5 @@
 import type { LeaseState } from "../lease-rule.js";
-import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredNotice, WebhookDeliveryRow, WebhookRow, StoredCosignature, StoredRecord, StoredTombstone, TaxiiStatusRow, WitnessedLogRow, PeerRow, OutboxRow, DeliveryState, ForeignRecordRow } from "../store.js";
+import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredNotice, WebhookDeliveryRow, WebhookRow, StoredCosignature, StoredRecord, StoredTombstone, TaxiiStatusRow, WitnessedLogRow, WitnessAlarmRow, PeerRow, OutboxRow, DeliveryState, ForeignRecordRow } from "../store.js";
 
 /** A row as either driver returns it: column name → value. */
 export type Row = Record<string, unknown>;
@@ -183,5 +183,16 @@ export function toDelivery(r: Row): WebhookDeliveryRow {
     lastError: optional(r.last_error),
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
+  };
+}
+
+export function toWitnessAlarm(r: Row): WitnessAlarmRow {
+  return {
+    forkKey: r.fork_key as string,
+    origin: r.origin as string,
+    recordId: r.record_id as string,
+    body: r.body as string,
+    logIndex: r.log_index === null || r.log_index === undefined ? undefined : Number(r.log_index),
+    detectedAt: r.detected_at as string,
   };
 }

@@ -345,6 +345,27 @@ export const SCHEMA: readonly SchemaVersion[] = [
       { index: { name: "webhook_delivery_due", table: "webhook_delivery", columns: ["state", "next_ms"] } },
     ],
   },
+  {
+    // Witness alarms (split views). One row per fork, whoever detects it and however often: the fork's
+    // key (origin, both sizes and roots) is claimed first, then the alarm record — kept here unsigned
+    // as built, so a retry logs the same record — is admitted and its log index set.
+    version: 7,
+    steps: [
+      {
+        table: {
+          name: "witness_alarm",
+          columns: [
+            col("fork_key", "text", { primaryKey: true }),
+            col("origin", "text"),
+            col("record_id", "text"),
+            col("body", "text"),
+            col("log_index", "int", { nullable: true }),
+            col("detected_at", "text"),
+          ],
+        },
+      },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = SCHEMA[SCHEMA.length - 1]!.version;

@@ -17,6 +17,8 @@ import type {
   StoredTombstone,
   TaxiiStatusRow,
   WitnessedLogRow,
+  WitnessAlarmRow,
+  WitnessStateMove,
   NewNotice,
   StoredNotice,
   WebhookDeliveryRow,
@@ -29,7 +31,7 @@ import type {
 import type { Dialect } from "./dialect.js";
 import type { QueryName } from "./queries.js";
 import { recordQuerySql } from "./record-query.js";
-import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toRecordArray, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, toPeer, toOutbox, toForeignRecord, toNotice, toWebhook, toDelivery, type Row } from "./rows.js";
+import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toRecordArray, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, toPeer, toOutbox, toForeignRecord, toNotice, toWebhook, toDelivery, toWitnessAlarm, type Row } from "./rows.js";
 import type { TableAccess } from "./table-access.js";
 
 /** Writes run together in one transaction: a shared query and its values. */
@@ -63,7 +65,8 @@ export abstract class SqlStore implements Store {
   /** Runs a shared write; returns the number of rows it changed. */
   protected abstract run(name: QueryName, params: readonly unknown[]): Promise<number>;
   /** Runs shared writes in order in one transaction; none stays when one fails. */
-  protected abstract runAll(writes: readonly Write[]): Promise<void>;
+  /** Runs the writes in one transaction; each one's count of rows changed, in order. */
+  protected abstract runAll(writes: readonly Write[]): Promise<number[]>;
   /** Whether an error is the unique key of a party's id or slug (two processes creating one party). */
   protected abstract isPartyConflict(e: unknown): boolean;
   /** Whether an error is a primary-key or unique-key conflict. */
@@ -131,6 +134,10 @@ export abstract class SqlStore implements Store {
   async initMeta(key: string, value: string): Promise<string> {
     await this.run("initMeta", [key, value]);
     return (await this.getMeta(key))!;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.run("setMeta", [key, value]);
   }
 
   async insertParty(party: PartyRow, key: PartyKeyRow, tokenHash: Uint8Array): Promise<void> {
@@ -285,12 +292,23 @@ export abstract class SqlStore implements Store {
     return (await this.run("advanceWitnessedLog", [to.size, to.root, to.note, at, origin, from.size, from.root])) === 1;
   }
 
+  async advanceWitnessedLogs(moves: readonly WitnessStateMove[]): Promise<boolean[]> {
+    if (moves.length === 0) return [];
+    const counts = await this.runAll(moves.map((m) => ["advanceWitnessedLog", [m.to.size, m.to.root, m.to.note, m.at, m.origin, m.from.size, m.from.root]] as const));
+    return counts.map((n) => n === 1);
+  }
+
   async addCosignature(c: StoredCosignature): Promise<void> {
     await this.run("addCosignature", [c.size, c.witness, c.line, c.createdAt]);
   }
 
   async cosignaturesAt(size: number): Promise<StoredCosignature[]> {
     return (await this.all("cosignaturesAt", [size])).map(toCosignature);
+  }
+
+  async firstCosignedSizeAfter(index: number): Promise<number | undefined> {
+    const m = (await this.first("firstCosignedSizeAfter", [index]))?.m as number | string | null | undefined;
+    return m === null || m === undefined ? undefined : Number(m);
   }
 
   async latestCosignedSize(quorum: number): Promise<number | undefined> {
@@ -450,5 +468,22 @@ export abstract class SqlStore implements Store {
 
   async webhookDeliveriesOf(webhookId: string, limit: number): Promise<WebhookDeliveryRow[]> {
     return (await this.all("webhookDeliveriesOf", [webhookId, limit])).map(toDelivery);
+  }
+
+  async claimWitnessAlarm(row: Omit<WitnessAlarmRow, "logIndex">): Promise<boolean> {
+    return (await this.run("claimWitnessAlarm", [row.forkKey, row.origin, row.recordId, row.body, row.detectedAt])) === 1;
+  }
+
+  async witnessAlarm(forkKey: string): Promise<WitnessAlarmRow | undefined> {
+    const r = await this.first("witnessAlarm", [forkKey]);
+    return r && toWitnessAlarm(r);
+  }
+
+  async setWitnessAlarmIndex(forkKey: string, logIndex: number): Promise<void> {
+    await this.run("setWitnessAlarmIndex", [logIndex, forkKey]);
+  }
+
+  async witnessAlarms(): Promise<WitnessAlarmRow[]> {
+    return (await this.all("witnessAlarms", [])).map(toWitnessAlarm);
   }
 }

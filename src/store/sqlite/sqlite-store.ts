@@ -113,10 +113,8 @@ export class SqliteStore extends SqlStore {
     return this.#stmt(name).run(...params).changes;
   }
 
-  protected async runAll(writes: readonly Write[]): Promise<void> {
-    this.#db.transaction(() => {
-      for (const [name, params] of writes) this.#stmt(name).run(...params);
-    }).immediate();
+  protected async runAll(writes: readonly Write[]): Promise<number[]> {
+    return this.#db.transaction(() => writes.map(([name, params]) => this.#stmt(name).run(...params).changes)).immediate();
   }
 
   protected isKeyConflict(e: unknown): boolean {

@@ -27,6 +27,7 @@ const CARRIED: readonly (readonly [name: string, pageKey?: readonly string[]])[]
   ["taxii_status"],
   ["witness_log"],
   ["log_cosignature"],
+  ["witness_alarm"],
   ["peer"],
   ["peer_party"],
   ["outbox"],

@@ -1,0 +1,161 @@
+/**
+ * Split views become evidence: a witness shown a fork refuses it and logs an alarm record; a node
+ * gossiped a fork's checkpoint detects it against what it cosigned; hostile gossip is a coded 400.
+ * Real nodes (SQLite and PostgreSQL) on loopback HTTP; the log is a test log outside them.
+ */
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { formatVerifierKey, generateNoteSigner } from "../core/note/index.js";
+import { SIGNATURE_EXT } from "../core/record/index.js";
+import { formatAddCheckpointRequest, splitViewEvidenceOf, verifySplitView } from "../core/witness/index.js";
+import { parseConfig } from "../node/config.js";
+import { openNode, type TocsinNode } from "../node/node.js";
+import { createTestDatabase, type TestDatabase } from "../testing/pg-database.js";
+import { TestLog } from "../testing/test-log.js";
+import { StaticGossipPeers } from "./checkpoint-gossip.js";
+
+interface Running {
+  readonly node: TocsinNode;
+  readonly url: string;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+async function start(engine: "sqlite" | "postgres", gossip: string[] = []): Promise<Running> {
+  const dir = mkdtempSync(join(tmpdir(), "tocsin-alarms-"));
+  const db: TestDatabase | undefined = engine === "postgres" ? await createTestDatabase("alarms") : undefined;
+  const node = await openNode(parseConfig({ dataDir: dir, checkWorkers: 0, ...(db ? { db: db.url } : {}) }), { gossipPeers: new StaticGossipPeers(gossip) });
+  await node.startLeadership("http://127.0.0.1:0");
+  const url = await node.app.listen({ host: "127.0.0.1", port: 0 });
+  cleanups.push(async () => {
+    await node.close();
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { node, url };
+}
+
+const addCheckpoint = (w: Running, body: string) => fetch(`${w.url}/witness/add-checkpoint`, { method: "POST", headers: { "content-type": "text/plain" }, body });
+const gossip = (w: Running, body: string) => fetch(`${w.url}/gossip/checkpoints`, { method: "POST", headers: { "content-type": "application/json" }, body });
+const alarms = async (w: Running) => ((await (await fetch(`${w.url}/witness/alarms`)).json()) as { alarms: { id: string; origin: string; logIndex?: number; record: Record<string, unknown> }[] }).alarms;
+
+/** Waits until the alarm is in the log (the sequencer commits it before the admission returns; this only guards timing). */
+async function loggedAlarms(w: Running, n: number) {
+  for (const deadline = Date.now() + 10_000; ; ) {
+    const list = await alarms(w);
+    if (list.length >= n && list.every((a) => a.logIndex !== undefined)) return list;
+    assert.ok(Date.now() < deadline, `expected ${n} logged alarms, have ${JSON.stringify(list.map((a) => a.logIndex))}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+for (const engine of ["sqlite", "postgres"] as const) {
+  test(`a witness shown a fork refuses it and logs one alarm per fork, verifiable offline (${engine})`, async () => {
+    const w = await start(engine);
+    const signer = generateNoteSigner(`example.com/forking-${engine}`);
+    await w.node.witness.addLog(signer.name, formatVerifierKey(signer));
+    const base = new TestLog(signer).grow(6);
+    const log = base.clone().grow(1, "honest ");
+    assert.equal((await addCheckpoint(w, log.request(0))).status, 200);
+
+    // Same size, another root: 409 as the spec says, and an alarm with both notes.
+    const sameSize = base.clone().grow(1, "fork ");
+    assert.equal((await addCheckpoint(w, sameSize.request(7))).status, 409);
+    // Shown again (a collector retrying): still one alarm.
+    assert.equal((await addCheckpoint(w, sameSize.request(7))).status, 409);
+    assert.equal((await addCheckpoint(w, sameSize.request(0))).status, 409);
+    let list = await loggedAlarms(w, 1);
+    assert.equal(list.length, 1);
+    assert.equal(list[0]!.origin, signer.name);
+    assert.equal(list[0]!.record.evidence, "same-size");
+    assert.equal(list[0]!.record.detected_by, "witness");
+    assert.equal(verifySplitView(splitViewEvidenceOf(list[0]!.record), formatVerifierKey(signer)).kind, "same-size");
+
+    // A larger fork with its own (valid) proof from the cosigned size: 422, and an inconsistency alarm.
+    const larger = base.clone().grow(6, "later fork ");
+    assert.equal((await addCheckpoint(w, formatAddCheckpointRequest({ oldSize: 7, proof: larger.tree.consistencyProof(7, 12), checkpoint: larger.checkpoint() }))).status, 422);
+    // A garbled proof proves nothing: 422 and no alarm.
+    assert.equal((await addCheckpoint(w, formatAddCheckpointRequest({ oldSize: 7, proof: [new Uint8Array(32)], checkpoint: larger.checkpoint() }))).status, 422);
+    list = await loggedAlarms(w, 2);
+    assert.equal(list.length, 2);
+    assert.equal(list[1]!.record.evidence, "inconsistent");
+    assert.equal(verifySplitView(splitViewEvidenceOf(list[1]!.record)).kind, "inconsistent");
+
+    // The honest continuation is still cosigned; the state never moved to a fork.
+    log.grow(3);
+    assert.equal((await addCheckpoint(w, log.request(7))).status, 200);
+    assert.deepEqual((await w.node.store.witnessedLog(signer.name))!.root, log.tree.rootAt());
+
+    // The alarms are records in the node's own log, signed by the node's party, of kind witness-alarm:
+    // what a log follower (the event stream's witness-alarm events) sees.
+    const logged = await w.node.store.recordsAfter(-1, 100, "witness-alarm");
+    assert.deepEqual(logged.map((r) => r.logIndex), list.map((a) => a.logIndex));
+    for (const r of logged) {
+      const body = JSON.parse(r.body) as Record<string, unknown>;
+      assert.equal(body.type, "x-tocsin-witness-alarm");
+      assert.ok((body.extensions as Record<string, unknown>)[SIGNATURE_EXT], "the logged alarm carries the node's signature");
+      assert.equal(verifySplitView(splitViewEvidenceOf(body)).origin, signer.name);
+    }
+    // Every party hears of them on its event stream (alarms are TLP:CLEAR): a witness-alarm event per alarm.
+    const anyone = await w.node.registrar.create({ slug: "reader", name: "Reader", custodial: true });
+    const page = await w.node.notifications.page(anyone.id, { log: 0, sub: 0, notice: 0 }, 1000);
+    const told = page.events.filter((e) => e.data.type === "witness-alarm");
+    assert.deepEqual(told.map((e) => e.data.logIndex), list.map((a) => a.logIndex));
+    assert.match(told[0]!.data.summary, new RegExp(`split view of log example\\.com/forking-${engine} \\(same-size\\)`));
+  });
+}
+
+test("gossip: a fork's checkpoint told to a node that cosigned the log is caught; the rounds push alarms on; hostile bodies are 400", async () => {
+  const g = await start("sqlite");
+  const w = await start("sqlite", [g.url]);
+  const signer = generateNoteSigner("example.com/gossiped-log");
+  for (const n of [w, g]) await n.node.witness.addLog(signer.name, formatVerifierKey(signer));
+  const base = new TestLog(signer).grow(9);
+  const log = base.clone().grow(2, "honest ");
+  for (const n of [w, g]) assert.equal((await addCheckpoint(n, log.request(0))).status, 200);
+
+  // Told directly: same size, another root → split-view; the log's own → consistent.
+  const fork = base.clone().grow(2, "fork ");
+  const told = await gossip(g, JSON.stringify({ checkpoints: [fork.checkpoint(), log.checkpoint()] }));
+  assert.equal(told.status, 200);
+  assert.deepEqual(((await told.json()) as { results: { verdict: string }[] }).results.map((r) => r.verdict), ["split-view", "consistent"]);
+  assert.equal((await loggedAlarms(g, 1))[0]!.record.detected_by, "gossip");
+
+  // Unknown origins and impostor signatures change nothing.
+  const stranger = new TestLog(generateNoteSigner("example.com/stranger")).grow(3);
+  const impostor = new TestLog(generateNoteSigner(signer.name)).grow(11);
+  const verdicts = await gossip(g, JSON.stringify({ checkpoints: [stranger.checkpoint(), impostor.checkpoint()] }));
+  assert.deepEqual(((await verdicts.json()) as { results: { verdict: string }[] }).results.map((r) => r.verdict), ["unknown-log", "untrusted"]);
+  assert.equal((await alarms(g)).length, 1);
+
+  // Hostile bodies: each a coded 400, nothing logged.
+  for (const [body, codeWanted] of [
+    ["not json", "HTTP_MALFORMED_JSON"],
+    ["{}", "HTTP_BAD_REQUEST_BODY"],
+    [JSON.stringify({ checkpoints: [] }), "HTTP_BAD_REQUEST_BODY"],
+    [JSON.stringify({ checkpoints: Array(65).fill(log.checkpoint()) }), "HTTP_BAD_REQUEST_BODY"],
+    [JSON.stringify({ checkpoints: [1] }), "GOSSIP_BAD_REQUEST"],
+    [JSON.stringify({ checkpoints: ["not a note"] }), "GOSSIP_BAD_REQUEST"],
+    [JSON.stringify({ checkpoints: [log.checkpoint(), "example.com/x\n\n"] }), "GOSSIP_BAD_REQUEST"],
+  ] as const) {
+    const res = await gossip(g, body);
+    assert.equal(res.status, 400, body.slice(0, 60));
+    assert.equal(((await res.json()) as { code: string }).code, codeWanted, body.slice(0, 60));
+  }
+  assert.equal((await alarms(g)).length, 1);
+
+  // W is shown the fork as a witness, then one gossip round pushes both sides of its alarm to G.
+  const other = base.clone().grow(2, "other fork ");
+  assert.equal((await addCheckpoint(w, other.request(11))).status, 409);
+  assert.equal((await loggedAlarms(w, 1)).length, 1);
+  await w.node.gossip.tick();
+  const atG = await loggedAlarms(g, 2);
+  assert.equal(atG.length, 2);
+  assert.equal(verifySplitView(splitViewEvidenceOf(atG[1]!.record)).forkKey, verifySplitView(splitViewEvidenceOf((await alarms(w))[0]!.record)).forkKey);
+});
