@@ -4,6 +4,7 @@ import type { ExchangeServices } from "../exchange/exchange-services.js";
 import type { LogReader } from "../log/log-reader.js";
 import type { Sequencer } from "../log/sequencer.js";
 import { boardRoutes } from "./board-routes.js";
+import { inboxRoutes } from "./inbox-routes.js";
 import { internalRoutes } from "./internal-routes.js";
 import { logRoutes } from "./log-routes.js";
 import { logKeyRoute } from "./log-key-route.js";
@@ -13,6 +14,7 @@ import { installProblemHandlers } from "./problem.js";
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors, genReqId, installJsonParser, installParameterGuard } from "./input-guards.js";
 import { recordRoutes } from "./record-routes.js";
 import { requireRouteSchemas } from "./schema-first.js";
+import { uiRoutes } from "./ui-routes.js";
 import { taxiiRoutes } from "./taxii/taxii-routes.js";
 import { warningRoutes } from "./warning-routes.js";
 import type { WitnessService } from "../exchange/witness-service.js";
@@ -33,6 +35,8 @@ export interface AppDeps {
   readonly logger?: boolean | { readonly level: string };
   /** Several processes on one database: the route by which the others hand admitted entries to the sequencing one. */
   readonly cluster?: { readonly sequencer: Sequencer; readonly secret: string };
+  /** Where the built web UI is (index.html, app.js, app.css); absent: the node serves no page at `/`. */
+  readonly uiDir?: string;
   /** The C2SP tlog-witness submission API under /witness (every node may witness other logs). */
   readonly witness?: WitnessService;
 }
@@ -77,8 +81,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(warningRoutes, { services });
     await app.register(partyRoutes, { services });
     await app.register(boardRoutes, { services });
+    await app.register(inboxRoutes, { services });
     await app.register(taxiiRoutes, { services, maxBodyBytes: deps.config.maxBodyBytes, prefix: "/taxii2" });
   }
+  if (deps.uiDir !== undefined && services) await app.register(uiRoutes, { dir: deps.uiDir });
   if (deps.witness) await app.register(witnessRoutes, { witness: deps.witness });
   await app.register(internalRoutes, { rawAppends: deps.config.internalAppend ? deps.sequencer : undefined, cluster: deps.cluster });
   await app.ready();

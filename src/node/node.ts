@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { Clock } from "../core/clock.js";
 import type { NoteSigner } from "../core/note/index.js";
@@ -100,6 +101,8 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       services,
       ...(secret !== undefined ? { cluster: { sequencer, secret } } : {}),
       witness,
+      // The web UI is built beside the compiled node (scripts/build-ui.mjs): dist/ui, or dist-test/ui for tests.
+      uiDir: fileURLToPath(new URL("../../ui/", import.meta.url)),
     });
     // Follows the log in whichever process sequences it: alone, from now; shared, while holding the lease.
     // Its failures go to the node's log (Fastify's pino logger) unless the caller passes another.

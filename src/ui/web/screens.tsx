@@ -1,0 +1,16 @@
+import { Loading } from "./bits.js";
+import type { Me } from "./main.js";
+import { WarningScreen } from "./warning.js";
+
+/** Every screen but the inbox, by its hash route. */
+export function Screens({ route, me, onChanged }: { route: string[]; me: Me | undefined; onChanged: () => void }) {
+  const [screen, arg] = route;
+  if (screen === "audit") return <p>Audit — soon.</p>;
+  if (!me) return <Loading what="your party" />;
+  switch (screen) {
+    case "warning":
+      return <WarningScreen id={arg ?? ""} me={me} onChanged={onChanged} />;
+    default:
+      return <p>There is no such screen. Go back to the <a href="#/">inbox</a>.</p>;
+  }
+}
