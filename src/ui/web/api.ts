@@ -32,6 +32,12 @@ const SENTENCES: Readonly<Record<string, string>> = {
   PARTY_NOT_FOUND: "There is no party by that name on this node.",
   ACH_BOARD_NOT_FOUND: "There is no such board, or your party may not read it.",
   ACH_FORBIDDEN: "Only the board's owner and the parties it granted may edit it.",
+  LIFECYCLE_NOT_RECEIVED: "Acknowledge receipt first: an assessment comes after your receipt of the warning.",
+  LIFECYCLE_DUPLICATE_RECEIPT: "You have already acknowledged this version of the warning.",
+  LIFECYCLE_DEADLINES_OUT_OF_ORDER: "The deadlines must come in order: receipt first, then assessment, then action.",
+  LIFECYCLE_DEADLINE_BEFORE_CREATED: "Every deadline must be later than now.",
+  LIFECYCLE_WARNING_RESOLVED: "This warning is resolved: it takes no more versions, assessments or actions.",
+  LIFECYCLE_NOT_A_RECIPIENT: "Your party is not a recipient of this warning.",
   ACH_VERSION_CONFLICT: "Someone saved another version of this board meanwhile: reload it and make your change again.",
 };
 

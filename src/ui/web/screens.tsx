@@ -1,5 +1,6 @@
 import { Loading } from "./bits.js";
 import type { Me } from "./main.js";
+import { IssueScreen } from "./issue.js";
 import { WarningScreen } from "./warning.js";
 
 /** Every screen but the inbox, by its hash route. */
@@ -10,6 +11,8 @@ export function Screens({ route, me, onChanged }: { route: string[]; me: Me | un
   switch (screen) {
     case "warning":
       return <WarningScreen id={arg ?? ""} me={me} onChanged={onChanged} />;
+    case "issue":
+      return <IssueScreen me={me} onChanged={onChanged} />;
     default:
       return <p>There is no such screen. Go back to the <a href="#/">inbox</a>.</p>;
   }
