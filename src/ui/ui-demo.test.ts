@@ -1,5 +1,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { Browser } from "playwright-core";
@@ -8,9 +10,11 @@ import { demoNode, launchBrowser, nodePage, screenshotDir, seriousViolations, si
 import type { DemoSummary } from "../demo/demo-scenario.js";
 
 /*
- * The duty officer's first journeys against a real node holding the demo scenario: the page and its
- * security headers, sign-in, the inbox, a warning with its verification panel computed in the browser,
- * a phone-sized screen, and a tampered record turning the panel red.
+ * The duty officer's and the analyst's journeys against a real node holding the demo scenario: the page
+ * and its security headers, sign-in, the inbox, a warning with its verification panel computed in the
+ * browser, a phone-sized screen, a track record, the attribution board edited in place, the log's
+ * checkpoint, consistency and inclusion proofs, a bundle audited offline — and, last, a tampered record
+ * turning the panel red.
  */
 
 let n: ListeningNode & { demo: DemoSummary };
@@ -122,6 +126,120 @@ test("on a phone-sized screen the inbox and a warning fit the width, the verific
     await page.screenshot({ path: join(shots, "ui-warning-phone.png"), fullPage: true });
   } finally {
     await close();
+  }
+});
+
+test("a track record: scores with intervals, the reliability diagram, lead time; the recipient's side", async () => {
+  const { page, errors, close } = await nodePage(browser, n.base);
+  try {
+    await signIn(page, n.base, tokenOf("ru-fsb"));
+    await page.getByRole("link", { name: "Track records" }).click();
+    await page.getByLabel("Party").selectOption("synthetic-overconfident");
+    await page.getByRole("heading", { name: "Track record of Synthetic source, over-confident (SYNTHETIC)" }).waitFor();
+    const text = await page.locator("main").innerText();
+    assert.match(text, /Brier score\s+0\.\d+ \(95 % interval 0\.\d+ – 0\.\d+\)/);
+    assert.match(text, /Brier skill\s+-0\.\d+/, "an over-confident source scores below the base rate");
+    assert.match(text, /Lead time\s+median /);
+    assert.match(text, /As a recipient/);
+    assert.ok((await page.locator("svg.chart circle").count()) >= 2, "the reliability diagram's points");
+    assert.deepEqual(await seriousViolations(page), [], "track record");
+    await page.screenshot({ path: join(shots, "ui-track-record.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test("the attribution board: the ACH matrix edited in place by its owner, signed in the browser; scores, flags, linchpins and history follow", async () => {
+  const desk = n.demo.parties.find((p) => p.slug === "analyst-desk")!;
+  const { page, errors, close } = await nodePage(browser, n.base);
+  try {
+    await signIn(page, n.base, desk.token);
+    await page.getByRole("link", { name: "Boards" }).click();
+    await page.getByRole("link", { name: /Crocus City Hall attack/ }).click();
+    await page.getByRole("heading", { name: /Crocus City Hall attack/ }).waitFor();
+    const before = await page.locator("main").innerText();
+    assert.match(before, /Ranking: H1 > H4 > H2 > H3/);
+    assert.match(before, /asserted without evidence/);
+    assert.match(before, /Linchpins[\s\S]*Without E2/);
+    assert.deepEqual(await seriousViolations(page), [], "board");
+    await page.screenshot({ path: join(shots, "ui-board.png"), fullPage: true });
+
+    await page.getByLabel(/Your private key file/).setInputFiles(desk.keyFile!);
+    await page.getByRole("status").filter({ hasText: "Key loaded" }).waitFor();
+    await page.getByLabel("Your rating of E3 against H1").selectOption("II");
+    await page.getByRole("status").filter({ hasText: /Saved as version 4, logged at index \d+/ }).waitFor();
+    await page.getByText(/Version 4, .* analyst-desk rates E3 against H1: II/).waitFor();
+    const after = await page.locator("main").innerText();
+    assert.doesNotMatch(after, /Ranking: H1 > H4 > H2 > H3/, "the ranking follows the new rating");
+    const history = (await (await fetch(`${n.base}/api/v1/boards/crocus-attribution/history`, { headers: { authorization: `Bearer ${desk.token}` } })).json()) as any;
+    const v4 = history.versions.find((v: any) => v.version === 4);
+    assert.equal(v4.custodial, false, "signed with the desk's own key, in the browser");
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test("the log: the checkpoint verified here, consistency with the checkpoint seen before, an entry's inclusion proof", async () => {
+  const { page, errors, close } = await nodePage(browser, n.base);
+  try {
+    await signIn(page, n.base, tokenOf("observer-cert"));
+    await page.getByRole("link", { name: "Log" }).click();
+    await page.getByRole("heading", { name: "Latest checkpoint" }).waitFor();
+    assert.match(await page.locator("main").innerText(), /Signed by the log \(with the key the node serves/);
+    assert.match(await page.locator("main").innerText(), /has seen no earlier checkpoint/);
+    // The log grows (a party registers), then the page checks the new checkpoint against the one it saw.
+    await n.node.registrar.create({ slug: "late-cert", name: "Late CERT" });
+    await page.getByRole("button", { name: "Fetch the checkpoint again" }).click();
+    await page.getByText(/Consistent with the checkpoint of size \d+ you saw: the log only grew/).waitFor();
+    // Pin the operator's key (here: the one the node serves, compared by the test with the node's own file).
+    const served = await (await fetch(`${n.base}/log/key`)).text();
+    await page.getByLabel("Log key to pin").fill(served.trim());
+    await page.getByRole("button", { name: "Pin this key" }).click();
+    await page.getByText("with the key you pinned").waitFor();
+    await page.getByLabel("Entry index").fill("3");
+    await page.getByRole("button", { name: "Check its inclusion proof" }).click();
+    await page.getByRole("status").filter({ hasText: /✓ Entry 3 .* is in the checkpoint of size \d+/ }).waitFor();
+    assert.deepEqual(await seriousViolations(page), [], "log");
+    await page.screenshot({ path: join(shots, "ui-log.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test("audit a bundle file offline, without signing in: verified; the same file altered is not", async () => {
+  const first = n.demo.warnings[0]!;
+  const res = await fetch(`${n.base}/api/v1/warnings/${first.id}/bundle`, { headers: { authorization: `Bearer ${tokenOf("ru-fsb")}` } });
+  assert.equal(res.status, 200);
+  const bundle = (await res.json()) as any;
+  const dir = mkdtempSync(join(tmpdir(), "tocsin-ui-audit-"));
+  const good = join(dir, "bundle.json");
+  const bad = join(dir, "bundle-altered.json");
+  writeFileSync(good, JSON.stringify(bundle));
+  const altered = JSON.parse(JSON.stringify(bundle));
+  altered.records.find((r: any) => r.record.type === "report").record.name = "Nothing to worry about";
+  writeFileSync(bad, JSON.stringify(altered));
+  const { page, errors, close } = await nodePage(browser, n.base);
+  try {
+    await page.goto(`${n.base}/#/audit`);
+    await page.getByRole("heading", { name: "Audit a bundle" }).waitFor();
+    await page.context().setOffline(true);
+    await page.getByLabel("Choose a bundle file").setInputFiles(good);
+    const panel = page.locator("section.verification");
+    await panel.waitFor();
+    assert.equal(await panel.getAttribute("data-verdict"), "verified", await panel.innerText());
+    assert.ok((await page.locator("table.timeline tbody tr").count()) >= 4);
+    assert.deepEqual(await seriousViolations(page), [], "audit");
+    await page.screenshot({ path: join(shots, "ui-audit.png"), fullPage: true });
+    await page.getByLabel("Choose a bundle file").setInputFiles(bad);
+    await page.locator('section.verification[data-verdict="failed"]').waitFor();
+    assert.match(await panel.innerText(), /✗ Record signatures/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
