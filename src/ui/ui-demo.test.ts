@@ -8,6 +8,7 @@ import type { Browser } from "playwright-core";
 import { SQLITE_FILE } from "../store/open-store.js";
 import { demoNode, launchBrowser, nodePage, screenshotDir, seriousViolations, signIn, type ListeningNode } from "../testing/ui-browser.js";
 import type { DemoSummary } from "../demo/demo-scenario.js";
+import { formatDemoBanner } from "../demo/demo-banner.js";
 
 /*
  * The duty officer's and the analyst's journeys against a real node holding the demo scenario: the page
@@ -72,11 +73,30 @@ test("a wrong token is refused in a sentence; the right one opens the inbox: tit
     // Newest first: the public advisory of 7 March before the warning of 6 March.
     const titles = await page.locator("li.card h2").allInnerTexts();
     assert.deepEqual(titles.slice(0, 2), [n.demo.warnings[1]!.title, first.title]);
-    assert.match(titles.at(-1)!, /^\[SYNTHETIC\] .* warning \d+$/, "the synthetic past warnings of 2023 come last");
+    assert.equal(titles.length, 25, "a page of cards; older ones on demand");
+    assert.match(titles.at(-1)!, /^\[SYNTHETIC\] .* warning \d+$/, "the synthetic past warnings of 2023 come next");
+    await page.getByRole("button", { name: /^Show 25 more/ }).click();
+    assert.equal(await page.locator("li.card").count(), 50);
     assert.deepEqual(await seriousViolations(page), [], "inbox");
-    await page.screenshot({ path: join(shots, "ui-inbox.png"), fullPage: true });
+    await page.screenshot({ path: join(shots, "ui-inbox.png") });
     assert.deepEqual(outside, [], "nothing fetched from outside the node");
     assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test("first run: the demo banner's sign-in link opens the inbox and leaves no token in the address bar", async () => {
+  const banner = formatDemoBanner(n.demo, n.base);
+  const link = /^ {4}(http:\/\/\S+\/#token=\S+)$/m.exec(banner)?.[1];
+  assert.ok(link, banner);
+  const { page, close } = await nodePage(browser, n.base);
+  try {
+    await page.goto(link);
+    await page.getByRole("heading", { name: "Inbox" }).waitFor();
+    await page.locator("li.card").first().waitFor();
+    assert.doesNotMatch(page.url(), /token/, "the fragment is removed at once");
+    assert.match(await page.locator("header").innerText(), /Federal Security Service/);
   } finally {
     await close();
   }
@@ -116,14 +136,14 @@ test("on a phone-sized screen the inbox and a warning fit the width, the verific
     await page.locator("li.card").first().waitFor();
     const overflow = async (): Promise<number> => page.evaluate(() => { const g = globalThis as any; return g.document.documentElement.scrollWidth - g.innerWidth; });
     assert.ok((await overflow()) <= 0, `the inbox is wider than the screen by ${await overflow()} px`);
-    await page.screenshot({ path: join(shots, "ui-inbox-phone.png"), fullPage: true });
+    await page.screenshot({ path: join(shots, "ui-inbox-phone.png") });
     await page.getByRole("link", { name: n.demo.warnings[0]!.title }).click();
     await page.locator("section.verification").waitFor();
     const panelTop = await page.locator("section.verification").evaluate((e) => e.getBoundingClientRect().top);
     const titleTop = await page.locator("article h1").evaluate((e) => e.getBoundingClientRect().top);
     assert.ok(panelTop < titleTop, "the verdict comes before the warning on a phone");
     assert.ok((await overflow()) <= 0, `the warning is wider than the screen by ${await overflow()} px`);
-    await page.screenshot({ path: join(shots, "ui-warning-phone.png"), fullPage: true });
+    await page.screenshot({ path: join(shots, "ui-warning-phone.png") });
   } finally {
     await close();
   }

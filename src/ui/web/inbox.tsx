@@ -1,3 +1,4 @@
+import { useState } from "preact/hooks";
 import { api } from "./api.js";
 import { Loading, Problem, Tlp, countdown, percent, shortId, useNow, when } from "./bits.js";
 import type { Me } from "./main.js";
@@ -34,8 +35,12 @@ const STATE_WORDS: Readonly<Record<string, string>> = {
 };
 
 /** The inbox: the warnings to (and from) the signed-in party, newest first. Refreshed by the live feed. */
+/** Cards shown at first, and added by "Show more": a long history should not make the page slow to use. */
+const PAGE = 25;
+
 export function Inbox({ inbox, error, fresh }: { inbox: InboxAnswer | undefined; error: string | undefined; fresh: number }) {
   const now = useNow();
+  const [shown, setShown] = useState(PAGE);
   if (!inbox) return error ? <Problem message={error} /> : <Loading what="your inbox" />;
   const items = inbox.warnings.filter((w) => w.role === "recipient").concat(inbox.warnings.filter((w) => w.role === "sender"));
   return (
@@ -48,7 +53,7 @@ export function Inbox({ inbox, error, fresh }: { inbox: InboxAnswer | undefined;
       </p>
       {items.length === 0 ? <p>No warnings yet.</p> : null}
       <ul class="inbox">
-        {items.map((w) => {
+        {items.slice(0, shown).map((w) => {
           const mine = w.recipients.find((r) => r.party === inbox.me.id);
           const escalations = w.recipients.flatMap((r) => r.escalated.map((e) => `${r.name}: ${e}`));
           return (
@@ -100,6 +105,13 @@ export function Inbox({ inbox, error, fresh }: { inbox: InboxAnswer | undefined;
           );
         })}
       </ul>
+      {items.length > shown ? (
+        <p>
+          <button type="button" class="secondary" onClick={() => setShown(shown + PAGE)}>
+            Show {Math.min(PAGE, items.length - shown)} more (of {items.length - shown} older)
+          </button>
+        </p>
+      ) : null}
     </div>
   );
 }
