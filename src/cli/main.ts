@@ -15,6 +15,7 @@ import { keyGenerateCommand, loginCommand } from "./login-commands.js";
 import { warnCommand, warningReviseCommand } from "./warning-commands.js";
 import { actCommand, assessCommand, receiptCommand, resolveCommand, revealCommand } from "./response-commands.js";
 import { inboxCommand, statusCommand } from "./inbox-commands.js";
+import { capExportCommand, capImportCommand } from "./cap-commands.js";
 import { exportCommand, importCommand } from "./transfer-commands.js";
 import { witnessAddLogCommand, witnessKeyCommand } from "./witness-commands.js";
 
@@ -52,6 +53,8 @@ export const COMMANDS: readonly Command[] = [
   resolveCommand,
   revealCommand,
   statusCommand,
+  capExportCommand,
+  capImportCommand,
 ];
 
 const EXIT_STATUS = "Exit status: 0 success / valid / clean, 1 invalid / corrupted, 2 bad usage, input or environment.";

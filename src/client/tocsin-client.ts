@@ -9,6 +9,8 @@ import { ClientError, nodeAnswerError } from "./client-error.js";
  */
 
 const TAXII_MEDIA_TYPE = "application/taxii+json;version=2.1";
+/** OASIS CAP 1.2 documents (docs/cap.md). */
+const CAP_MEDIA_TYPE = "application/cap+xml";
 
 /** One record as the node admitted it (`POST /api/v1/records`). */
 export interface AdmittedRecord {
@@ -190,6 +192,24 @@ export class TocsinClient {
     return (await this.#request("GET", `/api/v1/warnings/${encodeURIComponent(warningId)}/bundle`)).text;
   }
 
+  /** A warning version (the latest, or `version`) as an OASIS CAP 1.2 alert, the XML as the node sent it. */
+  async capAlert(warningId: string, version?: string): Promise<string> {
+    return (await this.#request("GET", `/api/v1/warnings/${encodeURIComponent(warningId)}/cap${query({ version })}`, { accept: CAP_MEDIA_TYPE })).text;
+  }
+
+  /** A CAP Ack (XML) from a custodial party: the node makes it the party's receipt(s) and signs them. */
+  async postCapAck(xml: string | Uint8Array): Promise<{ ack: string; receipts: AdmittedRecord[] }> {
+    const { text } = await this.#request("POST", "/api/v1/cap/acks", { raw: { body: xml, contentType: CAP_MEDIA_TYPE } });
+    let body: { ack?: unknown; receipts?: unknown };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      throw malformed("POST /api/v1/cap/acks");
+    }
+    if (typeof body.ack !== "string" || !Array.isArray(body.receipts)) throw malformed("POST /api/v1/cap/acks");
+    return { ack: body.ack, receipts: body.receipts as AdmittedRecord[] };
+  }
+
   /** A party (by slug or id) with its logged keys. */
   async party(idOrSlug: string): Promise<PartyIdentity> {
     const identity = (await this.#json("GET", `/api/v1/parties/${encodeURIComponent(idOrSlug)}`)) as Record<string, unknown>;
@@ -250,17 +270,23 @@ export class TocsinClient {
     }
   }
 
-  async #request(method: string, path: string, options: { body?: unknown; taxii?: boolean } = {}): Promise<{ status: number; text: string }> {
-    const headers: Record<string, string> = { accept: options.taxii ? TAXII_MEDIA_TYPE : "application/json" };
+  async #request(
+    method: string,
+    path: string,
+    options: { body?: unknown; taxii?: boolean; accept?: string; raw?: { body: string | Uint8Array; contentType: string } } = {},
+  ): Promise<{ status: number; text: string }> {
+    // Problems come back as JSON whatever the route serves, so a CAP read also accepts problem+json.
+    const headers: Record<string, string> = { accept: options.taxii ? TAXII_MEDIA_TYPE : options.accept ? `${options.accept}, application/problem+json` : "application/json" };
     if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
     if (options.body !== undefined) headers["content-type"] = options.taxii ? TAXII_MEDIA_TYPE : "application/json";
+    if (options.raw !== undefined) headers["content-type"] = options.raw.contentType;
     let response: Response;
     let text: string;
     try {
       response = await fetch(this.url + path, {
         method,
         headers,
-        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : options.raw !== undefined ? { body: options.raw.body } : {}),
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
       text = await response.text();

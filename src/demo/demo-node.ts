@@ -1,6 +1,7 @@
 import type { Admission } from "../exchange/admission.js";
 import type { BoardService } from "../exchange/board-service.js";
 import type { Escalator } from "../exchange/escalator.js";
+import type { ExchangeServices } from "../exchange/exchange-services.js";
 import type { PartyDirectory } from "../exchange/party-directory.js";
 import type { PartyRegistrar } from "../exchange/party-registrar.js";
 import type { Store } from "../store/store.js";
@@ -16,4 +17,6 @@ export interface DemoNode {
   readonly admission: Pick<Admission, "admit">;
   readonly escalator: Pick<Escalator, "tick">;
   readonly boards: Pick<BoardService, "create" | "edit" | "submit">;
+  /** A custodial recipient's CAP Ack, imported as its receipt (src/demo/demo-cap-ack.ts). */
+  readonly services: Pick<ExchangeServices, "importCapAck">;
 }

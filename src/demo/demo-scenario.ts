@@ -21,6 +21,7 @@ import { DEMO_BOARD_CREATED, DEMO_BOARD_NAME, demoBoardCreate, demoBoardEdits } 
 import { NODE_PARTY_SLUG } from "../exchange/node-party.js";
 import { SQLITE_FILE } from "../store/open-store.js";
 import type { DemoNode } from "./demo-node.js";
+import { acknowledgeAsCapAck } from "./demo-cap-ack.js";
 import type { PartyRow } from "../store/store.js";
 import { ScriptedClock } from "./scripted-clock.js";
 
@@ -200,7 +201,8 @@ export async function loadDemoScenario(node: DemoNode, clock: ScriptedClock): Pr
   clock.set("2024-03-07T19:00:00Z");
   await load.post(ruFsb, [buildReceipt(ruFsb.author, w2, clock.now(), "CLEAR")]);
   clock.set("2024-03-07T20:30:00Z");
-  await load.post(venue, [buildReceipt(venue.author, w2, clock.now(), "CLEAR")]); // custodial: the node signs
+  // The venue's alerting system acknowledges the CAP alert: a CAP Ack, made its receipt (custodial: the node signs).
+  load.records += await acknowledgeAsCapAck(node, venue.row.id, w2, clock.now());
 
   // The 48-hour assessment deadline passes with no assessment: the node escalates.
   await load.tickAt(t0 + 48 * HOUR + MINUTE);

@@ -4,6 +4,7 @@ import type { Reader } from "../core/tlp/index.js";
 import type { PartyRow } from "../store/store.js";
 import type { Admission, Admitted } from "./admission.js";
 import type { BoardService } from "./board-service.js";
+import { CapExchange, type ImportedAck } from "./cap-exchange.js";
 import { ExchangeReads, type ExchangeReadDeps } from "./exchange-reads.js";
 import { inboxOf, type Inbox } from "./inbox.js";
 import type { RecordDeletion } from "./record-deletion.js";
@@ -39,6 +40,7 @@ export class ExchangeServices extends ExchangeReads {
   readonly #admission: Admission;
   readonly #warnings: WarningList;
   readonly #trackRecords: TrackRecords;
+  readonly #cap: CapExchange;
 
   constructor(d: ExchangeServiceDeps) {
     super(d);
@@ -47,6 +49,7 @@ export class ExchangeServices extends ExchangeReads {
     this.#warnings = new WarningList({ store: d.store, records: d.records, nodeIdentity: d.nodeIdentity });
     // The admission's states: folded as records are admitted, so a track record needs no refold.
     this.#trackRecords = new TrackRecords(d.store, d.records, d.admission.states);
+    this.#cap = new CapExchange({ store: d.store, parties: d.parties, records: d.records, admission: d.admission, clock: d.clock });
     this.taxii = new TaxiiExchange({ store: d.store, records: d.records, admission: d.admission, deletion: d.deletion, clock: d.clock });
   }
 
@@ -69,6 +72,16 @@ export class ExchangeServices extends ExchangeReads {
   /** Every registered party's public face (identities are public records): for choosing recipients. */
   async partyDirectory(): Promise<{ id: string; slug: string; name: string; custodial: boolean }[]> {
     return (await this.d.store.listParties()).map((p) => ({ id: p.id, slug: p.slug, name: p.name, custodial: p.custodial }));
+  }
+
+  /** A warning version as an OASIS CAP 1.2 alert (XML), as `reader` may see it (docs/cap.md). */
+  capAlert(reader: Reader, warningId: string, version?: string): Promise<string> {
+    return this.#cap.alertXml(reader, warningId, version);
+  }
+
+  /** A CAP Ack from a custodial party (`poster`), imported as its receipt(s), signed by the node. */
+  importCapAck(poster: PartyRow, xml: Uint8Array | string): Promise<ImportedAck> {
+    return this.#cap.importAck(poster, xml);
   }
 
   /** A party's track record (by id or slug) as `reader` may see it. */

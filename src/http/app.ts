@@ -5,6 +5,7 @@ import type { LogReader } from "../log/log-reader.js";
 import type { Sequencer } from "../log/sequencer.js";
 import { boardRoutes } from "./board-routes.js";
 import { inboxRoutes } from "./inbox-routes.js";
+import { capRoutes } from "./cap-routes.js";
 import { internalRoutes } from "./internal-routes.js";
 import { logRoutes } from "./log-routes.js";
 import { logKeyRoute } from "./log-key-route.js";
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(partyRoutes, { services });
     await app.register(boardRoutes, { services });
     await app.register(inboxRoutes, { services });
+    await app.register(capRoutes, { services });
     await app.register(taxiiRoutes, { services, maxBodyBytes: deps.config.maxBodyBytes, prefix: "/taxii2" });
   }
   if (deps.uiDir !== undefined && services) await app.register(uiRoutes, { dir: deps.uiDir });

@@ -158,6 +158,15 @@ export const ERROR_TABLE = {
   ACH_BOARD_NOT_FOUND: { status: 404, title: "Board not found" },
   ACH_VERSION_CONFLICT: { status: 409, title: "Board version conflict" },
   ACH_SIGNATURE_REQUIRED: { status: 422, title: "Signature required" },
+  // CAP 1.2
+  CAP_XML_TOO_LARGE: { status: 413, title: "CAP document too large" },
+  CAP_XML_MALFORMED: { status: 400, title: "Malformed XML" },
+  CAP_XML_DOCTYPE: { status: 400, title: "XML document type declaration refused" },
+  CAP_SCHEMA_INVALID: { status: 422, title: "Invalid against the CAP 1.2 schema" },
+  CAP_NOT_ACK: { status: 422, title: "Not a CAP Ack" },
+  CAP_ACK_UNKNOWN_ALERT: { status: 404, title: "Unknown CAP alert" },
+  CAP_ACK_SENDER_MISMATCH: { status: 403, title: "CAP Ack sender is not the caller" },
+  CAP_ACK_NOT_CUSTODIAL: { status: 403, title: "Not a custodial party" },
   // TLP
   TLP_RELATIONS_CYCLE: { status: 500, title: "Relations cycle" },
   TLP_UNKNOWN_LEVEL: { status: 500, title: "Unknown level" },

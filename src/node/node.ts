@@ -39,6 +39,8 @@ export interface TocsinNode {
   readonly records: RecordReader;
   readonly escalator: Escalator;
   readonly boards: BoardService;
+  /** The application services the HTTP API calls (the demo loads through them too, e.g. a CAP Ack). */
+  readonly services: ExchangeServices;
   /** This node as a witness of other logs (C2SP tlog-witness, POST /witness/add-checkpoint). */
   readonly witness: WitnessService;
   /** Submits this log's checkpoints to its configured witnesses and collects their cosignatures. */
@@ -123,6 +125,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       records,
       escalator,
       boards,
+      services,
       witness,
       witnessCollector,
       app,

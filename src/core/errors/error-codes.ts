@@ -31,6 +31,7 @@ export type ErrorFamily =
   | "config"
   | "report"
   | "witness"
+  | "cap"
   | "client";
 
 export interface ErrorCodeEntry {
@@ -219,6 +220,15 @@ export const ERROR_CODES = {
   WITNESS_UNKNOWN_LOG: { family: "witness", meaning: "this witness does not witness the checkpoint's origin (`tocsin witness add-log`)" },
   WITNESS_UNTRUSTED_CHECKPOINT: { family: "witness", meaning: "no signature from the log key the witness trusts for the origin verifies" },
   WITNESS_BAD_PROOF: { family: "witness", meaning: "the consistency proof from the old size to the checkpoint does not verify" },
+  // OASIS CAP 1.2 (alerts exported, Acks imported): each refusal stores nothing
+  CAP_XML_TOO_LARGE: { family: "cap", meaning: "a CAP document larger than the limit for an Ack (64 KiB); refused before it is parsed" },
+  CAP_XML_MALFORMED: { family: "cap", meaning: "the body is not well-formed XML (or not UTF-8)" },
+  CAP_XML_DOCTYPE: { family: "cap", meaning: "the XML has a document type declaration (DOCTYPE, ENTITY): entities and external resources are never loaded, so such a document is refused" },
+  CAP_SCHEMA_INVALID: { family: "cap", meaning: "the XML is not valid against the OASIS CAP 1.2 schema (vendor/cap-1.2/CAP-v1.2.xsd); `details.problems` lists the schema's complaints" },
+  CAP_NOT_ACK: { family: "cap", meaning: "a valid CAP message whose msgType is not Ack, an Ack without references, or one of status Draft or System: only actionable acknowledgements are imported" },
+  CAP_ACK_UNKNOWN_ALERT: { family: "cap", meaning: "a reference of the Ack names no alert this node exported (an unknown sender, identifier or sent time, or a warning the party may not read)" },
+  CAP_ACK_SENDER_MISMATCH: { family: "cap", meaning: "the Ack's sender is not the party posting it (its identity id or slug)" },
+  CAP_ACK_NOT_CUSTODIAL: { family: "cap", meaning: "the acknowledging party signs its own records: only a custodial party's receipt may be made from a CAP Ack (the node signs it)" },
   // Start-up and the command line
   CONFIG_INVALID: { family: "config", meaning: "a configuration value unknown or ill-typed, or a log key that does not match the database", internal: "start-up and CLI only" },
   REPORT_RENDERER_MISSING: { family: "report", meaning: "no Chromium at /usr/bin/chromium (or TOCSIN_CHROMIUM) to print a PDF report", internal: "`tocsin report --format pdf` only" },

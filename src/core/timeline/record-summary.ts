@@ -1,4 +1,5 @@
 import { ACTION_EXT, RESOLUTION_EXT, WARNING_EXT, warningRefOf, type RecordKind } from "../record/index.js";
+import { capAckOfReceipt } from "../cap/cap-ack.js";
 
 type Obj = Record<string, any>;
 
@@ -50,8 +51,14 @@ function describe(obj: Obj, kind: RecordKind): { says: string; facts: Record<str
       };
       return { says: `${obj.name} — p = ${w.probability}, window ${w.window_start} – ${w.window_end}`, facts };
     }
-    case "receipt":
-      return { says: `received version ${obj.warning_modified}`, facts: { warningModified: obj.warning_modified, envelopeDigest: obj.envelope_digest, receivedAt: obj.received_at } };
+    case "receipt": {
+      // A custodial party's receipt the node made from its CAP Ack (src/exchange/cap-exchange.ts) says so.
+      const ack = capAckOfReceipt(obj);
+      return {
+        says: `received version ${obj.warning_modified}${ack ? ` (acknowledged as an OASIS CAP 1.2 Ack: ${ack})` : ""}`,
+        facts: { warningModified: obj.warning_modified, envelopeDigest: obj.envelope_digest, receivedAt: obj.received_at, ...(ack ? { capAck: ack } : {}) },
+      };
+    }
     case "assessment":
       return { says: `${obj.opinion}${obj.explanation ? `: ${obj.explanation}` : ""}`, facts: { opinion: obj.opinion, explanation: obj.explanation } };
     case "action": {
