@@ -75,10 +75,10 @@ test("a wrong token is refused in a sentence; the right one opens the inbox: tit
     assert.deepEqual(titles.slice(0, 2), [n.demo.warnings[1]!.title, first.title]);
     assert.equal(titles.length, 25, "a page of cards; older ones on demand");
     assert.match(titles.at(-1)!, /^\[SYNTHETIC\] .* warning \d+$/, "the synthetic past warnings of 2023 come next");
+    await page.screenshot({ path: join(shots, "ui-inbox.png") });
     await page.getByRole("button", { name: /^Show 25 more/ }).click();
     assert.equal(await page.locator("li.card").count(), 50);
     assert.deepEqual(await seriousViolations(page), [], "inbox");
-    await page.screenshot({ path: join(shots, "ui-inbox.png") });
     assert.deepEqual(outside, [], "nothing fetched from outside the node");
     assert.deepEqual(errors, []);
   } finally {

@@ -4,7 +4,7 @@ import type { Me } from "./main.js";
 import { Respond } from "./respond.js";
 import { VerificationPanel, verifyInBrowser } from "./verification.js";
 import { SIGNATURE_EXT, type BundleVerdict } from "../../verify/index.js";
-import { WARNING_EXT } from "../../core/record/extension-ids.js";
+import { RESOLUTION_EXT, WARNING_EXT } from "../../core/record/extension-ids.js";
 import { tlpLevelOf } from "../../core/tlp/markings.js";
 import type { StixObject } from "../../core/record/index.js";
 
@@ -66,6 +66,7 @@ export function WarningScreen({ id, me, onChanged }: { id: string; me: Me; onCha
   const ext: Obj = latest?.extensions?.[WARNING_EXT] ?? {};
   const timeline = "timeline" in verdict ? verdict.timeline : [];
   const iAmRecipient = ((ext.recipient_refs as string[] | undefined) ?? []).includes(me.id);
+  const resolution: Obj | undefined = records.find((r) => r.extensions?.[RESOLUTION_EXT])?.extensions?.[RESOLUTION_EXT];
   return (
     <div class="warning-screen">
       <Problem message={error} />
@@ -170,7 +171,12 @@ export function WarningScreen({ id, me, onChanged }: { id: string; me: Me; onCha
           </table>
           </div>
         </Section>
-        {iAmRecipient && latest ? (
+        {resolution ? (
+          <p class="state">
+            Resolved: {String(resolution.outcome).replace(/-/g, " ")}
+            {resolution.event_time ? ` (event at ${when(String(resolution.event_time))})` : ""}. A resolved warning takes no more responses.
+          </p>
+        ) : iAmRecipient && latest ? (
           <Respond
             me={me}
             warning={latest as StixObject}
