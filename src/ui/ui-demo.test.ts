@@ -49,6 +49,12 @@ test("GET / serves the UI with a strict CSP; its files come from /ui/ and nothin
   const missing = await fetch(`${n.base}/ui/nothing.js`);
   assert.equal(missing.status, 404);
   assert.match(missing.headers.get("content-type") ?? "", /application\/problem\+json/);
+  // Only the built files, from memory: no path leads to the disk, and a hostile name is a coded 4xx.
+  for (const path of ["/ui/..%2f..%2fpackage.json", "/ui/%2e%2e%2fnode.secret", `/ui/${"a".repeat(100)}.js`]) {
+    const res = await fetch(`${n.base}${path}`);
+    assert.ok(res.status === 404 || res.status === 400, `${path}: ${res.status}`);
+    assert.match(((await res.json()) as { code: string }).code, /^HTTP_/, path);
+  }
 });
 
 test("a wrong token is refused in a sentence; the right one opens the inbox: titles, senders, TLP, probability, states", async () => {
