@@ -184,6 +184,11 @@ test("a self-signing recipient responds by keyboard with its key file; a new ver
     // The inbox follows the node (its event stream, or polling where there is none): a new warning appears unasked.
     await page.getByRole("link", { name: "Inbox" }).click();
     await page.locator("li.card").first().waitFor();
+    const card = await page.locator("li.card").filter({ hasText: "Drone incursion expected at the final" }).innerText();
+    assert.match(card, /From National CERT A/);
+    assert.match(card, /TLP:AMBER/);
+    assert.match(card, /p = 85 %/, "the latest version's probability");
+    assert.match(card, /Your state: assessed · action deadline in \d/, "my stage and the next deadline's countdown");
     const second = buildWarning(author, { at: Date.now(), name: "Second wave expected", recipients: [ops.id], windowStart: Date.now() + 3_600_000, windowEnd: Date.now() + 7_200_000, probability: 0.4, tlp: "GREEN" });
     const res = await fetch(`${n.base}/api/v1/records`, { method: "POST", headers: { authorization: `Bearer ${cert.token}`, "content-type": "application/json" }, body: JSON.stringify(second) });
     assert.equal(res.status, 201);
