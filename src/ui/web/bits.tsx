@@ -25,7 +25,6 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { 
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   return { ...state, reload: () => setTick((t) => t + 1) };
 }
