@@ -24,6 +24,8 @@ export interface Row {
   readonly ratio: number;
   /** The goal this figure is held to, if any (shown, not enforced). */
   readonly target?: string;
+  /** Whether the figure meets its target, when the benchmark can tell (printed "pass" / "MISS"). */
+  readonly met?: boolean;
 }
 
 /** Numbers as a person reads them: 3–4 significant digits, thin grouping for big integers. */
@@ -48,7 +50,8 @@ export function sci(v: number): string {
 
 export function formatTable(rows: readonly Row[]): string {
   const withTarget = rows.some((r) => r.target !== undefined);
-  const header = ["benchmark", "value", "unit", "baseline", "ratio", ...(withTarget ? ["target"] : [])];
+  const withMet = rows.some((r) => r.met !== undefined);
+  const header = ["benchmark", "value", "unit", "baseline", "ratio", ...(withTarget ? ["target"] : []), ...(withMet ? ["met"] : [])];
   const cells = rows.map((r) => [
     r.name,
     formatNumber(r.value),
@@ -56,6 +59,7 @@ export function formatTable(rows: readonly Row[]): string {
     r.baseline,
     formatNumber(r.ratio),
     ...(withTarget ? [r.target ?? ""] : []),
+    ...(withMet ? [r.met === undefined ? "" : r.met ? "pass" : "MISS"] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const rightAligned = new Set([1, 4]);

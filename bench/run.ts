@@ -11,6 +11,7 @@ const BENCHMARKS: Record<string, { readonly about: string; readonly load: () => 
   store: { about: "SQLite vs PostgreSQL (1, 2, 4 processes): signed-record admission over HTTP and inclusion-proof latency", load: async () => (await import("./store-bench.js")).runStoreBench },
   log: { about: "transparency log: durable appends/s, proof latency, audit speed, bytes per leaf [--full]", load: async () => (await import("./log-bench.js")).runLogBench },
   taxii: { about: "TAXII 2.1: POST objects/s (envelopes of 1 000 signed) and paging GET objects/s (limit 1 000, 100 000 objects), p50/p99", load: async () => (await import("./taxii-bench.js")).runTaxiiBench },
+  bignode: { about: "a node with 100 000 warnings: warnings page, track record, timeline p99 under 8 clients; /healthz delay; escalator idle tick vs 1 000", load: async () => (await import("./bignode-bench.js")).runBignodeBench },
   record: { about: "track record over 1M resolved warnings vs one Brier pass; offline audit of a 1 000-record bundle vs OpenSSL Ed25519 verify", load: async () => (await import("./record-bench.js")).runRecordBench },
 };
 

@@ -12,7 +12,7 @@ import {
   type StixObject,
 } from "../core/record/index.js";
 import type { Sequencer } from "../log/sequencer.js";
-import type { NewRecord, PartyKeyRow, PartyRow, Store } from "../store/store.js";
+import type { NewRecord, PartyKeyRow, PartyRow, Store, StoredRecord } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
 import { KeyedMutex } from "../store/keyed-mutex.js";
 import type { RecordCheckPool } from "./record-check-pool.js";
@@ -154,13 +154,29 @@ export class Admission {
     // Versions admitted earlier in this batch count as much as stored ones: a batch must not carry two
     // contents for one version, re-seal a commitment, or miss the commitment its own warning sealed.
     const batchVersions = new Map<string, NewRecord[]>();
-    const versionsOf = async (id: string): Promise<NewRecord[]> => [...(await this.d.store.recordVersions(id)), ...(batchVersions.get(id) ?? [])];
+    // What the store holds about the batch, read once for the whole batch (under the locks of every id
+    // and warning in it, so it cannot change before the append): every stored version of each id — and
+    // of the warnings revealed — and each warning's thread length. A stored record with a record's
+    // digest has its body, so its id: it is among that id's versions.
+    const storedVersions = new Map<string, StoredRecord[]>();
+    const wanted = new Set<string>();
+    for (const p of prepared) {
+      wanted.add(p.obj.id);
+      if (p.kind === "reveal" && p.warningId !== undefined) wanted.add(p.warningId);
+    }
+    for (const r of await this.d.store.recordVersionsOf([...wanted])) {
+      const list = storedVersions.get(r.id);
+      if (list) list.push(r);
+      else storedVersions.set(r.id, [r]);
+    }
+    const versionsOf = (id: string): NewRecord[] => [...(storedVersions.get(id) ?? []), ...(batchVersions.get(id) ?? [])];
     // Under the warning locks: each record about a warning takes the next position in its thread.
     const positions = new ThreadPositions(this.d.store);
+    await positions.prefetch(prepared.flatMap((p) => (p.warningId === undefined ? [] : [p.warningId])));
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i]!;
       const digestHex = toHex(p.digest);
-      const existing = await this.d.store.recordByDigest(p.digest);
+      const existing = storedVersions.get(p.obj.id)?.find((v) => toHex(v.digest) === digestHex);
       if (existing || seenDigests.has(digestHex)) {
         // Re-posting an identical record is not an error and not a second leaf.
         results.push(existing ? this.#result(p, existing.logIndex, existing.custodial, true, digestHex) : undefined);
@@ -180,7 +196,7 @@ export class Admission {
         body: p.body,
       };
       await withIndex(i, async () => {
-        const versions = await versionsOf(p.obj.id);
+        const versions = versionsOf(p.obj.id);
         // Only the id's creator versions it, keeping its kind (under this id's lock, across processes).
         checkVersionOwnership(record, versions, p.kind === "identity" && (await this.#isParty(p.obj.id)) ? { owner: p.obj.id, registrar: this.d.nodeIdentity } : undefined);
         if (versions.some((v) => v.modified === record.modified)) {
@@ -194,7 +210,7 @@ export class Admission {
           const firstVersion = p.kind === "warning" && p.warningId === p.obj.id && versions.length === 0;
           const state = pendingStates.get(p.warningId) ?? (firstVersion ? undefined : await this.states.get(p.warningId));
           // A reveal is checked against the commitment its warning sealed.
-          const warningVersions = p.kind === "reveal" ? await versionsOf(p.warningId) : [];
+          const warningVersions = p.kind === "reveal" ? versionsOf(p.warningId) : [];
           const event = lifecycleEventOf(p.obj, p.kind, {
             loggedAt: now,
             nodeIdentity: this.d.nodeIdentity,

@@ -4,6 +4,7 @@ import { isTocsinError, TocsinError } from "../core/errors/tocsin-error.js";
 import {
   SIGNATURE_EXT,
   canonicalJson,
+  recordCanonicalForms,
   recordKindOf,
   verifyRecordSignature,
   warningRefOf,
@@ -59,10 +60,18 @@ export function checkRecord(raw: unknown, posterId: string, keys: readonly Poste
   }
   const obj = raw as StixObject;
   const unsigned = obj.extensions?.[SIGNATURE_EXT] === undefined;
+  // The body and the signing bytes from one canonicalisation; on any trouble, the separate steps below
+  // run as they always did and fail with their own errors, in their own order.
+  let forms: { body: string; signingBytes: Uint8Array } | undefined;
+  try {
+    forms = recordCanonicalForms(obj);
+  } catch (e) {
+    if (!isTocsinError(e)) throw e;
+  }
   let signature: { keyId: string; custodial: boolean } | { failed: CodedFailure } | undefined;
   if (!unsigned) {
     try {
-      const v = verifyRecordSignature(obj, (signer, id) => posterKey(keys, posterId, signer, id));
+      const v = verifyRecordSignature(obj, (signer, id) => posterKey(keys, posterId, signer, id), forms?.signingBytes);
       signature = { keyId: v.keyId, custodial: v.custodial };
     } catch (e) {
       signature = { failed: failureOf(e) };
@@ -72,7 +81,7 @@ export function checkRecord(raw: unknown, posterId: string, keys: readonly Poste
   const warningId = warningRefOf(obj);
   let canonical: { body: string; digest: Uint8Array };
   try {
-    canonical = canonicalForm(obj);
+    canonical = forms ? { body: forms.body, digest: sha256(utf8.encode(forms.body)) } : canonicalForm(obj);
   } catch (e) {
     return { unsigned, signature, notCanonical: failureOf(e), kind, warningId };
   }

@@ -10,6 +10,7 @@ import {
   type WarningVersionAudience,
 } from "../core/tlp/index.js";
 import type { Store, StoredRecord } from "../store/store.js";
+import { BoundedCache } from "./bounded-cache.js";
 import { ExchangeError } from "./exchange-errors.js";
 import type { PartyDirectory } from "./party-directory.js";
 
@@ -80,9 +81,10 @@ export class RecordReader {
   /*
    * A stored version never changes (its digest is its identity), so the TLP facts read from its body
    * are kept by digest: paging a large collection parses each record once, not on every page. Bounded
-   * (oldest first out) so memory stays flat however large the store grows.
+   * (oldest first out, in constant time: bounded-cache.ts) so memory stays flat however large the
+   * store grows.
    */
-  readonly #facts = new Map<string, RecordFacts>();
+  readonly #facts = new BoundedCache<string, RecordFacts>(FACTS_CACHE_LIMIT);
 
   #factsOf(record: StoredRecord): RecordFacts {
     const key = Buffer.from(record.digest.buffer, record.digest.byteOffset, record.digest.byteLength).toString("base64");
@@ -96,7 +98,6 @@ export class RecordReader {
         answers: record.kind === "receipt" && typeof obj.warning_modified === "string" ? obj.warning_modified : undefined,
         subject: record.kind === "escalation" && typeof obj.recipient_ref === "string" ? obj.recipient_ref : undefined,
       };
-      if (this.#facts.size >= FACTS_CACHE_LIMIT) this.#facts.delete(this.#facts.keys().next().value!);
       this.#facts.set(key, f);
     }
     return f;

@@ -14,7 +14,15 @@ import type { RecordStore } from "../store/store.js";
 export class ThreadPositions {
   readonly #next = new Map<string, number>();
 
-  constructor(private readonly store: Pick<RecordStore, "countRecordsAbout">) {}
+  constructor(private readonly store: Pick<RecordStore, "countRecordsAbout" | "countRecordsAboutEach">) {}
+
+  /** Reads the stored counts of all these warnings in one query (a batch's warnings, before its records take positions). */
+  async prefetch(warningIds: Iterable<string>): Promise<void> {
+    const ids = [...new Set(warningIds)].filter((id) => !this.#next.has(id));
+    if (ids.length === 0) return;
+    const counts = await this.store.countRecordsAboutEach(ids);
+    for (const id of ids) this.#next.set(id, counts.get(id) ?? 0);
+  }
 
   /** The position of the next record about `warningId` in this batch. */
   async next(warningId: string): Promise<ThreadPosition> {

@@ -24,6 +24,7 @@ import {
   type WarningVersionAudience,
 } from "../core/tlp/index.js";
 import type { PartyRow, Store, StoredRecord } from "../store/store.js";
+import { BoundedCache } from "./bounded-cache.js";
 import type { RecordReader } from "./record-reader.js";
 import type { WarningStates } from "./warning-states.js";
 
@@ -180,7 +181,37 @@ export class TrackRecords {
     for (const [id, records] of about) this.states.fromRecords(id, records.sort((a, b) => a.logIndex - b.logIndex));
   }
 
+  /*
+   * A track record is a function of the log (every record and the relations registered through it),
+   * the party relations, the reader, the party and the options — not of the time it is asked. Scoring
+   * every warning with its bootstrap intervals costs hundreds of milliseconds at 100 000 warnings, on
+   * the event loop; asked again (a dashboard, a report, several clients), it is answered from here
+   * until the log grows or the relations change. Concurrent askers share one computation.
+   */
+  readonly #answers = new BoundedCache<string, { readonly logSize: number; readonly relations: string; readonly answer: Promise<TrackRecord> }>(256);
+
   async trackRecord(reader: Reader, party: PartyRow, options: TrackRecordOptions = {}): Promise<TrackRecord> {
+    const key = JSON.stringify([reader, party.id, party.slug, party.name, options]);
+    const logSize = await this.store.logSize();
+    const relations = await this.#relationsFingerprint();
+    const known = this.#answers.get(key);
+    if (known && known.logSize === logSize && known.relations === relations) return known.answer;
+    const answer = this.#trackRecord(reader, party, options);
+    this.#answers.set(key, { logSize, relations, answer });
+    answer.catch(() => {
+      if (this.#answers.get(key)?.answer === answer) this.#answers.set(key, { logSize: -1, relations: "", answer });
+    });
+    return answer;
+  }
+
+  /** What TLP's party relations are built from (PartyDirectory.relations), as text to compare. */
+  async #relationsFingerprint(): Promise<string> {
+    const organisations = (await this.store.listParties()).map((p) => [p.id, p.organisationId ?? null]);
+    const relations = (await this.store.listPartyRelations()).map((r) => [r.kind, r.partyId, r.target]);
+    return JSON.stringify([organisations, relations]);
+  }
+
+  async #trackRecord(reader: Reader, party: PartyRow, options: TrackRecordOptions): Promise<TrackRecord> {
     const warnings = (await this.visibleWarnings(reader)).filter((w) => w.state.author === party.id || w.state.recipients.some((r) => r.party === party.id));
     const authored: ResolvedForecast[] = [];
     const received: ResolvedForecast[] = [];

@@ -63,7 +63,8 @@ export interface TocsinNode {
  */
 export async function openNode(config: NodeConfig, options: { clock?: Clock; logger?: Logger } = {}): Promise<TocsinNode> {
   const clock = options.clock ?? systemClock;
-  const store = await openStore(config);
+  // A serving node's SQLite appends wait for the disk on a thread of their own, not on its event loop.
+  const store = await openStore(config, { appendThread: true });
   // On a shared database any number of processes run; one sequences at a time (see Leadership).
   const shared = store.sharedByProcesses;
   const checks = config.checkWorkers > 0 ? new RecordCheckPool(config.checkWorkers) : undefined;

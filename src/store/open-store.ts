@@ -12,10 +12,13 @@ export interface StoreLocation {
   readonly dataDir: string;
 }
 
-/** Opens (and migrates) the store a node, or a CLI command, works on. */
-export async function openStore(at: StoreLocation, options: { poolSize?: number } = {}): Promise<Store> {
-  if (at.db !== undefined) return PgStore.open(at.db, options);
-  return SqliteStore.open(join(at.dataDir, SQLITE_FILE));
+/**
+ * Opens (and migrates) the store a node, or a CLI command, works on. `appendThread` (SQLite): log
+ * appends commit on a thread of their own, for a serving node (see SqliteAppender).
+ */
+export async function openStore(at: StoreLocation, options: { poolSize?: number; appendThread?: boolean } = {}): Promise<Store> {
+  if (at.db !== undefined) return PgStore.open(at.db, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
+  return SqliteStore.open(join(at.dataDir, SQLITE_FILE), { appendThread: options.appendThread ?? false });
 }
 
 /** Brings the store's schema to the latest version without opening it for work (`tocsin migrate`). */

@@ -238,10 +238,14 @@ export interface RecordStore {
   recordByDigest(digest: Uint8Array): Promise<StoredRecord | undefined>;
   /** Every stored version of a STIX id, oldest `modified` first. */
   recordVersions(id: string): Promise<StoredRecord[]>;
+  /** {@link recordVersions} of several ids in one query (an admission batch): ordered by id, then `modified`. */
+  recordVersionsOf(ids: readonly string[]): Promise<StoredRecord[]>;
   /** The warning's versions and every record about it, in log order. */
   recordsAbout(warningId: string): Promise<StoredRecord[]>;
   /** How many records `recordsAbout` would return (an index count: the next thread position). */
   countRecordsAbout(warningId: string): Promise<number>;
+  /** {@link countRecordsAbout} of several warnings in one query; a warning with no record is absent. */
+  countRecordsAboutEach(warningIds: readonly string[]): Promise<Map<string, number>>;
   /** Records in date_added order, filtered as the query says. */
   listRecords(query: RecordQuery): Promise<StoredRecord[]>;
   /**

@@ -231,6 +231,16 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.deepEqual((await s.recordsAbout(w1.id)).map((r) => r.logIndex), [0, 1, 2]);
     assert.equal(await s.countRecordsAbout(w1.id), 3);
     assert.equal(await s.countRecordsAbout("report--00000000-0000-4000-8000-000000000000"), 0);
+    // The batch forms an admission reads with: one query for many ids or warnings.
+    const none = "report--00000000-0000-4000-8000-000000000000";
+    assert.deepEqual((await s.recordVersionsOf([receipt.id, none, w1.id])).map((r) => [r.id, r.modified]), [
+      [w1.id, w1.modified],
+      [w1.id, w1v2.modified],
+      [receipt.id, receipt.modified],
+    ]);
+    assert.deepEqual(await s.recordVersionsOf([]), []);
+    assert.deepEqual([...(await s.countRecordsAboutEach([none, w1.id]))], [[w1.id, 3]]);
+    assert.equal((await s.countRecordsAboutEach([])).size, 0);
     assert.deepEqual((await s.listRecords({ limit: 10, kind: "warning" })).map((r) => r.logIndex), [0, 2]);
     assert.deepEqual((await s.listRecords({ limit: 1, addedAfterUs: 1000 })).map((r) => r.logIndex), [1]);
     // Followers of the log read by log index: everything, or one kind, after a position.

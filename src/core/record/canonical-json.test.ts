@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { toHex } from "../crypto/index.js";
-import { MAX_JSON_DEPTH, canonicalBytes, canonicalJson } from "./canonical-json.js";
+import { MAX_JSON_DEPTH, canonicalBytes, canonicalJson, canonicalJsonLocating } from "./canonical-json.js";
 import { RecordError } from "./record-errors.js";
 
 const notJson = (value: unknown): void =>
@@ -236,4 +236,40 @@ test("property: reordering object members never changes the canonical form", () 
     }),
     { numRuns: 300 },
   );
+});
+
+test("the one-pass writer gives canonicalJson's text, and cutting the located member gives the JCS without it", () => {
+  const without = (v: Record<string, unknown>, path: readonly string[]): unknown => {
+    const [head, ...rest] = path;
+    const { [head!]: inner, ...others } = v;
+    return rest.length === 0 ? others : { ...others, [head!]: without(inner as Record<string, unknown>, rest) };
+  };
+  const check = (v: Record<string, unknown>, path: readonly string[]): void => {
+    const { text, member } = canonicalJsonLocating(v, path);
+    assert.equal(text, canonicalJson(v));
+    const cut = member === undefined ? text : text.slice(0, member.start) + text.slice(member.end);
+    assert.equal(cut, canonicalJson(member === undefined ? v : without(v, path)));
+  };
+  const path = ["extensions", "ext", "signature"];
+  // The member first, last, alone, in the middle, absent; the same key elsewhere is never the one cut.
+  check({ extensions: { ext: { signature: "s", z: 1 } }, signature: "top" }, path);
+  check({ extensions: { ext: { a: 1, signature: "s" } } }, path);
+  check({ extensions: { ext: { signature: "s" } }, b: [{ signature: "s" }] }, path);
+  check({ extensions: { a: { signature: "s" }, ext: { a: [1, "x"], signature: { n: null }, z: false }, z: { ext: { signature: 1 } } } }, path);
+  check({ extensions: { ext: { a: 1 } } }, path);
+  check({ extensions: 3 }, path);
+  fc.assert(
+    fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.dictionary(fc.string(), fc.jsonValue()), fc.jsonValue(), (outer, ext, sig) => {
+      check({ ...outer, extensions: { ...outer, ext: { ...ext, signature: sig } } }, path);
+      check(outer, path);
+    }),
+    { numRuns: 300 },
+  );
+  // What canonicalJson refuses, the writer refuses with the same coded error.
+  for (const v of [{ a: NaN }, { extensions: { ext: { signature: undefined } } }, { a: "\ud800" }, { a: [1, , 3] }, { a: new Date(0) }]) {
+    assert.throws(() => canonicalJsonLocating(v, path), (e: unknown) => e instanceof RecordError && e.code === "RECORD_NOT_CANONICALIZABLE");
+  }
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  assert.throws(() => canonicalJsonLocating(cyclic, path), (e: unknown) => e instanceof RecordError && e.code === "RECORD_NOT_CANONICALIZABLE" && /cycle/.test(e.message));
 });

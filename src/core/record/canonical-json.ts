@@ -101,3 +101,87 @@ function assertJsonData(v: unknown, path: string, depth: number, ancestors: Set<
   }
   ancestors.delete(o);
 }
+
+/** Where {@link canonicalJsonLocating} wrote a member: cut [start, end) out and the text is the JCS without it. */
+export interface MemberSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Thrown inside the one-pass writer on anything but plain JSON data: the checked path then says what. */
+const UNUSUAL = Symbol("not plain JSON data");
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * {@link canonicalJson} of `value` in one pass, and the span of the member at `memberPath` (object keys
+ * from the root) with one comma beside it, so that the text without that span is the canonical JSON of
+ * `value` without the member — how a record's stored body and its signing bytes (the same object less
+ * its signature) come from one canonicalisation instead of two. The writer follows the same rules as
+ * the package (keys sorted by UTF-16 code units, JSON.stringify for strings and numbers); anything that
+ * is not plain data sends it to canonicalJson, which refuses it with the same coded error as ever.
+ */
+export function canonicalJsonLocating(value: unknown, memberPath: readonly string[]): { text: string; member: MemberSpan | undefined } {
+  let text = "";
+  let member: MemberSpan | undefined;
+  const write = (v: unknown, depth: number, onPath: boolean): void => {
+    switch (typeof v) {
+      case "string":
+        if (SURROGATE.test(v) && hasLoneSurrogate(v)) throw UNUSUAL;
+        text += JSON.stringify(v);
+        return;
+      case "number":
+        if (!Number.isFinite(v)) throw UNUSUAL;
+        text += JSON.stringify(v);
+        return;
+      case "boolean":
+        text += v ? "true" : "false";
+        return;
+      case "object":
+        break;
+      default:
+        throw UNUSUAL;
+    }
+    if (v === null) {
+      text += "null";
+      return;
+    }
+    // Deep nesting and cycles alike end here; canonicalJson then names which it was.
+    if (depth >= MAX_JSON_DEPTH) throw UNUSUAL;
+    if (Array.isArray(v)) {
+      text += "[";
+      for (let i = 0; i < v.length; i++) {
+        if (!(i in v)) throw UNUSUAL;
+        if (i > 0) text += ",";
+        write(v[i], depth + 1, false);
+      }
+      text += "]";
+      return;
+    }
+    if (!isPlainObject(v)) throw UNUSUAL;
+    const keys = Object.keys(v).sort();
+    const target = onPath ? memberPath[depth] : undefined;
+    const last = onPath && depth === memberPath.length - 1;
+    text += "{";
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (SURROGATE.test(key) && hasLoneSurrogate(key)) throw UNUSUAL;
+      const start = text.length;
+      if (i > 0) text += ",";
+      text += JSON.stringify(key) + ":";
+      write(v[key], depth + 1, key === target && !last);
+      if (key === target && last) {
+        // Not the first member: its leading comma goes with it; the first takes the comma after it.
+        member = i > 0 ? { start, end: text.length } : { start, end: text.length + (keys.length > 1 ? 1 : 0) };
+      }
+    }
+    text += "}";
+  };
+  try {
+    write(value, 0, memberPath.length > 0);
+  } catch (e) {
+    if (e !== UNUSUAL) throw e;
+    canonicalJson(value); // throws the coded error
+    throw new Error("canonicalJsonLocating refused what canonicalJson accepts"); // unreachable
+  }
+  return { text, member };
+}

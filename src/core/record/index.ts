@@ -26,14 +26,15 @@ export {
   tocsinExtension,
 } from "./extension-definitions.js";
 export type { StixExtensionDefinition, TocsinExtension, TocsinExtensionType } from "./extension-definitions.js";
-export { MAX_JSON_DEPTH, canonicalJson, canonicalBytes } from "./canonical-json.js";
-export type { JsonValue, JsonObject } from "./canonical-json.js";
+export { MAX_JSON_DEPTH, canonicalJson, canonicalBytes, canonicalJsonLocating } from "./canonical-json.js";
+export type { JsonValue, JsonObject, MemberSpan } from "./canonical-json.js";
 export {
   RECORD_SIGNING_PREFIX,
   RECORD_SIGNATURE_ALGORITHM,
   keyIdOf,
   assertStixObject,
   recordSigningBytes,
+  recordCanonicalForms,
   signRecord,
   readSignatureExtension,
   verifyRecordSignature,

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ed25519PublicKey, utf8 } from "../crypto/index.js";
 import { MAX_RECORD_LEAF_BYTES, decodeRecordLeaf, encodeRecordLeaf, recordLeafOf, type RecordLeaf } from "./log-leaf.js";
+import { canonicalBytes } from "./canonical-json.js";
 import { RecordError } from "./record-errors.js";
 import { keyIdOf, recordDigestHex, signRecord } from "./record-signature.js";
 import { workedExample } from "../../testing/worked-example.js";
@@ -202,4 +203,31 @@ test("recordLeafOf gives a record its thread position, and only the thread of th
   const l = recordLeafOf(ex.signed, "2026-11-25T09:00:01.234567Z", undefined, { warning: ex.signed.id, seq: 0 });
   assert.deepEqual(l, { ...leaf, warning: ex.signed.id, seq: 0 });
   malformed(() => recordLeafOf(ex.signed, "2026-11-25T09:00:01.234567Z", undefined, { warning: "report--0a0b0c0d-0e0f-4a1b-8c1d-1e1f2a2b2c2d", seq: 0 }));
+});
+
+test("the leaf writer gives exactly the RFC 8785 bytes of the leaf object, for every kind, version, flag and position", () => {
+  const jcs = (l: RecordLeaf): string =>
+    utf8.decode(
+      canonicalBytes({
+        v: l.warning === undefined ? 1 : 2,
+        kind: l.kind,
+        id: l.id,
+        modified: l.modified,
+        author: l.author,
+        key_id: l.keyId,
+        custodial: l.custodial,
+        digest: l.digest,
+        logged_at: l.loggedAt,
+        ...(l.warning === undefined ? {} : { warning: l.warning, seq: l.seq }),
+      }),
+    );
+  const cases: RecordLeaf[] = [
+    leaf,
+    { ...leaf, custodial: true },
+    { ...leaf, kind: "other", id: "indicator--0a0b0c0d-0e0f-4a1b-8c1d-1e1f2a2b2c2d" },
+    { ...leaf, kind: "tombstone", id: "x-tocsin-receipt--0a0b0c0d-0e0f-4a1b-8c1d-1e1f2a2b2c2d" },
+    ...[0, 1, 9, 10, 12345, Number.MAX_SAFE_INTEGER].map((seq) => ({ ...leaf, warning: leaf.id, seq })),
+    { ...leaf, kind: "receipt", id: "x-tocsin-receipt--0a0b0c0d-0e0f-4a1b-8c1d-1e1f2a2b2c2d", warning: leaf.id, seq: 3, custodial: true },
+  ];
+  for (const l of cases) assert.equal(utf8.decode(encodeRecordLeaf(l)), jcs(l));
 });

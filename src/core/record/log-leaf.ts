@@ -1,5 +1,4 @@
-import { bytesEqual } from "../crypto/index.js";
-import { canonicalBytes } from "./canonical-json.js";
+import { bytesEqual, utf8 } from "../crypto/index.js";
 import { RecordError } from "./record-errors.js";
 import { RECORD_KINDS, RECORD_KIND_STIX_TYPE, recordKindOf, warningRefOf, type RecordKind } from "./record-kind.js";
 import { readSignatureExtension, recordDigestHex } from "./record-signature.js";
@@ -101,19 +100,15 @@ function checkLeaf(leaf: RecordLeaf): void {
  */
 export function encodeRecordLeaf(leaf: RecordLeaf): Uint8Array {
   checkLeaf(leaf);
-  const thread = leaf.warning === undefined ? {} : { warning: leaf.warning, seq: leaf.seq };
-  return canonicalBytes({
-    v: leaf.warning === undefined ? RECORD_LEAF_VERSION : THREAD_LEAF_VERSION,
-    kind: leaf.kind,
-    id: leaf.id,
-    modified: leaf.modified,
-    author: leaf.author,
-    key_id: leaf.keyId,
-    custodial: leaf.custodial,
-    digest: leaf.digest,
-    logged_at: leaf.loggedAt,
-    ...thread,
-  });
+  // Written out member by member, in JCS order (keys sorted by UTF-16 code units: author, custodial,
+  // digest, id, key_id, kind, logged_at, modified, [seq,] v[, warning]): checkLeaf has held every string
+  // to ASCII ids, timestamps and hex digits, for which JSON.stringify writes exactly the JCS form, and
+  // seq to a safe non-negative integer. The same bytes as canonicalBytes() of the object (log-leaf.test.ts
+  // holds them equal), without a generic canonicalisation per logged record.
+  const q = JSON.stringify;
+  const head = `{"author":${q(leaf.author)},"custodial":${leaf.custodial},"digest":${q(leaf.digest)},"id":${q(leaf.id)},"key_id":${q(leaf.keyId)},"kind":${q(leaf.kind)},"logged_at":${q(leaf.loggedAt)},"modified":${q(leaf.modified)}`;
+  const text = leaf.warning === undefined ? `${head},"v":${RECORD_LEAF_VERSION}}` : `${head},"seq":${leaf.seq},"v":${THREAD_LEAF_VERSION},"warning":${q(leaf.warning)}}`;
+  return utf8.encode(text);
 }
 
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });

@@ -11,6 +11,7 @@ import {
   readSignatureExtension,
   recordDigest,
   recordDigestHex,
+  recordCanonicalForms,
   recordSigningBytes,
   signRecord,
   verifyRecordSignature,
@@ -361,4 +362,20 @@ test("an own \"__proto__\" member (legal JSON) is signed like any other member",
   assert.doesNotThrow(() => verifyRecordSignature(wire, resolve));
   const tampered = JSON.parse(JSON.stringify(signed).replace('"__proto__":{"x":1}', '"__proto__":{"x":2}')) as StixObject;
   throwsCode(() => verifyRecordSignature(tampered, resolve), "RECORD_BAD_SIGNATURE");
+});
+
+test("recordCanonicalForms gives the JCS body and the signing bytes of one canonicalisation, equal to the separate ones", () => {
+  const signed = signRecord(warning(), { signerRef: ALICE, seed: aliceSeed, publicKey: alicePub });
+  const custodial = signRecord(warning(), { signerRef: ALICE, seed: aliceSeed, publicKey: alicePub, custodial: true });
+  for (const r of [signed, custodial]) {
+    const forms = recordCanonicalForms(r)!;
+    assert.equal(forms.body, canonicalJson(r));
+    assert.deepEqual(forms.signingBytes, recordSigningBytes(r));
+    assert.equal(verifyRecordSignature(r, resolve, forms.signingBytes).signerRef, ALICE);
+  }
+  // A "signature" member elsewhere in the object is signed, not cut.
+  const decoy = signRecord({ ...warning(), x_note: { signature: "decoy" } }, { signerRef: ALICE, seed: aliceSeed, publicKey: alicePub });
+  assert.deepEqual(recordCanonicalForms(decoy)!.signingBytes, recordSigningBytes(decoy));
+  assert.equal(recordCanonicalForms(warning()), undefined);
+  assert.equal(recordCanonicalForms({ ...warning(), extensions: { [SIGNATURE_EXT]: "x" } }), undefined);
 });

@@ -13,7 +13,7 @@ import {
   toHex,
   utf8,
 } from "../crypto/index.js";
-import { canonicalBytes, canonicalJson } from "./canonical-json.js";
+import { canonicalBytes, canonicalJson, canonicalJsonLocating } from "./canonical-json.js";
 import { SIGNATURE_EXT } from "./extension-ids.js";
 import { RecordError } from "./record-errors.js";
 import { isRelayable } from "./record-kind.js";
@@ -139,6 +139,19 @@ export function recordSigningBytes(obj: unknown): Uint8Array {
 }
 
 /**
+ * A signed record's two canonical forms from one canonicalisation: its JCS (the stored body, hashed as
+ * the envelope digest) and {@link recordSigningBytes}. Undefined when the object has no signature
+ * extension object (then there are no signing bytes: verifying names what is missing). Throws
+ * RECORD_NOT_CANONICALIZABLE, as canonicalJson does, when the object has no canonical form.
+ */
+export function recordCanonicalForms(obj: unknown): { body: string; signingBytes: Uint8Array } | undefined {
+  if (!isPlainObject(obj) || !isPlainObject(obj.extensions) || !isPlainObject(obj.extensions[SIGNATURE_EXT])) return undefined;
+  const { text, member } = canonicalJsonLocating(obj, ["extensions", SIGNATURE_EXT, "signature"]);
+  const unsigned = member === undefined ? text : text.slice(0, member.start) + text.slice(member.end);
+  return { body: text, signingBytes: utf8.encode(RECORD_SIGNING_PREFIX + unsigned) };
+}
+
+/**
  * Signs `obj` in place of its author: returns a deep copy with the signature extension added (or
  * replaced). The input is not modified. RECORD_SIGNER_MISMATCH unless `created_by_ref` is `signerRef`
  * (an identity id) — or, with `relay`, the object is of a relayable kind; RECORD_BAD_KEY if the keys
@@ -224,8 +237,9 @@ export function readSignatureExtension(obj: unknown): SignatureExtension {
  * formed (RECORD_SIGNATURE_MALFORMED); signer_ref is the object's created_by_ref, unless the object is
  * of a relayable kind, whose signer may be a party relaying it (RECORD_SIGNER_MISMATCH); `resolveKey` knows a key for signer_ref + key_id whose own key id matches
  * (RECORD_UNKNOWN_KEY); the Ed25519 signature holds over {@link recordSigningBytes} (RECORD_BAD_SIGNATURE).
+ * `signingBytes`: those bytes when the caller has them already ({@link recordCanonicalForms}).
  */
-export function verifyRecordSignature(obj: unknown, resolveKey: RecordKeyResolver): VerifiedRecordSignature {
+export function verifyRecordSignature(obj: unknown, resolveKey: RecordKeyResolver, signingBytes?: Uint8Array): VerifiedRecordSignature {
   const ext = readSignatureExtension(obj);
   const record = obj as StixObject;
   if (record.created_by_ref !== ext.signer_ref && !isRelayable(record)) {
@@ -241,7 +255,7 @@ export function verifyRecordSignature(obj: unknown, resolveKey: RecordKeyResolve
     });
   }
   const signature = fromBase64(ext.signature)!;
-  if (!ed25519Verify(publicKey, recordSigningBytes(record), signature)) {
+  if (!ed25519Verify(publicKey, signingBytes ?? recordSigningBytes(record), signature)) {
     throw new RecordError("RECORD_BAD_SIGNATURE", "the record signature does not verify", {
       details: { id: record.id, signer_ref: ext.signer_ref, key_id: ext.key_id },
     });

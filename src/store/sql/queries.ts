@@ -1,4 +1,8 @@
+import { RECORD_COLUMNS } from "./rows.js";
 import { table } from "./schema.js";
+
+/** The record columns in RECORD_COLUMNS order: record rows are read as arrays (rows.ts toRecordArray). */
+const RECORD_SELECT = RECORD_COLUMNS.join(", ");
 
 /** An INSERT of one whole row of a schema table, values in the schema's column order. */
 export function insertRowSql(name: string): string {
@@ -48,13 +52,13 @@ export const QUERIES = {
   insertRelation: "INSERT INTO party_relation (kind, party_id, target) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
   relations: "SELECT * FROM party_relation ORDER BY kind, party_id, target",
   recordByDigest: "SELECT * FROM record WHERE digest = ?",
-  recordVersions: "SELECT * FROM record WHERE id = ? ORDER BY modified",
-  recordsAbout: "SELECT * FROM record WHERE warning_ref = ? ORDER BY log_index",
+  recordVersions: `SELECT ${RECORD_SELECT} FROM record WHERE id = ? ORDER BY modified`,
+  recordsAbout: `SELECT ${RECORD_SELECT} FROM record WHERE warning_ref = ? ORDER BY log_index`,
   countRecordsAbout: "SELECT COUNT(*) AS n FROM record WHERE warning_ref = ?",
   maxAddedUs: "SELECT MAX(added_us) AS m FROM record",
-  recordsByLogIndex: "SELECT * FROM record WHERE log_index >= ? AND log_index < ? ORDER BY log_index LIMIT ?",
-  recordsAfter: "SELECT * FROM record WHERE log_index > ? ORDER BY log_index LIMIT ?",
-  recordsOfKindAfter: "SELECT * FROM record WHERE kind = ? AND log_index > ? ORDER BY log_index LIMIT ?",
+  recordsByLogIndex: `SELECT ${RECORD_SELECT} FROM record WHERE log_index >= ? AND log_index < ? ORDER BY log_index LIMIT ?`,
+  recordsAfter: `SELECT ${RECORD_SELECT} FROM record WHERE log_index > ? ORDER BY log_index LIMIT ?`,
+  recordsOfKindAfter: `SELECT ${RECORD_SELECT} FROM record WHERE kind = ? AND log_index > ? ORDER BY log_index LIMIT ?`,
   tombstonesByLogIndex: "SELECT digest, log_index FROM record_tombstone WHERE log_index >= ? AND log_index < ? ORDER BY log_index LIMIT ?",
   tombstoneOf: "SELECT digest, log_index FROM record_tombstone WHERE digest = ?",
   pruneStatuses: "DELETE FROM taxii_status WHERE created_ms < ?",

@@ -1,5 +1,6 @@
 import type { RecordQuery } from "../store.js";
 import type { Dialect } from "./dialect.js";
+import { RECORD_COLUMNS } from "./rows.js";
 
 /** A filtered record query: its SQL (one text per query shape, so engines prepare it once) and values. */
 export interface RecordQuerySql {
@@ -49,5 +50,5 @@ export function recordQuerySql(d: Dialect, q: RecordQuery): RecordQuerySql | und
     where.push(any.length === 0 ? "1 = 0" : `(${any.join(" OR ")})`);
   }
   params.push(q.limit);
-  return { shape, sql: d.sql(`SELECT r.* FROM record r WHERE ${where.join(" AND ")} ORDER BY r.added_us LIMIT ?`), params };
+  return { shape, sql: d.sql(`SELECT ${RECORD_COLUMNS.map((c) => `r.${c}`).join(", ")} FROM record r WHERE ${where.join(" AND ")} ORDER BY r.added_us LIMIT ?`), params };
 }

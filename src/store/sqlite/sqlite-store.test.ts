@@ -16,6 +16,34 @@ storeContract("sqlite", async () => {
   return SqliteStore.open(join(dir, "tocsin.db"));
 });
 
+/** The same contract with log appends on their own thread and connection, as a serving node opens it. */
+storeContract("sqlite (append thread)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tocsin-sqlite-"));
+  dirs.push(dir);
+  return SqliteStore.open(join(dir, "tocsin.db"), { appendThread: true });
+});
+
+test("sqlite store: an append on the append thread is committed (fsynced) before it resolves, and a stale writer is fenced", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tocsin-sqlite-"));
+  dirs.push(dir);
+  const path = join(dir, "tocsin.db");
+  const s = SqliteStore.open(path, { appendThread: true });
+  const lease = (await s.acquireLease("a", 60_000, Date.now()))!;
+  const leaf = (i: number) => ({ data: new Uint8Array([i]), hash: new Uint8Array(32).fill(i) });
+  await s.appendBatch({ epoch: lease.epoch, startIndex: 0, leaves: [leaf(1), leaf(2)], nodes: [] });
+  // Visible on the store's own connection, and to another connection (a process opening the file) at once.
+  assert.equal(await s.logSize(), 2);
+  const other = SqliteStore.open(path, { readonly: true });
+  assert.deepEqual((await other.getLeaves(0, 2)).map((l) => [...l.data]), [[1], [2]]);
+  await other.close();
+  // The fencing rule holds on the thread: a wrong start index or epoch is STORE_FENCED, and nothing is written.
+  await assert.rejects(s.appendBatch({ epoch: lease.epoch, startIndex: 1, leaves: [leaf(3)], nodes: [] }), { code: "STORE_FENCED" });
+  await assert.rejects(s.appendBatch({ epoch: lease.epoch + 1, startIndex: 2, leaves: [leaf(3)], nodes: [] }), { code: "STORE_FENCED" });
+  assert.equal(await s.logSize(), 2);
+  await s.close();
+  await assert.rejects(s.appendBatch({ epoch: lease.epoch, startIndex: 2, leaves: [leaf(3)], nodes: [] }));
+});
+
 test("sqlite store: WAL journal and full synchronous commits", async () => {
   const dir = mkdtempSync(join(tmpdir(), "tocsin-sqlite-"));
   dirs.push(dir);

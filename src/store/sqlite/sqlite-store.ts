@@ -11,6 +11,8 @@ import { SqlStore, type Write } from "../sql/sql-store.js";
 import { insertSql, pageSql, readFlags, rowValues, type TableAccess } from "../sql/table-access.js";
 import { StoreError } from "../store-errors.js";
 import type { AppendBatch, Lease } from "../store.js";
+import { appendInTx } from "./sqlite-append.js";
+import { SqliteAppender } from "./sqlite-appender.js";
 
 /** Statements built for a query shape or a set size are cached up to this many; proofs need at most ~130 nodes. */
 const MAX_CACHED_STATEMENTS = 1024;
@@ -29,15 +31,22 @@ export class SqliteStore extends SqlStore {
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
   readonly #append: Database.Transaction<(batch: AppendBatch) => void>;
+  /** Log appends on a thread of their own (a serving node), else on this connection. */
+  readonly #appender: SqliteAppender | undefined;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, appender: SqliteAppender | undefined) {
     super();
     this.#db = db;
-    this.#append = db.transaction((batch: AppendBatch) => this.#appendInTx(batch));
+    this.#append = db.transaction((batch: AppendBatch) => appendInTx((name) => this.#stmt(name), batch));
+    this.#appender = appender;
   }
 
-  /** Opens (creating if needed) the database file and migrates it to the latest schema. */
-  static open(path: string, options: { readonly?: boolean } = {}): SqliteStore {
+  /**
+   * Opens (creating if needed) the database file and migrates it to the latest schema. `appendThread`:
+   * log appends commit on a thread of their own (sqlite-appender.ts), so a serving node's event loop
+   * does not wait for the disk; commands that append a few leaves and exit keep them on this connection.
+   */
+  static open(path: string, options: { readonly?: boolean; appendThread?: boolean } = {}): SqliteStore {
     if (path !== ":memory:" && !options.readonly) mkdirSync(dirname(path), { recursive: true });
     let db: Database.Database;
     try {
@@ -53,7 +62,8 @@ export class SqliteStore extends SqlStore {
     // briefly; wait for it rather than failing.
     db.pragma("busy_timeout = 10000");
     migrate(db, options.readonly ?? false);
-    return new SqliteStore(db);
+    const threaded = options.appendThread === true && !options.readonly && path !== ":memory:";
+    return new SqliteStore(db, threaded ? new SqliteAppender(path) : undefined);
   }
 
   /** Migrates the file to the latest schema (`tocsin migrate`); returns the versions before and after. */
@@ -68,6 +78,7 @@ export class SqliteStore extends SqlStore {
   }
 
   async close(): Promise<void> {
+    await this.#appender?.close();
     this.#db.close();
   }
 
@@ -82,6 +93,16 @@ export class SqliteStore extends SqlStore {
 
   protected async all(name: string, params: readonly unknown[], text?: string): Promise<Row[]> {
     return this.#stmt(name, text).all(...params) as Row[];
+  }
+
+  protected override async arrays(name: string, params: readonly unknown[], text: string = QUERIES[name as QueryName]): Promise<unknown[][]> {
+    // A statement's raw mode sticks to it, so raw reads are cached under a name of their own.
+    let s = this.#statements.get(`raw:${name}`);
+    if (!s) {
+      s = this.#db.prepare(text).raw(true);
+      if (this.#statements.size < MAX_CACHED_STATEMENTS) this.#statements.set(`raw:${name}`, s);
+    }
+    return s.all(...params) as unknown[][];
   }
 
   protected override async first(name: QueryName, params: readonly unknown[]): Promise<Row | undefined> {
@@ -111,28 +132,8 @@ export class SqliteStore extends SqlStore {
   }
 
   async appendBatch(batch: AppendBatch): Promise<void> {
-    this.#append.immediate(batch);
-  }
-
-  #appendInTx(batch: AppendBatch): void {
-    const moved = this.#stmt("advanceHead").run(batch.startIndex + batch.leaves.length, batch.startIndex, batch.epoch);
-    if (moved.changes !== 1) {
-      throw new StoreError("STORE_FENCED", "the log's writer lease or size changed under this writer");
-    }
-    const [insertRecord, insertTombstone, insertLeaf] = [this.#stmt("insertRecord"), this.#stmt("insertTombstone"), this.#stmt("insertLeaf")];
-    let index = batch.startIndex;
-    for (const leaf of batch.leaves) {
-      const r = leaf.record;
-      if (r) {
-        insertRecord.run(r.digest, r.id, r.modified, r.type, r.kind, r.author, r.warningRef ?? null, index, r.loggedAt, leaf.addedUs, r.custodial ? 1 : 0, r.body);
-      }
-      if (leaf.tombstone) insertTombstone.run(leaf.tombstone, index);
-      insertLeaf.run(index++, leaf.data, leaf.hash);
-    }
-    const insertNode = this.#stmt("insertNode");
-    for (const n of batch.nodes) insertNode.run(n.level, n.index, n.hash);
-    const c = batch.checkpoint;
-    if (c) this.#stmt("insertCheckpoint").run(c.size, c.root, c.note, c.createdAt);
+    if (this.#appender) await this.#appender.append(batch);
+    else this.#append.immediate(batch);
   }
 
   async getNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {

@@ -1,0 +1,195 @@
+/**
+ * `npm run bench -- bignode`: a big node stays fast (issue 16, target 4).
+ *
+ * A node holding 100 000 warnings from one source to one recipient (appended straight through its
+ * sequencer, direct-load.ts; one in five resolved, so the track record has something to score) is read
+ * by 8 concurrent clients in a child process, in turn: a page of `GET /api/v1/warnings`, the source's
+ * track record, and a warning's timeline (a different warning each time), for 30 s, while a probe asks
+ * `/healthz` every 20 ms. Rows: each kind's p50/p99 (target p99 < 50 ms) and the probe's worst delay
+ * beyond its unloaded round trip (target ≤ 50 ms), against the same-run baseline of an unloaded
+ * `/healthz` round trip.
+ *
+ * The escalator's idle tick (nothing due: read the log's tail, look at the earliest deadline) is timed
+ * on the same node and on one holding 1 000 warnings: the ratio is the growth with open warnings.
+ *
+ * TOCSIN_BENCH_SCALE scales the 100 000; `--seconds=N` the load's duration.
+ */
+import { fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildResolution, buildWarning, type Author } from "../src/client/record-builders.js";
+import { ed25519PublicKey } from "../src/core/crypto/ed25519.js";
+import { readSeed } from "../src/exchange/party-key-files.js";
+import { parseConfig } from "../src/node/config.js";
+import { openNode, type TocsinNode } from "../src/node/node.js";
+import { appendDirect, type DirectRecord } from "./direct-load.js";
+import type { GetLoadMessage, GetLoadSpec } from "./get-load-client.js";
+import { formatNumber, percentile, report, type Row } from "./report.js";
+
+const DAY = 86_400_000;
+const scale = Number(process.env.TOCSIN_BENCH_SCALE ?? "1");
+
+function progress(m: string): void {
+  process.stderr.write(`[bignode] ${m}\n`);
+}
+
+interface BigNode {
+  readonly node: TocsinNode;
+  readonly dir: string;
+  readonly source: { readonly id: string; readonly token: string };
+  readonly warningIds: string[];
+}
+
+/** A node with `n` open warnings (deadlines a year out), one in five resolved. */
+async function bigNode(n: number): Promise<BigNode> {
+  const dir = mkdtempSync(join(tmpdir(), "tocsin-bench-bignode-"));
+  let node = await openNode(parseConfig({ dataDir: dir, escalationIntervalMs: 0, logLevel: "warn" }));
+  const s = await node.registrar.create({ slug: "big-source", name: "Big source" });
+  const r = await node.registrar.create({ slug: "big-recipient", name: "Big recipient" });
+  const seed = readSeed(s.keyFile!);
+  const author: Author = { id: s.id, seed, publicKey: ed25519PublicKey(seed) };
+  const now = Date.now() - 60_000;
+  const warningIds: string[] = [];
+  const started = performance.now();
+  for (let i = 0; i < n; ) {
+    const batch: DirectRecord[] = [];
+    for (let k = 0; k < 5000 && i < n; k++, i++) {
+      const w = buildWarning(author, {
+        at: now,
+        name: `Big node warning ${i}`,
+        recipients: [r.id],
+        windowStart: now,
+        windowEnd: now + 400 * DAY,
+        probability: (i % 9) / 10 + 0.05,
+        deadlines: { receipt: now + 365 * DAY },
+        tlp: "AMBER",
+      });
+      warningIds.push(w.id as string);
+      batch.push({ obj: w, kind: "warning", author, warningRef: w.id as string, seq: 0 });
+      if (i % 5 === 0) {
+        const res = buildResolution(author, w.id as string, now + 1000, i % 3 ? { outcome: "did-not-materialize", content: "-" } : { outcome: "materialized", eventTime: now + 500, content: "-" });
+        batch.push({ obj: res, kind: "resolution", author, warningRef: w.id as string, seq: 1 });
+      }
+    }
+    await appendDirect(node, batch);
+    if (i % 20_000 === 0) progress(`  ${formatNumber(i)} warnings (${formatNumber(i / ((performance.now() - started) / 1000))}/s)`);
+  }
+  // Reopened, as a node restarted on a big store: every index is rebuilt from the store.
+  await node.close();
+  const t0 = performance.now();
+  node = await openNode(parseConfig({ dataDir: dir, escalationIntervalMs: 0, logLevel: "warn" }));
+  // As `tocsin serve` does before listening: the check workers compile their schemas outside the timing.
+  await node.warmUp();
+  progress(`  ${formatNumber(n)} warnings; node reopened in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return { node, dir, source: { id: s.id, token: s.token }, warningIds };
+}
+
+async function close(b: BigNode): Promise<void> {
+  await b.node.close();
+  rmSync(b.dir, { recursive: true, force: true });
+}
+
+/** Mean time of an idle escalator tick (nothing due), over `ticks` ticks. */
+async function idleTickUs(node: TocsinNode, ticks: number): Promise<number> {
+  for (let i = 0; i < 20; i++) await node.escalator.tick();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < ticks; i++) await node.escalator.tick();
+  return Number(process.hrtime.bigint() - t0) / 1000 / ticks;
+}
+
+async function load(spec: GetLoadSpec): Promise<Extract<GetLoadMessage, { type: "done" }>> {
+  const child = fork(new URL("./get-load-client.js", import.meta.url), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  try {
+    const m = await new Promise<GetLoadMessage>((resolve, reject) => {
+      child.once("message", (msg) => resolve(msg as GetLoadMessage));
+      child.once("error", reject);
+      child.once("exit", (code) => reject(new Error(`load client exited with ${code}`)));
+      child.send(spec);
+    });
+    if (m.type === "error") throw new Error(m.message);
+    return m;
+  } finally {
+    child.kill();
+  }
+}
+
+export async function runBignodeBench(args: string[]): Promise<void> {
+  let seconds = 30;
+  for (const a of args) {
+    if (a.startsWith("--seconds=")) seconds = Number(a.slice(10));
+    else throw new Error(`bignode: unknown argument "${a}" (usage: bignode [--seconds=N])`);
+  }
+  const started = performance.now();
+  const n = Math.round(100_000 * scale);
+  const rows: Row[] = [];
+
+  progress(`small node: 1 000 warnings`);
+  const small = await bigNode(1000);
+  const smallTick = await idleTickUs(small.node, 2000);
+  await close(small);
+
+  progress(`big node: ${formatNumber(n)} warnings`);
+  const big = await bigNode(n);
+  try {
+    const bigTick = await idleTickUs(big.node, 2000);
+    const url = await big.node.app.listen({ host: "127.0.0.1", port: 0 });
+    // Baseline: an unloaded /healthz round trip, same run.
+    const rtt: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      await (await fetch(`${url}/healthz`)).text();
+      rtt.push(performance.now() - t);
+    }
+    rtt.sort((a, b) => a - b);
+    const base = percentile(rtt, 50);
+    const baseline = `unloaded /healthz round trip p50: ${base.toFixed(2)} ms`;
+    const headers = { authorization: `Bearer ${big.source.token}` };
+    // The first track record after a start folds and indexes every warning: timed once, apart.
+    const cold = performance.now();
+    const first = await fetch(`${url}/api/v1/parties/${big.source.id}/track-record`, { headers });
+    if (first.status !== 200) throw new Error(`track record: HTTP ${first.status}: ${(await first.text()).slice(0, 300)}`);
+    await first.text();
+    const coldMs = performance.now() - cold;
+    progress(`  first track record after start: ${coldMs.toFixed(0)} ms`);
+    rows.push({ name: `first track record after start @${formatNumber(n)} warnings (indexes every warning)`, value: coldMs, unit: "ms", baseline, ratio: coldMs / base });
+    const sample = Array.from({ length: 500 }, (_, i) => big.warningIds[Math.floor((i * big.warningIds.length) / 500)]!);
+    const spec: GetLoadSpec = {
+      base: url,
+      headers,
+      targets: {
+        "GET /api/v1/warnings (page of 100)": ["/api/v1/warnings"],
+        "track record (source)": [`/api/v1/parties/${big.source.id}/track-record`],
+        "warning timeline": sample.map((id) => `/api/v1/warnings/${id}/timeline`),
+      },
+      clients: 8,
+      seconds,
+      probeMs: 20,
+    };
+    progress(`8 clients for ${seconds} s …`);
+    const done = await load(spec);
+    for (const [name, lat] of Object.entries(done.latencies)) {
+      const s = [...lat].sort((a, b) => a - b);
+      const p99 = percentile(s, 99);
+      progress(`  ${name}: ${s.length} requests, p50 ${percentile(s, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
+      rows.push({ name: `${name} @${formatNumber(n)} warnings, 8 clients, p50`, value: percentile(s, 50), unit: "ms", baseline, ratio: percentile(s, 50) / base });
+      rows.push({ name: `  p99 (${s.length} requests)`, value: p99, unit: "ms", baseline, ratio: p99 / base, target: "< 50 ms", met: p99 < 50 });
+    }
+    const probes = [...done.probes].sort((a, b) => a - b);
+    const worst = probes.at(-1)! - base;
+    rows.push({ name: `/healthz under that load, p99 (${probes.length} probes)`, value: percentile(probes, 99), unit: "ms", baseline, ratio: percentile(probes, 99) / base });
+    rows.push({ name: "  /healthz worst delay beyond the unloaded round trip", value: worst, unit: "ms", baseline, ratio: worst / base, target: "<= 50 ms", met: worst <= 50 });
+    rows.push({
+      name: `escalator idle tick @${formatNumber(n)} open warnings`,
+      value: bigTick,
+      unit: "µs",
+      baseline: `idle tick @1 000 open warnings: ${smallTick.toFixed(0)} µs`,
+      ratio: bigTick / smallTick,
+      target: "ratio < 2 (flat)",
+      met: bigTick / smallTick < 2,
+    });
+  } finally {
+    await close(big);
+  }
+  report("bignode", rows, { warnings: n, seconds: (performance.now() - started) / 1000 });
+}

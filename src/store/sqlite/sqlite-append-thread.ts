@@ -1,0 +1,55 @@
+/**
+ * The worker-thread side of {@link SqliteAppender}: a second connection to the node's SQLite file that
+ * runs only log appends, each one immediate transaction committed with synchronous=FULL (the WAL is
+ * fsynced before the commit returns, and only then do readers on any connection see it). The caller
+ * is told a batch is done only after that, so an acknowledgement still means fsynced; what moves is
+ * where the thread waits for the disk — here, instead of on the node's event loop.
+ *
+ * Messages in: {id, batch} to append, {id, close: true} to close the connection. Out: {id} when done,
+ * {id, error: {message, code, store}} when not (store: a StoreError, thrown again as one).
+ */
+import Database from "better-sqlite3";
+import { parentPort, workerData } from "node:worker_threads";
+import { QUERIES, type QueryName } from "../sql/queries.js";
+import { StoreError } from "../store-errors.js";
+import type { AppendBatch } from "../store.js";
+import { appendInTx } from "./sqlite-append.js";
+
+export interface AppendThreadData {
+  readonly path: string;
+}
+
+export type AppendRequest = { readonly id: number; readonly batch: AppendBatch } | { readonly id: number; readonly close: true };
+export type AppendAnswer = { readonly id: number; readonly error?: { readonly message: string; readonly code?: string; readonly store: boolean } };
+
+const port = parentPort!;
+const db = new Database((workerData as AppendThreadData).path, { fileMustExist: true });
+db.pragma("journal_mode = WAL");
+db.pragma("synchronous = FULL");
+db.pragma("busy_timeout = 10000");
+const statements = new Map<string, Database.Statement>();
+const stmt = (name: QueryName): Database.Statement => {
+  let s = statements.get(name);
+  if (!s) statements.set(name, (s = db.prepare(QUERIES[name])));
+  return s;
+};
+const append = db.transaction((batch: AppendBatch) => appendInTx(stmt, batch));
+
+port.on("message", (m: AppendRequest) => {
+  if ("close" in m) {
+    db.close();
+    port.postMessage({ id: m.id } satisfies AppendAnswer);
+    port.close();
+    return;
+  }
+  try {
+    append.immediate(m.batch);
+    port.postMessage({ id: m.id } satisfies AppendAnswer);
+  } catch (e) {
+    const err = e as Error & { code?: unknown };
+    port.postMessage({
+      id: m.id,
+      error: { message: err?.message ?? String(e), ...(typeof err?.code === "string" ? { code: err.code } : {}), store: e instanceof StoreError },
+    } satisfies AppendAnswer);
+  }
+});

@@ -1,0 +1,29 @@
+import type Database from "better-sqlite3";
+import { StoreError } from "../store-errors.js";
+import type { AppendBatch } from "../store.js";
+
+/**
+ * The statements of one log append, run inside the caller's immediate transaction on `stmt`'s
+ * connection: the fenced head move, then the records, tombstones, leaves, nodes and checkpoint. Shared
+ * by the store's own connection and its append thread (sqlite-append-thread.ts), so both write alike.
+ */
+export function appendInTx(stmt: (name: "advanceHead" | "insertRecord" | "insertTombstone" | "insertLeaf" | "insertNode" | "insertCheckpoint") => Database.Statement, batch: AppendBatch): void {
+  const moved = stmt("advanceHead").run(batch.startIndex + batch.leaves.length, batch.startIndex, batch.epoch);
+  if (moved.changes !== 1) {
+    throw new StoreError("STORE_FENCED", "the log's writer lease or size changed under this writer");
+  }
+  const [insertRecord, insertTombstone, insertLeaf] = [stmt("insertRecord"), stmt("insertTombstone"), stmt("insertLeaf")];
+  let index = batch.startIndex;
+  for (const leaf of batch.leaves) {
+    const r = leaf.record;
+    if (r) {
+      insertRecord.run(r.digest, r.id, r.modified, r.type, r.kind, r.author, r.warningRef ?? null, index, r.loggedAt, leaf.addedUs, r.custodial ? 1 : 0, r.body);
+    }
+    if (leaf.tombstone) insertTombstone.run(leaf.tombstone, index);
+    insertLeaf.run(index++, leaf.data, leaf.hash);
+  }
+  const insertNode = stmt("insertNode");
+  for (const n of batch.nodes) insertNode.run(n.level, n.index, n.hash);
+  const c = batch.checkpoint;
+  if (c) stmt("insertCheckpoint").run(c.size, c.root, c.note, c.createdAt);
+}
