@@ -9,7 +9,7 @@ import { repoRoot } from "./testing/repo-root.js";
 // named by its first folder; it may import only the layers listed for it here (its own included).
 // Test files (*.test.ts) and the test-support folders (src/testing, src/reliability) may import anything.
 
-type Layer = "core" | "verify" | "store" | "log" | "client" | "exchange" | "render" | "http" | "node" | "demo" | "cli";
+type Layer = "core" | "verify" | "store" | "log" | "client" | "exchange" | "render" | "http" | "node" | "demo" | "cli" | "ui";
 
 const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
   core: ["core"],
@@ -27,6 +27,9 @@ const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
   // The demo scenario `tocsin serve --demo` runs: it acts as parties would, through the node it is given.
   demo: ["core", "store", "log", "client", "exchange", "demo"],
   cli: ["core", "verify", "store", "log", "client", "exchange", "render", "http", "node", "demo", "cli"],
+  // The web UI runs in the browser (src/ui/web, bundled by esbuild): it verifies with the verify library and
+  // builds records with the client's builders; it reaches the node only over HTTP, never by import.
+  ui: ["core", "verify", "client", "ui"],
 };
 
 /** Layers a layer may reach only through `import type` (no run-time dependency); none today. */
@@ -81,7 +84,7 @@ function tsFilesUnder(dir: string): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...tsFilesUnder(path));
-    else if (entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) out.push(path);
+    else if (entry.isFile() && /\.tsx?$/.test(entry.name) && !entry.name.endsWith(".d.ts")) out.push(path);
   }
   return out.sort();
 }

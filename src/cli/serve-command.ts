@@ -122,6 +122,7 @@ export const serveCommand = defineCommand(
     out(
       [
         `Tocsin node listening on ${base}`,
+        `  web UI:       ${base}/ (sign in with a party's API token)`,
         `  log origin:   ${node.signer.name}`,
         `  data:         ${config.dataDir}`,
         ...(config.db !== undefined

@@ -1,4 +1,3 @@
-import { randomBytes, randomUUID } from "node:crypto";
 import { toBase64 } from "../core/crypto/bytes.js";
 import {
   ACTION_EXT,
@@ -20,7 +19,9 @@ import { tlpMarkingId, type TlpLevel } from "../core/tlp/index.js";
  * Building Tocsin records as a party's client does: plain STIX 2.1 objects with Tocsin's extensions,
  * then signed in place with the author's key (a custodial author's are left unsigned: its node signs).
  * Times are milliseconds since the epoch. Used by tocsin/client, the party commands, the demo dataset,
- * the tests and the benchmarks; any STIX library and an RFC 8785 canonicaliser can do the same.
+ * the tests and the benchmarks — and the web UI, in the browser: randomness comes from the Web Crypto API
+ * (`globalThis.crypto`, in Node 20 and every browser), so this module runs in both. Any STIX library and
+ * an RFC 8785 canonicaliser can do the same.
  */
 
 export interface Author {
@@ -35,7 +36,7 @@ function common(type: string, author: Author, at: number, tlp?: TlpLevel): StixO
   return {
     type,
     spec_version: "2.1",
-    id: `${type}--${randomUUID()}`,
+    id: `${type}--${globalThis.crypto.randomUUID()}`,
     created: iso(at),
     modified: iso(at),
     created_by_ref: author.id,
@@ -247,7 +248,7 @@ export function buildReveal(author: Author, warningId: string, at: number, c: { 
 
 /** A fresh random commitment salt: exactly 32 bytes, as the commitment format requires. */
 export function newSalt(): Uint8Array {
-  return new Uint8Array(randomBytes(32));
+  return globalThis.crypto.getRandomValues(new Uint8Array(32));
 }
 
 /** Sealed evidence: what a warning commits to now (its digest) and a reveal opens later (salt and evidence). */
@@ -260,7 +261,7 @@ export interface SealedEvidence {
 
 /** Seals evidence under a fresh salt; keep the result (salt!) until the reveal: without it the commitment cannot be opened. */
 export function sealEvidence(evidence: Uint8Array, options: { id?: string; description?: string } = {}): SealedEvidence {
-  return { id: options.id ?? `evidence-${randomUUID().slice(0, 8)}`, salt: newSalt(), evidence, ...(options.description ? { description: options.description } : {}) };
+  return { id: options.id ?? `evidence-${globalThis.crypto.randomUUID().slice(0, 8)}`, salt: newSalt(), evidence, ...(options.description ? { description: options.description } : {}) };
 }
 
 

@@ -24,6 +24,16 @@ export function formatDemoBanner(summary: DemoSummary | undefined, base: string,
     "",
     ...summary.warnings.map((w, i) => `  Warning ${i + 1}: ${w.id}\n    ${w.title}`),
     "",
+    ...(ruFsb
+      ? [
+          // The token rides in the URL fragment, which browsers never send to a server; the page takes it and
+          // removes it from the address bar. A demo convenience: a real party pastes its token.
+          "  Open the web UI signed in as ru-fsb (a recipient of both warnings):",
+          `    ${base}/#token=${ruFsb.token}`,
+          `  or open ${base}/ and paste any token above.`,
+          "",
+        ]
+      : []),
     "  Try:",
     ...(first && ruFsb
       ? [

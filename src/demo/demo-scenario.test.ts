@@ -118,6 +118,7 @@ test("the demo scenario loads into an empty node: the March 2024 timeline, escal
     assert.match(banner, /ILLUSTRATIVE, RECONSTRUCTED FROM PRESS REPORTS/);
     assert.ok(banner.includes(`curl -H "Authorization: Bearer ${ruFsb.token}" http://127.0.0.1:8080/api/v1/records/${first.id}`));
     assert.ok(banner.includes("curl http://127.0.0.1:8080/log/checkpoint"));
+    assert.ok(banner.includes(`http://127.0.0.1:8080/#token=${ruFsb.token}`), "a sign-in link to the web UI");
   } finally {
     await node.close();
     rmSync(dir, { recursive: true, force: true });

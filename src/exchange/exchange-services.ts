@@ -10,6 +10,7 @@ import type { FederationService } from "./federation-service.js";
 import { CapExchange, type ImportedAck } from "./cap-exchange.js";
 import { ExchangeReads, type ExchangeReadDeps } from "./exchange-reads.js";
 import type { Notifications } from "./notifications.js";
+import { inboxOf, type Inbox } from "./inbox.js";
 import type { RecordDeletion } from "./record-deletion.js";
 import { TaxiiExchange } from "./taxii-exchange.js";
 import { TrackRecords, type TrackRecord } from "./track-records.js";
@@ -77,6 +78,16 @@ export class ExchangeServices extends ExchangeReads {
   async warnings(reader: Reader, q: WarningQuery): Promise<WarningPage> {
     const recipient = q.recipient === undefined ? undefined : (await this.d.parties.require(q.recipient)).id;
     return this.#warnings.page(reader, { ...q, recipient });
+  }
+
+  /** The caller's inbox (the web UI's first screen): warnings it sends or receives, newest first, with titles and names. */
+  inbox(caller: PartyRow, reader: Reader): Promise<Inbox> {
+    return inboxOf({ warnings: (r, q) => this.warnings(r, q), record: (r, id) => this.record(r, id), parties: () => this.d.store.listParties() }, caller, reader);
+  }
+
+  /** Every registered party's public face (identities are public records): for choosing recipients. */
+  async partyDirectory(): Promise<{ id: string; slug: string; name: string; custodial: boolean }[]> {
+    return (await this.d.store.listParties()).map((p) => ({ id: p.id, slug: p.slug, name: p.name, custodial: p.custodial }));
   }
 
   /** A warning version as an OASIS CAP 1.2 alert (XML), as `reader` may see it (docs/cap.md). */

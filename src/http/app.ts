@@ -5,6 +5,7 @@ import type { LogReader } from "../log/log-reader.js";
 import type { Sequencer } from "../log/sequencer.js";
 import { boardRoutes } from "./board-routes.js";
 import { dutyRoutes } from "./duty-routes.js";
+import { inboxRoutes } from "./inbox-routes.js";
 import { capRoutes } from "./cap-routes.js";
 import { internalRoutes } from "./internal-routes.js";
 import { logRoutes } from "./log-routes.js";
@@ -15,6 +16,7 @@ import { installProblemHandlers } from "./problem.js";
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors, genReqId, installJsonParser, installParameterGuard } from "./input-guards.js";
 import { recordRoutes } from "./record-routes.js";
 import { requireRouteSchemas } from "./schema-first.js";
+import { uiRoutes } from "./ui-routes.js";
 import { taxiiRoutes } from "./taxii/taxii-routes.js";
 import { warningRoutes } from "./warning-routes.js";
 import type { WitnessService } from "../exchange/witness-service.js";
@@ -46,6 +48,8 @@ export interface AppDeps {
   readonly gossip?: CheckpointGossip;
   /** Several processes on one database: the route by which the others hand admitted entries to the sequencing one. */
   readonly cluster?: { readonly sequencer: Sequencer; readonly secret: string };
+  /** Where the built web UI is (index.html, app.js, app.css); absent: the node serves no page at `/`. */
+  readonly uiDir?: string;
   /** The C2SP tlog-witness submission API under /witness (every node may witness other logs). */
   readonly witness?: WitnessService;
   /** How event streams keep alive and treat slow clients (defaults: 15 s, 1 MiB, 30 s). */
@@ -94,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(boardRoutes, { services });
     await app.register(dutyRoutes, { services });
     if (services.federation) await app.register(federationRoutes, { federation: services.federation, services });
+    await app.register(inboxRoutes, { services });
     await app.register(capRoutes, { services });
     await app.register(taxiiRoutes, { services, maxBodyBytes: deps.config.maxBodyBytes, prefix: "/taxii2" });
     const notifications = services.notifications;
@@ -103,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await app.register(webhookRoutes, { services, notifications });
     }
   }
+  if (deps.uiDir !== undefined && services) await app.register(uiRoutes, { dir: deps.uiDir });
   if (deps.witness) await app.register(witnessRoutes, { witness: deps.witness });
   if (deps.alarms) await app.register(alarmRoutes, { alarms: deps.alarms });
   if (deps.gossip) await app.register(gossipRoutes, { gossip: deps.gossip });

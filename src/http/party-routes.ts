@@ -4,7 +4,7 @@ import { TocsinError } from "../core/errors/tocsin-error.js";
 import { PERIODS } from "../core/scoring/index.js";
 import type { ExchangeServices } from "../exchange/exchange-services.js";
 import { requestReader } from "./auth.js";
-import { Decimal, decimal, IgnoredQuery, Params, Query } from "./params.js";
+import { Decimal, decimal, IgnoredQuery, NoQuery, Params, Query } from "./params.js";
 
 /** Largest number of reliability bins a caller may ask for. */
 export const MAX_BINS = 50;
@@ -17,6 +17,9 @@ const TrackRecordQuery = Query({
 
 /** Parties under /api/v1/parties: a party's identity (with its logged keys) and its track record. */
 export const partyRoutes: FastifyPluginAsyncTypebox<{ services: ExchangeServices }> = async (app, { services }) => {
+  // Every party's identity is a public record (its registration is logged): the list names them for choosing recipients.
+  app.get("/api/v1/parties", { schema: { querystring: NoQuery } }, async () => ({ parties: await services.partyDirectory() }));
+
   app.get("/api/v1/parties/:id", { schema: { params: PartyParams, querystring: IgnoredQuery } }, async (request) => services.identity(request.params.id));
 
   app.get("/api/v1/parties/:id/track-record", { schema: { params: PartyParams, querystring: TrackRecordQuery } }, async (request) => {

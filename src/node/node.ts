@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { Clock } from "../core/clock.js";
 import type { NoteSigner } from "../core/note/index.js";
@@ -159,6 +160,8 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       alarms,
       gossip,
       eventStreams: { keepAliveMs: config.eventsKeepAliveMs, maxBufferedBytes: config.eventsMaxBufferedBytes, stallMs: config.eventsStallMs },
+      // The web UI is built beside the compiled node (scripts/build-ui.mjs): dist/ui, or dist-test/ui for tests.
+      uiDir: fileURLToPath(new URL("../../ui/", import.meta.url)),
     });
     built = app;
     // Follows the log in whichever process sequences it: alone, from now; shared, while holding the lease.

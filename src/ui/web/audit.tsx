@@ -1,0 +1,82 @@
+import { useState } from "preact/hooks";
+import { Problem, when } from "./bits.js";
+import { VerificationPanel, verifyInBrowser } from "./verification.js";
+import type { BundleVerdict } from "../../verify/index.js";
+
+/**
+ * Audit a bundle file: dropped or chosen, read here, verified here — no request to any server, so it
+ * works offline and without signing in. The verdict and the timeline, as `tocsin audit` gives them.
+ */
+export function AuditScreen() {
+  const [verdict, setVerdict] = useState<{ name: string; verdict: BundleVerdict }>();
+  const [over, setOver] = useState(false);
+  const [error, setError] = useState("");
+  const take = async (file: File | undefined): Promise<void> => {
+    setError("");
+    if (!file) return;
+    if (file.size > 64 * 1024 * 1024) return setError("This file is larger than 64 MiB: audit it with tocsin audit instead.");
+    setVerdict({ name: file.name, verdict: verifyInBrowser(await file.text()) });
+  };
+  const timeline = verdict && "timeline" in verdict.verdict ? verdict.verdict.timeline : [];
+  return (
+    <div>
+      <h1>Audit a bundle</h1>
+      <p>An accountability bundle (from <code>tocsin export-bundle</code>, or a warning's bundle) is checked here in your browser; nothing is sent anywhere.</p>
+      <div
+        class={`dropzone ${over ? "over" : ""}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setOver(false);
+          void take(e.dataTransfer?.files[0]);
+        }}
+      >
+        <p>Drop a bundle file here, or</p>
+        <label for="bundle-file">Choose a bundle file</label> <input id="bundle-file" type="file" accept=".json,application/json" onChange={(e) => void take((e.currentTarget as HTMLInputElement).files?.[0])} />
+      </div>
+      <Problem message={error} />
+      {verdict ? (
+        <div class="warning-screen">
+          <div>
+            <h2>Timeline of {verdict.name}</h2>
+            <div class="table-wrap" tabIndex={0} role="region" aria-label="Audited timeline">
+              <table class="timeline">
+                <thead>
+                  <tr>
+                    <th scope="col">Log index</th>
+                    <th scope="col">Logged</th>
+                    <th scope="col">Author</th>
+                    <th scope="col">Record</th>
+                    <th scope="col">Signature</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {timeline.map((e) => (
+                    <tr key={e.index} class={e.signature === "failed" ? "bad" : ""}>
+                      <td>{e.index}</td>
+                      <td>{when(e.loggedAt)}</td>
+                      <td>{e.authorName ?? e.author}</td>
+                      <td>
+                        <strong>{e.kind}</strong> {e.says}
+                      </td>
+                      <td>
+                        {e.signature}, {e.signedBy}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </div>
+          <aside class="warning-side">
+            <VerificationPanel verdict={verdict.verdict} />
+          </aside>
+        </div>
+      ) : null}
+    </div>
+  );
+}
