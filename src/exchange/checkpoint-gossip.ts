@@ -1,4 +1,5 @@
 import { fromHex } from "../core/crypto/index.js";
+import { PeriodicTask } from "./periodic-task.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { verifyConsistency } from "../core/merkle/index.js";
 import { openCheckpoint, parseCheckpoint, parseNote, parseVerifierKey, type Checkpoint, type NoteVerifier } from "../core/note/index.js";
@@ -59,8 +60,11 @@ interface Held {
  * its cosigned checkpoints and both sides of every alarm.
  */
 export class CheckpointGossip {
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
+  // One round at a time; a round's own failures per peer are logged inside it, anything else here.
+  readonly #task = new PeriodicTask(
+    () => this.#round(),
+    (e) => this.d.logger.warn({ error: (e as Error).message }, "gossip: round failed; retrying at the next"),
+  );
   /** Where each origin's log answers (learned from peers' /log/checkpoint): proofs are fetched there. */
   readonly #logUrls = new Map<string, string>();
 
@@ -93,21 +97,16 @@ export class CheckpointGossip {
   async start(intervalMs: number): Promise<void> {
     this.stop();
     if ((await this.d.peers.urls()).length === 0) return;
-    void this.tick();
-    this.#timer = setInterval(() => void this.tick(), intervalMs);
-    this.#timer.unref();
+    await this.#task.start(intervalMs, "background");
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#task.stop();
   }
 
   /** One round (never two at once): pull each peer's checkpoint, then push what this node holds. */
-  async tick(): Promise<void> {
-    if (this.#running) return this.#running;
-    this.#running = this.#round().finally(() => (this.#running = undefined));
-    return this.#running;
+  tick(): Promise<void> {
+    return this.#task.tick();
   }
 
   async #round(): Promise<void> {

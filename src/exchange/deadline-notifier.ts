@@ -1,4 +1,5 @@
 import { rfc3339, type Clock } from "../core/clock.js";
+import { PeriodicTask } from "./periodic-task.js";
 import { dueEscalations, type WarningState } from "../core/lifecycle/index.js";
 import type { Store, StoredRecord } from "../store/store.js";
 import { DeadlineIndex } from "./deadline-index.js";
@@ -15,8 +16,7 @@ import type { Logger } from "./logger.js";
 export class DeadlineNotifier {
   readonly #follower: LogFollower;
   readonly #index = new DeadlineIndex();
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
+  readonly #task: PeriodicTask<number>;
 
   constructor(
     private readonly d: {
@@ -29,38 +29,26 @@ export class DeadlineNotifier {
     },
   ) {
     this.#follower = new LogFollower(d.store, "warning");
+    this.#task = new PeriodicTask(() => this.#tick(), (e) => d.logger.error({ err: e }, "deadline notices: tick failed; retrying at the next tick"));
   }
 
   async start(intervalMs: number): Promise<void> {
     this.stop();
-    await this.#running?.catch(() => undefined);
+    await this.#task.settle();
     this.#follower.reset();
     this.#index.clear();
-    await this.#loggedTick();
-    if (intervalMs > 0) {
-      this.#timer = setInterval(() => void this.#loggedTick(), intervalMs);
-      this.#timer.unref();
-    }
+    await this.#task.start(intervalMs);
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#task.stop();
   }
 
   /** Makes the notices due now; returns how many were new. */
   tick(): Promise<number> {
-    this.#running ??= this.#tick().finally(() => (this.#running = undefined));
-    return this.#running;
+    return this.#task.tick();
   }
 
-  async #loggedTick(): Promise<void> {
-    try {
-      await this.tick();
-    } catch (e) {
-      this.d.logger.error({ err: e }, "deadline notices: tick failed; retrying at the next tick");
-    }
-  }
 
   async #tick(): Promise<number> {
     // A new version may move deadlines: look at each warning again now (cheap: one fold, cached).

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { PeriodicTask } from "./periodic-task.js";
 import { rfc3339, type Clock } from "../core/clock.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { dueEscalations, nextEscalationAt, type WarningState } from "../core/lifecycle/index.js";
@@ -50,14 +51,15 @@ export class Escalator {
   readonly #duty: DutyLedger;
   readonly #deadlines = new DeadlineIndex();
   readonly #logger: Logger;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
+  // One tick at a time: overlapping ticks would only race each other to the same escalations.
+  readonly #task: PeriodicTask<number>;
 
   constructor(private readonly deps: EscalatorDeps) {
     this.#follower = new LogFollower(deps.store, "warning");
     this.#determinations = new LogFollower(deps.store, "determination");
     this.#duty = new DutyLedger(deps.store);
     this.#logger = deps.logger;
+    this.#task = new PeriodicTask(() => this.#tick(), (e) => this.#logger.error({ err: e }, "escalator: tick failed; retrying at the next tick"));
   }
 
   /**
@@ -67,20 +69,15 @@ export class Escalator {
    */
   async start(intervalMs: number): Promise<void> {
     this.stop();
-    await this.#running?.catch(() => undefined);
+    await this.#task.settle();
     this.#follower.reset();
     this.#determinations.reset();
     this.#deadlines.clear();
-    await this.#loggedTick();
-    if (intervalMs > 0) {
-      this.#timer = setInterval(() => void this.#loggedTick(), intervalMs);
-      this.#timer.unref();
-    }
+    await this.#task.start(intervalMs);
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#task.stop();
   }
 
   /** Warnings in the index of deadlines (each with one instant to look at it again). */
@@ -90,18 +87,9 @@ export class Escalator {
 
   /** Escalates everything due now; returns how many escalation records were appended. */
   tick(): Promise<number> {
-    // One tick at a time: overlapping ticks would only race each other to the same escalations.
-    this.#running ??= this.#tick().finally(() => (this.#running = undefined));
-    return this.#running;
+    return this.#task.tick();
   }
 
-  async #loggedTick(): Promise<void> {
-    try {
-      await this.tick();
-    } catch (e) {
-      this.#logger.error({ err: e }, "escalator: tick failed; retrying at the next tick");
-    }
-  }
 
   async #tick(): Promise<number> {
     await this.#follower.poll((r) => this.#scheduleVersion(r));

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { PeriodicTask } from "./periodic-task.js";
 import { rfc3339, type Clock } from "../core/clock.js";
 import { formatEventId, isEventType, parseEventId, type EventType } from "../core/notify/index.js";
 import type { Store, WebhookDeliveryRow, WebhookRow } from "../store/store.js";
@@ -29,8 +30,10 @@ const MAX_BACKOFF_MS = 3_600_000;
  * A failed attempt is retried after retryBaseMs · 2^(attempts−1); after maxAttempts it is `failed`.
  */
 export class WebhookDispatcher {
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
+  readonly #task = new PeriodicTask(
+    () => this.#tick(),
+    (e) => this.d.logger.error({ err: e }, "webhooks: tick failed; retrying at the next tick"),
+  );
 
   constructor(
     private readonly d: {
@@ -45,31 +48,18 @@ export class WebhookDispatcher {
   async start(intervalMs: number): Promise<void> {
     this.stop();
     this.#seen = "";
-    await this.#loggedTick();
-    if (intervalMs > 0) {
-      this.#timer = setInterval(() => void this.#loggedTick(), intervalMs);
-      this.#timer.unref();
-    }
+    await this.#task.start(intervalMs);
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#task.stop();
   }
 
   /** Queues new events and sends what is due; one tick at a time. */
   tick(): Promise<void> {
-    this.#running ??= this.#tick().finally(() => (this.#running = undefined));
-    return this.#running;
+    return this.#task.tick();
   }
 
-  async #loggedTick(): Promise<void> {
-    try {
-      await this.tick();
-    } catch (e) {
-      this.d.logger.error({ err: e }, "webhooks: tick failed; retrying at the next tick");
-    }
-  }
 
   /** The log size and last notice number the endpoints were last brought up to, and whether a page was left over. */
   #seen = "";

@@ -1,4 +1,5 @@
 import { rfc3339, type Clock } from "../core/clock.js";
+import { PeriodicTask } from "./periodic-task.js";
 import { TocsinError } from "../core/errors/tocsin-error.js";
 import { addSignatures, collectCosignatures, parseSignatureLines, parseVerifierKey, type NoteVerifier } from "../core/note/index.js";
 import { collectMlDsaCosignatures, parseMlDsaVerifierKey, type MlDsaCosignerKey } from "../core/note/ml-dsa-cosignature.js";
@@ -58,8 +59,11 @@ export function witnessLine(checkpointNote: string, answer: string, witness: Log
  * is logged. /log/checkpoint then serves the checkpoint with the collected cosignatures appended.
  */
 export class WitnessCollector {
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
+  // One round at a time; a witness that fails is logged inside the round, anything else here.
+  readonly #task = new PeriodicTask(
+    () => this.#round(),
+    (e) => this.d.logger.warn({ error: (e as Error).message }, "witness submissions: round failed; retrying at the next"),
+  );
   /** What each witness last said it cosigned (from a 409 or a 200), ahead of the store after a re-sync. */
   readonly #known = new Map<string, number>();
 
@@ -78,22 +82,17 @@ export class WitnessCollector {
     this.stop();
     if (this.d.witnesses.length === 0) return;
     this.#known.clear();
-    // Not awaited: a witness that is slow to answer must not hold up the node's start.
-    void this.tick();
-    this.#timer = setInterval(() => void this.tick(), intervalMs);
-    this.#timer.unref();
+    // The first round in the background: a witness that is slow to answer must not hold up the node's start.
+    await this.#task.start(intervalMs, "background");
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#task.stop();
   }
 
   /** One round (never two at once): every witness that lacks the latest checkpoint is asked for it. */
-  async tick(): Promise<void> {
-    if (this.#running) return this.#running;
-    this.#running = this.#round().finally(() => (this.#running = undefined));
-    return this.#running;
+  tick(): Promise<void> {
+    return this.#task.tick();
   }
 
   async #round(): Promise<void> {
