@@ -12,13 +12,13 @@ import { buildWarning, reviseWarning } from "../client/record-builders.js";
 import { rfc3339 } from "../core/clock.js";
 import { cosignCheckpoint, formatVerifierKey, openCheckpoint, parseNote, verifierFromSigner } from "../core/note/index.js";
 import { NodeHarness } from "../testing/node-harness.js";
-import { TocsinProcesses } from "../testing/serve-processes.js";
+import { TocsinProcesses } from "../testing/tocsin-processes.js";
 import { loadOrCreateWitnessKeys } from "../node/witness-key.js";
 
 const procs = new TocsinProcesses();
 const dirs: string[] = [];
 after(async () => {
-  await procs.close();
+  await procs.cleanup();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 

@@ -18,12 +18,12 @@ import { toHex } from "../core/crypto/index.js";
 import { addSignatures, formatVerifierKey, generateNoteSigner, openCheckpoint, parseSignerKey, parseVerifierKey, verifierFromSigner } from "../core/note/index.js";
 import { formatAddCheckpointRequest, parseTlogSize } from "../core/witness/index.js";
 import { TestLog } from "../testing/test-log.js";
-import { eventually, freePort, TocsinProcesses } from "../testing/serve-processes.js";
+import { eventually, freePort, TocsinProcesses } from "../testing/tocsin-processes.js";
 
 const procs = new TocsinProcesses();
 const dirs: string[] = [];
 after(async () => {
-  await procs.close();
+  await procs.cleanup();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -75,8 +75,8 @@ test("a node that forks its log (copied data directory, other appends) is caught
     "--data", dir[n], "--port", String(port[n]), "--witness-interval", "200", "--gossip-interval", String(GOSSIP_MS), "--witness-quorum", "2",
     ...names.filter((o) => o !== n).flatMap((o) => ["--witness", `${url(o)}/witness=${wkey[o]}`, "--gossip", url(o)]),
   ];
-  const nodes = { a: procs.serve(args("a")), b: procs.serve(args("b")), c: procs.serve(args("c")) };
-  await Promise.all(Object.values(nodes).map((n) => n.ready));
+  const [na, nb, nc] = await Promise.all([procs.serve(args("a")), procs.serve(args("b")), procs.serve(args("c"))]);
+  const nodes = { a: na, b: nb, c: nc };
   stage("three nodes up");
   const witnesses = [parseVerifierKey(wkey.b), parseVerifierKey(wkey.c)];
   const cosignedSize = async (): Promise<number> => openCheckpoint(await (await fetch(`${url("a")}/log/checkpoint`)).text(), logKey("a"), undefined, witnesses).checkpoint.size;
@@ -87,32 +87,30 @@ test("a node that forks its log (copied data directory, other appends) is caught
     assert.equal(res.status, 201, await res.text());
   };
   // A's log is cosigned by B and C (2 of 2) as it stands.
-  const before = await eventually("A's first checkpoint cosigned 2 of 2", 30_000, async () => {
+  const before = await eventually("A's first checkpoint cosigned 2 of 2", async () => {
     const note = await (await fetch(`${url("a")}/log/checkpoint`)).text();
     const opened = openCheckpoint(note, logKey("a"), undefined, witnesses);
     return opened.cosignatures.length === 2 ? opened.checkpoint.size : undefined;
-  });
+  }, 30_000);
 
   stage("A cosigned 2 of 2");
   // The attack: stop A, copy its data directory, restart A; the honest A logs one warning, the copy another.
   await nodes.a.stop();
   const forkDir = tempDir("a-fork");
   cpSync(dir.a, forkDir, { recursive: true });
-  nodes.a = procs.serve(args("a"));
-  await nodes.a.ready;
+  nodes.a = await procs.serve(args("a"));
   await post(url("a"), "honest warning");
-  const honest = await eventually("A's new checkpoint cosigned 2 of 2", 30_000, async () => ((await cosignedSize()) > before ? await cosignedSize() : undefined));
+  const honest = await eventually("A's new checkpoint cosigned 2 of 2", async () => ((await cosignedSize()) > before ? await cosignedSize() : undefined), 30_000);
   stage("A restarted, honest record cosigned");
   // The copy shows only B its checkpoint (it has only B as a witness, and gossips with nobody).
   const forkPort = await freePort();
-  const fork = procs.serve(["--data", forkDir, "--port", String(forkPort), "--witness-interval", "200", "--witness", `${url("b")}/witness=${wkey.b}`]);
-  await fork.ready;
+  const fork = await procs.serve(["--data", forkDir, "--port", String(forkPort), "--witness-interval", "200", "--witness", `${url("b")}/witness=${wkey.b}`]);
   await post(`http://127.0.0.1:${forkPort}`, "forked warning");
   stage("fork posted");
-  const atB = await eventually("B's alarm", 20_000, async () => {
+  const atB = await eventually("B's alarm", async () => {
     const list = await alarmsAt(url("b"));
     return list.length > 0 && list[0]!.logIndex !== undefined ? list[0]! : undefined;
-  });
+  }, 20_000);
   assert.equal(atB.origin, logKey("a").name);
   assert.equal(atB.record.detected_by, "witness");
   assert.equal(atB.record.evidence, "same-size");
@@ -120,10 +118,10 @@ test("a node that forks its log (copied data directory, other appends) is caught
   const shown = (atB.record.checkpoints as string[]).map((n) => openCheckpoint(n, logKey("a")).checkpoint);
   assert.deepEqual(shown.map((c) => c.size), [honest, honest]);
   stage("alarm at B");
-  const atC = await eventually("C's alarm (by gossip)", 10 * GOSSIP_MS + 5_000, async () => {
+  const atC = await eventually("C's alarm (by gossip)", async () => {
     const list = await alarmsAt(url("c"));
     return list.length > 0 && list[0]!.logIndex !== undefined ? list[0]! : undefined;
-  });
+  }, 10 * GOSSIP_MS + 5_000);
   // By the nodes' own clocks (one machine): C logged its alarm within a gossip round of B's — the wait for
   // B's next round, then that round's own work (pulls, the push, C's check and admission), which on a
   // loaded machine takes seconds: the bound is two intervals and that work.
@@ -159,7 +157,7 @@ test("a node that forks its log (copied data directory, other appends) is caught
 
   // The honest log goes on being cosigned by both witnesses.
   await post(url("a"), "after the fork");
-  await eventually("A cosigned 2 of 2 after the fork", 30_000, async () => ((await cosignedSize()) > honest ? true : undefined));
+  await eventually("A cosigned 2 of 2 after the fork", async () => ((await cosignedSize()) > honest ? true : undefined), 30_000);
   await fork.stop();
   for (const n of Object.values(nodes)) await n.stop();
 });
@@ -171,8 +169,7 @@ test("a witness killed and restarted while two conflicting branches are submitte
   const wkey = parseVerifierKey((await procs.ok(["witness", "key", "--data", dir])).trim());
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  let w = procs.serve(["--data", dir, "--port", String(port)]);
-  await w.ready;
+  let w = await procs.serve(["--data", dir, "--port", String(port)]);
   const common = new TestLog(signer).grow(5);
   const branches = { a: common.clone(), b: common.clone() };
   const cosigned: { branch: "a" | "b"; size: number; root: string }[] = [];
@@ -205,8 +202,7 @@ test("a witness killed and restarted while two conflicting branches are submitte
   for (let i = 0; i < 1; i++) {
     await new Promise((r) => setTimeout(r, 800));
     await w.kill();
-    w = procs.serve(["--data", dir, "--port", String(port)]);
-    await w.ready;
+    w = await procs.serve(["--data", dir, "--port", String(port)]);
   }
   // Both collectors go on against the restarted witness for a while.
   await new Promise((r) => setTimeout(r, 1_500));
@@ -232,10 +228,10 @@ test("a witness killed and restarted while two conflicting branches are submitte
   if (loser.tree.size < last) loser.grow(last - loser.tree.size, "loser ");
   const shown = await fetch(`${base}/witness/add-checkpoint`, { method: "POST", body: formatAddCheckpointRequest({ oldSize: last, proof: [], checkpoint: loser.checkpoint(last) }) });
   assert.equal(shown.status, 409);
-  const alarms = await eventually("the witness's alarm", 10_000, async () => {
+  const alarms = await eventually("the witness's alarm", async () => {
     const list = await alarmsAt(base);
     return list.length > 0 && list.every((a) => a.logIndex !== undefined) ? list : undefined;
-  });
+  }, 10_000);
   assert.ok(alarms.length >= 1, "no alarm for the conflicting branch");
   await w.stop();
 });
