@@ -6,7 +6,6 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,33 +14,19 @@ import { CAP_NAMESPACE, capAckOf, capAlertXml, parseReferences } from "../core/c
 import { capSchemaProblems } from "../exchange/cap-xml-reader.js";
 import { buildWarning } from "../client/record-builders.js";
 import { NodeHarness } from "../testing/node-harness.js";
-import { repoRoot } from "../testing/repo-root.js";
+import { TocsinProcesses } from "../testing/tocsin-processes.js";
 import { main } from "./main.js";
 
-const bin = join(repoRoot(), "bin", "tocsin");
 const work = mkdtempSync(join(tmpdir(), "tocsin-cap-cli-"));
 const home = join(work, "home");
 let h: NodeHarness | undefined;
 let warning = "";
 let venueId = "";
 
-function tocsin(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: work, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TOCSIN_HOME: home, TOCSIN_DB: "", TOCSIN_DATA: "", TOCSIN_PROFILE: "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
-    child.stderr.on("data", (b: Buffer) => (stderr += b.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-async function ok(args: string[]): Promise<string> {
-  const r = await tocsin(args);
-  assert.equal(r.status, 0, `tocsin ${args.join(" ")}:\n${r.stderr}`);
-  return r.stdout;
-}
+/** `bin/tocsin` run as the party of these tests would run it. */
+const cli = new TocsinProcesses({ cwd: work, home });
+const tocsin = (args: string[]) => cli.run(args);
+const ok = (args: string[]) => cli.ok(args);
 
 async function refused(args: string[], pattern: RegExp): Promise<void> {
   const r = await tocsin(args);

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TocsinProcesses } from "../testing/tocsin-processes.js";
 import { repoRoot } from "../testing/repo-root.js";
 
 const bin = join(repoRoot(), "bin", "tocsin");
@@ -18,23 +19,10 @@ const home = join(work, "home");
 let server: ChildProcess | undefined;
 let node = "";
 
-function tocsin(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: work, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TOCSIN_HOME: home, TOCSIN_DB: "", TOCSIN_DATA: "", TOCSIN_PROFILE: "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
-    child.stderr.on("data", (b: Buffer) => (stderr += b.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-async function ok(args: string[]): Promise<string> {
-  const r = await tocsin(args);
-  assert.equal(r.status, 0, `tocsin ${args.join(" ")}:\n${r.stderr}`);
-  return r.stdout;
-}
+/** `bin/tocsin` run as the party of these tests would run it. */
+const cli = new TocsinProcesses({ cwd: work, home });
+const tocsin = (args: string[]) => cli.run(args);
+const ok = (args: string[]) => cli.ok(args);
 
 const json = async (args: string[]): Promise<Record<string, any>> => JSON.parse(await ok([...args, "--json"]));
 

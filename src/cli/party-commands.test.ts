@@ -12,6 +12,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TocsinProcesses } from "../testing/tocsin-processes.js";
 import { repoRoot } from "../testing/repo-root.js";
 import { COMMANDS, main } from "./main.js";
 
@@ -22,29 +23,10 @@ let server: ChildProcess | undefined;
 let node = "";
 let warning = "";
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function tocsin(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: work, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TOCSIN_HOME: home, TOCSIN_DB: "", TOCSIN_DATA: "", TOCSIN_PROFILE: "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
-    child.stderr.on("data", (b: Buffer) => (stderr += b.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-async function ok(args: string[]): Promise<string> {
-  const r = await tocsin(args);
-  assert.equal(r.status, 0, `tocsin ${args.join(" ")}:\n${r.stderr}`);
-  return r.stdout;
-}
+/** `bin/tocsin` run as the party of these tests would run it. */
+const cli = new TocsinProcesses({ cwd: work, home });
+const tocsin = (args: string[]) => cli.run(args);
+const ok = (args: string[]) => cli.ok(args);
 
 /** Exit 2, one line on stderr matching `pattern`, no stack frames. */
 async function refused(args: string[], pattern: RegExp): Promise<void> {

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildWarning } from "../client/record-builders.js";
 import { formatVerifierKey, parseSignerKey, parseVerifierKey, openCheckpoint, verifierFromSigner } from "../core/note/index.js";
+import { TocsinProcesses } from "../testing/tocsin-processes.js";
 import { repoRoot } from "../testing/repo-root.js";
 import { collectMlDsaCosignatures, parseMlDsaVerifierKey } from "../core/note/ml-dsa-cosignature.js";
 
@@ -24,23 +25,10 @@ after(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function tocsin(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TOCSIN_DB: "", TOCSIN_DATA: "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
-    child.stderr.on("data", (b: Buffer) => (stderr += b.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-async function ok(args: string[]): Promise<string> {
-  const r = await tocsin(args);
-  assert.equal(r.status, 0, `tocsin ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout;
-}
+/** `bin/tocsin` commands run by the operator and the auditor. */
+const cli = new TocsinProcesses();
+const tocsin = (args: string[]) => cli.run(args);
+const ok = (args: string[]) => cli.ok(args);
 
 async function freePort(): Promise<number> {
   const s = createServer();

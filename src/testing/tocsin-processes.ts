@@ -15,6 +15,12 @@ export class TocsinProcesses {
   readonly #children: ChildProcess[] = [];
   readonly #dirs: string[] = [];
 
+  /**
+   * `cwd` and `home` run the commands as a party would: in its working directory, with its own
+   * TOCSIN_HOME (profiles, seals) and no profile chosen by the environment.
+   */
+  constructor(private readonly party: { readonly cwd?: string; readonly home?: string } = {}) {}
+
   track(dir: string): string {
     this.#dirs.push(dir);
     return dir;
@@ -22,7 +28,8 @@ export class TocsinProcesses {
 
   run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [this.bin, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TOCSIN_DB: "", TOCSIN_DATA: "" } });
+      const env = { ...process.env, TOCSIN_DB: "", TOCSIN_DATA: "", ...(this.party.home !== undefined ? { TOCSIN_HOME: this.party.home, TOCSIN_PROFILE: "" } : {}) };
+      const child = spawn(process.execPath, [this.bin, ...args], { ...(this.party.cwd !== undefined ? { cwd: this.party.cwd } : {}), stdio: ["ignore", "pipe", "pipe"], env });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
@@ -35,7 +42,7 @@ export class TocsinProcesses {
   /** Runs a command that must succeed; its stdout. */
   async ok(args: string[]): Promise<string> {
     const r = await this.run(args);
-    assert.equal(r.status, 0, `tocsin ${args.join(" ")}: ${r.stderr}`);
+    assert.equal(r.status, 0, `tocsin ${args.join(" ")}:\n${r.stderr}`);
     return r.stdout;
   }
 

@@ -426,7 +426,7 @@ const CASES: Record<string, { valid: Record<string, unknown>; invalid: [string, 
 };
 
 test("every schema compiles with Ajv2020 (strict) and accepts its valid example", () => {
-  assert.equal(TOCSIN_EXTENSIONS.length, 16);
+  assert.equal(TOCSIN_EXTENSIONS.length, 17);
   for (const ext of TOCSIN_EXTENSIONS) {
     const v = validatorOf(ext.extensionId);
     const c = CASES[ext.extensionId]!;
@@ -475,7 +475,7 @@ test("schema files, TOCSIN_EXTENSIONS and the extension definitions agree", () =
     assert.equal(def.modified, TOCSIN_DEFINITIONS_TIMESTAMP);
     assert.equal(tocsinExtension(def.id), ext);
   }
-  assert.equal(new Set(TOCSIN_EXTENSIONS.map((e) => e.extensionId)).size, 16);
+  assert.equal(new Set(TOCSIN_EXTENSIONS.map((e) => e.extensionId)).size, 17);
   assert.equal(tocsinExtension("extension-definition--2194259a-42b2-43fb-b25c-f76d6143aedd")?.objectType, "grouping");
 });
 
@@ -527,7 +527,7 @@ test("a party identity is a valid STIX identity, and its extension matches the p
 
 test("Tocsin's new SDOs pass the OASIS common-properties schema", () => {
   const core = oasisValidator("common/core.json");
-  for (const id of [RECEIPT_EXT, REVEAL_EXT, ESCALATION_EXT, KEY_EVENT_EXT, DETERMINATION_EXT, DUTY_DECISION_EXT, DUTY_APPROVAL_EXT, DUTY_POLICY_EXT, DUTY_ESCALATION_EXT, DUTY_REVEAL_EXT]) {
+  for (const id of [RECEIPT_EXT, REVEAL_EXT, ESCALATION_EXT, KEY_EVENT_EXT, DETERMINATION_EXT, DUTY_DECISION_EXT, DUTY_APPROVAL_EXT, DUTY_POLICY_EXT, DUTY_ESCALATION_EXT, DUTY_REVEAL_EXT, WITNESS_ALARM_EXT]) {
     const obj = CASES[id]!.valid;
     assert.ok(core(obj), `${id}: ${JSON.stringify(core.errors)}`);
   }
