@@ -30,6 +30,25 @@ export class StaticGossipPeers implements GossipPeers {
   }
 }
 
+/**
+ * The gossip peers of a running node: the `serve --gossip` URLs and every peer node pinned with
+ * `tocsin peer add` (federation), read at each round so a peer added while the node runs is gossiped
+ * with from the next round on.
+ */
+export class PinnedGossipPeers implements GossipPeers {
+  readonly #configured: StaticGossipPeers;
+  constructor(
+    private readonly store: { peers(): Promise<readonly { readonly url: string }[]> },
+    configured: readonly string[],
+  ) {
+    this.#configured = new StaticGossipPeers(configured);
+  }
+  async urls(): Promise<readonly string[]> {
+    const pinned = (await this.store.peers()).map((p) => p.url.replace(/\/+$/, ""));
+    return [...new Set([...(await this.#configured.urls()), ...pinned])];
+  }
+}
+
 /** What the node concluded about one gossiped checkpoint. */
 export type GossipVerdict =
   /** Consistent with what this node holds of that log (same tree, or a proof shows one extends the other). */
@@ -95,8 +114,8 @@ export class CheckpointGossip {
   }
 
   async start(intervalMs: number): Promise<void> {
-    this.stop();
-    if ((await this.d.peers.urls()).length === 0) return;
+    // Rounds run even with no peer yet: a peer pinned later joins at the next round, and an alarm a
+    // crash left unlogged is logged at every round.
     await this.#task.start(intervalMs, "background");
   }
 
@@ -112,6 +131,7 @@ export class CheckpointGossip {
   async #round(): Promise<void> {
     await this.d.alarms.logPending();
     const peers = await this.d.peers.urls();
+    if (peers.length === 0) return;
     await Promise.all(
       peers.map(async (url) => {
         try {

@@ -6,6 +6,8 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatVerifierKey, generateNoteSigner } from "../core/note/index.js";
@@ -15,7 +17,7 @@ import { parseConfig } from "../node/config.js";
 import { openNode, type TocsinNode } from "../node/node.js";
 import { createTestDatabase, type TestDatabase } from "../testing/pg-database.js";
 import { TestLog } from "../testing/test-log.js";
-import { StaticGossipPeers } from "./checkpoint-gossip.js";
+import { PinnedGossipPeers, StaticGossipPeers } from "./checkpoint-gossip.js";
 
 interface Running {
   readonly node: TocsinNode;
@@ -158,4 +160,32 @@ test("gossip: a fork's checkpoint told to a node that cosigned the log is caught
   const atG = await loggedAlarms(g, 2);
   assert.equal(atG.length, 2);
   assert.equal(verifySplitView(splitViewEvidenceOf(atG[1]!.record)).forkKey, verifySplitView(splitViewEvidenceOf((await alarms(w))[0]!.record)).forkKey);
+});
+
+test("the gossip peers are the serve --gossip URLs and the pinned peer nodes, read at each round", async () => {
+  // A loopback peer that only counts the checkpoint pulls it receives.
+  let pulls = 0;
+  const peer = createServer((req, res) => {
+    if (req.url === "/log/checkpoint") pulls++;
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => peer.listen(0, "127.0.0.1", r));
+  const peerUrl = `http://127.0.0.1:${(peer.address() as AddressInfo).port}`;
+  cleanups.push(() => new Promise<void>((r) => peer.close(() => r())));
+
+  const dir = mkdtempSync(join(tmpdir(), "tocsin-gossip-peers-"));
+  const node = await openNode(parseConfig({ dataDir: dir, checkWorkers: 0, gossip: ["http://127.0.0.1:9/"] }));
+  cleanups.push(async () => {
+    await node.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const peers = new PinnedGossipPeers(node.store, ["http://127.0.0.1:9/"]);
+  assert.deepEqual(await peers.urls(), ["http://127.0.0.1:9"], "the configured URL, without its trailing slash");
+
+  // `tocsin peer add` pins a peer while the node runs: the next round pulls from it too.
+  const at = new Date().toISOString();
+  await node.store.savePeer({ origin: "example.com/peer", url: `${peerUrl}/`, vkey: "unused", nodeParty: "identity--00000000-0000-4000-8000-000000000001", keyHistory: "[]", checkpoint: "", addedAt: at, updatedAt: at }, []);
+  assert.deepEqual(await peers.urls(), ["http://127.0.0.1:9", peerUrl]);
+  await node.gossip.tick();
+  assert.ok(pulls >= 1, "the node's own round reached the pinned peer");
 });

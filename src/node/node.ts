@@ -25,7 +25,7 @@ import { WitnessService } from "../exchange/witness-service.js";
 import { logWitness, WitnessCollector } from "../exchange/witness-collector.js";
 import { loadOrCreateWitnessKeys } from "./witness-key.js";
 import { WitnessAlarms } from "../exchange/witness-alarms.js";
-import { CheckpointGossip, StaticGossipPeers, type GossipPeers } from "../exchange/checkpoint-gossip.js";
+import { CheckpointGossip, PinnedGossipPeers, type GossipPeers } from "../exchange/checkpoint-gossip.js";
 import { EventHub } from "../exchange/event-hub.js";
 import { NotificationFeed, WITNESS_ALARM_EVENTS } from "../exchange/notification-feed.js";
 import { Notifications } from "../exchange/notifications.js";
@@ -115,8 +115,8 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     const logger: Logger = options.logger ?? { warn: (...a: unknown[]) => built?.log.warn(...(a as [object, string])), error: (...a: unknown[]) => built?.log.error(...(a as [object, string])) } as Logger;
     const alarms = new WitnessAlarms({ store, admission, node, clock, logger });
     const witness = new WitnessService({ store, keys: loadOrCreateWitnessKeys(config.dataDir, { mlDsa: config.witnessMlDsa }), clock, alarms });
-    // The peers: `serve --gossip URL`, or whatever list the caller injects (the peers of `tocsin peer add`).
-    const gossip = new CheckpointGossip({ store, alarms, peers: options.gossipPeers ?? new StaticGossipPeers(config.gossip), logger });
+    // The peers: `serve --gossip URL` and the peer nodes pinned with `tocsin peer add` (or a list the caller injects).
+    const gossip = new CheckpointGossip({ store, alarms, peers: options.gossipPeers ?? new PinnedGossipPeers(store, config.gossip), logger });
     // Every party's registration in the log, the node's own first (a database from before key
     // transparency, or a start that died between creating a party and logging it). On a shared
     // database this process takes the lease for the moment, or hands the records to the leader.
