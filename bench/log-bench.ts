@@ -20,8 +20,7 @@
  * (<dir>/log-<phase>.cpuprofile; summarise with `node dist-test/bench/profile-summary.js <file>`).
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { Session } from "node:inspector/promises";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -37,6 +36,7 @@ import { SqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import type { AppendBatch, Store } from "../src/store/store.js";
 import { ed25519Rates, opensslVersion, sha256HashesPerSec64 } from "./baseline.js";
 import type { LoadMessage, LoadSpec } from "./http-load-worker.js";
+import { profiled } from "./cpu-profile.js";
 import { formatNumber, report, sci, type Row } from "./report.js";
 
 const LEAF_BYTES = 200;
@@ -144,27 +144,6 @@ function instrumented(store: Store): { store: Store; stats: { commits: number; l
     },
   });
   return { store: proxy, stats };
-}
-
-/** Runs `fn` under the V8 CPU profiler when TOCSIN_BENCH_CPU_PROF names a directory. */
-async function profiled<T>(phase: string, fn: () => Promise<T>): Promise<T> {
-  const dir = process.env.TOCSIN_BENCH_CPU_PROF;
-  if (!dir) return fn();
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.setSamplingInterval", { interval: 500 });
-  await session.post("Profiler.start");
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await session.post("Profiler.stop");
-    session.disconnect();
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `log-${phase.replace(/[^A-Za-z0-9.]+/g, "-").replace(/^-|-$/g, "")}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(profile));
-    progress(`  cpu profile: ${file}`);
-  }
 }
 
 function loadText(): string {
@@ -409,7 +388,7 @@ export async function runLogBench(args: string[]): Promise<void> {
   }
   for (const c of cases) {
     progress(caseName(c));
-    const rate = await profiled(caseName(c), () => (c.via === "HTTP" ? httpThroughput(c) : inProcessThroughput(c)));
+    const rate = await profiled("log", caseName(c), () => (c.via === "HTTP" ? httpThroughput(c) : inProcessThroughput(c)));
     rows.push({
       name: caseName(c),
       value: rate,
@@ -426,7 +405,7 @@ export async function runLogBench(args: string[]): Promise<void> {
     const dir = tempDir();
     try {
       progress(`building a log of ${formatNumber(treeSize)} leaves of ${LEAF_BYTES} B`);
-      const built = await profiled(`build ${short(treeSize)}`, () => buildLog(dir, treeSize));
+      const built = await profiled("log", `build ${short(treeSize)}`, () => buildLog(dir, treeSize));
       rows.push({
         name: `append in-process, batch ${short(MAX_BATCH_LEAVES)} x 1 client, 2 in flight, ckpt 1 s (log build ${short(treeSize)})`,
         value: built.appendsPerSec,
@@ -456,10 +435,10 @@ export async function runLogBench(args: string[]): Promise<void> {
         const reader = new LogReader(store);
         const size = await reader.size();
         progress(`inclusion proofs ${at}: ${PROOF_WARMUP} warm-up + ${PROOF_SAMPLES} timed, random index, tree size ${size}`);
-        const incl = await profiled(`inclusion ${at}`, () => timeCalls(PROOF_SAMPLES, PROOF_WARMUP, () => Math.floor(Math.random() * size), (i) => reader.inclusionProof(i, size)));
+        const incl = await profiled("log", `inclusion ${at}`, () => timeCalls(PROOF_SAMPLES, PROOF_WARMUP, () => Math.floor(Math.random() * size), (i) => reader.inclusionProof(i, size)));
         progress(`  p50 ${incl.p50us.toFixed(1)} µs, p99 ${incl.p99us.toFixed(1)} µs, mean ${incl.meanUs.toFixed(1)} µs`);
         progress(`consistency proofs ${at}: ${PROOF_WARMUP} warm-up + ${PROOF_SAMPLES} timed, random old size to ${size}`);
-        const cons = await profiled(`consistency ${at}`, () => timeCalls(PROOF_SAMPLES, PROOF_WARMUP, () => 1 + Math.floor(Math.random() * size), (a) => reader.consistencyProof(a, size)));
+        const cons = await profiled("log", `consistency ${at}`, () => timeCalls(PROOF_SAMPLES, PROOF_WARMUP, () => 1 + Math.floor(Math.random() * size), (a) => reader.consistencyProof(a, size)));
         progress(`  p50 ${cons.p50us.toFixed(1)} µs, p99 ${cons.p99us.toFixed(1)} µs, mean ${cons.meanUs.toFixed(1)} µs`);
         for (const [kind, s] of [["inclusion", incl], ["consistency", cons]] as const) {
           for (const [p, v] of [["p50", s.p50us], ["p99", s.p99us]] as const) {
@@ -479,7 +458,7 @@ export async function runLogBench(args: string[]): Promise<void> {
         // 3. Audit.
         progress(`audit ${at}`);
         let lastTenth = 0;
-        const audit = await profiled(`audit ${at}`, () => auditLog(store, {
+        const audit = await profiled("log", `audit ${at}`, () => auditLog(store, {
           verifier: verifierFromSigner(built.signer),
           onProgress: (done, total) => {
             const tenth = Math.floor((done / total) * 10);
