@@ -1,21 +1,26 @@
 import { rfc3339, type Clock } from "../core/clock.js";
 import { PeriodicTask } from "./periodic-task.js";
 import { dueEscalations, type WarningState } from "../core/lifecycle/index.js";
-import type { Store, StoredRecord } from "../store/store.js";
-import { DeadlineIndex } from "./deadline-index.js";
-import { LogFollower } from "./log-follower.js";
+import type { Store } from "../store/store.js";
+import { DeadlineQueue, QueueFollower } from "./deadline-queue.js";
 import type { Logger } from "./logger.js";
+import { earliestDeadlineOf } from "./version-deadline.js";
+
+/** The notifier's queue in the deadline table: each warning at its next deadline still owed (not minus the lead). */
+const QUEUE = "deadline-notice";
 
 /**
  * Tells each recipient, `leadMs` before one of its deadlines passes unmet, that it is about to: a
  * `deadline` notice in the notice table, once per (warning, recipient, deadline kind, deadline) — the
  * notice's key makes it exactly once whichever process writes it. Built like the escalator: it follows
- * the warning versions in the log, keeps each warning in an index at its next warning instant
- * (deadline − lead), and runs in the process that holds the sequencing lease.
+ * the warning versions in the log, keeps each warning in the deadline index (a table, its earliest rows
+ * in memory) at its next deadline, looks at it a lead time before, and runs in the process that holds
+ * the sequencing lease. The index holds deadlines, not deadlines − lead, so a changed lead applies to
+ * every warning at the next start.
  */
 export class DeadlineNotifier {
-  readonly #follower: LogFollower;
-  readonly #index = new DeadlineIndex();
+  readonly #index: DeadlineQueue;
+  readonly #follower: QueueFollower;
   readonly #task: PeriodicTask<number>;
 
   constructor(
@@ -28,7 +33,8 @@ export class DeadlineNotifier {
       readonly leadMs: number;
     },
   ) {
-    this.#follower = new LogFollower(d.store, "warning");
+    this.#index = new DeadlineQueue(d.store, QUEUE);
+    this.#follower = new QueueFollower(d.store, "warning", this.#index, `${QUEUE}:warning`);
     this.#task = new PeriodicTask(() => this.#tick(), (e) => d.logger.error({ err: e }, "deadline notices: tick failed; retrying at the next tick"));
   }
 
@@ -36,7 +42,7 @@ export class DeadlineNotifier {
     this.stop();
     await this.#task.settle();
     this.#follower.reset();
-    this.#index.clear();
+    this.#index.reset();
     await this.#task.start(intervalMs);
   }
 
@@ -51,24 +57,36 @@ export class DeadlineNotifier {
 
 
   async #tick(): Promise<number> {
-    // A new version may move deadlines: look at each warning again now (cheap: one fold, cached).
-    await this.#follower.poll((r: StoredRecord) => this.#index.schedule(r.id, 0));
+    // A new version may move deadlines: look at the warning a lead time before its earliest one (no
+    // notice can be owed before that; the look finds which deadlines are still owed).
+    await this.#follower.poll((r) => {
+      const at = earliestDeadlineOf(r);
+      if (at !== undefined) this.#index.schedule(r.id, at);
+    });
     const now = this.d.clock.now();
     let made = 0;
-    for (const { id, at } of this.#index.takeDue(now)) {
-      try {
-        made += await this.#notify(id, now);
-      } catch (e) {
-        this.#index.schedule(id, at);
-        throw e;
+    const none = new Set<string>();
+    for (let due = await this.#index.takeDue(now + this.d.leadMs, none); due.length > 0; due = await this.#index.takeDue(now + this.d.leadMs, none)) {
+      for (const { key, dueMs } of due) {
+        try {
+          const looked = await this.#notify(key, now);
+          made += looked.made;
+          this.#index.moved(key, dueMs, looked.next);
+        } catch (e) {
+          this.#index.retry(key, dueMs);
+          throw e;
+        }
       }
     }
+    await this.#index.flush();
+    await this.#index.trim();
     return made;
   }
 
-  async #notify(id: string, now: number): Promise<number> {
+  /** Makes the notices due for one warning; returns how many were new and its next deadline still owed. */
+  async #notify(id: string, now: number): Promise<{ made: number; next: number | undefined }> {
     const state = await this.d.states.get(id);
-    if (!state) return 0;
+    if (!state) return { made: 0, next: undefined };
     let made = 0;
     let next: number | undefined;
     // Every deadline still owed (not met, excused, escalated, nor resolved), whenever it falls.
@@ -76,7 +94,7 @@ export class DeadlineNotifier {
       const warnAt = due.deadline - this.d.leadMs;
       if (due.deadline <= now) continue; // passed: the escalator's business now
       if (warnAt > now) {
-        next = next === undefined ? warnAt : Math.min(next, warnAt);
+        next = next === undefined ? due.deadline : Math.min(next, due.deadline);
         continue;
       }
       const added = await this.d.store.addNotice({
@@ -89,7 +107,6 @@ export class DeadlineNotifier {
       });
       if (added) made++;
     }
-    if (next !== undefined) this.#index.schedule(id, next);
-    return made;
+    return { made, next };
   }
 }

@@ -32,6 +32,11 @@ export class LogFollower {
     this.#position = -1;
   }
 
+  /** Continues after `position` (a position saved earlier: records up to it were handled). */
+  seek(position: number): void {
+    this.#position = position;
+  }
+
   /** Hands every record after the position to `handle`, page by page; returns how many. */
   async poll(handle: (record: StoredRecord) => void | Promise<void>): Promise<number> {
     let handled = 0;

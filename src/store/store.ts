@@ -8,7 +8,7 @@ import type { TableAccess } from "./sql/table-access.js";
  * hashes and hands complete rows to `appendBatch`. Nothing engine-specific (rowids, pragmas, advisory
  * locks) appears here; each engine passes the same contract suite in src/testing/store-contract.ts.
  */
-export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditStore, TaxiiStatusStore, WitnessStore, CosignatureStore, FederationStore, NoticeStore, WebhookStore, WitnessAlarmStore {
+export interface Store extends LogStore, PartyStore, RecordStore, RecordAuditStore, TaxiiStatusStore, WitnessStore, CosignatureStore, FederationStore, NoticeStore, WebhookStore, WitnessAlarmStore, DeadlineStore {
   /** Which engine, for logs and benchmarks. Code outside src/store asks `sharedByProcesses`, never the engine. */
   readonly engine: "sqlite" | "postgres";
   /**
@@ -459,6 +459,31 @@ export interface FederationStore {
   /** A follower's saved position in the log (-1 when none). */
   cursor(name: string): Promise<number>;
   setCursor(name: string, position: number): Promise<void>;
+}
+
+/** When to look at one warning (or determination) again: a row of a deadline queue. */
+export interface DeadlineRow {
+  readonly key: string;
+  /** Milliseconds since the epoch. */
+  readonly dueMs: number;
+}
+
+/**
+ * A change to a deadline queue: `earliest` schedules the key at that instant unless it is already due
+ * at or before it; `from`/`to` moves it after a look (to the next instant, or out of the queue when
+ * `to` is undefined), only if it is still at `from` — a move made on a stale view changes nothing.
+ */
+export type DeadlineChange = { readonly key: string; readonly earliest: number } | { readonly key: string; readonly from: number; readonly to: number | undefined };
+
+/**
+ * The deadline index (schema version 8): per queue, the next instant to look at each key. It is
+ * derived from the log by a follower whose log position is saved with the rows it derived.
+ */
+export interface DeadlineStore {
+  /** The `limit` earliest rows of a queue, by instant then key. */
+  earliestDeadlines(queue: string, limit: number): Promise<DeadlineRow[]>;
+  /** Applies the changes in order and sets the cursors (followers' positions), in one transaction. */
+  saveDeadlines(queue: string, changes: readonly DeadlineChange[], cursors: ReadonlyMap<string, number>): Promise<void>;
 }
 
 /** A notification that is not a log record (a deadline about to pass, a failed delivery), for one party. */

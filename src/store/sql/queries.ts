@@ -10,6 +10,21 @@ export function insertRowSql(name: string): string {
   return `INSERT INTO ${name} (${columns.map((c) => c.name).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
 }
 
+/** Deadlines scheduled per statement when many are (a follower's page, the fill of a migrated store). */
+export const DEADLINES_PER_STATEMENT = 64;
+
+/**
+ * Schedules `rows` deadlines (queue, key, instant per row): a key already due at or before its new
+ * instant keeps its row. One key at most once per statement (PostgreSQL refuses to update a row twice
+ * in one statement).
+ */
+function scheduleDeadlinesSql(rows: number): string {
+  return (
+    `INSERT INTO deadline (queue, key, due_ms) VALUES ${Array(rows).fill("(?, ?, ?)").join(", ")} ` +
+    "ON CONFLICT (queue, key) DO UPDATE SET due_ms = excluded.due_ms WHERE excluded.due_ms < deadline.due_ms"
+  );
+}
+
 /**
  * The queries both engines run, written once with `?` placeholders (each engine's dialect renders them;
  * a value used twice is passed twice). SQLite prepares each once per connection, PostgreSQL sends each
@@ -96,6 +111,12 @@ export const QUERIES = {
   foreignRecord: "SELECT * FROM foreign_record WHERE digest = ?",
   cursor: "SELECT position FROM federation_cursor WHERE name = ?",
   setCursor: "INSERT INTO federation_cursor (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+  earliestDeadlines: "SELECT key, due_ms FROM deadline WHERE queue = ? ORDER BY due_ms, key LIMIT ?",
+  scheduleDeadline: scheduleDeadlinesSql(1),
+  scheduleDeadlines: scheduleDeadlinesSql(DEADLINES_PER_STATEMENT),
+  /** After a look: the next instant, only if the row is still at the one that was taken. */
+  moveDeadline: "UPDATE deadline SET due_ms = ? WHERE queue = ? AND key = ? AND due_ms = ?",
+  dropDeadline: "DELETE FROM deadline WHERE queue = ? AND key = ? AND due_ms = ?",
   firstCosignedSizeAfter: "SELECT MIN(size) AS m FROM log_cosignature WHERE size > ?",
   lastCosignedSize: "SELECT MAX(size) AS m FROM log_cosignature WHERE witness = ?",
   latestCosignedSize: "SELECT size FROM log_cosignature GROUP BY size HAVING COUNT(*) >= ? ORDER BY size DESC LIMIT 1",

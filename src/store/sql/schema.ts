@@ -366,6 +366,26 @@ export const SCHEMA: readonly SchemaVersion[] = [
       },
     ],
   },
+  {
+    // The deadline index (docs/scaling.md §5): the escalator's and the deadline notifier's next instant
+    // to look at each warning (or determination), so neither keeps every open warning in memory nor
+    // rescans the log at start. Derived from the log, which stays the truth: each queue's followers keep
+    // their log positions in federation_cursor, written in the same transaction as the rows they
+    // derived, and a store migrated from version 7 (no position yet) is filled from the log by the first
+    // follow. `queue` names the reader ("escalation", "deadline-notice"); `due_ms` is when to look.
+    version: 8,
+    steps: [
+      {
+        table: {
+          name: "deadline",
+          columns: [col("queue", "text"), col("key", "text"), col("due_ms", "int")],
+          primaryKey: ["queue", "key"],
+          withoutRowid: true,
+        },
+      },
+      { index: { name: "deadline_due", table: "deadline", columns: ["queue", "due_ms", "key"] } },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = SCHEMA[SCHEMA.length - 1]!.version;

@@ -27,9 +27,11 @@ import type {
   OutboxRow,
   DeliveryChange,
   ForeignRecordRow,
+  DeadlineChange,
+  DeadlineRow,
 } from "../store.js";
 import type { Dialect } from "./dialect.js";
-import type { QueryName } from "./queries.js";
+import { DEADLINES_PER_STATEMENT, type QueryName } from "./queries.js";
 import { recordQuerySql } from "./record-query.js";
 import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toRecordArray, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, toPeer, toOutbox, toForeignRecord, toNotice, toWebhook, toDelivery, toWitnessAlarm, type Row } from "./rows.js";
 import type { TableAccess } from "./table-access.js";
@@ -399,6 +401,37 @@ export abstract class SqlStore implements Store {
 
   async setCursor(name: string, position: number): Promise<void> {
     await this.run("setCursor", [name, position]);
+  }
+
+  async earliestDeadlines(queue: string, limit: number): Promise<DeadlineRow[]> {
+    return (await this.arrays("earliestDeadlines", [queue, limit])).map((r) => ({ key: r[0] as string, dueMs: Number(r[1]) }));
+  }
+
+  async saveDeadlines(queue: string, changes: readonly DeadlineChange[], cursors: ReadonlyMap<string, number>): Promise<void> {
+    const writes: Write[] = [];
+    // A run of schedules commutes (each keeps the earlier instant): one row per key, many per statement.
+    let run = new Map<string, number>();
+    const endRun = () => {
+      const rows = [...run];
+      let i = 0;
+      for (; i + DEADLINES_PER_STATEMENT <= rows.length; i += DEADLINES_PER_STATEMENT) {
+        writes.push(["scheduleDeadlines", rows.slice(i, i + DEADLINES_PER_STATEMENT).flatMap(([key, at]) => [queue, key, at])]);
+      }
+      for (; i < rows.length; i++) writes.push(["scheduleDeadline", [queue, rows[i]![0], rows[i]![1]]]);
+      run = new Map();
+    };
+    for (const c of changes) {
+      if ("earliest" in c) {
+        const had = run.get(c.key);
+        if (had === undefined || c.earliest < had) run.set(c.key, c.earliest);
+        continue;
+      }
+      endRun();
+      writes.push(c.to === undefined ? ["dropDeadline", [queue, c.key, c.from]] : ["moveDeadline", [c.to, queue, c.key, c.from]]);
+    }
+    endRun();
+    for (const [name, position] of cursors) writes.push(["setCursor", [name, position]]);
+    if (writes.length > 0) await this.runAll(writes);
   }
 
   async addNotice(n: NewNotice): Promise<boolean> {

@@ -33,6 +33,7 @@ const CARRIED: readonly (readonly [name: string, pageKey?: readonly string[]])[]
   ["outbox"],
   ["foreign_record"],
   ["federation_cursor"],
+  ["deadline"],
   ["notice"],
   ["webhook"],
   ["webhook_delivery"],
