@@ -21,3 +21,27 @@ test("a bounded cache keeps at most its limit and forgets the oldest insertion f
   assert.deepEqual(["k997", "k998", "k999"].map((k) => c.get(k)), [997, 998, 999]);
   assert.throws(() => new BoundedCache(0), RangeError);
 });
+
+test("a weighed bounded cache keeps its total weight within the budget, forgetting the oldest first", () => {
+  const c = new BoundedCache<string, string>(100, { maxWeight: 10, weigh: (v) => v.length });
+  c.set("a", "xxxx");
+  c.set("b", "xxxx");
+  assert.equal(c.weight, 8);
+  c.set("c", "xxx"); // 11 > 10: the oldest goes
+  assert.equal(c.get("a"), undefined);
+  assert.deepEqual([c.get("b"), c.get("c")], ["xxxx", "xxx"]);
+  assert.equal(c.weight, 7);
+  // One entry heavier than the budget empties the cache and stays alone.
+  c.set("big", "x".repeat(50));
+  assert.equal(c.size, 1);
+  assert.equal(c.weight, 50);
+  c.set("d", "x");
+  assert.deepEqual([c.get("big"), c.get("d")], [undefined, "x"]);
+  assert.equal(c.weight, 1);
+  // Many light entries: the count bound still holds.
+  const counted = new BoundedCache<number, string>(3, { maxWeight: 1e9, weigh: () => 1 });
+  for (let i = 0; i < 10; i++) counted.set(i, "v");
+  assert.equal(counted.size, 3);
+  assert.deepEqual([7, 8, 9].map((k) => counted.get(k)), ["v", "v", "v"]);
+  assert.equal(counted.weight, 3);
+});

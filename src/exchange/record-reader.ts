@@ -16,23 +16,29 @@ import type { PartyDirectory } from "./party-directory.js";
 
 type Obj = Record<string, any>;
 
-/** What TLP needs of a stored version, parsed once. */
+/** What TLP needs of a stored version, parsed once. Its lists are shared between records (ListInterner): never changed. */
 interface RecordFacts {
-  readonly markingRefs: string[];
+  readonly markingRefs: readonly string[];
   /** A warning's recipient_refs (empty for other kinds). */
-  readonly recipients: string[];
+  readonly recipients: readonly string[];
   /** A receipt's warning_modified: the version it answered. */
   readonly answers: string | undefined;
   /** An escalation's recipient_ref: whose lifecycle row it belongs to. */
   readonly subject: string | undefined;
   /** A determination's or duty reveal's reviewer_refs: who besides the author may read it. */
-  readonly reviewers: string[];
+  readonly reviewers: readonly string[];
   /** A duty decision's, approval's or escalation's determination_ref: it is read under the determination's audience. */
   readonly determination: string | undefined;
 }
 
-/** Records whose TLP facts are kept parsed (≈150 bytes each). */
+/** Records whose TLP facts are kept parsed, at most (≈ 130 bytes each when their lists are shared)… */
 const FACTS_CACHE_LIMIT = 250_000;
+/** …and at most this many bytes of them, by the estimate of `weighFacts`. */
+const FACTS_CACHE_BYTES = 32 * 2 ** 20;
+/** Distinct lists (markings, recipients, reviewers) shared between cached facts, at most. */
+const SHARED_LISTS_LIMIT = 10_000;
+/** Longer lists are not shared: each is weighed with the record that holds it. */
+const SHARED_LIST_LENGTH = 32;
 
 /**
  * Every read of a record goes through here, so TLP is decided in one place: the record's audience
@@ -91,31 +97,34 @@ export class RecordReader {
   }
 
   /*
-   * A stored version never changes (its digest is its identity), so the TLP facts read from its body
-   * are kept by digest: paging a large collection parses each record once, not on every page. Bounded
-   * (oldest first out, in constant time: bounded-cache.ts) so memory stays flat however large the
-   * store grows.
+   * A stored version never changes, and neither does the log index it was stored at (a record row is
+   * never replaced: deletion adds a tombstone), so the TLP facts read from its body are kept by log
+   * index: paging a large collection parses each record once, not on every page. Bounded in entries
+   * and in bytes (oldest first out, in constant time: bounded-cache.ts) so memory stays flat however
+   * large the store grows. Before, keyed by the digest in base64 (a 44-character string made on every
+   * lookup) with a fresh copy of each list per record: ≈ 440 bytes an entry, 110 MB when full.
    */
-  readonly #facts = new BoundedCache<string, RecordFacts>(FACTS_CACHE_LIMIT);
+  readonly #facts = new BoundedCache<number, RecordFacts>(FACTS_CACHE_LIMIT, { maxWeight: FACTS_CACHE_BYTES, weigh: (f) => weighFacts(f, this.#lists) });
+  readonly #lists = new ListInterner(SHARED_LISTS_LIMIT, SHARED_LIST_LENGTH);
 
   #factsOf(record: StoredRecord): RecordFacts {
-    const key = Buffer.from(record.digest.buffer, record.digest.byteOffset, record.digest.byteLength).toString("base64");
-    let f = this.#facts.get(key);
+    let f = this.#facts.get(record.logIndex);
     if (f === undefined) {
       assertBodyIntact(record);
       const obj = JSON.parse(record.body) as Obj;
+      const lists = this.#lists;
       f = {
-        markingRefs: markingsOf(obj),
-        recipients: record.kind === "warning" ? recipientsOf(obj) : [],
+        markingRefs: lists.share(markingsOf(obj)),
+        recipients: record.kind === "warning" ? lists.share(recipientsOf(obj)) : EMPTY,
         answers: record.kind === "receipt" && typeof obj.warning_modified === "string" ? obj.warning_modified : undefined,
         subject: record.kind === "escalation" && typeof obj.recipient_ref === "string" ? obj.recipient_ref : undefined,
-        reviewers: (record.kind === "determination" || record.kind === "duty-reveal") && Array.isArray(obj.reviewer_refs) ? (obj.reviewer_refs as string[]) : [],
+        reviewers: (record.kind === "determination" || record.kind === "duty-reveal") && Array.isArray(obj.reviewer_refs) ? lists.share(obj.reviewer_refs as string[]) : EMPTY,
         determination:
           (record.kind === "duty-decision" || record.kind === "duty-approval" || record.kind === "duty-escalation") && typeof obj.determination_ref === "string"
             ? obj.determination_ref
             : undefined,
       };
-      this.#facts.set(key, f);
+      this.#facts.set(record.logIndex, f);
     }
     return f;
   }
@@ -191,6 +200,50 @@ export class RecordReader {
   async filter(reader: Reader, records: readonly StoredRecord[]): Promise<StoredRecord[]> {
     return (await this.visible(reader, records)).map((v) => v.record);
   }
+}
+
+const EMPTY: readonly string[] = Object.freeze([]);
+
+/**
+ * One copy of each list of ids many records repeat (the TLP marking, a sender's recipients): JSON.parse
+ * makes a fresh array of fresh strings for every record, which a cache of 250 000 records would hold
+ * 250 000 times over. Bounded: past `limit` distinct lists, or for a list longer than `maxLength`, the
+ * record's own list is kept (and weighed with it).
+ */
+class ListInterner {
+  readonly #lists = new Map<string, readonly string[]>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly maxLength: number,
+  ) {}
+
+  share(list: readonly string[]): readonly string[] {
+    if (list.length === 0) return EMPTY;
+    if (list.length > this.maxLength || !list.every((x) => typeof x === "string")) return list;
+    const key = JSON.stringify(list);
+    const shared = this.#lists.get(key);
+    if (shared) return shared;
+    if (this.#lists.size >= this.limit) return list;
+    const frozen = Object.freeze([...list]);
+    this.#lists.set(key, frozen);
+    return frozen;
+  }
+
+  isShared(list: readonly string[]): boolean {
+    return list === EMPTY || Object.isFrozen(list);
+  }
+}
+
+/** Bytes a cached entry holds, estimated: the entry itself, and any list it does not share. */
+function weighFacts(f: RecordFacts, lists: ListInterner): number {
+  let bytes = 130 + 2 * ((f.answers?.length ?? 0) + (f.subject?.length ?? 0) + (f.determination?.length ?? 0));
+  for (const list of [f.markingRefs, f.recipients, f.reviewers]) {
+    if (lists.isShared(list)) continue;
+    bytes += 16 + 8 * list.length;
+    for (const x of list) bytes += 16 + 2 * (typeof x === "string" ? x.length : 8);
+  }
+  return bytes;
 }
 
 function markingsOf(obj: Obj): string[] {
