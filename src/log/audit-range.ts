@@ -90,10 +90,12 @@ export async function auditRange(store: LogStore, verifier: NoteVerifier, req: R
     for (let level = 1; level < emitted.length; level++) {
       const { first, hashes } = emitted[level] ?? { first: 0, hashes: [] };
       if (hashes.length === 0) continue;
-      // Aligned by index, so a missing row is reported as missing, not as every later node shifted.
-      const stored = new Map((await store.getNodeRange(level, first, hashes.length)).map((n) => [n.index, n.hash]));
-      for (let i = 0; i < hashes.length; i++) {
-        const problem = compareNode(level, first + i, hashes[i]!, stored.get(first + i), covered);
+      // Rows come in index order, some perhaps missing: walked by index, so a missing row is reported
+      // as missing, not as every later node shifted.
+      const stored = await store.getNodeRange(level, first, hashes.length);
+      for (let i = 0, row = 0; i < hashes.length; i++) {
+        while (row < stored.length && stored[row]!.index < first + i) row++;
+        const problem = compareNode(level, first + i, hashes[i]!, stored[row]?.index === first + i ? stored[row]!.hash : undefined, covered);
         if (problem === undefined) continue;
         if (problem.kind === "node-hash") badNodes.push({ first: problem.entry, last: problem.entry + pow2(level) - 1 });
         problems.push(problem);
