@@ -30,17 +30,22 @@ test("postgres: an escalation made by the killed leader is not repeated by the p
   try {
     assert.equal(Number((await store.currentLease())!.holder.split(":")[1]), leader.pid, "the first process sequences");
     const auth = { authorization: `Bearer ${src.token}` };
-    // Pay the STIX schema compilation before the timed warning.
-    const warmAt = Date.now();
-    const warmUp = buildWarning({ id: src.id }, { at: warmAt, name: "Warm-up", recipients: [dst.id], windowStart: warmAt, windowEnd: warmAt + 86_400_000, probability: 0.1, tlp: "CLEAR" });
-    assert.equal((await httpExchange(`${leader.url}/api/v1/records`, { method: "POST", body: JSON.stringify(warmUp), headers: auth })).status, 201);
+    // Each process compiles the STIX schemas at its first check (seconds on a loaded machine): pay that
+    // before the timed warning, which must be logged before its receipt deadline to owe a receipt.
+    for (const via of [leader, follower]) {
+      const warmAt = Date.now();
+      const warmUp = buildWarning({ id: src.id }, { at: warmAt, name: "Warm-up", recipients: [dst.id], windowStart: warmAt, windowEnd: warmAt + 86_400_000, probability: 0.1, tlp: "CLEAR" });
+      assert.equal((await httpExchange(`${via.url}/api/v1/records`, { method: "POST", body: JSON.stringify(warmUp), headers: auth })).status, 201);
+    }
 
     const at = Date.now();
-    const receipt = at + 4000;
-    const assessment = at + 14_000;
+    const receipt = at + 8000;
+    const assessment = at + 20_000;
     const w = buildWarning({ id: src.id }, { at, name: "Unanswered", recipients: [dst.id], windowStart: at, windowEnd: at + 86_400_000, probability: 0.5, tlp: "CLEAR", deadlines: { receipt, assessment } });
     const posted = await httpExchange(`${follower.url}/api/v1/records`, { method: "POST", body: JSON.stringify(w), headers: auth });
     assert.equal(posted.status, 201, posted.body);
+    const loggedAt = Date.parse((await store.recordVersions(w.id as string))[0]!.loggedAt);
+    assert.ok(loggedAt < receipt, `logged ${loggedAt - at} ms after it was built: before its receipt deadline`);
 
     const escalations = async () => (await store.listRecords({ kind: "escalation", limit: 100 })).map((r) => ({ kind: JSON.parse(r.body).deadline_kind as string, loggedAt: Date.parse(r.loggedAt) }));
     while ((await escalations()).length < 1 && Date.now() < receipt + 15_000) await sleep(200);
