@@ -4,7 +4,7 @@ import { dueEscalations, type WarningState } from "../core/lifecycle/index.js";
 import type { Store } from "../store/store.js";
 import { DeadlineQueue, QueueFollower } from "./deadline-queue.js";
 import type { Logger } from "./logger.js";
-import { earliestDeadlineOf } from "./version-deadline.js";
+import { deadlinesOf } from "./version-deadline.js";
 
 /** The notifier's queue in the deadline table: each warning at its next deadline still owed (not minus the lead). */
 const QUEUE = "deadline-notice";
@@ -58,10 +58,12 @@ export class DeadlineNotifier {
 
   async #tick(): Promise<number> {
     // A new version may move deadlines: look at the warning a lead time before its earliest one (no
-    // notice can be owed before that; the look finds which deadlines are still owed).
+    // notice can be owed before that; the look finds which deadlines are still owed). A version whose
+    // deadlines have all passed owes no notice ever (the first fill of an old store skips them all).
+    const followedAt = this.d.clock.now();
     await this.#follower.poll((r) => {
-      const at = earliestDeadlineOf(r);
-      if (at !== undefined) this.#index.schedule(r.id, at);
+      const deadlines = deadlinesOf(r);
+      if (deadlines.length > 0 && Math.max(...deadlines) > followedAt) this.#index.schedule(r.id, Math.min(...deadlines));
     });
     const now = this.d.clock.now();
     let made = 0;
