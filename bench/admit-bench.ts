@@ -5,8 +5,7 @@
  * OpenSSL Ed25519 verify rate measured in the same run (the target: ≥ 1.0× that rate).
  *
  * Records are signed warnings (≈1.2 KB of STIX each) prepared before the clock starts; the HTTP
- * clients run in a child process of their own (bench/post-worker.ts), so the node's CPU and theirs are measured
- * apart; the CPU rows give both, and the node's main thread alone. Rows go to bench/out/admit.json.
+ * clients run in a worker thread. Rows go to bench/out/admit.json.
  *
  * `openssl speed` divides by CPU user time (not wall time), so its baseline holds still on a loaded
  * machine while the wall-clock rates here fall with the load; the CPU per record row (process.cpuUsage,
@@ -16,17 +15,18 @@
  * batch 1 with 16 clients ≥ 0.5× and p99 < 25 ms. A second baseline row gives node:crypto's own verify
  * rate on one core in the same run: the node verifies through it, so twice that row (two cores doing
  * nothing but verify) is a hard ceiling on admission here. TOCSIN_BENCH_CPU_PROF=<dir> writes a CPU
- * profile of the main thread for each timed phase. `--only=batch1,batch1000,inproc` picks phases.
+ * profile of the main thread for each timed phase.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { ed25519PublicKey } from "../src/core/crypto/ed25519.js";
 import { readSeed } from "../src/exchange/party-key-files.js";
 import { parseConfig } from "../src/node/config.js";
 import { openNode, type TocsinNode } from "../src/node/node.js";
 import { ed25519Rates, opensslVersion } from "./baseline.js";
-import { postFromChild, type PostMessage, type PostSpec } from "./post-worker.js";
+import type { PostMessage, PostSpec } from "./post-worker.js";
 import { benchWarning } from "./bench-warning.js";
 import { profiled } from "./cpu-profile.js";
 import { nodeEd25519VerifyPerSec } from "./node-verify.js";
@@ -61,40 +61,15 @@ async function signedWarnings(node: TocsinNode, n: number, tag: string) {
   return { token: sender.token, records };
 }
 
-/** CPU time (µs) of each thread of this process, by thread id (Linux /proc; empty elsewhere). */
-function threadCpuUs(): Map<number, number> {
-  const out = new Map<number, number>();
-  try {
-    for (const tid of readdirSync("/proc/self/task")) {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      out.set(Number(tid), ((Number(f[11]) + Number(f[12])) * 1e6) / 100); // utime + stime, in ticks of 1/100 s
-    }
-  } catch {
-    // not Linux: no per-thread figures
-  }
-  return out;
-}
-
-/**
- * Posts from a child process, so that the node's CPU (this process: main thread, check workers, the
- * SQLite appender, V8's helpers) and the clients' CPU are measured apart.
- */
-async function post(spec: PostSpec): Promise<Extract<PostMessage, { type: "done" }> & { nodeCpuUs: number; mainThreadCpuUs: number }> {
-  let cpuBefore = process.cpuUsage();
-  let threadsBefore = new Map<number, number>();
-  const done = await postFromChild(spec, () => {
-    threadsBefore = threadCpuUs();
-    cpuBefore = process.cpuUsage();
+async function post(spec: PostSpec): Promise<Extract<PostMessage, { type: "done" }>> {
+  const w = new Worker(new URL("./post-worker.js", import.meta.url), { workerData: spec });
+  const m = await new Promise<PostMessage>((resolve, reject) => {
+    w.once("message", resolve);
+    w.once("error", reject);
   });
-  const cpu = process.cpuUsage(cpuBefore);
-  const threadsAfter = threadCpuUs();
-  const main = (threadsAfter.get(process.pid) ?? Number.NaN) - (threadsBefore.get(process.pid) ?? Number.NaN);
-  if (process.env.TOCSIN_BENCH_THREADS) {
-    const busy = [...threadsAfter].map(([tid, us]) => [tid, us - (threadsBefore.get(tid) ?? 0)] as const).filter(([, us]) => us > 0).sort((a, b) => b[1] - a[1]);
-    process.stderr.write(`  CPU by thread (ms): ${busy.map(([tid, us]) => `${tid === process.pid ? "main" : tid}=${Math.round(us / 1000)}`).join(" ")}\n`);
-  }
-  return { ...done, nodeCpuUs: cpu.user + cpu.system, mainThreadCpuUs: main };
+  await w.terminate();
+  if (m.type === "error") throw new Error(m.message);
+  return m;
 }
 
 /**
@@ -103,13 +78,14 @@ async function post(spec: PostSpec): Promise<Extract<PostMessage, { type: "done"
  * node's and the clients': steadier than a rate on a shared machine) and each request's latency. The
  * TAXII benchmark runs it too, for its same-run admission baseline.
  */
-export async function admitOverHttp(batch: number, total: number, clients: number): Promise<{ rate: number; cpuUs: number; nodeCpuUs: number; mainCpuUs: number; clientCpuUs: number; latenciesMs: number[] }> {
+export async function admitOverHttp(batch: number, total: number, clients: number): Promise<{ rate: number; cpuUs: number; latenciesMs: number[] }> {
   return withNode(async (node, url) => {
     process.stderr.write(`admit over HTTP, batch ${batch}: preparing ${total} signed records …\n`);
     const { token, records } = await signedWarnings(node, total, `b${batch}`);
     const bodies: string[] = [];
     for (let i = 0; i < records.length; i += batch) bodies.push(JSON.stringify(batch === 1 ? records[i] : records.slice(i, i + batch)));
     const sizeBefore = await node.store.logSize();
+    const cpuBefore = process.cpuUsage();
     const done = await profiled("admit", `batch ${batch}`, () =>
       post({
         url: `${url}/api/v1/records`,
@@ -119,32 +95,17 @@ export async function admitOverHttp(batch: number, total: number, clients: numbe
         ok: [201],
       }),
     );
+    const cpu = process.cpuUsage(cpuBefore);
     const admitted = (await node.store.logSize()) - sizeBefore;
     if (admitted !== total) throw new Error(`expected ${total} new leaves, found ${admitted}`);
     const rate = total / done.seconds;
-    const nodeCpuUs = done.nodeCpuUs / total;
-    const mainCpuUs = done.mainThreadCpuUs / total;
-    const clientCpuUs = (done.cpuUs ?? Number.NaN) / total;
-    const cpuUs = nodeCpuUs + clientCpuUs;
-    process.stderr.write(
-      `  ${Math.round(rate)} records/s, CPU per record: ${Math.round(cpuUs)} µs = node ${Math.round(nodeCpuUs)} (main thread ${Math.round(mainCpuUs)}, other threads ${Math.round(nodeCpuUs - mainCpuUs)}) + clients ${Math.round(clientCpuUs)}\n`,
-    );
-    return { rate, cpuUs, nodeCpuUs, mainCpuUs, clientCpuUs, latenciesMs: done.latenciesMs };
+    const cpuUs = (cpu.user + cpu.system) / total;
+    process.stderr.write(`  ${Math.round(rate)} records/s, ${Math.round(cpuUs)} µs of CPU per record\n`);
+    return { rate, cpuUs, latenciesMs: done.latenciesMs };
   });
 }
 
-/** `--only=batch1`, `--only=batch1000` or `--only=inproc` (comma-separated) runs only those phases. */
-function phasesFrom(args: readonly string[]): ReadonlySet<string> {
-  const all = ["batch1", "batch1000", "inproc"];
-  const only = args.find((a) => a.startsWith("--only="));
-  if (!only) return new Set(all);
-  const named = only.slice("--only=".length).split(",").filter((p) => p !== "");
-  for (const p of named) if (!all.includes(p)) throw new Error(`unknown phase "${p}" (phases: ${all.join(", ")})`);
-  return new Set(named);
-}
-
-export async function runAdmitBench(args: string[]): Promise<void> {
-  const phases = phasesFrom(args);
+export async function runAdmitBench(_args: string[]): Promise<void> {
   const started = performance.now();
   process.stderr.write("baseline: openssl speed ed25519 …\n");
   const ed = ed25519Rates(2);
@@ -156,15 +117,12 @@ export async function runAdmitBench(args: string[]): Promise<void> {
     { batch: 1, total: Math.round(3000 * scale), clients: 16, least: 0.5 },
     { batch: 1000, total: Math.round(20_000 * scale), clients: 4, least: 1.0 },
   ]) {
-    if (!phases.has(`batch${batch}`)) continue;
-    const { rate, cpuUs, nodeCpuUs, mainCpuUs, latenciesMs } = await admitOverHttp(batch, total, clients);
+    const { rate, cpuUs, latenciesMs } = await admitOverHttp(batch, total, clients);
     const lat = [...latenciesMs].sort((a, b) => a - b);
     const ratio = rate / ed.verifyPerSec;
     const p99 = percentile(lat, 99);
     rows.push({ name: `admit over HTTP, batch ${batch} x ${clients} clients (${total} warnings)`, value: rate, unit: "records/s", baseline: verifyBaseline, ratio, target: `>= ${least.toFixed(1)}x verify/s: ${mark(ratio >= least)}` });
     rows.push({ name: `  CPU per record, all threads (node + clients), batch ${batch}`, value: cpuUs, unit: "µs", baseline: verifyBaseline, ratio: (cpuUs / 1e6) * ed.verifyPerSec });
-    rows.push({ name: `  CPU per record, node alone (every thread), batch ${batch}`, value: nodeCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (nodeCpuUs / 1e6) * ed.verifyPerSec });
-    rows.push({ name: `  CPU per record, node's main thread, batch ${batch}`, value: mainCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (mainCpuUs / 1e6) * ed.verifyPerSec });
     // openssl speed divides by CPU time, so its rate ignores the machine's load; this row does the same
     // for admission: the rate two cores would give at this CPU cost per record (clients included).
     rows.push({ name: `  CPU-bound rate on 2 idle cores (2 / CPU per record), batch ${batch}`, value: 2e6 / cpuUs, unit: "records/s", baseline: verifyBaseline, ratio: 2e6 / cpuUs / ed.verifyPerSec });
@@ -172,7 +130,7 @@ export async function runAdmitBench(args: string[]): Promise<void> {
     rows.push({ name: `  request latency p99, batch ${batch}`, value: p99, unit: "ms", baseline: verifyBaseline, ratio: (p99 / 1000) * ed.verifyPerSec, ...(batch === 1 ? { target: `< 25 ms: ${mark(p99 < 25)}` } : {}) });
   }
 
-  if (phases.has("inproc")) await withNode(async (node) => {
+  await withNode(async (node) => {
     const total = Math.round(20_000 * scale);
     process.stderr.write(`admit in-process (no HTTP), batch 1000: preparing ${total} …\n`);
     const { records } = await signedWarnings(node, total, "inproc");
