@@ -2,6 +2,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import { withSafePatterns } from "./safe-patterns.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
+import { fullFormats } from "ajv-formats/dist/formats.js";
 import { pointerJoin } from "./json-pointer.js";
 import { problemsFromAjvErrors, type SchemaProblemContext } from "./schema-problems.js";
 import { StixError, stixErrorFromProblems, type StixErrorCode, type StixProblem } from "./stix-errors.js";
@@ -10,7 +11,7 @@ import { checkStixRefs, stixRefRulesFor, type StixRefRule } from "./stix-refs.js
 import { checkStixRules } from "./stix-rules.js";
 import { isStixTimestamp } from "./stix-timestamp.js";
 import { officialSchemaId, STIX_OFFICIAL_TYPES, STIX_SCHEMA_BASE } from "./stix-types.js";
-import { verdictSchema } from "./verdict-schemas.js";
+import { verdictSchema, withStixTimestampShortcut } from "./verdict-schemas.js";
 
 /** A JSON schema for a property-extension value or a new-sdo object, from an extension definition (§7.3). */
 export type StixExtensionSchema = {
@@ -120,6 +121,8 @@ function newAjv(reporting: boolean): Ajv2020 {
   // §2.15 beyond the official pattern: a real calendar date and leap seconds only at 23:59:60Z.
   ajv.addFormat("stix-timestamp", { type: "string", validate: (s: string) => isStixTimestamp(s) });
   ajv.addFormat("idn-hostname", { type: "string", validate: (s: string) => s.length <= 253 && IDN_HOSTNAME.test(s) });
+  const dateTime = fullFormats["date-time"] as { validate: (s: string) => boolean; compare: (a: string, b: string) => number | undefined };
+  ajv.addFormat("date-time", { type: "string", validate: withStixTimestampShortcut(dateTime.validate), compare: dateTime.compare });
   return ajv;
 }
 

@@ -5,7 +5,8 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
 import { loadStixSchemas } from "../../exchange/stix-schema-loader.js";
 import { createStixValidator } from "./stix-validator.js";
-import { OFFICIAL_ANY_CUSTOM_VALUE, VERDICT_ANY_CUSTOM_VALUE, verdictSchema } from "./verdict-schemas.js";
+import { fullFormats } from "ajv-formats/dist/formats.js";
+import { OFFICIAL_ANY_CUSTOM_VALUE, VERDICT_ANY_CUSTOM_VALUE, verdictSchema, withStixTimestampShortcut } from "./verdict-schemas.js";
 
 test("the verdict form of a custom property's value accepts exactly the values the official anyOf does", () => {
   const ajv = new Ajv2020({ strict: false });
@@ -46,4 +47,21 @@ test("custom properties of every kind of value get the same verdict and the same
     assert.equal(problems.length === 0, threatActor(obj), `x_custom_value: ${JSON.stringify(value)}`);
     if (problems.length > 0) assert.ok(problems.some((p) => p.property === "/x_custom_value"), JSON.stringify(problems));
   }
+});
+
+test("the STIX-timestamp shortcut in front of ajv-formats' date-time never changes its answer", () => {
+  const official = (fullFormats["date-time"] as { validate: (s: string) => boolean }).validate;
+  const shortcut = withStixTimestampShortcut(official);
+  const named = [
+    "2026-12-02T13:15:27.906Z", "2026-12-02T13:15:27Z", "2024-02-29T00:00:00Z", "2026-02-29T00:00:00Z", "2026-12-31T23:59:60Z", "2026-12-31T22:59:60Z",
+    "2026-01-01T10:00:59.999999999Z", "2026-01-01T10:00:59.99999999999999999999Z", "2026-01-01T23:59:60.99999999999999999999Z", "2026-01-01t10:00:00z",
+    "2026-01-01T10:00:00+01:00", "2026-01-01 10:00:00Z", "2026-01-01T10:00:00.Z", "2026-01-01T24:00:00Z", "", "T", "2026-13-01T00:00:00Z",
+  ];
+  for (const s of named) assert.equal(shortcut(s), official(s), s);
+  const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, "0"));
+  const stamp = fc.tuple(fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, "0")), two(13), two(32), two(25), two(61), two(61), fc.stringMatching(/^(\.[0-9]{0,25})?$/), fc.constantFrom("Z", "z", "+00:00", ""));
+  fc.assert(fc.property(stamp, ([y, mo, d, h, mi, se, frac, tz]) => {
+    const s = `${y}-${mo}-${d}T${h}:${mi}:${se}${frac}${tz}`;
+    return shortcut(s) === official(s);
+  }), { numRuns: 20000 });
 });

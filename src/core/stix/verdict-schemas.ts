@@ -1,3 +1,4 @@
+import { isStixTimestamp } from "./stix-timestamp.js";
 import { STIX_SCHEMA_BASE } from "./stix-types.js";
 
 /**
@@ -35,4 +36,17 @@ export function verdictSchema<T extends { readonly $id: string }>(schema: T): T 
   const patterns = (schema as { patternProperties?: Record<string, unknown> }).patternProperties;
   if (patterns === undefined || JSON.stringify(patterns[ANY_CUSTOM_VALUE]) !== JSON.stringify(OFFICIAL_ANY_CUSTOM_VALUE)) return schema;
   return { ...schema, patternProperties: { ...patterns, [ANY_CUSTOM_VALUE]: VERDICT_ANY_CUSTOM_VALUE } };
+}
+
+/**
+ * ajv-formats' "date-time" (full mode) with a shortcut in front: a STIX timestamp (§2.15: UTC with `Z`,
+ * a real date, a leap second only at 23:59) of at most nine fraction digits is a valid RFC 3339 date-time,
+ * so it is accepted without ajv-formats' split and two regular expressions; anything else goes to
+ * `official` unchanged. The length bound matters: with twenty nines after "59." the seconds round to 60
+ * in ajv-formats' arithmetic and it refuses the string, which the shortcut must not accept.
+ * Tocsin's extension schemas check six date-times per warning with this format (4 % of a check worker's
+ * time in the profile of 2 December 2026).
+ */
+export function withStixTimestampShortcut(official: (s: string) => boolean): (s: string) => boolean {
+  return (s) => (s.length <= 30 && isStixTimestamp(s)) || official(s);
 }
