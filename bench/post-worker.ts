@@ -1,8 +1,12 @@
 /**
- * A generic HTTP load generator in a worker thread (the other core, like a separate client): posts
- * prepared bodies with `clients` concurrent keep-alive connections and reports timings.
+ * A generic HTTP load generator in a worker thread (the other core, like a separate client) or in a
+ * child process of its own (`fork`, for a bench that reports the node's CPU apart from the clients'):
+ * posts prepared bodies with `clients` concurrent keep-alive connections and reports timings.
  *
- * workerData = PostSpec; posts back {type:"done", seconds, requests, latenciesMs} or {type:"error"}.
+ * In a worker: workerData = PostSpec; posts back {type:"done", seconds, requests, latenciesMs} or
+ * {type:"error"}. In a child process: the spec arrives as the first IPC message, answered {type:"ready"};
+ * the next message starts the clients; "done" also carries `cpuUs`, the CPU the client process used
+ * while posting (user + system, every thread).
  */
 import { parentPort, workerData } from "node:worker_threads";
 
@@ -16,7 +20,7 @@ export interface PostSpec {
 }
 
 export type PostMessage =
-  | { readonly type: "done"; readonly seconds: number; readonly requests: number; readonly latenciesMs: number[] }
+  | { readonly type: "done"; readonly seconds: number; readonly requests: number; readonly latenciesMs: number[]; readonly cpuUs?: number }
   | { readonly type: "error"; readonly message: string };
 
 async function run(spec: PostSpec): Promise<PostMessage> {
@@ -38,7 +42,29 @@ async function run(spec: PostSpec): Promise<PostMessage> {
   return { type: "done", seconds: (performance.now() - started) / 1000, requests: spec.bodies.length, latenciesMs };
 }
 
-run(workerData as PostSpec).then(
-  (m) => parentPort!.postMessage(m),
-  (e: unknown) => parentPort!.postMessage({ type: "error", message: e instanceof Error ? e.message : String(e) } satisfies PostMessage),
-);
+const failed = (e: unknown): PostMessage => ({ type: "error", message: e instanceof Error ? e.message : String(e) });
+
+if (parentPort) {
+  const port = parentPort;
+  run(workerData as PostSpec).then(
+    (m) => port.postMessage(m),
+    (e: unknown) => port.postMessage(failed(e)),
+  );
+} else if (process.send) {
+  const send = (m: PostMessage): void => void process.send!(m, () => process.disconnect());
+  // The spec, then "go": the parent starts its clock only once the bodies have crossed over.
+  process.once("message", (spec: PostSpec) => {
+    process.once("message", () => go(spec));
+    process.send!({ type: "ready" });
+  });
+  const go = (spec: PostSpec): void => {
+    const cpu = process.cpuUsage();
+    run(spec).then(
+      (m) => {
+        const used = process.cpuUsage(cpu);
+        send({ ...m, ...(m.type === "done" ? { cpuUs: used.user + used.system } : {}) });
+      },
+      (e: unknown) => send(failed(e)),
+    );
+  };
+}
