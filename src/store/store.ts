@@ -256,8 +256,12 @@ export interface RecordStore {
    * appended since their last position: one index range scan, whatever the size of the log.
    */
   recordsAfter(afterIndex: number, limit: number, kind?: string): Promise<StoredRecord[]>;
-  /** The largest date_added so far (0 when none), so the sequencer keeps it increasing across restarts. */
-  maxAddedUs(): Promise<number>;
+  /**
+   * The largest date_added so far (0 when none), so the sequencer keeps it increasing across restarts;
+   * with `types`, the largest among records of those STIX types only (one index seek per type: the key
+   * ledger asks it before every admission whether a key record was logged since it last looked).
+   */
+  maxAddedUs(types?: readonly string[]): Promise<number>;
 }
 
 /** A tombstone row: the record version with this digest was deleted by the tombstone leaf at `logIndex`. */

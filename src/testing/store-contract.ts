@@ -250,6 +250,11 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.deepEqual((await s.recordsAfter(0, 10, "warning")).map((r) => [r.logIndex, r.id, r.modified]), [[2, w1.id, w1v2.modified]]);
     assert.deepEqual(await s.recordsAfter(2, 10), []);
     assert.equal(await s.maxAddedUs(), 1002);
+    // Among some types only (the key ledger's "anything new?"): the largest of theirs, 0 for none.
+    assert.equal(await s.maxAddedUs(["x-tocsin-receipt"]), 1001);
+    assert.equal(await s.maxAddedUs(["report", "x-tocsin-receipt"]), 1002);
+    assert.equal(await s.maxAddedUs(["identity"]), 0);
+    assert.equal(await s.maxAddedUs([]), 0);
     // The same digest again violates the record key: the whole batch, leaf included, rolls back.
     const again = { data: new Uint8Array([9]), hash: hashLeaf(new Uint8Array([9])), record: w1, addedUs: 2000 };
     const f2 = f.clone();

@@ -57,6 +57,8 @@ export const QUERIES = {
   recordsAbout: `SELECT ${RECORD_SELECT} FROM record WHERE warning_ref = ? ORDER BY log_index`,
   countRecordsAbout: "SELECT COUNT(*) AS n FROM record WHERE warning_ref = ?",
   maxAddedUs: "SELECT MAX(added_us) AS m FROM record",
+  /** One seek on the (type, added_us) index. */
+  maxAddedUsOfType: "SELECT MAX(added_us) AS m FROM record WHERE type = ?",
   recordsByLogIndex: `SELECT ${RECORD_SELECT} FROM record WHERE log_index >= ? AND log_index < ? ORDER BY log_index LIMIT ?`,
   recordsAfter: `SELECT ${RECORD_SELECT} FROM record WHERE log_index > ? ORDER BY log_index LIMIT ?`,
   recordsOfKindAfter: `SELECT ${RECORD_SELECT} FROM record WHERE kind = ? AND log_index > ? ORDER BY log_index LIMIT ?`,

@@ -241,8 +241,11 @@ export abstract class SqlStore implements Store {
     return rows.map(toRecordArray);
   }
 
-  async maxAddedUs(): Promise<number> {
-    return ((await this.first("maxAddedUs", []))!.m as number | null) ?? 0;
+  async maxAddedUs(types?: readonly string[]): Promise<number> {
+    if (types === undefined) return ((await this.first("maxAddedUs", []))!.m as number | null) ?? 0;
+    let max = 0;
+    for (const type of types) max = Math.max(max, ((await this.first("maxAddedUsOfType", [type]))!.m as number | null) ?? 0);
+    return max;
   }
 
   async recordsByLogIndex(start: number, end: number, limit: number): Promise<StoredRecord[]> {
