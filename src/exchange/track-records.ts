@@ -126,24 +126,33 @@ export class TrackRecords {
     return JSON.stringify([organisations, relations]);
   }
 
+  /** Scores the warnings naming the party; the event loop is let through between the parts, none of which is split further here. */
   async #trackRecord(reader: Reader, party: PartyRow, options: TrackRecordOptions): Promise<TrackRecord> {
-    const warnings = (await this.visibleWarnings(reader)).filter((w) => w.state.author === party.id || w.state.recipients.some((r) => r.party === party.id));
+    const visible = await this.visibleWarnings(reader);
+    const warnings: WarningHistory[] = [];
     const authored: ResolvedForecast[] = [];
     const received: ResolvedForecast[] = [];
-    for (const w of warnings) {
+    for (let i = 0; i < visible.length; i++) {
+      if (i > 0 && i % SLICE === 0) await yieldToLoop();
+      const w = visible[i]!;
+      if (w.state.author !== party.id && !w.state.recipients.some((r) => r.party === party.id)) continue;
+      warnings.push(w);
       const f = forecastOf(w);
       if (!f) continue;
       if (w.state.author === party.id) authored.push(f);
       if (f.recipients.includes(party.id)) received.push(f);
     }
+    await yieldToLoop();
+    const asSource = sourceTrackRecord(authored, options);
+    await yieldToLoop();
+    const receivedScores = receivedForecasts(received, options);
+    await yieldToLoop();
+    const record = recipientRecord(party.id, warnings.map((w) => w.state));
     return {
       party: { id: party.id, slug: party.slug, name: party.name },
       basis: { warnings: warnings.length, resolved: warnings.filter((w) => w.state.resolution).length },
-      asSource: sourceTrackRecord(authored, options),
-      asRecipient: {
-        received: receivedForecasts(received, options),
-        record: recipientRecord(party.id, warnings.map((w) => w.state)),
-      },
+      asSource,
+      asRecipient: { received: receivedScores, record },
     };
   }
 }
