@@ -1,6 +1,6 @@
 import { rfc3339, type Clock } from "../core/clock.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
-import { cosignCheckpoint, formatVerifierKey, parseCheckpoint, parseNote, parseVerifierKey, type NoteSigner, type NoteVerifier } from "../core/note/index.js";
+import { cosignCheckpoint, formatVerifierKey, parseCheckpointNote, parseVerifierKey, type NoteSigner, type NoteVerifier, type ParsedCheckpointNote } from "../core/note/index.js";
 import { cosignCheckpointMlDsa, formatMlDsaVerifierKey, type MlDsaCosigner } from "../core/note/ml-dsa-cosignature.js";
 import { bytesEqual } from "../core/crypto/index.js";
 import { checkAddCheckpoint, parseAddCheckpointRequest, splitViewOf, WitnessError, type AddCheckpointRequest, type WitnessCheck, type WitnessedLogState } from "../core/witness/index.js";
@@ -82,7 +82,8 @@ export class WitnessService {
   /** Handles one `POST /add-checkpoint` body; refusals throw WitnessError (400, 403, 404, 422). */
   async addCheckpoint(body: string): Promise<AddCheckpointAnswer> {
     const request = parseAddCheckpointRequest(body);
-    const origin = originOf(request.checkpoint);
+    const note = readCheckpointNote(request.checkpoint);
+    const origin = note.checkpoint.origin;
     let known = this.#known.get(origin);
     let fresh = false;
     for (;;) {
@@ -92,7 +93,7 @@ export class WitnessService {
       }
       let check: WitnessCheck | WitnessError;
       try {
-        check = checkAddCheckpoint(stateOf(known), request);
+        check = checkAddCheckpoint(stateOf(known), request, note);
       } catch (e) {
         if (!(e instanceof WitnessError)) throw e;
         check = e;
@@ -196,10 +197,10 @@ export function witnessVerifierKeys(keys: WitnessKeys): string[] {
   return out;
 }
 
-/** The origin line of a checkpoint note, read before any key is known (to find the key); malformed is 400. */
-function originOf(note: string): string {
+/** A checkpoint note read before any key is known (its origin names the key); malformed is 400. */
+function readCheckpointNote(note: string): ParsedCheckpointNote {
   try {
-    return parseCheckpoint(parseNote(note).text).origin;
+    return parseCheckpointNote(note);
   } catch (e) {
     if (isTocsinError(e)) throw new WitnessError("WITNESS_BAD_REQUEST", "the checkpoint is not a well-formed signed checkpoint", { cause: e });
     throw e;
