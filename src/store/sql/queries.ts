@@ -73,8 +73,8 @@ export const QUERIES = {
   /** A new log starts never cosigned (size 0, empty root); adding it again replaces only its key. */
   addWitnessedLog:
     "INSERT INTO witness_log (origin, vkey, size, root, note, updated_at) VALUES (?, ?, 0, ?, NULL, ?) ON CONFLICT (origin) DO UPDATE SET vkey = excluded.vkey",
-  /** The witness's compare-and-swap: the state moves only from the one the request was checked against. */
-  advanceWitnessedLog: "UPDATE witness_log SET size = ?, root = ?, note = ?, updated_at = ? WHERE origin = ? AND size = ? AND root = ?",
+  /** The witness's compare-and-swap: the state moves only from the one (and the log key) the request was checked against. */
+  advanceWitnessedLog: "UPDATE witness_log SET size = ?, root = ?, note = ?, updated_at = ? WHERE origin = ? AND size = ? AND root = ? AND vkey = ?",
   addCosignature:
     "INSERT INTO log_cosignature (size, witness, line, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (size, witness) DO UPDATE SET line = excluded.line, created_at = excluded.created_at",
   cosignaturesAt: "SELECT * FROM log_cosignature WHERE size = ? ORDER BY witness",

@@ -288,16 +288,16 @@ export abstract class SqlStore implements Store {
 
   async advanceWitnessedLog(
     origin: string,
-    from: { readonly size: number; readonly root: Uint8Array },
+    from: { readonly size: number; readonly root: Uint8Array; readonly vkey: string },
     to: { readonly size: number; readonly root: Uint8Array; readonly note: string },
     at: string,
   ): Promise<boolean> {
-    return (await this.run("advanceWitnessedLog", [to.size, to.root, to.note, at, origin, from.size, from.root])) === 1;
+    return (await this.run("advanceWitnessedLog", [to.size, to.root, to.note, at, origin, from.size, from.root, from.vkey])) === 1;
   }
 
   async advanceWitnessedLogs(moves: readonly WitnessStateMove[]): Promise<boolean[]> {
     if (moves.length === 0) return [];
-    const counts = await this.runAll(moves.map((m) => ["advanceWitnessedLog", [m.to.size, m.to.root, m.to.note, m.at, m.origin, m.from.size, m.from.root]] as const));
+    const counts = await this.runAll(moves.map((m) => ["advanceWitnessedLog", [m.to.size, m.to.root, m.to.note, m.at, m.origin, m.from.size, m.from.root, m.from.vkey]] as const));
     return counts.map((n) => n === 1);
   }
 
