@@ -68,7 +68,47 @@ export function summarise(profile: CpuProfile, top = 25): string {
       ...rows.map(([l, ms]) => `${ms.toFixed(0).padStart(8)} ms ${((ms / all) * 100).toFixed(1).padStart(5)}%  ${l}`),
     ].join("\n");
   };
-  return `${table("self time", self)}\n\n${table("total time", total)}\n`;
+  return `${table("self time", self)}\n\n${table("total time", total)}\n\n${longestTasks(profile, byId, parent, root)}\n`;
+}
+
+/** Frames that are not JavaScript work on the event loop: a sample in one ends a task. */
+const IDLE = new Set(["(idle)", "(program)"]);
+/** Frames too general to say what a task was doing. */
+const GENERIC = new Set(["(root)", "(garbage collector)", "processTicksAndRejections", "runMicrotasks", "(anonymous)", "listOnTimeout", "processTimers"]);
+
+/** The ten longest runs of non-idle samples, each with the three frames most of its samples sat under. */
+function longestTasks(profile: CpuProfile, byId: Map<number, ProfileNode>, parent: Map<number, number>, root: string): string {
+  const tasks: { ms: number; start: number; end: number }[] = [];
+  let start = -1;
+  let ms = 0;
+  for (let i = 0; i <= profile.samples.length; i++) {
+    const idle = i === profile.samples.length || IDLE.has(byId.get(profile.samples[i]!)!.callFrame.functionName);
+    if (!idle) {
+      if (start < 0) (start = i), (ms = 0);
+      ms += (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    } else if (start >= 0) {
+      tasks.push({ ms, start, end: i });
+      start = -1;
+    }
+  }
+  tasks.sort((a, b) => b.ms - a.ms);
+  const lines = tasks.slice(0, 10).map((t) => {
+    const under = new Map<string, number>();
+    for (let i = t.start; i < t.end; i++) {
+      const seen = new Set<string>();
+      for (let id: number | undefined = profile.samples[i]!; id !== undefined; id = parent.get(id)) {
+        const n = byId.get(id)!;
+        if (GENERIC.has(n.callFrame.functionName || "(anonymous)") || !n.callFrame.url.includes("/src/")) continue;
+        const l = label(n, root);
+        if (!seen.has(l)) seen.add(l), under.set(l, (under.get(l) ?? 0) + 1);
+      }
+    }
+    const n = t.end - t.start;
+    // The innermost of the project's frames present in at least half of the task's samples names it best.
+    const named = [...under].filter(([, c]) => c >= n / 2).sort((a, b) => a[1] - b[1]).slice(0, 3).map(([l, c]) => `${l} (${Math.round((c / n) * 100)}%)`);
+    return `${t.ms.toFixed(1).padStart(8)} ms  ${named.join(" < ") || "(outside the project's code)"}`;
+  });
+  return [`longest tasks (${tasks.length} in all)`, ...lines].join("\n");
 }
 
 const [file, topArg] = process.argv.slice(2);

@@ -22,7 +22,7 @@ import { partyReader } from "../src/core/tlp/index.js";
 import { exportBundle } from "../src/exchange/bundle-export.js";
 import { readSeed } from "../src/exchange/party-key-files.js";
 import { forecastOf, TrackRecords } from "../src/exchange/track-records.js";
-import { WarningStates } from "../src/exchange/warning-states.js";
+import { WarningIndex } from "../src/exchange/warning-index.js";
 import { parseConfig } from "../src/node/config.js";
 import { openNode, type TocsinNode } from "../src/node/node.js";
 import { ed25519Rates, opensslVersion } from "./baseline.js";
@@ -151,12 +151,12 @@ export async function runRecordBench(args: string[]): Promise<void> {
   process.stdout.write(`track record: ${summary}\n`);
   rows.push({ name: `track record, ${n} resolved warnings (overall + per recipient + per quarter, bootstrap)`, value: tr, unit: "s", baseline: `one Brier pass over the same forecasts: ${sci(baseline)} s`, ratio: tr / baseline, target: n === 1_000_000 ? "< 2 s" : undefined });
 
-  // 2. Through the node (store, TLP, lifecycle states): a first call on an empty state cache, then a
+  // 2. Through the node (store, TLP, lifecycle states): a first call on an empty warning index, then a
   // warm call as the API's long-lived instance answers, beside the core alone on the same forecasts.
   await withNode(async (node) => {
     const stored = Math.max(500, Math.round(10_000 * Math.min(1, scale * 10)));
     const src = await storedHistory(node, stored);
-    const tracks = new TrackRecords(node.store, node.records, new WarningStates(node.store, (await node.parties.require("node")).id));
+    const tracks = new TrackRecords(new WarningIndex({ store: node.store, nodeIdentity: (await node.parties.require("node")).id }), node.store, node.records);
     const party = await node.parties.require(src.author.id);
     const reader = partyReader(src.author.id);
     let t = process.hrtime.bigint();

@@ -134,6 +134,37 @@ test("a rotation signed by the party audits clean; its retired key is refused at
   assert.match(refused.stderr, /RECORD_UNKNOWN_KEY|KEY_CHANGE_UNAUTHORISED/);
 });
 
+test("postgres: a key rotation logged by another process is what both running nodes verify against at once", { timeout: 300_000 }, async () => {
+  // The key ledger of a running process reads the key records again only when one was logged since it
+  // last looked; here the rotation is logged by a third process (the operator's command), so neither
+  // node admitted it, and each must still refuse the retired key on the very next request.
+  const dir = tempDir("keys-rotate-pg");
+  const db = await createTestDatabase("rotate");
+  databases.push(db);
+  const dbArgs = ["--db", db.url];
+  const src = await cli("party", "create", "src", "--name", "Source", "--data", dir, ...dbArgs);
+  const dst = await cli("party", "create", "dst", "--name", "Recipient", "--data", dir, ...dbArgs);
+  const oldKey = { id: src.id, seed: readSeed(src.keyFile), publicKey: ed25519PublicKey(readSeed(src.keyFile)) };
+  const leader = await startServer(dir, dbArgs);
+  const follower = await startServer(dir, dbArgs);
+  try {
+    // Both ledgers are loaded and up to date before the change.
+    for (const server of [leader, follower]) assert.equal((await postWarning(server, src.token, oldKey, dst.id, "Before the rotation")).status, 201);
+    const next = generateEd25519();
+    const rotated = await cli("party", "rotate-key", "src", "--public-key", toBase64(next.publicKey), "--signed-by", src.keyFile, "--data", dir, ...dbArgs);
+    assert.equal(rotated.change, "rotation");
+    for (const server of [leader, follower]) {
+      const stale = await postWarning(server, src.token, oldKey, dst.id, "Signed with the retired key");
+      assert.equal(stale.status, 400, stale.body);
+      assert.equal(JSON.parse(stale.body).code, "RECORD_KEY_RETIRED");
+      assert.equal((await postWarning(server, src.token, { id: src.id, ...next }, dst.id, "Signed with the new key")).status, 201);
+    }
+  } finally {
+    await follower.stop();
+    await leader.stop();
+  }
+});
+
 for (const engine of ["sqlite", "postgres"] as const) {
   test(`${engine}: tocsin log audit fails when a party's key is substituted in the database`, { timeout: 300_000 }, async () => {
     const dir = tempDir(`keys-substitute-${engine}`);

@@ -7,7 +7,7 @@ import { auditBundle, parseBundle } from "../core/bundle/index.js";
 import { verifierFromSigner } from "../core/note/index.js";
 import { ANONYMOUS_READER } from "../core/tlp/index.js";
 import { TrackRecords } from "../exchange/track-records.js";
-import { WarningStates } from "../exchange/warning-states.js";
+import { WarningIndex } from "../exchange/warning-index.js";
 import { parseConfig } from "../node/config.js";
 import { openNode } from "../node/node.js";
 import { formatDemoBanner } from "./demo-banner.js";
@@ -37,8 +37,8 @@ test("demo: the synthetic sources' track records tell calibrated from over-confi
     assert.ok(overconfident.brierSkill.value < 0, "stating 0.8–0.95 for events that occur 40 % of the time is worse than the base rate");
     assert.ok(calibrated.brier.ci[1] < overconfident.brier.ci[0], "the intervals do not even overlap");
 
-    // A cold instance (empty state cache: states folded in one bulk pass) answers exactly as the API's warm one.
-    const cold = new TrackRecords(node.store, node.records, new WarningStates(node.store, (await node.parties.require("node")).id));
+    // A cold instance (an index built from the store on its first call) answers exactly as the API's, kept as the log grew.
+    const cold = new TrackRecords(new WarningIndex({ store: node.store, nodeIdentity: (await node.parties.require("node")).id }), node.store, node.records);
     const party = await node.parties.require("synthetic-overconfident");
     // The API adds the party's duty-to-warn section (none for this source) beside the scores.
     const { dutyToWarn, ...scores } = await get(`/api/v1/parties/synthetic-overconfident/track-record`);

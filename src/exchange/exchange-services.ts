@@ -14,6 +14,7 @@ import { inboxOf, type Inbox } from "./inbox.js";
 import type { RecordDeletion } from "./record-deletion.js";
 import { TaxiiExchange } from "./taxii-exchange.js";
 import { TrackRecords, type TrackRecord } from "./track-records.js";
+import { WarningIndex } from "./warning-index.js";
 import { WarningList, type WarningListQuery, type WarningPage } from "./warning-list.js";
 
 export interface ExchangeServiceDeps extends ExchangeReadDeps {
@@ -50,6 +51,8 @@ export class ExchangeServices extends ExchangeReads {
   /** Federation with peer nodes; absent in nodes built without it (some tests). */
   readonly federation: FederationService | undefined;
   readonly #admission: Admission;
+  /** Every warning's read-side facts, following the log: the warnings list and track records read it. */
+  readonly #index: WarningIndex;
   readonly #warnings: WarningList;
   readonly #trackRecords: TrackRecords;
   readonly #clock: Clock;
@@ -62,11 +65,25 @@ export class ExchangeServices extends ExchangeReads {
     this.notifications = d.notifications;
     this.#admission = d.admission;
     this.#clock = d.clock;
-    this.#warnings = new WarningList({ store: d.store, records: d.records, nodeIdentity: d.nodeIdentity });
-    // The admission's states: folded as records are admitted, so a track record needs no refold.
-    this.#trackRecords = new TrackRecords(d.store, d.records, d.admission.states);
+    this.#index = new WarningIndex({ store: d.store, nodeIdentity: d.nodeIdentity });
+    this.#warnings = new WarningList({ index: this.#index, records: d.records });
+    this.#trackRecords = new TrackRecords(this.#index, d.store, d.records);
     this.#cap = new CapExchange({ store: d.store, parties: d.parties, records: d.records, admission: d.admission, clock: d.clock });
     this.taxii = new TaxiiExchange({ store: d.store, records: d.records, admission: d.admission, deletion: d.deletion, clock: d.clock });
+  }
+
+  /**
+   * Builds the warning index over what the log holds (in slices, yielding to the event loop between
+   * them) — started by the node at its start, so that no request pays for it; a request arriving
+   * first waits for the part not yet built, without holding the event loop.
+   */
+  indexWarnings(): Promise<void> {
+    return this.#index.catchUp();
+  }
+
+  /** Stops following the log, once a catch-up under way has ended (before the store closes). */
+  closeIndex(): Promise<void> {
+    return this.#index.close();
   }
 
   /** Admits signed records (one batch, all or nothing) posted by `poster`. */

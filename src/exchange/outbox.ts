@@ -47,6 +47,10 @@ export class Outbox {
   #running: Promise<void> | undefined;
   #again = false;
   #nodeParty: string | undefined;
+  /** A nudged round is due at the next turn of the event loop. */
+  #nudged = false;
+  /** The last round found no peer: a nudged round then has nothing new to send. */
+  #noPeers = false;
 
   constructor(
     private readonly d: {
@@ -84,23 +88,41 @@ export class Outbox {
     await this.#running;
   }
 
-  /** A record was just logged here: look now rather than at the next interval (only where the outbox runs). */
+  /**
+   * A record was just logged here: look now rather than at the next interval (only where the outbox
+   * runs). The appends that complete in one turn of the event loop — under load, the requests of one
+   * group commit each report theirs — share one round at the next turn instead of a round each; and when
+   * there is no peer, that round ends once it has seen none (records reach no one; retries and leftovers
+   * of a removed peer wait for the interval's full round), instead of also looking for due deliveries
+   * (two queries per admitted batch were 7 % of the event loop's CPU admitting one record per request).
+   */
   nudge(): void {
-    if (this.#timer) void this.tick();
+    if (!this.#timer || this.#nudged) return;
+    this.#nudged = true;
+    setImmediate(() => {
+      this.#nudged = false;
+      if (this.#timer) void this.#round(true);
+    });
   }
 
   /** One round; a call during a round makes one more round follow it. */
   tick(): Promise<void> {
+    return this.#round(false);
+  }
+
+  #round(nudged: boolean): Promise<void> {
     if (this.#running) {
       this.#again = true;
       return this.#running;
     }
     this.#running = (async () => {
+      let onlyNew = nudged;
       do {
         this.#again = false;
         try {
           await this.enqueueNew();
-          await this.drain();
+          if (!(onlyNew && this.#noPeers)) await this.drain();
+          onlyNew = false;
         } catch (e) {
           this.d.logger.error({ error: (e as Error).message }, "outbox round failed");
         }
@@ -112,7 +134,8 @@ export class Outbox {
   /** Turns the records logged since the stored position into outbox rows. */
   async enqueueNew(): Promise<number> {
     const { store } = this.d;
-    if (!(await store.peers()).length) return 0;
+    this.#noPeers = (await store.peers()).length === 0;
+    if (this.#noPeers) return 0;
     this.#nodeParty ??= (await store.getParty(NODE_PARTY_SLUG))?.id;
     let position = await store.cursor(CURSOR);
     let queued = 0;

@@ -1,5 +1,4 @@
 import type { WarningState } from "../core/lifecycle/index.js";
-import { WARNING_EXT } from "../core/record/index.js";
 import {
   type ForecastVersion,
   receivedForecasts,
@@ -19,14 +18,11 @@ import {
   tlpRank,
   type PartyRelations,
   type Reader,
-  type RecordAboutFacts,
-  type RecordAudience,
-  type WarningVersionAudience,
 } from "../core/tlp/index.js";
-import type { PartyRow, Store, StoredRecord } from "../store/store.js";
+import type { PartyRow, Store } from "../store/store.js";
 import { BoundedCache } from "./bounded-cache.js";
 import type { RecordReader } from "./record-reader.js";
-import type { WarningStates } from "./warning-states.js";
+import type { IndexedWarning, WarningIndex } from "./warning-index.js";
 
 /** A party's track record as one reader may see it. */
 export interface TrackRecord {
@@ -37,28 +33,6 @@ export interface TrackRecord {
   readonly asRecipient: { readonly received: ReceivedForecasts; readonly record: RecipientRecord };
 }
 
-/** What the track record keeps of one warning: who may read it (TLP) and its forecasts over time. */
-interface IndexedWarning {
-  readonly id: string;
-  /** The latest version's audience: author, recipients, markings. */
-  audience: RecordAudience;
-  latestModified: string;
-  /** Every version's log time and probability, in log order. */
-  readonly versions: ForecastVersion[];
-  /**
-   * The other records about the warning (receipts, opinions, actions, resolutions, escalations…) with
-   * the marking each carries: one stricter than the warning's may hide it from a reader who sees the
-   * warning, and then the warning must not count for that reader (its state would reveal the record).
-   */
-  readonly related: RecordAboutFacts[];
-  /**
-   * Each version's own audience with its log position (an earlier version may have had other
-   * recipients or a stricter marking than the latest); a related record is read under the audience of
-   * the version it answered.
-   */
-  readonly versionAudiences: WarningVersionAudience[];
-}
-
 /** One warning with its lifecycle state and forecasts, as scoring needs it. */
 export interface WarningHistory {
   readonly id: string;
@@ -66,81 +40,39 @@ export interface WarningHistory {
   readonly state: WarningState;
 }
 
-const PAGE = 5000;
-/** Past this many warnings without a cached state, one bulk pass over all records beats a query each. */
-const BULK_FOLD_THRESHOLD = 200;
+/** Warnings judged between two turns of the event loop while a reader's visible warnings are gathered. */
+const SLICE = 2000;
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Track records from the stored records. TLP applies: a track record is computed only over the
  * warnings the reader may read, so an aggregate never reveals a warning its reader could not see
  * (docs/decisions.md). The scoring itself is the pure core's.
  *
- * Records are append-only, so the warnings' audiences and forecasts are indexed incrementally (each
- * call reads only warnings logged since the last), and lifecycle states come from the cache the
- * admission path keeps current; a long-lived instance (the API's) answers from memory after its
- * first call.
+ * The warnings' audiences, forecasts and lifecycle states come from the WarningIndex, which follows
+ * the log (built at the node's start, off the request path, and caught up before each answer).
  */
 export class TrackRecords {
-  readonly #index = new Map<string, IndexedWarning>();
-  #cursor = -1;
-  #refreshing: Promise<void> | undefined;
-
   constructor(
+    private readonly index: WarningIndex,
     private readonly store: Store,
     private readonly records: RecordReader,
-    private readonly states: WarningStates,
   ) {}
-
-  /** Reads the warning versions logged since the last call (one refresh at a time). */
-  async #refresh(): Promise<void> {
-    while (this.#refreshing) await this.#refreshing;
-    this.#refreshing = (async () => {
-      for (;;) {
-        const page = await this.store.listRecords({ addedAfterUs: this.#cursor, limit: PAGE });
-        for (const r of page) if (r.warningRef) this.#add(r);
-        if (page.length > 0) this.#cursor = page[page.length - 1]!.addedUs;
-        if (page.length < PAGE) return;
-      }
-    })();
-    try {
-      await this.#refreshing;
-    } finally {
-      this.#refreshing = undefined;
-    }
-  }
-
-  #add(r: StoredRecord): void {
-    const obj = JSON.parse(r.body) as Record<string, any>;
-    const markingRefs = [...((obj.object_marking_refs as string[] | undefined) ?? []), ...((obj.granular_markings as { marking_ref: string }[] | undefined) ?? []).map((g) => g.marking_ref)];
-    if (r.kind !== "warning") {
-      // Records arrive in log order, so the warning is indexed before anything about it.
-      const answers = r.kind === "receipt" && typeof obj.warning_modified === "string" ? obj.warning_modified : undefined;
-      this.#index.get(r.warningRef!)?.related.push({ author: r.author, markingRefs, logIndex: r.logIndex, answers });
-      return;
-    }
-    const ext = obj.extensions?.[WARNING_EXT] ?? {};
-    const audience: RecordAudience = { author: r.author, recipients: (ext.recipient_refs as string[] | undefined) ?? [], markingRefs };
-    let w = this.#index.get(r.id);
-    if (!w) this.#index.set(r.id, (w = { id: r.id, audience, latestModified: r.modified, versions: [], related: [], versionAudiences: [] }));
-    else if (r.modified > w.latestModified) {
-      w.audience = audience;
-      w.latestModified = r.modified;
-    }
-    w.versions.push({ loggedAt: Date.parse(r.loggedAt), probability: ext.probability as number });
-    w.versionAudiences.push({ modified: r.modified, logIndex: r.logIndex, audience });
-  }
 
   /** Every warning the reader may read (TLP on its latest version), with its state and forecasts. */
   async visibleWarnings(reader: Reader): Promise<WarningHistory[]> {
-    await this.#refresh();
     const relations = await this.records.relations();
-    const visible = [...this.#index.values()].filter((w) => this.records.canReadAudience(reader, w.audience, relations) && this.#canReadAll(reader, w, relations));
-    const missing = visible.filter((w) => !this.states.isCached(w.id));
-    if (missing.length > BULK_FOLD_THRESHOLD) await this.#foldInBulk(new Set(missing.map((w) => w.id)));
+    await this.index.catchUp();
+    // A snapshot: warnings the log gains while this yields belong to the next answer.
+    const all = [...this.index.warnings()];
     const out: WarningHistory[] = [];
-    for (const w of visible) {
-      const state = await this.states.get(w.id);
-      if (state) out.push({ id: w.id, versions: w.versions, state });
+    for (let i = 0; i < all.length; i++) {
+      if (i > 0 && i % SLICE === 0) await yieldToLoop();
+      const w = all[i]!;
+      if (!this.records.canReadAudience(reader, w.latest.audience, relations) || !this.#canReadAll(reader, w, relations)) continue;
+      if (w.foldError !== undefined) throw w.foldError;
+      if (w.state) out.push({ id: w.id, versions: w.versions, state: w.state });
     }
     return out;
   }
@@ -162,23 +94,6 @@ export class TrackRecords {
       if (!this.records.canReadAudience(reader, audienceOfRecordAbout(w.versionAudiences, r), relations)) return false;
     }
     return true;
-  }
-
-  /** Folds many uncached states from one paged pass over all records. */
-  async #foldInBulk(ids: ReadonlySet<string>): Promise<void> {
-    const about = new Map<string, StoredRecord[]>();
-    for (let after = -1; ; ) {
-      const page = await this.store.listRecords({ addedAfterUs: after, limit: PAGE });
-      for (const r of page) {
-        if (!r.warningRef || !ids.has(r.warningRef)) continue;
-        let list = about.get(r.warningRef);
-        if (!list) about.set(r.warningRef, (list = []));
-        list.push(r);
-      }
-      if (page.length < PAGE) break;
-      after = page[page.length - 1]!.addedUs;
-    }
-    for (const [id, records] of about) this.states.fromRecords(id, records.sort((a, b) => a.logIndex - b.logIndex));
   }
 
   /*
@@ -211,24 +126,33 @@ export class TrackRecords {
     return JSON.stringify([organisations, relations]);
   }
 
+  /** Scores the warnings naming the party; the event loop is let through between the parts, none of which is split further here. */
   async #trackRecord(reader: Reader, party: PartyRow, options: TrackRecordOptions): Promise<TrackRecord> {
-    const warnings = (await this.visibleWarnings(reader)).filter((w) => w.state.author === party.id || w.state.recipients.some((r) => r.party === party.id));
+    const visible = await this.visibleWarnings(reader);
+    const warnings: WarningHistory[] = [];
     const authored: ResolvedForecast[] = [];
     const received: ResolvedForecast[] = [];
-    for (const w of warnings) {
+    for (let i = 0; i < visible.length; i++) {
+      if (i > 0 && i % SLICE === 0) await yieldToLoop();
+      const w = visible[i]!;
+      if (w.state.author !== party.id && !w.state.recipients.some((r) => r.party === party.id)) continue;
+      warnings.push(w);
       const f = forecastOf(w);
       if (!f) continue;
       if (w.state.author === party.id) authored.push(f);
       if (f.recipients.includes(party.id)) received.push(f);
     }
+    await yieldToLoop();
+    const asSource = sourceTrackRecord(authored, options);
+    await yieldToLoop();
+    const receivedScores = receivedForecasts(received, options);
+    await yieldToLoop();
+    const record = recipientRecord(party.id, warnings.map((w) => w.state));
     return {
       party: { id: party.id, slug: party.slug, name: party.name },
       basis: { warnings: warnings.length, resolved: warnings.filter((w) => w.state.resolution).length },
-      asSource: sourceTrackRecord(authored, options),
-      asRecipient: {
-        received: receivedForecasts(received, options),
-        record: recipientRecord(party.id, warnings.map((w) => w.state)),
-      },
+      asSource,
+      asRecipient: { received: receivedScores, record },
     };
   }
 }

@@ -1,9 +1,8 @@
 import { recipientStates, warningStatus, type RecipientStage } from "../core/lifecycle/index.js";
 import { decodePageToken, encodePageToken, queryFingerprint } from "../core/taxii/page-token.js";
-import type { Reader } from "../core/tlp/index.js";
-import type { Store, StoredRecord } from "../store/store.js";
+import { audienceOfRecordAbout, type PartyRelations, type Reader } from "../core/tlp/index.js";
 import type { RecordReader } from "./record-reader.js";
-import { foldRecords } from "./warning-states.js";
+import type { IndexedWarning, WarningIndex } from "./warning-index.js";
 
 /** Warnings per page when the caller names no `limit`. */
 export const WARNING_PAGE_DEFAULT = 100;
@@ -15,8 +14,6 @@ export const WARNING_PAGE_MAX = 1000;
  * with `next` — rather than one request that scans the whole log.
  */
 export const WARNING_SCAN_FACTOR = 4;
-/** Warning versions read from the log per store call. */
-const CHUNK = 200;
 
 export interface WarningListQuery {
   /** Only recipients that are this party (its id). */
@@ -57,11 +54,12 @@ const isoMs = (ms: number | undefined): string | undefined => (ms === undefined 
  * The list of warnings a reader may read (`GET /api/v1/warnings`), in log order of each warning's
  * first version, a page at a time.
  *
- * Nothing is scanned or held for the whole node: a page reads the warning versions after its cursor
- * from the log (an index range in the store), and for each the records about it, which give both its
- * latest version (judged by the TLP reader) and its current lifecycle state — folded from the store,
- * so every process of a shared database answers the same, whichever admitted the records. The work
- * of a request is bounded by its page: at most `limit × WARNING_SCAN_FACTOR` warnings examined.
+ * A page walks the warning versions after its cursor in the WarningIndex — which follows the log, and
+ * catches up with it (from whichever process appended) before each page — and for each takes its
+ * latest version (judged by the TLP reader) and its lifecycle state, folded as the log grew: no record
+ * is read or refolded per request, so a page costs the same however many records each warning has.
+ * The work of a request is bounded by its page: at most `limit × WARNING_SCAN_FACTOR` warning
+ * versions examined.
  *
  * `next` is opaque: the log index of the last warning version examined and a fingerprint of the
  * caller and filters (the TAXII page token's format), so it survives restarts and works on any process.
@@ -69,10 +67,8 @@ const isoMs = (ms: number | undefined): string | undefined => (ms === undefined 
 export class WarningList {
   constructor(
     private readonly d: {
-      readonly store: Store;
+      readonly index: WarningIndex;
       readonly records: RecordReader;
-      /** The node's own identity (the author of escalations), for folding lifecycle states. */
-      readonly nodeIdentity: string;
     },
   ) {}
 
@@ -82,51 +78,42 @@ export class WarningList {
     let after = q.next === undefined ? -1 : decodePageToken(q.next, fingerprint);
     const budget = limit * WARNING_SCAN_FACTOR;
     const relations = await this.d.records.relations();
+    await this.d.index.catchUp();
+    // From here on nothing is awaited: the page is one consistent view of the index.
+    const index = this.d.index;
     const out: WarningSummary[] = [];
-    let examined = 0;
-    let more = true;
-    while (more && out.length < limit && examined < budget) {
-      const want = Math.min(CHUNK, budget - examined);
-      const batch = await this.d.store.recordsAfter(after, want, "warning");
-      more = batch.length === want;
-      for (let i = 0; i < batch.length; i++) {
-        const candidate = batch[i]!;
-        after = candidate.logIndex;
-        examined++;
-        const summary = await this.#summary(reader, candidate, relations, q);
-        if (summary) out.push(summary);
-        if (out.length === limit) {
-          // Stopped inside the batch: whatever follows in it is for the next page.
-          if (i < batch.length - 1) more = true;
-          break;
-        }
-      }
+    let position = index.firstVersionAfter(after);
+    for (let examined = 0; examined < budget && out.length < limit && position < index.versionCount; examined++, position++) {
+      const { logIndex, warning } = index.versionAt(position);
+      after = logIndex;
+      // Listed once, at its first version; a later version is not a new warning.
+      if (warning.firstIndex !== logIndex) continue;
+      const summary = this.#summary(reader, warning, relations, q);
+      if (summary) out.push(summary);
     }
-    // A full page ending exactly at the log's last warning would otherwise promise an empty page.
-    if (more && (await this.d.store.recordsAfter(after, 1, "warning")).length === 0) more = false;
-    return more ? { warnings: out, next: encodePageToken(after, fingerprint) } : { warnings: out };
+    // More when a warning version lies beyond the last one examined.
+    return position < index.versionCount ? { warnings: out, next: encodePageToken(after, fingerprint) } : { warnings: out };
   }
 
-  /** The warning's row if `candidate` is its first version, the reader may read it, and the filters select it. */
-  async #summary(reader: Reader, candidate: StoredRecord, relations: Awaited<ReturnType<RecordReader["relations"]>>, q: WarningListQuery): Promise<WarningSummary | undefined> {
-    const about = await this.d.store.recordsAbout(candidate.id);
-    const versions = about.filter((r) => r.kind === "warning" && r.id === candidate.id);
-    // Listed once, at its first version; a later version is not a new warning.
-    if (versions[0]?.logIndex !== candidate.logIndex) return undefined;
-    const latest = versions.reduce((a, b) => (b.modified > a.modified ? b : a));
-    if ((await this.d.records.visible(reader, [latest], relations)).length === 0) return undefined;
-    const state = foldRecords(about, this.d.nodeIdentity);
+  /** The warning's row if the reader may read it and the filters select it. */
+  #summary(reader: Reader, w: IndexedWarning, relations: PartyRelations, q: WarningListQuery): WarningSummary | undefined {
+    const latest = w.latest;
+    if (!this.d.records.canReadAudience(reader, latest.audience, relations)) return undefined;
+    // A row is never built from text its author did not sign (the node's fault: a coded 500, as a direct read).
+    if (w.corrupted) throw w.corrupted;
+    if (w.foldError !== undefined) throw w.foldError;
+    const state = w.state;
     if (!state) return undefined;
     // No row may rest on a record TLP hides from this reader (audiences are fixed when written).
-    const hidden = await this.d.records.hiddenFromState(reader, about, relations);
-    if (hidden.all) return undefined;
+    const hidden = this.#hiddenFromState(reader, w, relations);
+    if (hidden === "all") return undefined;
     const recipients = recipientStates(state).filter(
-      (r) => !hidden.recipients.has(r.recipient) && (q.recipient === undefined || r.recipient === q.recipient) && (q.state === undefined || r.state === q.state),
+      (r) => !hidden.has(r.recipient) && (q.recipient === undefined || r.recipient === q.recipient) && (q.state === undefined || r.state === q.state),
     );
     if (recipients.length === 0) return undefined;
     const status = warningStatus(state);
     return {
-      id: latest.id,
+      id: w.id,
       modified: latest.modified,
       author: latest.author,
       index: latest.logIndex,
@@ -138,5 +125,21 @@ export class WarningList {
         escalated: r.escalated,
       })),
     };
+  }
+
+  /**
+   * What of the warning's state rests on records the reader may not read (RecordReader.hiddenFromState,
+   * from the indexed facts): "all" when a resolution is hidden, else the recipients whose rows are.
+   */
+  #hiddenFromState(reader: Reader, w: IndexedWarning, relations: PartyRelations): "all" | ReadonlySet<string> {
+    const recipients = new Set<string>();
+    if (reader.kind === "node") return recipients;
+    for (const r of w.related) {
+      if (r.kind === "reveal") continue;
+      if (this.d.records.canReadAudience(reader, audienceOfRecordAbout(w.versionAudiences, r), relations)) continue;
+      if (r.kind === "resolution") return "all";
+      recipients.add(r.kind === "escalation" ? (r.subject ?? r.author) : r.author);
+    }
+    return recipients;
   }
 }

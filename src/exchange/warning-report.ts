@@ -5,6 +5,7 @@ import type { RecipientRecord } from "../core/scoring/index.js";
 import type { Reader } from "../core/tlp/index.js";
 import { exportBundle, type BundleExportDeps } from "./bundle-export.js";
 import { TrackRecords } from "./track-records.js";
+import { WarningIndex } from "./warning-index.js";
 import { WarningStates } from "./warning-states.js";
 import { DutyReads, dutyLineOf } from "./duty-reads.js";
 
@@ -32,7 +33,7 @@ export async function gatherWarningReport(
   });
   const audit = auditBundle(bundle, { ...(options.logKey ? { logKey: options.logKey } : {}), ...(witnesses.length ? { witnessPolicy: { witnesses, quorum: 0 } } : {}) });
   const states = new WarningStates(d.store, bundle.log.node_party);
-  const tracks = new TrackRecords(d.store, d.records, states);
+  const tracks = new TrackRecords(new WarningIndex({ store: d.store, nodeIdentity: bundle.log.node_party }), d.store, d.records);
   const state = (await states.get(warningId))!;
   const sourceRecord = await tracks.trackRecord(reader, await d.parties.require(state.author));
   const recipients = new Map<string, RecipientRecord>();

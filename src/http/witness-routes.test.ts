@@ -164,3 +164,58 @@ test("a witness restarted mid-round keeps its state and never cosigns a conflict
     }
   }
 });
+
+test("a witness's in-memory state never answers for a log another process moved on the shared PostgreSQL", async () => {
+  // Two nodes on one data directory and database, as two processes of one witness: each keeps its own
+  // in-memory view of the logs' states, and each in turn moves a log behind the other's back.
+  const a = await startWitness("postgres");
+  const b = await startWitness("postgres", { dir: a.dir, db: a.db });
+  cleanups.push(async () => {
+    await a.node.close();
+    await b.node.close();
+    await a.db?.drop();
+    rmSync(a.dir, { recursive: true, force: true });
+  });
+  const signer = generateNoteSigner("example.com/log-shared");
+  await a.node.witness.addLog(signer.name, formatVerifierKey(signer));
+  const log = new TestLog(signer).grow(3);
+  assert.equal((await post(a, log.request(0))).status, 200); // a holds 3
+  log.grow(2);
+  assert.equal((await post(b, log.request(3))).status, 200); // the store holds 5, a still 3
+
+  // a is asked from 5: its view says 3, the store 5 — it cosigns, as if it had read the store.
+  log.grow(3);
+  assert.equal((await post(a, log.request(5))).status, 200); // the store holds 8, b still 5
+  // b is sent a valid extension from its stale 5: the swap from 5 fails; the answer is the store's size.
+  const stale = await post(b, log.request(5, 8));
+  assert.equal(stale.status, 409);
+  assert.equal(await stale.text(), "8\n");
+  // A fork of size 8 is refused whatever old size it claims.
+  const fork = new TestLog(signer).grow(8, "fork ");
+  assert.equal((await post(b, fork.request(8))).status, 409);
+  assert.equal((await post(b, fork.request(5))).status, 409);
+  log.grow(2);
+  assert.equal((await post(b, log.request(8))).status, 200); // the store holds 10, a still 8
+  // a's 409 says the store's size, not the one it remembers.
+  const conflict = await post(a, new TestLog(signer).grow(1).request(0));
+  assert.equal(conflict.status, 409);
+  assert.equal(await conflict.text(), "10\n");
+
+  // The operator replaces the log's key through b; a just cosigned with the old one, yet now refuses it.
+  log.grow(1);
+  assert.equal((await post(a, log.request(10))).status, 200); // a holds 11 with the old key
+  const rekeyed = new TestLog(generateNoteSigner(signer.name));
+  for (const leaf of log.leaves) {
+    rekeyed.leaves.push(leaf);
+    rekeyed.tree.appendLeaf(leaf);
+  }
+  await b.node.witness.addLog(signer.name, formatVerifierKey(rekeyed.signer));
+  log.grow(2);
+  assert.equal((await post(a, log.request(11))).status, 403);
+  assert.equal((await a.node.store.witnessedLog(signer.name))!.size, 11);
+  rekeyed.grow(2);
+  assert.equal((await post(a, rekeyed.request(11))).status, 200);
+  const state = (await b.node.store.witnessedLog(signer.name))!;
+  assert.equal(state.size, 13);
+  assert.deepEqual(state.root, rekeyed.tree.rootAt());
+});

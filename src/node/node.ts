@@ -200,6 +200,9 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     });
     admission.onAppend(() => outbox.nudge());
     if (!shared) await outbox.start();
+    // The warnings list's and track records' index is built now, in slices between other work, so that
+    // no request pays for it (not awaited: a request arriving first waits for what is not yet built).
+    const indexing = services.indexWarnings().catch((err: unknown) => (options.logger ?? app.log).error({ err }, "building the warning index failed; requests will retry"));
     return {
       config,
       alarms,
@@ -250,6 +253,8 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
         outbox.stop();
         gossip.stop();
         await app.close();
+        await services.closeIndex();
+        await indexing;
         await outbox.settle();
         await sequencer.stop();
         await checks?.close();

@@ -256,8 +256,12 @@ export interface RecordStore {
    * appended since their last position: one index range scan, whatever the size of the log.
    */
   recordsAfter(afterIndex: number, limit: number, kind?: string): Promise<StoredRecord[]>;
-  /** The largest date_added so far (0 when none), so the sequencer keeps it increasing across restarts. */
-  maxAddedUs(): Promise<number>;
+  /**
+   * The largest date_added so far (0 when none), so the sequencer keeps it increasing across restarts;
+   * with `types`, the largest among records of those STIX types only (one index seek per type: the key
+   * ledger asks it before every admission whether a key record was logged since it last looked).
+   */
+  maxAddedUs(types?: readonly string[]): Promise<number>;
 }
 
 /** A tombstone row: the record version with this digest was deleted by the tombstone leaf at `logIndex`. */
@@ -290,10 +294,14 @@ export interface WitnessedLogRow {
   readonly updatedAt: string;
 }
 
-/** One compare-and-swap of a witnessed log's state (advanceWitnessedLog's arguments). */
+/**
+ * One compare-and-swap of a witnessed log's state (advanceWitnessedLog's arguments). `from` names the
+ * log key too: a witness that checked a checkpoint against a key another process has since replaced
+ * (`tocsin witness add-log`) must not cosign with it, however old its view of the state.
+ */
 export interface WitnessStateMove {
   readonly origin: string;
-  readonly from: { readonly size: number; readonly root: Uint8Array };
+  readonly from: { readonly size: number; readonly root: Uint8Array; readonly vkey: string };
   readonly to: { readonly size: number; readonly root: Uint8Array; readonly note: string };
   readonly at: string;
 }
@@ -311,11 +319,12 @@ export interface WitnessStore {
   addWitnessedLog(origin: string, vkey: string, at: string): Promise<void>;
   /**
    * The witness's one state change, atomic in both engines (one conditional UPDATE): moves the log from
-   * exactly `from` (size and root) to `to`; false — and nothing changed — when another request moved it first.
+   * exactly `from` (size, root and log key) to `to`; false — and nothing changed — when another request
+   * moved it (or a new log key replaced the one checked against) first.
    */
   advanceWitnessedLog(
     origin: string,
-    from: { readonly size: number; readonly root: Uint8Array },
+    from: { readonly size: number; readonly root: Uint8Array; readonly vkey: string },
     to: { readonly size: number; readonly root: Uint8Array; readonly note: string },
     at: string,
   ): Promise<boolean>;

@@ -34,6 +34,31 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     return { epoch, startIndex, leaves, nodes };
   }
 
+  withStore("a witness's state moves only by compare-and-swap from its size, root and log key, in group commits", async (s) => {
+    const o = "example.com/witnessed";
+    const root = (n: number) => new Uint8Array(32).fill(n);
+    const move = (from: [number, Uint8Array, string], size: number, r: Uint8Array, at = "2026-12-02T00:00:00.000Z") => ({
+      origin: o,
+      from: { size: from[0], root: from[1], vkey: from[2] },
+      to: { size, root: r, note: `note ${size}` },
+      at,
+    });
+    await s.addWitnessedLog(o, "key-1", "2026-12-02T00:00:00.000Z");
+    assert.deepEqual(await s.advanceWitnessedLogs([move([0, new Uint8Array(0), "key-1"], 3, root(3))]), [true]);
+    // In one commit: the second move of the same log sees the first's result; a move from a wrong state, nothing.
+    assert.deepEqual(
+      await s.advanceWitnessedLogs([move([3, root(3), "key-1"], 5, root(5)), move([3, root(3), "key-1"], 5, root(55)), move([5, root(5), "key-1"], 6, root(6)), move([6, root(66), "key-1"], 7, root(7))]),
+      [true, false, true, false],
+    );
+    // A replaced key keeps the state, and a move checked against the old key no longer applies.
+    await s.addWitnessedLog(o, "key-2", "2026-12-02T00:00:01.000Z");
+    assert.deepEqual(await s.advanceWitnessedLogs([move([6, root(6), "key-1"], 8, root(8))]), [false]);
+    assert.deepEqual(await s.advanceWitnessedLogs([move([6, root(6), "key-2"], 8, root(8), "2026-12-02T00:00:02.000Z")]), [true]);
+    const row = (await s.witnessedLog(o))!;
+    assert.deepEqual([row.vkey, row.size, [...row.root], row.note, row.updatedAt], ["key-2", 8, [...root(8)], "note 8", "2026-12-02T00:00:02.000Z"]);
+    assert.deepEqual(await s.advanceWitnessedLogs([]), []);
+  });
+
   withStore("starts empty", async (s) => {
     assert.equal(await s.logSize(), 0);
     assert.deepEqual(await s.getLeaves(0, 10), []);
@@ -250,6 +275,11 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.deepEqual((await s.recordsAfter(0, 10, "warning")).map((r) => [r.logIndex, r.id, r.modified]), [[2, w1.id, w1v2.modified]]);
     assert.deepEqual(await s.recordsAfter(2, 10), []);
     assert.equal(await s.maxAddedUs(), 1002);
+    // Among some types only (the key ledger's "anything new?"): the largest of theirs, 0 for none.
+    assert.equal(await s.maxAddedUs(["x-tocsin-receipt"]), 1001);
+    assert.equal(await s.maxAddedUs(["report", "x-tocsin-receipt"]), 1002);
+    assert.equal(await s.maxAddedUs(["identity"]), 0);
+    assert.equal(await s.maxAddedUs([]), 0);
     // The same digest again violates the record key: the whole batch, leaf included, rolls back.
     const again = { data: new Uint8Array([9]), hash: hashLeaf(new Uint8Array([9])), record: w1, addedUs: 2000 };
     const f2 = f.clone();

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readVector } from "../../testing/repo-root.js";
 import { sha256, toBase64, utf8 } from "../crypto/index.js";
-import { formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint, type Checkpoint } from "./checkpoint.js";
+import { formatCheckpoint, openCheckpoint, openParsedCheckpoint, parseCheckpoint, parseCheckpointNote, signCheckpoint, type Checkpoint } from "./checkpoint.js";
 import { cosignCheckpoint } from "./cosignature.js";
 import { NoteError, type NoteErrorCode } from "./note-errors.js";
 import { generateNoteSigner, verifierFromSigner } from "./note-keys.js";
@@ -91,6 +91,21 @@ test("a signed checkpoint opens with the log key and fails with another", () => 
   // Same name, different key: its key ID differs, so the log line is unknown.
   throwsCode(() => openCheckpoint(note, verifierFromSigner(generateNoteSigner(origin))), "NOTE_NO_VERIFIED_SIGNATURE");
   throwsCode(() => openCheckpoint(note.replace("\n42\n", "\n43\n"), logV), "NOTE_BAD_SIGNATURE");
+});
+
+test("a checkpoint read first (parseCheckpointNote) opens as openCheckpoint opens it, with the same refusals", () => {
+  const note = signCheckpoint(cp, logKey);
+  const read = parseCheckpointNote(note);
+  assert.equal(read.checkpoint.origin, origin);
+  assert.deepEqual(openParsedCheckpoint(read, logV, origin), openCheckpoint(note, logV, origin));
+  throwsCode(() => openParsedCheckpoint(read, verifierFromSigner(generateNoteSigner(origin))), "NOTE_NO_VERIFIED_SIGNATURE");
+  throwsCode(() => openParsedCheckpoint(parseCheckpointNote(note.replace("\n42\n", "\n43\n")), logV), "NOTE_BAD_SIGNATURE");
+  throwsCode(() => openParsedCheckpoint(read, logV, "other.example/log"), "CHECKPOINT_ORIGIN_MISMATCH");
+  const otherOrigin = signNote(formatCheckpoint({ ...cp, origin: "other.example/log" }), [logKey]);
+  throwsCode(() => openParsedCheckpoint(parseCheckpointNote(otherOrigin), logV), "CHECKPOINT_ORIGIN_MISMATCH");
+  // Malformed notes and bodies are refused while reading, before any key is looked up.
+  throwsCode(() => parseCheckpointNote(`${origin}\n42\n`), "NOTE_MALFORMED");
+  throwsCode(() => parseCheckpointNote(signNote(`${origin}\nnot a size\n`, [logKey])), "CHECKPOINT_MALFORMED");
 });
 
 test("origin must equal the log key name and the expected origin", () => {

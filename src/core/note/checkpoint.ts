@@ -2,7 +2,7 @@ import { fromBase64, toBase64, utf8 } from "../crypto/index.js";
 import type { VerifiedCosignature } from "./cosigned-message.js";
 import { NoteError } from "./note-errors.js";
 import type { NoteSigner, NoteVerifier } from "./note-keys.js";
-import { isValidNoteString, openNote, signNote, type NoteKeyRef } from "./signed-note.js";
+import { isValidNoteString, openNote, parseNote, signNote, verifyParsedNote, type NoteKeyRef, type OpenedNote, type ParsedNote } from "./signed-note.js";
 
 /** A transparency log checkpoint: the note text of tlog-checkpoint §Note text, decoded. */
 export interface Checkpoint {
@@ -101,13 +101,37 @@ export function openCheckpoint(
 ): OpenedCheckpoint {
   const isLog = (k: NoteKeyRef): boolean => k.name === verifier.name && k.keyId === verifier.keyId;
   const opened = openNote(note, [verifier, ...witnesses.filter((w) => !isLog(w))]);
+  return checkOpened(typeof note === "string" ? note : utf8.decode(note), opened, verifier, expectedOrigin, undefined);
+}
+
+/** A checkpoint note read (signature lines split off, body parsed as a checkpoint) but not yet verified. */
+export interface ParsedCheckpointNote {
+  readonly note: string;
+  readonly parsed: ParsedNote;
+  readonly checkpoint: Checkpoint;
+}
+
+/** Reads a checkpoint note without verifying it (to learn its origin, hence its key); malformed throws. */
+export function parseCheckpointNote(note: string): ParsedCheckpointNote {
+  const parsed = parseNote(note);
+  return { note, parsed, checkpoint: parseCheckpoint(parsed.text) };
+}
+
+/** openCheckpoint (no witness keys) on a note parseCheckpointNote read: each byte is parsed once. */
+export function openParsedCheckpoint(p: ParsedCheckpointNote, verifier: NoteVerifier, expectedOrigin?: string): OpenedCheckpoint {
+  return checkOpened(p.note, verifyParsedNote(p.parsed, [verifier]), verifier, expectedOrigin, p.checkpoint);
+}
+
+/** The checks after the signatures: the log's own must be among them, and the origin must be its key's name. */
+function checkOpened(note: string, opened: OpenedNote, verifier: NoteVerifier, expectedOrigin: string | undefined, parsed: Checkpoint | undefined): OpenedCheckpoint {
+  const isLog = (k: NoteKeyRef): boolean => k.name === verifier.name && k.keyId === verifier.keyId;
   // A witness signature alone is not enough: the checkpoint is the log's statement (tlog-checkpoint §Signatures).
   if (!opened.verified.some(isLog)) {
     throw new NoteError("NOTE_NO_VERIFIED_SIGNATURE", "checkpoint is not signed by the log key", {
       details: { name: verifier.name, keyId: verifier.keyId },
     });
   }
-  const checkpoint = parseCheckpoint(opened.text);
+  const checkpoint = parsed ?? parseCheckpoint(opened.text);
   assertOriginIsKey(checkpoint.origin, verifier.name);
   if (expectedOrigin !== undefined && checkpoint.origin !== expectedOrigin) {
     throw new NoteError("CHECKPOINT_ORIGIN_MISMATCH", "checkpoint origin is not the expected one", {
@@ -119,11 +143,5 @@ export function openCheckpoint(
       ? [{ name: v.name, keyId: v.keyId, timestamp: v.timestamp }]
       : [],
   );
-  return {
-    checkpoint,
-    note: typeof note === "string" ? note : utf8.decode(note),
-    text: opened.text,
-    cosignatures,
-    unknown: opened.unknown,
-  };
+  return { checkpoint, note, text: opened.text, cosignatures, unknown: opened.unknown };
 }

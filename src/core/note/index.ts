@@ -27,6 +27,7 @@ export {
   signNote,
   addSignatures,
   openNote,
+  verifyParsedNote,
 } from "./signed-note.js";
 export type { NoteSignature, ParsedNote, NoteKeyRef, VerifiedNoteSignature, OpenedNote } from "./signed-note.js";
 export {
@@ -38,8 +39,8 @@ export {
   decodeTimestampedSignature,
 } from "./cosigned-message.js";
 export type { VerifiedCosignature } from "./cosigned-message.js";
-export { CHECKPOINT_ROOT_HASH_BYTES, formatCheckpoint, parseCheckpoint, signCheckpoint, openCheckpoint } from "./checkpoint.js";
-export type { Checkpoint, OpenedCheckpoint } from "./checkpoint.js";
+export { CHECKPOINT_ROOT_HASH_BYTES, formatCheckpoint, parseCheckpoint, signCheckpoint, openCheckpoint, openParsedCheckpoint, parseCheckpointNote } from "./checkpoint.js";
+export type { Checkpoint, OpenedCheckpoint, ParsedCheckpointNote } from "./checkpoint.js";
 export { cosignatureKeyId, cosignCheckpoint, verifyCosignature, collectCosignatures } from "./cosignature.js";
 // ML-DSA-44 cosignatures are imported from ./ml-dsa-cosignature.js directly: the verify library (which
 // re-exports this index) stays free of the post-quantum package.

@@ -176,7 +176,11 @@ function verifyWith(verifier: NoteVerifier, text: string, signature: Uint8Array)
  * verified signature it throws NOTE_NO_VERIFIED_SIGNATURE.
  */
 export function openNote(note: string | Uint8Array, verifiers: readonly NoteVerifier[]): OpenedNote {
-  const { text, signatures } = parseNote(note);
+  return verifyParsedNote(parseNote(note), verifiers);
+}
+
+/** openNote's checks on a note parseNote already read (a caller that needed its text first parses it once). */
+export function verifyParsedNote({ text, signatures }: ParsedNote, verifiers: readonly NoteVerifier[]): OpenedNote {
   const verified: VerifiedNoteSignature[] = [];
   const unknown: NoteKeyRef[] = [];
   for (const sig of signatures) {

@@ -1,7 +1,7 @@
 import { bytesEqual } from "../crypto/index.js";
 import { verifyConsistency } from "../merkle/index.js";
 import { isTocsinError } from "../errors/tocsin-error.js";
-import { openCheckpoint, type Checkpoint, type NoteVerifier } from "../note/index.js";
+import { openCheckpoint, openParsedCheckpoint, type Checkpoint, type NoteVerifier, type ParsedCheckpointNote } from "../note/index.js";
 import type { AddCheckpointRequest } from "./add-checkpoint-request.js";
 import { WitnessError } from "./witness-errors.js";
 
@@ -25,13 +25,15 @@ export type WitnessCheck =
  * a trusted signature must verify (403); old size ≤ checkpoint size (400); old size = the cosigned
  * size (409 with that size); the consistency proof from old size must verify (422), empty from 0;
  * at the same size the root must be the cosigned one (409). Pure: the caller persists the new state
- * atomically (compare-and-swap from `state`) before it cosigns.
+ * atomically (compare-and-swap from `state`) before it cosigns. `note`, when given, must be
+ * parseCheckpointNote(request.checkpoint).
  */
-export function checkAddCheckpoint(state: WitnessedLogState, request: AddCheckpointRequest): WitnessCheck {
+export function checkAddCheckpoint(state: WitnessedLogState, request: AddCheckpointRequest, note?: ParsedCheckpointNote): WitnessCheck {
   let checkpoint: Checkpoint;
   let body: string;
   try {
-    const opened = openCheckpoint(request.checkpoint, state.verifier, state.origin);
+    // `note`: request.checkpoint as the caller already read it (for its origin), so it is parsed once.
+    const opened = note === undefined ? openCheckpoint(request.checkpoint, state.verifier, state.origin) : openParsedCheckpoint(note, state.verifier, state.origin);
     checkpoint = opened.checkpoint;
     body = opened.text;
   } catch (e) {

@@ -72,6 +72,8 @@ export const QUERIES = {
   recordsAbout: `SELECT ${RECORD_SELECT} FROM record WHERE warning_ref = ? ORDER BY log_index`,
   countRecordsAbout: "SELECT COUNT(*) AS n FROM record WHERE warning_ref = ?",
   maxAddedUs: "SELECT MAX(added_us) AS m FROM record",
+  /** One seek on the (type, added_us) index. */
+  maxAddedUsOfType: "SELECT MAX(added_us) AS m FROM record WHERE type = ?",
   recordsByLogIndex: `SELECT ${RECORD_SELECT} FROM record WHERE log_index >= ? AND log_index < ? ORDER BY log_index LIMIT ?`,
   recordsAfter: `SELECT ${RECORD_SELECT} FROM record WHERE log_index > ? ORDER BY log_index LIMIT ?`,
   recordsOfKindAfter: `SELECT ${RECORD_SELECT} FROM record WHERE kind = ? AND log_index > ? ORDER BY log_index LIMIT ?`,
@@ -86,8 +88,8 @@ export const QUERIES = {
   /** A new log starts never cosigned (size 0, empty root); adding it again replaces only its key. */
   addWitnessedLog:
     "INSERT INTO witness_log (origin, vkey, size, root, note, updated_at) VALUES (?, ?, 0, ?, NULL, ?) ON CONFLICT (origin) DO UPDATE SET vkey = excluded.vkey",
-  /** The witness's compare-and-swap: the state moves only from the one the request was checked against. */
-  advanceWitnessedLog: "UPDATE witness_log SET size = ?, root = ?, note = ?, updated_at = ? WHERE origin = ? AND size = ? AND root = ?",
+  /** The witness's compare-and-swap: the state moves only from the one (and the log key) the request was checked against. */
+  advanceWitnessedLog: "UPDATE witness_log SET size = ?, root = ?, note = ?, updated_at = ? WHERE origin = ? AND size = ? AND root = ? AND vkey = ?",
   addCosignature:
     "INSERT INTO log_cosignature (size, witness, line, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (size, witness) DO UPDATE SET line = excluded.line, created_at = excluded.created_at",
   cosignaturesAt: "SELECT * FROM log_cosignature WHERE size = ? ORDER BY witness",

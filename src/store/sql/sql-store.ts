@@ -243,8 +243,11 @@ export abstract class SqlStore implements Store {
     return rows.map(toRecordArray);
   }
 
-  async maxAddedUs(): Promise<number> {
-    return ((await this.first("maxAddedUs", []))!.m as number | null) ?? 0;
+  async maxAddedUs(types?: readonly string[]): Promise<number> {
+    if (types === undefined) return ((await this.first("maxAddedUs", []))!.m as number | null) ?? 0;
+    let max = 0;
+    for (const type of types) max = Math.max(max, ((await this.first("maxAddedUsOfType", [type]))!.m as number | null) ?? 0);
+    return max;
   }
 
   async recordsByLogIndex(start: number, end: number, limit: number): Promise<StoredRecord[]> {
@@ -287,16 +290,16 @@ export abstract class SqlStore implements Store {
 
   async advanceWitnessedLog(
     origin: string,
-    from: { readonly size: number; readonly root: Uint8Array },
+    from: { readonly size: number; readonly root: Uint8Array; readonly vkey: string },
     to: { readonly size: number; readonly root: Uint8Array; readonly note: string },
     at: string,
   ): Promise<boolean> {
-    return (await this.run("advanceWitnessedLog", [to.size, to.root, to.note, at, origin, from.size, from.root])) === 1;
+    return (await this.run("advanceWitnessedLog", [to.size, to.root, to.note, at, origin, from.size, from.root, from.vkey])) === 1;
   }
 
   async advanceWitnessedLogs(moves: readonly WitnessStateMove[]): Promise<boolean[]> {
     if (moves.length === 0) return [];
-    const counts = await this.runAll(moves.map((m) => ["advanceWitnessedLog", [m.to.size, m.to.root, m.to.note, m.at, m.origin, m.from.size, m.from.root]] as const));
+    const counts = await this.runAll(moves.map((m) => ["advanceWitnessedLog", [m.to.size, m.to.root, m.to.note, m.at, m.origin, m.from.size, m.from.root, m.from.vkey]] as const));
     return counts.map((n) => n === 1);
   }
 

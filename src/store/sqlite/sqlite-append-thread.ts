@@ -5,22 +5,34 @@
  * is told a batch is done only after that, so an acknowledgement still means fsynced; what moves is
  * where the thread waits for the disk — here, instead of on the node's event loop.
  *
- * Messages in: {id, batch} to append, {id, close: true} to close the connection. Out: {id} when done,
- * {id, error: {message, code, store}} when not (store: a StoreError, thrown again as one).
+ * It also runs a witness's state moves (the compare-and-swaps of WitnessStateBatcher's group commit),
+ * for the same reason: the witness answers only after that commit, and its fsync should not stop the
+ * event loop that is reading and checking the next requests.
+ *
+ * Messages in: {id, batch} to append, {id, witnessMoves} to move witnessed logs' states, {id, close: true}
+ * to close the connection. Out: {id} when done ({id, moved} for witness moves: whether each moved), {id,
+ * error: {message, code, store}} when not (store: a StoreError, thrown again as one).
  */
 import Database from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
 import { QUERIES, type QueryName } from "../sql/queries.js";
 import { StoreError } from "../store-errors.js";
-import type { AppendBatch } from "../store.js";
-import { appendInTx } from "./sqlite-append.js";
+import type { AppendBatch, WitnessStateMove } from "../store.js";
+import { appendInTx, witnessMovesInTx } from "./sqlite-append.js";
 
 export interface AppendThreadData {
   readonly path: string;
 }
 
-export type AppendRequest = { readonly id: number; readonly batch: AppendBatch } | { readonly id: number; readonly close: true };
-export type AppendAnswer = { readonly id: number; readonly error?: { readonly message: string; readonly code?: string; readonly store: boolean } };
+export type AppendRequest =
+  | { readonly id: number; readonly batch: AppendBatch }
+  | { readonly id: number; readonly witnessMoves: readonly WitnessStateMove[] }
+  | { readonly id: number; readonly close: true };
+export type AppendAnswer = {
+  readonly id: number;
+  readonly moved?: boolean[];
+  readonly error?: { readonly message: string; readonly code?: string; readonly store: boolean };
+};
 
 const port = parentPort!;
 const db = new Database((workerData as AppendThreadData).path, { fileMustExist: true });
@@ -34,6 +46,7 @@ const stmt = (name: QueryName): Database.Statement => {
   return s;
 };
 const append = db.transaction((batch: AppendBatch) => appendInTx(stmt, batch));
+const moveWitnessedLogs = db.transaction((moves: readonly WitnessStateMove[]) => witnessMovesInTx(stmt, moves));
 
 port.on("message", (m: AppendRequest) => {
   if ("close" in m) {
@@ -43,6 +56,10 @@ port.on("message", (m: AppendRequest) => {
     return;
   }
   try {
+    if ("witnessMoves" in m) {
+      port.postMessage({ id: m.id, moved: moveWitnessedLogs.immediate(m.witnessMoves) } satisfies AppendAnswer);
+      return;
+    }
     append.immediate(m.batch);
     port.postMessage({ id: m.id } satisfies AppendAnswer);
   } catch (e) {

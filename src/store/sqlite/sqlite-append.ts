@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { StoreError } from "../store-errors.js";
-import type { AppendBatch } from "../store.js";
+import type { AppendBatch, WitnessStateMove } from "../store.js";
 
 /**
  * The statements of one log append, run inside the caller's immediate transaction on `stmt`'s
@@ -26,4 +26,13 @@ export function appendInTx(stmt: (name: "advanceHead" | "insertRecord" | "insert
   for (const n of batch.nodes) insertNode.run(n.level, n.index, n.hash);
   const c = batch.checkpoint;
   if (c) stmt("insertCheckpoint").run(c.size, c.root, c.note, c.createdAt);
+}
+
+/**
+ * A witness's state moves, run inside the caller's immediate transaction: each one compare-and-swap
+ * (advanceWitnessedLog: from exactly the size, root and key it was checked against); whether each moved.
+ */
+export function witnessMovesInTx(stmt: (name: "advanceWitnessedLog") => Database.Statement, moves: readonly WitnessStateMove[]): boolean[] {
+  const advance = stmt("advanceWitnessedLog");
+  return moves.map((m) => advance.run(m.to.size, m.to.root, m.to.note, m.at, m.origin, m.from.size, m.from.root, m.from.vkey).changes === 1);
 }

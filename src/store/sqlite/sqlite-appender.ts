@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { StoreError, type StoreErrorCode } from "../store-errors.js";
-import type { AppendBatch } from "../store.js";
+import type { AppendBatch, WitnessStateMove } from "../store.js";
 import type { AppendAnswer, AppendRequest, AppendThreadData } from "./sqlite-append-thread.js";
 
 /**
@@ -18,13 +18,20 @@ import type { AppendAnswer, AppendRequest, AppendThreadData } from "./sqlite-app
 export class SqliteAppender {
   #worker: Worker | undefined;
   #next = 1;
-  readonly #pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
+  readonly #pending = new Map<number, { resolve: (moved: boolean[] | undefined) => void; reject: (e: unknown) => void }>();
   #closed = false;
 
   constructor(private readonly path: string) {}
 
   append(batch: AppendBatch): Promise<void> {
-    return this.#send({ id: this.#next++, batch });
+    return this.#send({ id: this.#next++, batch }).then(() => undefined);
+  }
+
+  /** A witness's group commit (SqlStore.advanceWitnessedLogs), committed on the thread: whether each moved. */
+  async advanceWitnessedLogs(moves: readonly WitnessStateMove[]): Promise<boolean[]> {
+    const moved = await this.#send({ id: this.#next++, witnessMoves: moves });
+    if (moved === undefined || moved.length !== moves.length) throw new StoreError("STORE_UNAVAILABLE", "the SQLite append thread answered a witness commit without its results");
+    return moved;
   }
 
   async close(): Promise<void> {
@@ -36,7 +43,7 @@ export class SqliteAppender {
     await w.terminate();
   }
 
-  #send(m: AppendRequest, closing = false): Promise<void> {
+  #send(m: AppendRequest, closing = false): Promise<boolean[] | undefined> {
     if (this.#closed && !closing) return Promise.reject(new StoreError("STORE_UNAVAILABLE", "the store is closed"));
     const w = this.#thread();
     return new Promise((resolve, reject) => {
@@ -55,7 +62,7 @@ export class SqliteAppender {
       if (!p) return;
       this.#pending.delete(a.id);
       if (this.#pending.size === 0) w.unref();
-      if (a.error === undefined) p.resolve();
+      if (a.error === undefined) p.resolve(a.moved);
       else if (a.error.store) p.reject(new StoreError((a.error.code ?? "STORE_UNAVAILABLE") as StoreErrorCode, a.error.message));
       else p.reject(Object.assign(new Error(a.error.message), a.error.code === undefined ? {} : { code: a.error.code }));
     });

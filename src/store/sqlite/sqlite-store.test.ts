@@ -44,6 +44,22 @@ test("sqlite store: an append on the append thread is committed (fsynced) before
   await assert.rejects(s.appendBatch({ epoch: lease.epoch, startIndex: 2, leaves: [leaf(3)], nodes: [] }));
 });
 
+test("sqlite store: a witness's group commit on the append thread is committed before it resolves and seen by every connection", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tocsin-sqlite-"));
+  dirs.push(dir);
+  const path = join(dir, "tocsin.db");
+  const s = SqliteStore.open(path, { appendThread: true });
+  await s.addWitnessedLog("example.com/w", "key", "2026-12-02T00:00:00.000Z");
+  const to = { size: 4, root: new Uint8Array(32).fill(4), note: "note 4" };
+  assert.deepEqual(await s.advanceWitnessedLogs([{ origin: "example.com/w", from: { size: 0, root: new Uint8Array(0), vkey: "key" }, to, at: "2026-12-02T00:00:01.000Z" }]), [true]);
+  assert.equal((await s.witnessedLog("example.com/w"))!.size, 4);
+  const other = SqliteStore.open(path, { readonly: true });
+  assert.equal((await other.witnessedLog("example.com/w"))!.note, "note 4");
+  await other.close();
+  await s.close();
+  await assert.rejects(s.advanceWitnessedLogs([{ origin: "example.com/w", from: { size: 4, root: to.root, vkey: "key" }, to: { ...to, size: 5 }, at: "2026-12-02T00:00:02.000Z" }]));
+});
+
 test("sqlite store: WAL journal and full synchronous commits", async () => {
   const dir = mkdtempSync(join(tmpdir(), "tocsin-sqlite-"));
   dirs.push(dir);

@@ -10,7 +10,7 @@ import { toLeaseState, type Row } from "../sql/rows.js";
 import { SqlStore, type Write } from "../sql/sql-store.js";
 import { insertSql, pageSql, readFlags, rowValues, type TableAccess } from "../sql/table-access.js";
 import { StoreError } from "../store-errors.js";
-import type { AppendBatch, Lease } from "../store.js";
+import type { AppendBatch, Lease, WitnessStateMove } from "../store.js";
 import { appendInTx } from "./sqlite-append.js";
 import { SqliteAppender } from "./sqlite-appender.js";
 
@@ -145,6 +145,13 @@ export class SqliteStore extends SqlStore {
   async appendBatch(batch: AppendBatch): Promise<void> {
     if (this.#appender) await this.#appender.append(batch);
     else this.#append.immediate(batch);
+  }
+
+  /** A witness's group commit goes where the appends go: on the append thread when there is one. */
+  override async advanceWitnessedLogs(moves: readonly WitnessStateMove[]): Promise<boolean[]> {
+    if (moves.length === 0) return [];
+    if (this.#appender) return this.#appender.advanceWitnessedLogs(moves);
+    return super.advanceWitnessedLogs(moves);
   }
 
   async getNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
