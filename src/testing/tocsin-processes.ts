@@ -90,8 +90,9 @@ export class TocsinProcesses {
 
 export interface ServedNode {
   readonly child: ChildProcess;
-  /** What it printed so far: its banner, then its log (pino JSON lines). */
+  /** What it printed so far on stdout: its banner. */
   stdout(): string;
+  /** Its log so far (pino JSON lines, `--log-level`). */
   stderr(): string;
   /** SIGTERM: a clean stop. */
   stop(): Promise<void>;
