@@ -234,8 +234,9 @@ export class Outbox {
         const retryAt = now + retryDelayMs(attempts, this.#options.backoffBaseMs, this.#options.backoffCapMs, (this.d.random ?? Math.random)());
         return { row, change: { digest: row.digest, peer: row.peer, from: row, state: "failed" as const, attempts, nextAttemptMs: retryAt, lastError: error, updatedAt: rfc3339(now) } };
       });
-      await store.updateDeliveries(changes.map((c) => c.change));
-      for (const { row, change } of changes) {
+      const moved = await store.updateDeliveries(changes.map((c) => c.change));
+      // Only failures that were recorded are told (not a late one another process's success overtook).
+      for (const { row, change } of changes.filter((_, i) => moved[i])) {
         this.d.events.deliveryFailed({ at: rfc3339(now), peer: row.peer, recordId: row.recordId, warningId: row.warningRef, attempts: change.attempts, error, retryAt: rfc3339(change.nextAttemptMs) });
       }
       this.d.logger.warn({ peer: first.peer, records: rows.map((r) => r.recordId), attempts: first.attempts + 1, error }, "delivery to a peer failed");

@@ -74,7 +74,7 @@ for (const [engine, open] of await engines()) {
       const due = await store.dueDeliveries(2000, 10);
       assert.deepEqual(due.map((r) => [r.recordId, r.state, r.attempts, r.lastError]), [["report--2", "failed", 3, "503: down"]]);
       // A late outcome of an attempt made from a state the row has left (another process's, or before a receipt) changes nothing.
-      await store.updateDeliveries([{ digest: row(1, "x").digest, peer: "peer.example/a", from: queued, state: "failed", attempts: 1, nextAttemptMs: 0, lastError: "late", updatedAt: "t2" }]);
+      assert.deepEqual(await store.updateDeliveries([{ digest: row(1, "x").digest, peer: "peer.example/a", from: queued, state: "failed", attempts: 1, nextAttemptMs: 0, lastError: "late", updatedAt: "t2" }]), [false]);
       assert.equal((await store.deliveries({ warningId: "report--w", limit: 10 })).find((r) => r.recordId === "report--1")?.state, "delivered");
       await store.markReceipted("report--w", "peer.example/a", "t3");
       const all = await store.deliveries({ warningId: "report--w", limit: 10 });

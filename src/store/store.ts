@@ -457,8 +457,8 @@ export interface FederationStore {
   enqueueDeliveries(rows: readonly OutboxRow[]): Promise<void>;
   /** Deliveries due at `nowMs` (queued or failed and retried), oldest first, at most `limit`. */
   dueDeliveries(nowMs: number, limit: number): Promise<OutboxRow[]>;
-  /** Sets deliveries' states, attempts, next attempts and last errors, in one transaction; a row no longer in its change's `from` state is left as it is. */
-  updateDeliveries(changes: readonly DeliveryChange[]): Promise<void>;
+  /** Sets deliveries' states, attempts, next attempts and last errors, in one transaction; a row no longer in its change's `from` state is left as it is. Whether each moved, in order. */
+  updateDeliveries(changes: readonly DeliveryChange[]): Promise<boolean[]>;
   /**
    * Marks the delivered versions of a warning to a peer receipted (a receipt came back from it), and
    * the version the receipt names (`version`, its record digest) whatever its state: a receipt proves

@@ -376,9 +376,10 @@ export abstract class SqlStore implements Store {
     return (await this.all("dueDeliveries", [nowMs, limit])).map(toOutbox);
   }
 
-  async updateDeliveries(changes: readonly DeliveryChange[]): Promise<void> {
-    if (changes.length === 0) return;
-    await this.runAll(changes.map((c) => ["updateDelivery", [c.state, c.attempts, c.nextAttemptMs, c.lastError ?? null, c.updatedAt, c.digest, c.peer, c.from.state, c.from.attempts]] as const));
+  async updateDeliveries(changes: readonly DeliveryChange[]): Promise<boolean[]> {
+    if (changes.length === 0) return [];
+    const counts = await this.runAll(changes.map((c) => ["updateDelivery", [c.state, c.attempts, c.nextAttemptMs, c.lastError ?? null, c.updatedAt, c.digest, c.peer, c.from.state, c.from.attempts]] as const));
+    return counts.map((n) => n === 1);
   }
 
   async markReceipted(warningId: string, peer: string, at: string, version?: Uint8Array): Promise<void> {
