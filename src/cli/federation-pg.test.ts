@@ -131,12 +131,12 @@ test("postgres: A and B each on their own database with two processes; A's seque
     }
   }
   await kill;
-  const killedMs = Date.now();
+  const lastPostedMs = Date.now();
   assert.ok(killedAt, "A1 was killed");
   // A2 holds the lease now, so it runs the outbox.
   await eventually("A2 sequencing", async () => ((await leaseHolderPid(dbA)) === a2.child.pid ? true : undefined));
   for (const w of warnings) await eventually(`${String(w.name)} delivered`, async () => ((await deliveryOf(urlA2, alice.token, String(w.id)))?.state === "delivered" ? true : undefined), 30_000);
-  const deliveredMs = Date.now() - killedMs;
+  const deliveredMs = Date.now() - lastPostedMs;
   // Nothing lost, nothing twice: B's inbox holds each once, and B's log grew by one leaf per warning.
   assert.deepEqual(await inboxIds(urlB2, bob.token, "bob"), warnings.map((w) => String(w.id)).sort());
   assert.equal(await logSize(dbB), sizeB + WARNINGS, `B's log: one leaf per warning (killed after ${killedAt.posted} posted, ${killedAt.atB} at B)`);
@@ -168,6 +168,6 @@ test("postgres: A and B each on their own database with two processes; A's seque
 
   await Promise.all([a2.stop(), b1.stop(), b2.stop()]);
   await Promise.all([procs.ok(["log", "audit", "--data", dirA, "--db", dbA.url]), procs.ok(["log", "audit", "--data", dirB, "--db", dbB.url])]);
-  t.diagnostic(`A1 killed after ${killedAt.posted} of ${WARNINGS} warnings posted, ${killedAt.atB} of them at B; all delivered ${deliveredMs} ms after the kill`);
+  t.diagnostic(`A1 killed after ${killedAt.posted} of ${WARNINGS} warnings posted, ${killedAt.atB} of them at B; the rest posted through A2 meanwhile; all delivered ${deliveredMs} ms after the last post`);
   passed = true;
 });
