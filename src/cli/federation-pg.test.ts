@@ -6,7 +6,9 @@
  * stream of warnings that parties keep posting through A2. A2 takes the lease and the outbox over:
  * every warning reaches B's TAXII inbox (through B's non-sequencing process) once — B's log grows by
  * exactly one leaf per warning — a receipt comes back to A and the delivery reads `receipted`, and A's
- * bundle audits clean with A's and B's proofs and a 2-of-2 witness quorum.
+ * bundle audits clean with A's and B's proofs and a 2-of-2 witness quorum. Then a stale lease holder:
+ * A1 is back, A2 (holding the lease, delivering) is paused past its lease and resumed after A1 took
+ * over — its late resends and late state writes leave every warning at B once and every state as it was.
  */
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
@@ -166,7 +168,35 @@ test("postgres: A and B each on their own database with two processes; A's seque
   const fromB = await getJson(`${urlB2}/api/v1/warnings/${target.id}/bundle`, bob.token);
   assert.equal(fromB.origins[0].origin, originA);
 
-  await Promise.all([a2.stop(), b1.stop(), b2.stop()]);
+  // A stale lease holder: A1 comes back (a follower now); more warnings go out through it; A2 — the
+  // holder, whose outbox is sending them — is paused (SIGSTOP) past its lease. A1 takes the lease and
+  // the outbox over and delivers them all; then A2 runs again and its paused round finishes late. Its
+  // late resends are answered "already logged" and its late state writes change nothing: each warning
+  // is at B once, every delivery stays delivered, the receipted one stays receipted.
+  const a1again = await serve(dirA, dbA, pa1);
+  const urlA1 = `http://127.0.0.1:${pa1}`;
+  const sizeB2 = await logSize(dbB);
+  const more = Array.from({ length: 10 }, (_, i) => warningTo(alice.id, bob.id, `while A2 pauses ${i}`, WARNINGS + i));
+  for (const w of more) await postSurely(urlA1, alice.token, w);
+  a2.child.kill("SIGSTOP");
+  const resumed = (async () => {
+    await eventually("A1 sequencing again", async () => ((await leaseHolderPid(dbA)) === a1again.child.pid ? true : undefined), 30_000);
+    for (const w of more) await eventually(`${String(w.name)} delivered`, async () => ((await deliveryOf(urlA1, alice.token, String(w.id)))?.state === "delivered" ? true : undefined), 30_000);
+  })();
+  try {
+    await resumed;
+  } finally {
+    a2.child.kill("SIGCONT");
+  }
+  // A2's late round (its requests time out after at most 10 s) has finished by then.
+  await new Promise((r) => setTimeout(r, 3_000));
+  await eventually("A2 following, its outbox stopped", async () => ((await leaseHolderPid(dbA)) === a1again.child.pid ? true : undefined));
+  for (const w of more) assert.equal((await deliveryOf(urlA1, alice.token, String(w.id)))?.state, "delivered", String(w.name));
+  assert.equal((await deliveryOf(urlA1, alice.token, String(target.id)))?.state, "receipted");
+  assert.equal(await logSize(dbB), sizeB2 + more.length, "B's log: one leaf per warning, whoever sent it and however late");
+  assert.deepEqual(await inboxIds(urlB2, bob.token, "bob"), [...warnings, ...more].map((w) => String(w.id)).sort());
+
+  await Promise.all([a1again.stop(), a2.stop(), b1.stop(), b2.stop()]);
   await Promise.all([procs.ok(["log", "audit", "--data", dirA, "--db", dbA.url]), procs.ok(["log", "audit", "--data", dirB, "--db", dbB.url])]);
   t.diagnostic(`A1 killed after ${killedAt.posted} of ${WARNINGS} warnings posted, ${killedAt.atB} of them at B; the rest posted through A2 meanwhile; all delivered ${deliveredMs} ms after the last post`);
   passed = true;
