@@ -5,7 +5,9 @@
  * OpenSSL Ed25519 verify rate measured in the same run (the target: ≥ 1.0× that rate).
  *
  * Records are signed warnings (≈1.2 KB of STIX each) prepared before the clock starts; the HTTP
- * clients run in a worker thread. Rows go to bench/out/admit.json.
+ * clients run in a child process, so the node's CPU and the clients' are measured apart (and the
+ * node's main thread apart again, from /proc). Each phase first posts a fifth more records, untimed,
+ * so that the figures are a warm node's. Rows go to bench/out/admit.json.
  *
  * `openssl speed` divides by CPU user time (not wall time), so its baseline holds still on a loaded
  * machine while the wall-clock rates here fall with the load; the CPU per record row (process.cpuUsage,
@@ -15,12 +17,13 @@
  * batch 1 with 16 clients ≥ 0.5× and p99 < 25 ms. A second baseline row gives node:crypto's own verify
  * rate on one core in the same run: the node verifies through it, so twice that row (two cores doing
  * nothing but verify) is a hard ceiling on admission here. TOCSIN_BENCH_CPU_PROF=<dir> writes a CPU
- * profile of the main thread for each timed phase.
+ * profile of the main thread for each timed phase. `--only=batch1,batch1000,inproc` picks phases.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { fork } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
 import { ed25519PublicKey } from "../src/core/crypto/ed25519.js";
 import { readSeed } from "../src/exchange/party-key-files.js";
 import { parseConfig } from "../src/node/config.js";
@@ -61,51 +64,119 @@ async function signedWarnings(node: TocsinNode, n: number, tag: string) {
   return { token: sender.token, records };
 }
 
-async function post(spec: PostSpec): Promise<Extract<PostMessage, { type: "done" }>> {
-  const w = new Worker(new URL("./post-worker.js", import.meta.url), { workerData: spec });
-  const m = await new Promise<PostMessage>((resolve, reject) => {
-    w.once("message", resolve);
-    w.once("error", reject);
-  });
-  await w.terminate();
-  if (m.type === "error") throw new Error(m.message);
-  return m;
+/**
+ * The HTTP clients in a child process of their own (as real clients are), so the node's CPU and the
+ * clients' are measured apart: this process's CPU (every thread, and the main thread alone) from the
+ * moment the clients start to the moment they report, and the clients' as the child reports it.
+ */
+async function post(spec: PostSpec): Promise<Extract<PostMessage, { type: "done" }> & { cpuUs: number; nodeCpuUs: number; mainCpuUs: number }> {
+  const child = fork(fileURLToPath(new URL("./post-worker.js", import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  try {
+    const exited = new Promise<never>((_, reject) => {
+      child.once("error", reject);
+      child.once("exit", (code) => reject(new Error(`the client process exited with code ${code} before reporting`)));
+    });
+    exited.catch(() => undefined);
+    const next = (): Promise<PostMessage | { type: "ready" }> => Promise.race([new Promise<PostMessage>((resolve) => child.once("message", resolve)), exited]);
+    child.send(spec);
+    if ((await next()).type !== "ready") throw new Error("the client process did not say it was ready");
+    const cpu = process.cpuUsage();
+    const main = threadCpuUs();
+    child.send("go");
+    const m = await next();
+    const used = process.cpuUsage(cpu);
+    const mainCpuUs = threadCpuUs() - main;
+    if (m.type === "error") throw new Error(m.message);
+    if (m.type !== "done") throw new Error(`unexpected message ${m.type}`);
+    return { ...m, cpuUs: m.cpuUs ?? 0, nodeCpuUs: used.user + used.system, mainCpuUs };
+  } finally {
+    if (child.exitCode === null) {
+      const gone = new Promise((r) => child.once("exit", r));
+      child.kill();
+      await gone;
+    }
+  }
+}
+
+/** CPU time (user + system, µs) of one thread of this process, from /proc (Linux); the main thread's id is the pid. */
+function threadCpuUs(tid: number = process.pid): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat(5), counted in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+export interface AdmitRun {
+  readonly rate: number;
+  /** CPU per record, µs: node and clients together, then each apart (the node's main thread is part of the node's). */
+  readonly cpuUs: number;
+  readonly nodeCpuUs: number;
+  readonly mainThreadCpuUs: number;
+  readonly clientCpuUs: number;
+  readonly latenciesMs: number[];
 }
 
 /**
  * Signed warnings admitted over HTTP (POST /api/v1/records) on a fresh node, `batch` per request from
- * `clients` concurrent clients: the rate, the CPU per record over every thread of this process (the
- * node's and the clients': steadier than a rate on a shared machine) and each request's latency. The
+ * `clients` concurrent clients: the rate, the CPU per record of the node and of the
+ * clients (steadier than a rate on a shared machine) and each request's latency. The
  * TAXII benchmark runs it too, for its same-run admission baseline.
  */
-export async function admitOverHttp(batch: number, total: number, clients: number): Promise<{ rate: number; cpuUs: number; latenciesMs: number[] }> {
+export async function admitOverHttp(batch: number, total: number, clients: number): Promise<AdmitRun> {
   return withNode(async (node, url) => {
-    process.stderr.write(`admit over HTTP, batch ${batch}: preparing ${total} signed records …\n`);
-    const { token, records } = await signedWarnings(node, total, `b${batch}`);
-    const bodies: string[] = [];
-    for (let i = 0; i < records.length; i += batch) bodies.push(JSON.stringify(batch === 1 ? records[i] : records.slice(i, i + batch)));
+    process.stderr.write(`admit over HTTP, batch ${batch}: preparing ${total} signed records and the warm-up …\n`);
+    // A fifth more, posted first and not timed: a serving node runs warm, while the first few thousand
+    // requests of a fresh one mostly measure V8 compiling its code (a fifth of the node's CPU in the
+    // first 12 s of the batch-1 phase went to the optimising compiler's threads, a tenth after 30 s).
+    const warm = Math.max(batch, Math.round(total / 5 / batch) * batch);
+    const { token, records } = await signedWarnings(node, warm + total, `b${batch}`);
+    const bodiesOf = (rs: readonly unknown[]): string[] => {
+      const out: string[] = [];
+      for (let i = 0; i < rs.length; i += batch) out.push(JSON.stringify(batch === 1 ? rs[i] : rs.slice(i, i + batch)));
+      return out;
+    };
+    const spec = (bodies: string[]): PostSpec => ({
+      url: `${url}/api/v1/records`,
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      bodies,
+      clients,
+      ok: [201],
+    });
+    process.stderr.write(`  warming up with ${warm} records …\n`);
+    await post(spec(bodiesOf(records.slice(0, warm))));
+    const bodies = bodiesOf(records.slice(warm));
     const sizeBefore = await node.store.logSize();
-    const cpuBefore = process.cpuUsage();
-    const done = await profiled("admit", `batch ${batch}`, () =>
-      post({
-        url: `${url}/api/v1/records`,
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        bodies,
-        clients,
-        ok: [201],
-      }),
-    );
-    const cpu = process.cpuUsage(cpuBefore);
+    const done = await profiled("admit", `batch ${batch}`, () => post(spec(bodies)));
     const admitted = (await node.store.logSize()) - sizeBefore;
     if (admitted !== total) throw new Error(`expected ${total} new leaves, found ${admitted}`);
     const rate = total / done.seconds;
-    const cpuUs = (cpu.user + cpu.system) / total;
-    process.stderr.write(`  ${Math.round(rate)} records/s, ${Math.round(cpuUs)} µs of CPU per record\n`);
-    return { rate, cpuUs, latenciesMs: done.latenciesMs };
+    const nodeCpuUs = done.nodeCpuUs / total;
+    const clientCpuUs = done.cpuUs / total;
+    const cpuUs = nodeCpuUs + clientCpuUs;
+    const mainThreadCpuUs = done.mainCpuUs / total;
+    process.stderr.write(
+      `  ${Math.round(rate)} records/s, ${Math.round(cpuUs)} µs of CPU per record (node ${Math.round(nodeCpuUs)}, of which main thread ${Math.round(mainThreadCpuUs)}; clients ${Math.round(clientCpuUs)})\n`,
+    );
+    return { rate, cpuUs, nodeCpuUs, mainThreadCpuUs, clientCpuUs, latenciesMs: done.latenciesMs };
   });
 }
 
-export async function runAdmitBench(_args: string[]): Promise<void> {
+/** `--only=batch1`, `--only=batch1000` or `--only=inproc` (comma-separated) runs only those phases. */
+function phasesFrom(args: readonly string[]): ReadonlySet<string> {
+  const all = ["batch1", "batch1000", "inproc"];
+  const only = args.find((a) => a.startsWith("--only="));
+  if (!only) return new Set(all);
+  const named = only.slice("--only=".length).split(",").filter((p) => p !== "");
+  for (const p of named) if (!all.includes(p)) throw new Error(`unknown phase "${p}" (phases: ${all.join(", ")})`);
+  return new Set(named);
+}
+
+export async function runAdmitBench(args: string[]): Promise<void> {
+  const phases = phasesFrom(args);
   const started = performance.now();
   process.stderr.write("baseline: openssl speed ed25519 …\n");
   const ed = ed25519Rates(2);
@@ -117,12 +188,16 @@ export async function runAdmitBench(_args: string[]): Promise<void> {
     { batch: 1, total: Math.round(3000 * scale), clients: 16, least: 0.5 },
     { batch: 1000, total: Math.round(20_000 * scale), clients: 4, least: 1.0 },
   ]) {
-    const { rate, cpuUs, latenciesMs } = await admitOverHttp(batch, total, clients);
+    if (!phases.has(`batch${batch}`)) continue;
+    const { rate, cpuUs, nodeCpuUs, mainThreadCpuUs, clientCpuUs, latenciesMs } = await admitOverHttp(batch, total, clients);
     const lat = [...latenciesMs].sort((a, b) => a - b);
     const ratio = rate / ed.verifyPerSec;
     const p99 = percentile(lat, 99);
     rows.push({ name: `admit over HTTP, batch ${batch} x ${clients} clients (${total} warnings)`, value: rate, unit: "records/s", baseline: verifyBaseline, ratio, target: `>= ${least.toFixed(1)}x verify/s: ${mark(ratio >= least)}` });
     rows.push({ name: `  CPU per record, all threads (node + clients), batch ${batch}`, value: cpuUs, unit: "µs", baseline: verifyBaseline, ratio: (cpuUs / 1e6) * ed.verifyPerSec });
+    rows.push({ name: `    … the node's (every thread), batch ${batch}`, value: nodeCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (nodeCpuUs / 1e6) * ed.verifyPerSec });
+    rows.push({ name: `    … the node's main thread, batch ${batch}`, value: mainThreadCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (mainThreadCpuUs / 1e6) * ed.verifyPerSec });
+    rows.push({ name: `    … the clients' (a process of their own), batch ${batch}`, value: clientCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (clientCpuUs / 1e6) * ed.verifyPerSec });
     // openssl speed divides by CPU time, so its rate ignores the machine's load; this row does the same
     // for admission: the rate two cores would give at this CPU cost per record (clients included).
     rows.push({ name: `  CPU-bound rate on 2 idle cores (2 / CPU per record), batch ${batch}`, value: 2e6 / cpuUs, unit: "records/s", baseline: verifyBaseline, ratio: 2e6 / cpuUs / ed.verifyPerSec });
@@ -130,7 +205,7 @@ export async function runAdmitBench(_args: string[]): Promise<void> {
     rows.push({ name: `  request latency p99, batch ${batch}`, value: p99, unit: "ms", baseline: verifyBaseline, ratio: (p99 / 1000) * ed.verifyPerSec, ...(batch === 1 ? { target: `< 25 ms: ${mark(p99 < 25)}` } : {}) });
   }
 
-  await withNode(async (node) => {
+  if (phases.has("inproc")) await withNode(async (node) => {
     const total = Math.round(20_000 * scale);
     process.stderr.write(`admit in-process (no HTTP), batch 1000: preparing ${total} …\n`);
     const { records } = await signedWarnings(node, total, "inproc");

@@ -22,7 +22,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { generateNoteSigner, verifierFromSigner, type NoteSigner } from "../src/core/note/index.js";
 import { auditLog } from "../src/log/audit.js";
@@ -460,6 +460,7 @@ export async function runLogBench(args: string[]): Promise<void> {
         let lastTenth = 0;
         const audit = await profiled("log", `audit ${at}`, () => auditLog(store, {
           verifier: verifierFromSigner(built.signer),
+          parallel: { at: { dataDir: dirname(built.dbPath) } },
           onProgress: (done, total) => {
             const tenth = Math.floor((done / total) * 10);
             if (tenth > lastTenth) {

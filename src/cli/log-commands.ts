@@ -38,7 +38,7 @@ export const logAuditCommand = defineCommand(
     const store = await openStore(at);
     try {
       const bar = progressBar("audit");
-      const logReport = await auditLog(store, { verifier, onProgress: (d, t) => bar.update(d, t) });
+      const logReport = await auditLog(store, { verifier, parallel: { at }, onProgress: (d, t) => bar.update(d, t) });
       bar.done();
       // Every stored party key must match the logged key history (key transparency, audit-key-history.ts).
       const keyHistory = await auditKeyHistory(store);

@@ -74,7 +74,7 @@ export const importCommand = defineCommand(
     try {
       const { counts } = await importStore(store, readLines(path));
       out(`imported into ${describeStore(at)}: ${counts.log_leaf} entries, ${counts.log_checkpoint} checkpoints, ${counts.record} records, ${counts.party} parties\n`);
-      const report = await auditLog(store, { verifier });
+      const report = await auditLog(store, { verifier, parallel: { at } });
       out(report.ok ? `audit: clean (${report.leaves} entries, ${report.checkpoints} checkpoints)\n` : `audit: CORRUPTED at entry ${report.problems[0]!.entry}: ${report.problems[0]!.message}\n`);
       return report.ok ? 0 : 1;
     } finally {

@@ -4,8 +4,7 @@ import { applyEvent, MAX_CLOCK_SKEW_MS, startWarning, type WarningState } from "
 import { lifecycleEventOf } from "../core/lifecycle-mapping/record-events.js";
 import {
   WARNING_EXT,
-  encodeRecordLeaf,
-  recordLeafOf,
+  encodeRecordLeafOf,
   signRecord,
   verifyRecordSignature,
   type RecordKind,
@@ -227,7 +226,7 @@ export class Admission {
       });
       batchVersions.set(record.id, [...(batchVersions.get(record.id) ?? []), record]);
       const thread = p.warningId === undefined ? undefined : await positions.next(p.warningId);
-      const leaf = encodeRecordLeaf(recordLeafOf(p.obj, loggedAt, digestHex, thread));
+      const leaf = encodeRecordLeafOf(p.obj, loggedAt, digestHex, thread);
       fresh.push({ at: i, p, leaf, record });
       results.push(undefined);
     }

@@ -34,15 +34,33 @@ const utf8 = new TextEncoder();
 
 export type RecordProblemKind = "record-missing" | "record-mismatch" | "record-body" | "record-orphan" | "tombstone-missing" | "tombstone-orphan" | "thread-position";
 
-/** Feed leaves in log order from entry 0: thread positions are counted across the whole log. */
-export class RecordAuditor {
-  /** One counter per warning seen: memory grows with the number of warnings, not of records. */
+/**
+ * A record leaf's place in its thread, for the thread check: [entry, the leaf's warning, its position,
+ * the warning its record row names]. Plain values, so a range audited on another thread can hand them
+ * to the one that counts positions in log order.
+ */
+export type ThreadStep = readonly [index: number, warning: string | undefined, seq: number | undefined, about: string | undefined];
+
+/**
+ * Thread positions are counted across the whole log, so they are checked in log order, from entry 0,
+ * even when ranges of the log are audited in parallel (audit-range.ts): one counter per warning seen,
+ * memory grows with the number of warnings, not of records.
+ */
+export class ThreadAuditor {
   readonly #threads = new ThreadPositionCheck();
 
+  check([index, warning, seq, about]: ThreadStep, report: (p: AuditProblem) => void): void {
+    const broken = this.#threads.add(index, { warning, seq }, about);
+    if (broken !== undefined) report(problem("thread-position", index, broken));
+  }
+}
+
+/** The record rows of runs of leaves; each record leaf's thread step goes to `onThread`, in log order. */
+export class RecordAuditor {
   constructor(private readonly store: RecordAuditStore) {}
 
   /** Checks the rows of a contiguous run of leaves (in log order) against them. */
-  async checkLeaves(leaves: readonly LogLeaf[], report: (p: AuditProblem) => void): Promise<void> {
+  async checkLeaves(leaves: readonly LogLeaf[], report: (p: AuditProblem) => void, onThread: (step: ThreadStep) => void): Promise<void> {
     for (let at = 0; at < leaves.length; at += PAGE) {
       const page = leaves.slice(at, at + PAGE);
       const start = page[0]!.index;
@@ -64,8 +82,7 @@ export class RecordAuditor {
           checkRecord(leaf.index, decoded, row, report);
           // A v2 leaf names its warning itself (a row that disagrees is a record mismatch, reported above);
           // a v1 leaf's warning comes from its record row.
-          const broken = this.#threads.add(leaf.index, decoded, decoded.warning === undefined ? row?.warningRef : undefined);
-          if (broken !== undefined) report(problem("thread-position", leaf.index, broken));
+          onThread([leaf.index, decoded.warning, decoded.seq, decoded.warning === undefined ? row?.warningRef : undefined]);
         }
       }
     }

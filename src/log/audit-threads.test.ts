@@ -43,6 +43,9 @@ async function auditThreads(seqs: readonly number[]): Promise<string[]> {
     await sequencer.appendEntries(entries);
     await sequencer.stop();
     const report = await auditLog(store, { verifier: verifierFromSigner(signer) });
+    // Positions are counted across the whole log even when ranges of 2 entries are audited on threads.
+    const threaded = await auditLog(store, { verifier: verifierFromSigner(signer), rangeLevel: 1, parallel: { at: { dataDir: dir }, threads: 2 } });
+    assert.deepEqual(threaded.problems, report.problems);
     return report.problems.filter((p) => p.kind === "thread-position").map((p) => p.message);
   } finally {
     await store.close();

@@ -1,8 +1,12 @@
 import { publicBytesEqual as bytesEqual, toHex } from "../core/crypto/bytes.js";
-import { MerkleFrontier, hashLeaf, pow2 } from "../core/merkle/index.js";
-import { formatVerifierKey, openCheckpoint, type NoteVerifier } from "../core/note/index.js";
+import { availableParallelism } from "node:os";
+import { EMPTY_ROOT, MerkleFrontier, pow2 } from "../core/merkle/index.js";
+import { formatVerifierKey, type NoteVerifier } from "../core/note/index.js";
+import type { StoreLocation } from "../store/open-store.js";
 import type { LogStore, RecordAuditStore, StoredCheckpoint } from "../store/store.js";
-import { RecordAuditor, type RecordProblemKind } from "./audit-records.js";
+import { RecordAuditor, ThreadAuditor, type RecordProblemKind } from "./audit-records.js";
+import { checkpointSignatureProblem, compareNode, type RangeAudit, type RangeRequest } from "./audit-range.js";
+import { inlineRangeAuditor, threadRangeAuditors } from "./range-auditors.js";
 
 /** One thing wrong with a stored log, located as precisely as the damage allows. */
 export interface AuditProblem {
@@ -37,12 +41,18 @@ export interface AuditReport {
 export interface AuditOptions {
   /** The log's public key: checkpoints must carry its valid signature. */
   readonly verifier: NoteVerifier;
-  readonly chunk?: number;
   readonly onProgress?: (done: number, total: number) => void;
   /** Stop after this many problems. */
   readonly maxProblems?: number;
   /** Check the record and tombstone rows against their leaves (default: when the store has them). */
   readonly records?: boolean;
+  /**
+   * Audit ranges of the log on `threads` worker threads (default: the machine's parallelism), each
+   * opening the store at `at` itself; without it, one range at a time on this thread.
+   */
+  readonly parallel?: { readonly at: StoreLocation; readonly threads?: number };
+  /** Entries per range: 2^rangeLevel (default 16), so each range is a subtree of the log (audit-range.ts). */
+  readonly rangeLevel?: number;
 }
 
 /**
@@ -57,101 +67,92 @@ export interface AuditOptions {
  * log head; the log key and origin recorded in `meta` must be the trusted key's. And, on a store with
  * records, every record and tombstone row must be what its leaf logged (audit-records.ts).
  *
- * Streams in chunks, holding only the tree's right edge in memory: O(n) hashes, O(log n) memory.
+ * The log is cut into aligned ranges (2^16 entries), audited on worker threads when `parallel` is given
+ * (audit-range.ts); here their results are put together in log order: the nodes above the ranges, the
+ * checkpoint roots, the thread positions. O(n) hashes; memory O(log n) plus the ranges in flight.
  */
 export async function auditLog(store: LogStore, options: AuditOptions): Promise<AuditReport> {
   const started = performance.now();
-  const chunk = options.chunk ?? 20_000;
   const maxProblems = options.maxProblems ?? 100;
   const total = await store.logSize();
   const problems: AuditProblem[] = [];
   const full = () => problems.length >= maxProblems;
   const report = (p: AuditProblem): void => void problems.push(p);
-  const frontier = new MerkleFrontier();
-  const records = options.records !== false && isRecordAuditStore(store) ? new RecordAuditor(store) : undefined;
+  const recordStore = options.records !== false && isRecordAuditStore(store) ? store : undefined;
+  const threads = new ThreadAuditor();
+  const rangeLevel = options.rangeLevel ?? 16;
+  const RANGE = pow2(rangeLevel);
   await checkLogKey(store, options.verifier, report);
-  // Leaves whose stored hash disagrees with their data, ascending. The tree is recomputed from the
-  // data, so every ancestor of such a leaf disagrees with its stored hash too: those are consequences,
-  // not separate corruption, and are left out so the report names the damaged entry itself.
-  const badLeaves: number[] = [];
-  const coversBadLeaf = (first: number, last: number): boolean => {
-    let lo = 0;
-    let hi = badLeaves.length;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (badLeaves[mid]! < first) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < badLeaves.length && badLeaves[lo]! <= last;
-  };
-  // Likewise nodes found wrong: their ancestors are wrong as a consequence (a leaf rewritten together
-  // with its leaf hash shows first as its level-1 parent, and would otherwise be reported as the
-  // highest such ancestor — entry 0 of a large subtree). Few, as each is a reported problem.
-  const badNodes: { first: number; last: number }[] = [];
-  const coversBadNode = (first: number, last: number): boolean => badNodes.some((b) => b.first >= first && b.last <= last);
 
   const checkpoints = await allCheckpoints(store);
-  let nextCheckpoint = 0;
-  const checkCheckpointsUpTo = (size: number): void => {
-    while (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint]!.size <= size) {
-      const c = checkpoints[nextCheckpoint++]!;
-      checkCheckpoint(c, c.size === frontier.size ? frontier.root() : undefined, options.verifier, problems);
-    }
-  };
-  checkCheckpointsUpTo(0);
+  for (const c of checkpoints.filter((c) => c.size === 0)) {
+    const problem = checkpointSignatureProblem(c, options.verifier);
+    if (problem) problems.push(problem);
+    else if (!bytesEqual(c.root, EMPTY_ROOT)) problems.push(rootProblem(c, EMPTY_ROOT));
+  }
+  const ranges: RangeRequest[] = [];
+  for (let start = 0, next = 0; start < total; start += RANGE) {
+    const end = Math.min(total, start + RANGE);
+    while (checkpoints[next] !== undefined && checkpoints[next]!.size <= start) next++;
+    const first = next;
+    while (checkpoints[next] !== undefined && checkpoints[next]!.size <= end) next++;
+    ranges.push({ start, end, checkpoints: checkpoints.slice(first, next), records: recordStore !== undefined });
+  }
 
-  for (let start = 0; start < total && !full(); ) {
-    // End chunks at checkpoint sizes so each checkpoint is compared with the root at exactly its size.
-    const boundary = checkpoints[nextCheckpoint]?.size;
-    const end = Math.min(total, start + chunk, boundary !== undefined && boundary > start ? boundary : Infinity);
-    const leaves = await store.getLeaves(start, end - start);
-    const emitted = new Map<number, { first: number; hashes: Uint8Array[] }>();
-    let expected = start;
-    for (const leaf of leaves) {
-      if (leaf.index !== expected) {
-        problems.push({ kind: "leaf-missing", entry: expected, message: `entry ${expected} is missing` });
-        break;
+  const threadCount = Math.min(ranges.length, options.parallel?.threads ?? availableParallelism());
+  const auditors =
+    options.parallel !== undefined && threadCount > 1
+      ? await threadRangeAuditors(options.parallel.at, options.verifier, recordStore !== undefined, threadCount)
+      : inlineRangeAuditor(store, options.verifier, recordStore && new RecordAuditor(recordStore));
+  // The nodes above the ranges: a frontier whose leaves are the ranges' roots.
+  const upper = new MerkleFrontier();
+  const damagedRanges: number[] = [];
+  const badUpper: { first: number; last: number }[] = [];
+  const coveredAbove = (first: number, last: number): boolean =>
+    damagedRanges.some((r) => r * RANGE >= first && r * RANGE <= last) || badUpper.some((b) => b.first >= first && b.last <= last);
+  let audited = 0;
+  try {
+    // Ranges in flight at once: enough to keep every thread busy while this one puts results together.
+    const window = auditors.parallelism * 2;
+    const pending = new Map<number, Promise<RangeAudit>>();
+    const dispatch = (i: number): void => {
+      const p = auditors.audit(ranges[i]!);
+      p.catch(() => undefined); // awaited in order below; a later range's failure must not go unhandled
+      pending.set(i, p);
+    };
+    for (let i = 0; i < Math.min(window, ranges.length); i++) dispatch(i);
+    for (let i = 0; i < ranges.length && !full(); i++) {
+      const range = await pending.get(i)!;
+      pending.delete(i);
+      if (i + window < ranges.length) dispatch(i + window);
+      problems.push(...range.problems);
+      for (const step of range.threadSteps) threads.check(step, report);
+      audited += range.leaves;
+      if (range.damaged) damagedRanges.push(i);
+      const roots = new Map(range.roots);
+      for (const c of ranges[i]!.checkpoints) {
+        const local = roots.get(c.size);
+        if (local === undefined) continue; // its signature failed (reported), or it lies beyond a missing entry
+        const root = upper.rootWith(local);
+        if (!bytesEqual(c.root, root)) problems.push(rootProblem(c, root));
       }
-      const computed = hashLeaf(leaf.data);
-      if (!bytesEqual(computed, leaf.hash)) {
-        badLeaves.push(leaf.index);
-        problems.push({ kind: "leaf-hash", entry: leaf.index, message: `entry ${leaf.index}: stored leaf hash does not match its data` });
-      }
-      frontier.push(computed, (id, hash) => {
-        const level = emitted.get(id.level) ?? { first: id.index, hashes: [] };
-        level.hashes.push(hash);
-        emitted.set(id.level, level);
-      });
-      expected++;
-    }
-    if (expected !== end) {
-      if (problems.at(-1)?.kind !== "leaf-missing") problems.push({ kind: "leaf-missing", entry: expected, message: `entry ${expected} is missing` });
-      break;
-    }
-    if (records && leaves.length > 0) await records.checkLeaves(leaves, report);
-    for (const [level, { first, hashes }] of [...emitted].sort((a, b) => a[0] - b[0])) {
-      // Aligned by index, so a missing row is reported as missing, not as every later node shifted.
-      const stored = new Map((await store.getNodeRange(level, first, hashes.length)).map((n) => [n.index, n.hash]));
-      for (let i = 0; i < hashes.length; i++) {
-        const nodeIndex = first + i;
-        const storedHash = stored.get(nodeIndex);
-        const entry = nodeIndex * pow2(level);
-        const last = entry + pow2(level) - 1;
-        const where = `node ${level}/${nodeIndex} (entries ${entry}..${last})`;
-        if (storedHash !== undefined && (coversBadLeaf(entry, last) || coversBadNode(entry, last))) continue;
-        if (storedHash === undefined) problems.push({ kind: "node-missing", entry, level, nodeIndex, message: `${where} is missing` });
-        else if (!bytesEqual(storedHash, hashes[i]!)) {
-          badNodes.push({ first: entry, last });
-          const hint = level === 1 ? " (its leaves hash to their data: one of them was rewritten together with its leaf hash, or the node was)" : "";
-          problems.push({ kind: "node-hash", entry, level, nodeIndex, message: `${where}: stored hash differs${hint}` });
+      if (range.missing) break;
+      if (range.leaves === RANGE) {
+        const nodes: { level: number; index: number; hash: Uint8Array }[] = [];
+        upper.push(roots.get(range.start + RANGE)!, (id, hash) => nodes.push({ level: rangeLevel + id.level, index: id.index, hash }));
+        for (const n of nodes) {
+          const stored = (await store.getNodeRange(n.level, n.index, 1))[0]?.hash;
+          const problem = compareNode(n.level, n.index, n.hash, stored, coveredAbove);
+          if (problem?.kind === "node-hash") badUpper.push({ first: problem.entry, last: problem.entry + pow2(n.level) - 1 });
+          if (problem) problems.push(problem);
         }
       }
+      options.onProgress?.(range.start + range.leaves, total);
     }
-    start = end;
-    checkCheckpointsUpTo(frontier.size);
-    options.onProgress?.(start, total);
+  } finally {
+    await auditors.close();
   }
-  for (const c of checkpoints.slice(nextCheckpoint)) {
+  for (const c of checkpoints) {
     if (c.size > total) problems.push({ kind: "checkpoint-beyond-log", entry: total, message: `checkpoint of size ${c.size} is beyond the log's ${total} entries` });
   }
   if (!full()) {
@@ -165,40 +166,25 @@ export async function auditLog(store: LogStore, options: AuditOptions): Promise<
     }
     const beyond = await store.getLeaves(total, 1);
     if (beyond.length > 0) problems.push({ kind: "leaf-beyond-head", entry: total, message: `entry ${beyond[0]!.index} is stored beyond the log head's size ${total}` });
-    if (records) await records.checkBeyond(total, report, maxProblems);
+    if (recordStore) await new RecordAuditor(recordStore).checkBeyond(total, report, maxProblems);
   }
   problems.sort((a, b) => a.entry - b.entry);
   attributeNodesToEntries(problems);
   return {
     ok: problems.length === 0,
-    leaves: frontier.size,
+    leaves: audited,
     checkpoints: checkpoints.length,
     problems,
     seconds: (performance.now() - started) / 1000,
   };
 }
 
-function checkCheckpoint(c: StoredCheckpoint, root: Uint8Array | undefined, verifier: NoteVerifier, problems: AuditProblem[]): void {
-  const entry = Math.max(0, c.size - 1);
-  let signed;
-  try {
-    signed = openCheckpoint(c.note, verifier).checkpoint;
-  } catch (e) {
-    problems.push({ kind: "checkpoint-signature", entry, message: `checkpoint of size ${c.size}: ${(e as Error).message}` });
-    return;
-  }
-  if (signed.size !== c.size || !bytesEqual(signed.rootHash, c.root)) {
-    problems.push({ kind: "checkpoint-signature", entry, message: `checkpoint of size ${c.size}: signed note and stored columns disagree` });
-    return;
-  }
-  if (root === undefined) return; // beyond the log: reported at the end
-  if (!bytesEqual(signed.rootHash, root)) {
-    problems.push({
-      kind: "checkpoint-root",
-      entry,
-      message: `checkpoint of size ${c.size} signs root ${toHex(signed.rootHash)}, but the log's root at that size is ${toHex(root)}: not consistent with the log`,
-    });
-  }
+function rootProblem(c: StoredCheckpoint, root: Uint8Array): AuditProblem {
+  return {
+    kind: "checkpoint-root",
+    entry: Math.max(0, c.size - 1),
+    message: `checkpoint of size ${c.size} signs root ${toHex(c.root)}, but the log's root at that size is ${toHex(root)}: not consistent with the log`,
+  };
 }
 
 async function allCheckpoints(store: LogStore): Promise<StoredCheckpoint[]> {

@@ -132,8 +132,12 @@ export function fromBase64(s: string): Uint8Array | undefined {
   return b.toString("base64") === s ? new Uint8Array(b) : undefined;
 }
 
+// TextEncoder writes a fresh Uint8Array in one pass (lone surrogates become U+FFFD, as with Buffer);
+// Buffer.from and a copy out of its shared pool cost twice that, on every record's digest and leaf.
+const encoder = new TextEncoder();
+
 export const utf8 = {
-  encode: (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "utf8")),
+  encode: (s: string): Uint8Array => encoder.encode(s),
   decode: (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"),
 };
 

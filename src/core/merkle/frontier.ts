@@ -61,6 +61,16 @@ export class MerkleFrontier {
     return acc;
   }
 
+  /**
+   * MTH of these leaves followed by more whose own MTH is `rest`, when those are fewer than the last
+   * peak covers: how a log audited in aligned ranges puts a root together from the ranges before.
+   */
+  rootWith(rest: Uint8Array): Uint8Array {
+    let acc = rest;
+    for (let i = this.#peaks.length - 1; i >= 0; i--) acc = hashChildren(this.#peaks[i]!.hash, acc);
+    return acc;
+  }
+
   /** A copy, so a batch can be prepared and thrown away if its commit fails. */
   clone(): MerkleFrontier {
     return new MerkleFrontier(this.#size, this.#peaks.map((p) => p.hash));

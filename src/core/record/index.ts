@@ -65,7 +65,7 @@ export type {
 } from "./record-signature.js";
 export { DUTY_KINDS, RECORD_KINDS, RECORD_KIND_STIX_TYPE, RELAYABLE_KINDS, isRelayable, recordKindOf, warningRefOf } from "./record-kind.js";
 export type { RecordKind } from "./record-kind.js";
-export { RECORD_LEAF_VERSION, THREAD_LEAF_VERSION, THREAD_KINDS, MAX_RECORD_LEAF_BYTES, encodeRecordLeaf, decodeRecordLeaf, recordLeafOf } from "./log-leaf.js";
+export { RECORD_LEAF_VERSION, THREAD_LEAF_VERSION, THREAD_KINDS, MAX_RECORD_LEAF_BYTES, encodeRecordLeaf, encodeRecordLeafOf, decodeRecordLeaf, recordLeafOf } from "./log-leaf.js";
 export type { LeafKind, RecordLeaf, ThreadPosition } from "./log-leaf.js";
 export { leafCommitmentProblem } from "./leaf-commitment.js";
 export { COMMITMENT_SALT_BYTES, commitmentDigest, checkReveal } from "./commitment.js";

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ed25519PublicKey, utf8 } from "../crypto/index.js";
-import { MAX_RECORD_LEAF_BYTES, decodeRecordLeaf, encodeRecordLeaf, recordLeafOf, type RecordLeaf } from "./log-leaf.js";
+import { MAX_RECORD_LEAF_BYTES, decodeRecordLeaf, encodeRecordLeaf, encodeRecordLeafOf, recordLeafOf, type RecordLeaf } from "./log-leaf.js";
+import { isTimestamp } from "./stix-syntax.js";
 import { canonicalBytes } from "./canonical-json.js";
 import { RecordError } from "./record-errors.js";
 import { keyIdOf, recordDigestHex, signRecord } from "./record-signature.js";
@@ -237,4 +238,25 @@ test("the leaf writer gives exactly the RFC 8785 bytes of the leaf object, for e
     { ...leaf, kind: "receipt", id: "x-tocsin-receipt--0a0b0c0d-0e0f-4a1b-8c1d-1e1f2a2b2c2d", warning: leaf.id, seq: 3, custodial: true },
   ];
   for (const l of cases) assert.equal(utf8.decode(encodeRecordLeaf(l)), jcs(l));
+});
+
+test("encodeRecordLeafOf writes the bytes of encodeRecordLeaf(recordLeafOf(…)) and refuses what recordLeafOf refuses", () => {
+  const ex = workedExample();
+  const thread = { warning: ex.signed.id, seq: 0 };
+  for (const [at, digest, t] of [["2026-11-25T09:00:01.234567Z", undefined, undefined], ["2026-11-25T09:00:01Z", ex.digest, thread]] as const) {
+    assert.deepEqual(encodeRecordLeafOf(ex.signed, at, digest, t), encodeRecordLeaf(recordLeafOf(ex.signed, at, digest, t)));
+  }
+  malformed(() => encodeRecordLeafOf(ex.signed, "not a time"));
+  malformed(() => encodeRecordLeafOf(ex.signed, "2026-02-29T00:00:00Z"));
+  malformed(() => encodeRecordLeafOf(ex.signed, "2026-11-25T09:00:01Z", "ABC"));
+  malformed(() => encodeRecordLeafOf(ex.signed, "2026-11-25T09:00:01Z", ex.digest, { warning: "report--0a0b0c0d-0e0f-4a1b-8c1d-1e1f2a2b2c2d", seq: 0 }));
+});
+
+test("isTimestamp: RFC 3339 UTC on a real calendar day, no leap seconds", () => {
+  for (const ok of ["2026-11-25T09:00:01Z", "2024-02-29T23:59:59.123456789Z", "2000-02-29T00:00:00Z", "0001-01-01T00:00:00.1Z", "2026-12-31T23:59:59Z"]) assert.equal(isTimestamp(ok), true, ok);
+  for (const bad of [
+    "2026-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z", "2026-00-01T00:00:00Z", "2026-01-00T00:00:00Z",
+    "2026-01-01T24:00:00Z", "2026-01-01T23:60:00Z", "2026-12-31T23:59:60Z", "2026-01-01t00:00:00Z", "2026-01-01T00:00:00z", "2026-01-01T00:00:00+00:00",
+    "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00.1234567890Z", "2026-01-01T00:00:00", "２026-01-01T00:00:00Z", " 2026-01-01T00:00:00Z", 20260101, null, undefined,
+  ]) assert.equal(isTimestamp(bad), false, String(bad));
 });

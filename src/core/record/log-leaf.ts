@@ -100,6 +100,11 @@ function checkLeaf(leaf: RecordLeaf): void {
  */
 export function encodeRecordLeaf(leaf: RecordLeaf): Uint8Array {
   checkLeaf(leaf);
+  return writeLeaf(leaf);
+}
+
+/** The leaf bytes of a leaf {@link checkLeaf} has passed. */
+function writeLeaf(leaf: RecordLeaf): Uint8Array {
   // Written out member by member, in JCS order (keys sorted by UTF-16 code units: author, custodial,
   // digest, id, key_id, kind, logged_at, modified, [seq,] v[, warning]): checkLeaf has held every string
   // to ASCII ids, timestamps and hex digits, for which JSON.stringify writes exactly the JCS form, and
@@ -173,4 +178,12 @@ export function recordLeafOf(record: unknown, loggedAt: string, digestHex?: stri
   if (thread && warningRefOf(record) !== thread.warning) throw bad("the record is not about the warning of its thread position", { warning: thread.warning });
   checkLeaf(leaf);
   return leaf;
+}
+
+/**
+ * The leaf bytes of a signed record: {@link encodeRecordLeaf} of {@link recordLeafOf}, with the leaf's
+ * fields checked once (recordLeafOf checks them) instead of twice — this runs for every admitted record.
+ */
+export function encodeRecordLeafOf(record: unknown, loggedAt: string, digestHex?: string, thread?: ThreadPosition): Uint8Array {
+  return writeLeaf(recordLeafOf(record, loggedAt, digestHex, thread));
 }

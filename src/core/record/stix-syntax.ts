@@ -31,22 +31,30 @@ export function stixIdType(s: unknown): string | undefined {
   return s.slice(0, s.indexOf("--"));
 }
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?Z$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** The decimal value of the ASCII digits s[at, at + n) (the pattern has made sure they are digits). */
+function digitsAt(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) v = v * 10 + (s.charCodeAt(i) - 0x30);
+  return v;
+}
 
 /**
  * True for an RFC 3339 timestamp in UTC with an upper-case `T` and `Z` (STIX 2.1 §3.2 timestamp), on a real
  * calendar day. Leap seconds (:60) are refused: JavaScript dates cannot hold them, so such a time could
- * not be compared reliably.
+ * not be compared reliably. Reads the fields by position, allocating nothing: the log leaf of every
+ * admitted record checks two timestamps.
  */
 export function isTimestamp(s: unknown): s is string {
-  if (typeof s !== "string") return false;
-  const m = TIMESTAMP.exec(s);
-  if (m === null) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  if (typeof s !== "string" || !TIMESTAMP.test(s)) return false;
+  const year = digitsAt(s, 0, 4);
+  const month = digitsAt(s, 5, 2);
+  const day = digitsAt(s, 8, 2);
+  if (month < 1 || month > 12 || day < 1 || digitsAt(s, 11, 2) > 23 || digitsAt(s, 14, 2) > 59 || digitsAt(s, 17, 2) > 59) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
-  return day <= days;
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;

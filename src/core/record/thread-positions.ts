@@ -12,7 +12,7 @@ export class ThreadPositionCheck {
   readonly #threads = new Map<string, { count: number; positioned: boolean }>();
 
   /** Feeds the next leaf; returns why it breaks its thread, or undefined when it fits. */
-  add(index: number, leaf: RecordLeaf, recordAbout?: string): string | undefined {
+  add(index: number, leaf: Pick<RecordLeaf, "warning" | "seq">, recordAbout?: string): string | undefined {
     const warning = leaf.warning ?? recordAbout;
     if (warning === undefined) return undefined;
     const thread = this.#threads.get(warning) ?? { count: 0, positioned: false };

@@ -2,6 +2,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import { withSafePatterns } from "./safe-patterns.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
+import { fullFormats } from "ajv-formats/dist/formats.js";
 import { pointerJoin } from "./json-pointer.js";
 import { problemsFromAjvErrors, type SchemaProblemContext } from "./schema-problems.js";
 import { StixError, stixErrorFromProblems, type StixErrorCode, type StixProblem } from "./stix-errors.js";
@@ -10,6 +11,7 @@ import { checkStixRefs, stixRefRulesFor, type StixRefRule } from "./stix-refs.js
 import { checkStixRules } from "./stix-rules.js";
 import { isStixTimestamp } from "./stix-timestamp.js";
 import { officialSchemaId, STIX_OFFICIAL_TYPES, STIX_SCHEMA_BASE } from "./stix-types.js";
+import { verdictSchema, withStixTimestampShortcut } from "./verdict-schemas.js";
 
 /** A JSON schema for a property-extension value or a new-sdo object, from an extension definition (§7.3). */
 export type StixExtensionSchema = {
@@ -111,12 +113,25 @@ type Registered = StixExtensionSchema & { readonly validate: ValidateFunction; r
 // Pure: it touches no disk. Every official type schema is compiled here, eagerly, so that broken schemas fail
 // start-up (STIX_SCHEMA_LOAD) and bad registrations too (STIX_EXTENSION_REGISTRATION).
 /** Builds a validator from the official OASIS STIX 2.1 schemas plus Tocsin's extension schemas. */
-export function createStixValidator(options: StixValidatorOptions): StixValidator {
-  const ajv = new Ajv2020({ strict: false, unicodeRegExp: false, allErrors: true, verbose: true });
+function newAjv(reporting: boolean): Ajv2020 {
+  const ajv = reporting
+    ? new Ajv2020({ strict: false, unicodeRegExp: false, allErrors: true, verbose: true })
+    : new Ajv2020({ strict: false, unicodeRegExp: false, allErrors: false, messages: false });
   ajvFormats.default(ajv);
   // §2.15 beyond the official pattern: a real calendar date and leap seconds only at 23:59:60Z.
   ajv.addFormat("stix-timestamp", { type: "string", validate: (s: string) => isStixTimestamp(s) });
   ajv.addFormat("idn-hostname", { type: "string", validate: (s: string) => s.length <= 253 && IDN_HOSTNAME.test(s) });
+  const dateTime = fullFormats["date-time"] as { validate: (s: string) => boolean; compare: (a: string, b: string) => number | undefined };
+  ajv.addFormat("date-time", { type: "string", validate: withStixTimestampShortcut(dateTime.validate), compare: dateTime.compare });
+  return ajv;
+}
+
+export function createStixValidator(options: StixValidatorOptions): StixValidator {
+  const ajv = newAjv(true);
+  // The verdict validator (verdict-schemas.ts): the same schemas, some rewritten to accept the same
+  // instances at less cost, compiled per object type on first use and asked first; only an object it
+  // refuses is validated again by the official schemas above, whose errors are what is reported.
+  const verdictAjv = newAjv(false);
 
   const alternatives = new WeakMap<object, string>();
   const added = new Map<string, object>();
@@ -131,7 +146,9 @@ export function createStixValidator(options: StixValidatorOptions): StixValidato
     // withSafePatterns: the official schemas carry one exponential-time pattern (see safe-patterns.ts).
     for (const raw of options.schemas) {
       const schema = withSafePatterns(raw);
-      add(schema.$id === TIMESTAMP_ID ? { ...schema, format: "stix-timestamp" } : schema, schema);
+      const own = schema.$id === TIMESTAMP_ID ? { ...schema, format: "stix-timestamp" } : schema;
+      add(own, schema);
+      verdictAjv.addSchema(verdictSchema(own));
     }
     for (const type of STIX_OFFICIAL_TYPES) {
       const v = ajv.getSchema(officialSchemaId(type) as string);
@@ -143,6 +160,13 @@ export function createStixValidator(options: StixValidatorOptions): StixValidato
     throw new StixError("STIX_SCHEMA_LOAD", `the official STIX schemas do not compile: ${(cause as Error).message}`, { details: { property: "" }, cause });
   }
   const core = ajv.getSchema(CORE_ID) as ValidateFunction;
+  const verdicts = new Map<string, ValidateFunction>();
+  /** The verdict validator of an official type; an official type's schema compiled above compiles here too. */
+  const verdictOf = (type: string): ValidateFunction => {
+    let v = verdicts.get(type);
+    if (v === undefined) verdicts.set(type, (v = verdictAjv.getSchema(officialSchemaId(type) as string)!));
+    return v;
+  };
 
   const branch: SchemaProblemContext["branch"] = (parentSchema, keyword, i) => {
     const at = alternatives.get(parentSchema);
@@ -256,7 +280,8 @@ export function createStixValidator(options: StixValidatorOptions): StixValidato
     const schema: StixProblem[] = [];
     checkStixRules(obj, type, { refRules: refRulesFor(type), customSdoTypes, knownMarkingIds }, semantic);
     if (official !== undefined) {
-      if (!official(obj)) schema.push(...problemsFromAjvErrors(official.errors ?? [], officialCtx));
+      // Both validators accept the same objects; the official one is asked only to explain a refusal.
+      if (!verdictOf(type)(obj) && !official(obj)) schema.push(...problemsFromAjvErrors(official.errors ?? [], officialCtx));
     } else if (own !== undefined) {
       // A new SDO follows all SDO common-property rules (§7.3): the core schema, then its own schema.
       if (!core(obj)) schema.push(...problemsFromAjvErrors(core.errors ?? [], officialCtx));

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
-import { Problem, when } from "./bits.js";
+import { Problem } from "./bits.js";
+import { TimelineTable } from "./timeline-table.js";
 import { VerificationPanel, verifyInBrowser } from "./verification.js";
 import type { BundleVerdict } from "../../verify/index.js";
 
@@ -43,34 +44,7 @@ export function AuditScreen() {
         <div class="warning-screen">
           <div>
             <h2>Timeline of {verdict.name}</h2>
-            <div class="table-wrap" tabIndex={0} role="region" aria-label="Audited timeline">
-              <table class="timeline">
-                <thead>
-                  <tr>
-                    <th scope="col">Log index</th>
-                    <th scope="col">Logged</th>
-                    <th scope="col">Author</th>
-                    <th scope="col">Record</th>
-                    <th scope="col">Signature</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {timeline.map((e) => (
-                    <tr key={e.index} class={e.signature === "failed" ? "bad" : ""}>
-                      <td>{e.index}</td>
-                      <td>{when(e.loggedAt)}</td>
-                      <td>{e.authorName ?? e.author}</td>
-                      <td>
-                        <strong>{e.kind}</strong> {e.says}
-                      </td>
-                      <td>
-                        {e.signature}, {e.signedBy}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <TimelineTable entries={timeline} label="Audited timeline" />
           </div>
           <aside class="warning-side">
             <VerificationPanel verdict={verdict.verdict} />

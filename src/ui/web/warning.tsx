@@ -2,6 +2,7 @@ import { api } from "./api.js";
 import { Loading, Problem, Section, Tlp, countdown, percent, useLoad, useNow, when } from "./bits.js";
 import type { Me } from "./main.js";
 import { Respond } from "./respond.js";
+import { TimelineTable } from "./timeline-table.js";
 import { VerificationPanel, verifyInBrowser } from "./verification.js";
 import { SIGNATURE_EXT, type BundleVerdict } from "../../verify/index.js";
 import { RESOLUTION_EXT, WARNING_EXT } from "../../core/record/extension-ids.js";
@@ -141,35 +142,7 @@ export function WarningScreen({ id, me, onChanged }: { id: string; me: Me; onCha
           </Section>
         ) : null}
         <Section title="Timeline: who knew what, when">
-          <div class="table-wrap" tabIndex={0} role="region" aria-label="Timeline table">
-          <table class="timeline">
-            <thead>
-              <tr>
-                <th scope="col">Log index</th>
-                <th scope="col">Logged</th>
-                <th scope="col">Author</th>
-                <th scope="col">Record</th>
-                <th scope="col">Signature</th>
-              </tr>
-            </thead>
-            <tbody>
-              {timeline.map((e) => (
-                <tr key={`${e.index}`} class={e.signature === "failed" ? "bad" : ""}>
-                  <td>{e.index}</td>
-                  <td>{when(e.loggedAt)}</td>
-                  <td>{e.authorName ?? e.author}</td>
-                  <td>
-                    <strong>{e.kind}</strong> {e.says}
-                  </td>
-                  <td>
-                    {e.signature === "verified" ? "✓ " : e.signature === "failed" ? "✗ " : ""}
-                    {e.signature}, {e.signedBy}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          </div>
+          <TimelineTable entries={timeline} label="Timeline table" />
         </Section>
         {resolution ? (
           <p class="state">
