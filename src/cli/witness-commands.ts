@@ -9,9 +9,11 @@ import { defineCommand } from "./command-line.js";
 import { DATA_OPTION, DB_OPTION, nodeLocation } from "./node-options.js";
 
 /**
- * `tocsin witness add-log ORIGIN VKEY [--data DIR] [--db URL]`: this node starts witnessing the log
- * ORIGIN (C2SP tlog-witness), trusting VKEY — the log's Ed25519 note verifier key — for its checkpoints.
- * Adding a log already witnessed replaces its key and keeps what was cosigned.
+ * `tocsin witness add-log ORIGIN VKEY [--url URL] [--data DIR] [--db URL]`: this node starts witnessing
+ * the log ORIGIN (C2SP tlog-witness), trusting VKEY — the log's Ed25519 note verifier key — for its
+ * checkpoints. Adding a log already witnessed replaces its key (and URL, if given) and keeps what was
+ * cosigned. --url is where the log answers: gossip fetches the consistency proofs that decide
+ * checkpoints of other sizes there (without it, only where a peer node revealed the log).
  */
 export const witnessAddLogCommand = defineCommand(
   {
@@ -19,7 +21,11 @@ export const witnessAddLogCommand = defineCommand(
     summary: "Witness a log: cosign its checkpoints (POST /witness/add-checkpoint) when signed by VKEY and consistent.",
     positionals: "ORIGIN VKEY",
     description: "VKEY is the log's verifier key (name+id+key, type 0x01), as `tocsin serve` prints it at GET /log/checkpoint's signer; its name must be ORIGIN.",
-    options: { data: DATA_OPTION, db: DB_OPTION },
+    options: {
+      url: { type: "string", value: "URL", help: "where the log answers (its node's base URL, http(s)): gossip fetches consistency proofs there to check checkpoints of other sizes" },
+      data: DATA_OPTION,
+      db: DB_OPTION,
+    },
   },
   async ({ values, positionals }, out) => {
     if (positionals.length !== 2) throw new UsageError("witness add-log takes ORIGIN and VKEY");
@@ -29,14 +35,14 @@ export const witnessAddLogCommand = defineCommand(
     const store = await openStore(at, { poolSize: 1 });
     try {
       const keys = loadOrCreateWitnessKeys(at.dataDir, { mlDsa: false });
-      await new WitnessService({ store, keys, clock: systemClock }).addLog(origin, vkey);
+      await new WitnessService({ store, keys, clock: systemClock }).addLog(origin, vkey, values.url);
     } catch (e) {
       if (isTocsinError(e)) throw new UsageError(`${e.code}: ${e.message}`);
       throw e;
     } finally {
       await store.close();
     }
-    out(`witnessing ${origin}\n`);
+    out(`witnessing ${origin}${values.url !== undefined ? ` (proofs from ${values.url})` : ""}\n`);
     return 0;
   },
 );

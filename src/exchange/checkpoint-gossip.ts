@@ -72,7 +72,8 @@ interface Held {
  * Gossip of checkpoints between nodes, so that a fork shown to one node is caught by the others. Each
  * node checks what it is told against what it holds of that log (the checkpoint it last cosigned as a
  * witness): the same size with another root is a split view at once; other sizes are decided with a
- * consistency proof fetched from the log (the URL a peer's own /log/checkpoint revealed), and when that
+ * consistency proof fetched from the log (at the URL its witness operator gave, or the one a peer's own
+ * /log/checkpoint revealed), and when that
  * proof is about another tree, against the log's latest checkpoint too. A split view becomes a witness
  * alarm (logged, offline-verifiable). Each round (a Leadership task on a shared database, like the
  * witness collector) pulls every peer's own checkpoint and pushes to every peer what this node holds:
@@ -198,7 +199,17 @@ export class CheckpointGossip {
     if (!latest) return "unchecked";
     const second = await this.#compare(held, latest, other);
     if (second !== "unproven") return this.#conclude(second, source);
-    return this.#conclude(await this.#compare(held, held, latest), this.#logUrls.get(origin));
+    return this.#conclude(await this.#compare(held, held, latest), (await this.#logUrlsOf(origin))[0]);
+  }
+
+  /**
+   * Where an origin's log answers: the URL its operator gave this witness (`tocsin witness add-log
+   * --url`), then the one a peer's /log/checkpoint revealed. What is fetched there needs no trust — a
+   * proof decides only if it leads to roots the log key signed — so each is tried in turn.
+   */
+  async #logUrlsOf(origin: string): Promise<string[]> {
+    const configured = await this.d.store.witnessedLogUrl(origin);
+    return [...new Set([configured, this.#logUrls.get(origin)].filter((u): u is string => u !== undefined))];
   }
 
   async #conclude(result: SplitViewEvidence | "consistent" | "unproven", source: string | undefined): Promise<GossipVerdict> {
@@ -221,8 +232,14 @@ export class CheckpointGossip {
   }
 
   async #proof(origin: string, from: number, to: number): Promise<Uint8Array[] | undefined> {
-    const url = this.#logUrls.get(origin);
-    if (!url) return undefined;
+    for (const url of await this.#logUrlsOf(origin)) {
+      const proof = await this.#proofAt(url, from, to);
+      if (proof) return proof;
+    }
+    return undefined;
+  }
+
+  async #proofAt(url: string, from: number, to: number): Promise<Uint8Array[] | undefined> {
     try {
       const res = await fetch(`${url}/log/proof/consistency?from=${from}&to=${to}`, { signal: AbortSignal.timeout(this.d.timeoutMs ?? 5_000) });
       if (res.status !== 200) return undefined;
@@ -235,15 +252,16 @@ export class CheckpointGossip {
   }
 
   async #latest(held: Held): Promise<{ note: string; checkpoint: Checkpoint } | undefined> {
-    const url = this.#logUrls.get(held.checkpoint.origin);
-    if (!url) return undefined;
-    try {
-      const res = await fetch(`${url}/log/checkpoint`, { signal: AbortSignal.timeout(this.d.timeoutMs ?? 5_000) });
-      const note = await res.text();
-      return { note, checkpoint: openCheckpoint(note, held.verifier, held.checkpoint.origin).checkpoint };
-    } catch {
-      return undefined;
+    for (const url of await this.#logUrlsOf(held.checkpoint.origin)) {
+      try {
+        const res = await fetch(`${url}/log/checkpoint`, { signal: AbortSignal.timeout(this.d.timeoutMs ?? 5_000) });
+        const note = await res.text();
+        return { note, checkpoint: openCheckpoint(note, held.verifier, held.checkpoint.origin).checkpoint };
+      } catch {
+        // the next URL, if any
+      }
     }
+    return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { rfc3339, type Clock } from "../core/clock.js";
-import { fromBase64 } from "../core/crypto/index.js";
+import { fromBase64, fromHex } from "../core/crypto/index.js";
 import { isTocsinError } from "../core/errors/tocsin-error.js";
 import { FederationError, parseOriginProof, verifyOriginProof, type OriginProof } from "../core/federation/index.js";
 import { parseVerifierKey } from "../core/note/index.js";
@@ -101,9 +101,14 @@ export class FederationReceiver {
       for (let k = 0; k < group.length; k++) {
         const c = group[k]!;
         const a = admitted[k]!;
-        // A receipt from a party on that peer: the warning's delivery there is receipted.
+        // A receipt from a party on that peer: the warning's delivery there is receipted — the version
+        // it names too, even if this node never saw that version's delivery acknowledged.
         const warningId = safe(() => warningRefOf(c.obj));
-        if (safe(() => recordKindOf(c.obj)) === "receipt" && warningId) await this.d.store.markReceipted(warningId, origin, rfc3339(requestedAt));
+        if (safe(() => recordKindOf(c.obj)) === "receipt" && warningId) {
+          const envelope = c.obj.envelope_digest;
+          const version = typeof envelope === "string" && /^[0-9a-f]{64}$/.test(envelope) ? fromHex(envelope) : undefined;
+          await this.d.store.markReceipted(warningId, origin, rfc3339(requestedAt), version);
+        }
         successes.push({ id: a.id, version: a.modified, message: `${a.duplicate ? "already logged" : "logged"} at index ${a.index} (origin ${origin} index ${c.proof.index})` });
       }
       i = j;

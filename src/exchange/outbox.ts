@@ -247,7 +247,7 @@ export class Outbox {
       const status = JSON.parse(text) as { success_count?: number; failures?: { message?: string }[] };
       if (status.success_count !== rows.length) throw new Error(`refused: ${status.failures?.[0]?.message ?? text.slice(0, 300)}`);
       const now = clock.now();
-      await store.updateDeliveries(rows.map((row) => ({ digest: row.digest, peer: row.peer, state: "delivered", attempts: row.attempts + 1, nextAttemptMs: now, lastError: undefined, updatedAt: rfc3339(now) })));
+      await store.updateDeliveries(rows.map((row) => ({ digest: row.digest, peer: row.peer, from: row, state: "delivered", attempts: row.attempts + 1, nextAttemptMs: now, lastError: undefined, updatedAt: rfc3339(now) })));
       return true;
     } catch (e) {
       const now = clock.now();
@@ -255,10 +255,11 @@ export class Outbox {
       const changes = rows.map((row) => {
         const attempts = row.attempts + 1;
         const retryAt = now + retryDelayMs(attempts, this.#options.backoffBaseMs, this.#options.backoffCapMs, (this.d.random ?? Math.random)());
-        return { row, change: { digest: row.digest, peer: row.peer, state: "failed" as const, attempts, nextAttemptMs: retryAt, lastError: error, updatedAt: rfc3339(now) } };
+        return { row, change: { digest: row.digest, peer: row.peer, from: row, state: "failed" as const, attempts, nextAttemptMs: retryAt, lastError: error, updatedAt: rfc3339(now) } };
       });
-      await store.updateDeliveries(changes.map((c) => c.change));
-      for (const { row, change } of changes) {
+      const moved = await store.updateDeliveries(changes.map((c) => c.change));
+      // Only failures that were recorded are told (not a late one another process's success overtook).
+      for (const { row, change } of changes.filter((_, i) => moved[i])) {
         this.d.events.deliveryFailed({ at: rfc3339(now), peer: row.peer, recordId: row.recordId, warningId: row.warningRef, attempts: change.attempts, error, retryAt: rfc3339(change.nextAttemptMs) });
       }
       this.d.logger.warn({ peer: first.peer, records: rows.map((r) => r.recordId), attempts: first.attempts + 1, error }, "delivery to a peer failed");

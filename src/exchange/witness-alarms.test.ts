@@ -17,6 +17,7 @@ import { parseConfig } from "../node/config.js";
 import { openNode, type TocsinNode } from "../node/node.js";
 import { createTestDatabase, type TestDatabase } from "../testing/pg-database.js";
 import { TestLog } from "../testing/test-log.js";
+import { TocsinProcesses } from "../testing/tocsin-processes.js";
 import { PinnedGossipPeers, StaticGossipPeers } from "./checkpoint-gossip.js";
 
 interface Running {
@@ -188,4 +189,67 @@ test("the gossip peers are the serve --gossip URLs and the pinned peer nodes, re
   assert.deepEqual(await peers.urls(), ["http://127.0.0.1:9", peerUrl]);
   await node.gossip.tick();
   assert.ok(pulls >= 1, "the node's own round reached the pinned peer");
+});
+
+test("gossip checks a checkpoint of another size at the URL the operator gave (tocsin witness add-log --url): a fork shown at another size is caught and the alarm logged", async () => {
+  const signer = generateNoteSigner("example.com/url-given");
+  const vkey = formatVerifierKey(signer);
+  const base = new TestLog(signer).grow(9);
+  const honest = base.clone().grow(2, "honest ");
+  // The log's own server, as a Tocsin node answers: its latest checkpoint and consistency proofs of its history.
+  let proofsServed = 0;
+  const logServer = createServer((req, res) => {
+    const u = new URL(req.url ?? "/", "http://x");
+    if (u.pathname === "/log/checkpoint") return void res.writeHead(200, { "content-type": "text/plain" }).end(honest.checkpoint());
+    if (u.pathname === "/log/proof/consistency") {
+      proofsServed++;
+      const hashes = honest.tree.consistencyProof(Number(u.searchParams.get("from")), Number(u.searchParams.get("to"))).map((h) => Buffer.from(h).toString("hex"));
+      return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ hashes }));
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => logServer.listen(0, "127.0.0.1", r));
+  const logUrl = `http://127.0.0.1:${(logServer.address() as AddressInfo).port}`;
+  cleanups.push(() => new Promise<void>((r) => logServer.close(() => r())));
+
+  // G has no gossip peer: nobody reveals the log's URL to it. The operator adds the log with the CLI.
+  const dir = mkdtempSync(join(tmpdir(), "tocsin-log-url-"));
+  const procs = new TocsinProcesses();
+  await procs.ok(["witness", "add-log", signer.name, vkey, "--data", dir]);
+  const node = await openNode(parseConfig({ dataDir: dir, checkWorkers: 0 }), { gossipPeers: new StaticGossipPeers([]) });
+  await node.startLeadership("http://127.0.0.1:0");
+  const g: Running = { node, url: await node.app.listen({ host: "127.0.0.1", port: 0 }) };
+  cleanups.push(async () => {
+    await node.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  assert.equal((await addCheckpoint(g, honest.request(0))).status, 200);
+  honest.grow(4, "honest later ");
+  // A fork shown at another size (15, branching off at 9) than the one G cosigned (11).
+  const fork = base.clone().grow(6, "fork ");
+  const verdicts = async (notes: string[]) => ((await (await gossip(g, JSON.stringify({ checkpoints: notes }))).json()) as { results: { verdict: string }[] }).results.map((r) => r.verdict);
+  assert.deepEqual(await verdicts([fork.checkpoint()]), ["unchecked"], "without the log's URL, another size cannot be decided");
+  assert.equal(proofsServed, 0);
+  assert.equal((await alarms(g)).length, 0);
+
+  // The operator gives the log's URL: a bad one is refused (usage, exit 2), a good one stored.
+  const bad = await procs.run(["witness", "add-log", signer.name, vkey, "--url", "ftp://example.com/x", "--data", dir]);
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /WITNESS_BAD_REQUEST/);
+  assert.match(await procs.ok(["witness", "add-log", signer.name, vkey, "--url", `${logUrl}/`, "--data", dir]), /proofs from/);
+  assert.equal(await node.store.witnessedLogUrl(signer.name), logUrl, "stored without its trailing slash");
+  assert.deepEqual((await node.store.witnessedLog(signer.name))!.root, honest.tree.rootAt(11), "what was cosigned is kept");
+
+  // Now the proof from 11 to 15 is fetched there: it leads to the log's own root at 15, not the fork's;
+  // against the log's latest checkpoint (15) the fork is a same-size split view. The alarm is logged.
+  assert.deepEqual(await verdicts([fork.checkpoint(), honest.checkpoint()]), ["split-view", "consistent"]);
+  assert.ok(proofsServed >= 1);
+  const [alarm] = await loggedAlarms(g, 1);
+  assert.equal(alarm!.record.detected_by, "gossip");
+  assert.equal(alarm!.origin, signer.name);
+  assert.equal(verifySplitView(splitViewEvidenceOf(alarm!.record), vkey).origin, signer.name);
+  // A larger honest checkpoint told later is consistent with what G cosigned, through the same URL.
+  honest.grow(3, "honest latest ");
+  assert.deepEqual(await verdicts([honest.checkpoint()]), ["consistent"]);
+  assert.equal((await alarms(g)).length, 1);
 });

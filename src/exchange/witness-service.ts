@@ -63,8 +63,11 @@ export class WitnessService {
     return witnessVerifierKeys(this.d.keys);
   }
 
-  /** Starts witnessing a log: ORIGIN must be the name of its Ed25519 note key (Tocsin's checkpoint rule). */
-  async addLog(origin: string, vkey: string): Promise<NoteVerifier> {
+  /**
+   * Starts witnessing a log: ORIGIN must be the name of its Ed25519 note key (Tocsin's checkpoint rule).
+   * `url`, where the log answers, is where gossip fetches proofs for checkpoints of other sizes.
+   */
+  async addLog(origin: string, vkey: string, url?: string): Promise<NoteVerifier> {
     let verifier: NoteVerifier;
     try {
       verifier = parseVerifierKey(vkey);
@@ -73,7 +76,9 @@ export class WitnessService {
     }
     if (verifier.type !== "ed25519") throw new WitnessError("WITNESS_BAD_REQUEST", "a log key is an Ed25519 note key (type 0x01)");
     if (verifier.name !== origin) throw new WitnessError("WITNESS_BAD_REQUEST", "the log key's name must be the origin", { details: { origin, name: verifier.name } });
+    if (url !== undefined && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(url)) throw new WitnessError("WITNESS_BAD_REQUEST", "the log's URL is an http(s) URL without query or fragment", { details: { url } });
     await this.d.store.addWitnessedLog(origin, vkey, rfc3339(this.d.clock.now()));
+    if (url !== undefined) await this.d.store.setWitnessedLogUrl(origin, url.replace(/\/+$/, ""), rfc3339(this.d.clock.now()));
     // The next request reads the new key (a swap checked against the old one would fail anyway).
     this.#known.delete(origin);
     return verifier;

@@ -66,15 +66,26 @@ for (const [engine, open] of await engines()) {
       await store.enqueueDeliveries([row(1, "peer.example/a"), row(2, "peer.example/a", { nextAttemptMs: 5000 })]);
       await store.enqueueDeliveries([row(1, "peer.example/a", { state: "failed" })]); // already there: kept as it is
       assert.deepEqual((await store.dueDeliveries(2000, 10)).map((r) => [r.recordId, r.state]), [["report--1", "queued"]]);
+      const queued = { state: "queued" as const, attempts: 0 };
       await store.updateDeliveries([
-        { digest: row(1, "x").digest, peer: "peer.example/a", state: "delivered", attempts: 1, nextAttemptMs: 2000, lastError: undefined, updatedAt: "t2" },
-        { digest: row(2, "x").digest, peer: "peer.example/a", state: "failed", attempts: 3, nextAttemptMs: 1500, lastError: "503: down", updatedAt: "t2" },
+        { digest: row(1, "x").digest, peer: "peer.example/a", from: queued, state: "delivered", attempts: 1, nextAttemptMs: 2000, lastError: undefined, updatedAt: "t2" },
+        { digest: row(2, "x").digest, peer: "peer.example/a", from: queued, state: "failed", attempts: 3, nextAttemptMs: 1500, lastError: "503: down", updatedAt: "t2" },
       ]);
       const due = await store.dueDeliveries(2000, 10);
       assert.deepEqual(due.map((r) => [r.recordId, r.state, r.attempts, r.lastError]), [["report--2", "failed", 3, "503: down"]]);
+      // A late outcome of an attempt made from a state the row has left (another process's, or before a receipt) changes nothing.
+      assert.deepEqual(await store.updateDeliveries([{ digest: row(1, "x").digest, peer: "peer.example/a", from: queued, state: "failed", attempts: 1, nextAttemptMs: 0, lastError: "late", updatedAt: "t2" }]), [false]);
+      assert.equal((await store.deliveries({ warningId: "report--w", limit: 10 })).find((r) => r.recordId === "report--1")?.state, "delivered");
       await store.markReceipted("report--w", "peer.example/a", "t3");
       const all = await store.deliveries({ warningId: "report--w", limit: 10 });
       assert.deepEqual(all.map((r) => [r.recordId, r.state]).sort(), [["report--1", "receipted"], ["report--2", "failed"]]);
+      // Receipted rows never go back, even by an outcome from their last state.
+      await store.updateDeliveries([{ digest: row(1, "x").digest, peer: "peer.example/a", from: { state: "delivered", attempts: 1 }, state: "delivered", attempts: 2, nextAttemptMs: 0, lastError: undefined, updatedAt: "t4" }]);
+      assert.equal((await store.deliveries({ warningId: "report--w", limit: 10 })).find((r) => r.recordId === "report--1")?.state, "receipted");
+      // A receipt naming a version whose delivery was never acknowledged (failed, queued) receipts it: it is not sent again.
+      await store.markReceipted("report--w", "peer.example/a", "t5", row(2, "x").digest);
+      assert.equal((await store.deliveries({ warningId: "report--w", limit: 10 })).find((r) => r.recordId === "report--2")?.state, "receipted");
+      assert.deepEqual(await store.dueDeliveries(1e15, 10), []);
       assert.equal((await store.deliveries({ limit: 1 })).length, 1);
 
       assert.equal(await store.cursor("outbox"), -1);

@@ -317,6 +317,10 @@ export interface WitnessStore {
   witnessedLogs(): Promise<WitnessedLogRow[]>;
   /** Starts witnessing a log (never cosigned), or replaces the key of one already witnessed, keeping its state. */
   addWitnessedLog(origin: string, vkey: string, at: string): Promise<void>;
+  /** Where the operator said a witnessed log answers (its /log/… routes), if they did. */
+  witnessedLogUrl(origin: string): Promise<string | undefined>;
+  /** Records (or replaces) where a witnessed log answers; the log must be witnessed. */
+  setWitnessedLogUrl(origin: string, url: string, at: string): Promise<void>;
   /**
    * The witness's one state change, atomic in both engines (one conditional UPDATE): moves the log from
    * exactly `from` (size, root and log key) to `to`; false — and nothing changed — when another request
@@ -413,10 +417,16 @@ export interface OutboxRow {
   readonly updatedAt: string;
 }
 
-/** A new state of one delivery (record digest and peer). */
+/**
+ * A new state of one delivery (record digest and peer), decided by an attempt made from the state
+ * `from`. The store moves the row only if it is still in that state: on a shared database, a process
+ * that lost the lease mid-attempt, or a receipt that came back first, must not be overwritten by a
+ * late outcome (a `receipted` row never goes back to `delivered`, a `delivered` one never to `failed`).
+ */
 export interface DeliveryChange {
   readonly digest: Uint8Array;
   readonly peer: string;
+  readonly from: { readonly state: DeliveryState; readonly attempts: number };
   readonly state: DeliveryState;
   readonly attempts: number;
   readonly nextAttemptMs: number;
@@ -456,10 +466,15 @@ export interface FederationStore {
   enqueueDeliveries(rows: readonly OutboxRow[]): Promise<void>;
   /** Deliveries due at `nowMs` (queued or failed and retried), oldest first, at most `limit`. */
   dueDeliveries(nowMs: number, limit: number): Promise<OutboxRow[]>;
-  /** Sets deliveries' states, attempts, next attempts and last errors, in one transaction. */
-  updateDeliveries(changes: readonly DeliveryChange[]): Promise<void>;
-  /** Marks the delivered versions of a warning to a peer receipted (a receipt came back from it). */
-  markReceipted(warningId: string, peer: string, at: string): Promise<void>;
+  /** Sets deliveries' states, attempts, next attempts and last errors, in one transaction; a row no longer in its change's `from` state is left as it is. Whether each moved, in order. */
+  updateDeliveries(changes: readonly DeliveryChange[]): Promise<boolean[]>;
+  /**
+   * Marks the delivered versions of a warning to a peer receipted (a receipt came back from it), and
+   * the version the receipt names (`version`, its record digest) whatever its state: a receipt proves
+   * that version arrived even when the sender never saw its delivery acknowledged (it crashed after
+   * sending), so it is not sent again.
+   */
+  markReceipted(warningId: string, peer: string, at: string, version?: Uint8Array): Promise<void>;
   /** Deliveries, newest first: of one warning's thread, or all; at most `limit`. */
   deliveries(query: { warningId?: string | undefined; limit: number }): Promise<OutboxRow[]>;
   /** Keeps origin proofs (one already kept for a digest stays), in one transaction. */

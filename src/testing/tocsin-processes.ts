@@ -26,10 +26,12 @@ export class TocsinProcesses {
     return dir;
   }
 
-  run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  /** `within` runs the command inside something, e.g. `["ip", "netns", "exec", NS]` (a network namespace). */
+  run(args: string[], within: readonly string[] = []): Promise<{ status: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
       const env = { ...process.env, TOCSIN_DB: "", TOCSIN_DATA: "", ...(this.party.home !== undefined ? { TOCSIN_HOME: this.party.home, TOCSIN_PROFILE: "" } : {}) };
-      const child = spawn(process.execPath, [this.bin, ...args], { ...(this.party.cwd !== undefined ? { cwd: this.party.cwd } : {}), stdio: ["ignore", "pipe", "pipe"], env });
+      const [cmd, ...pre] = [...within, process.execPath];
+      const child = spawn(cmd!, [...pre, this.bin, ...args], { ...(this.party.cwd !== undefined ? { cwd: this.party.cwd } : {}), stdio: ["ignore", "pipe", "pipe"], env });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
@@ -40,15 +42,19 @@ export class TocsinProcesses {
   }
 
   /** Runs a command that must succeed; its stdout. */
-  async ok(args: string[]): Promise<string> {
-    const r = await this.run(args);
+  async ok(args: string[], within: readonly string[] = []): Promise<string> {
+    const r = await this.run(args, within);
     assert.equal(r.status, 0, `tocsin ${args.join(" ")}:\n${r.stderr}`);
     return r.stdout;
   }
 
-  /** `tocsin serve ARGS`, resolved once it listens. */
-  async serve(args: string[]): Promise<ServedNode> {
-    const child = spawn(process.execPath, [this.bin, "serve", "--check-workers", "0", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TOCSIN_DB: "", TOCSIN_DATA: "" } });
+  /**
+   * `tocsin serve ARGS`, resolved once it listens. `within` as for `run`: a wrapper that execs the
+   * node (`ip netns exec` does), so that the child's PID is the node's and stop/kill reach it.
+   */
+  async serve(args: string[], within: readonly string[] = []): Promise<ServedNode> {
+    const [cmd, ...pre] = [...within, process.execPath];
+    const child = spawn(cmd!, [...pre, this.bin, "serve", "--check-workers", "0", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TOCSIN_DB: "", TOCSIN_DATA: "" } });
     this.#children.push(child);
     let stdout = "";
     let stderr = "";
@@ -63,6 +69,7 @@ export class TocsinProcesses {
     });
     return {
       child,
+      stdout: () => stdout,
       stderr: () => stderr,
       stop: async () => {
         if (child.exitCode === null) child.kill("SIGTERM");
@@ -83,6 +90,9 @@ export class TocsinProcesses {
 
 export interface ServedNode {
   readonly child: ChildProcess;
+  /** What it printed so far on stdout: its banner. */
+  stdout(): string;
+  /** Its log so far (pino JSON lines, `--log-level`). */
   stderr(): string;
   /** SIGTERM: a clean stop. */
   stop(): Promise<void>;

@@ -24,7 +24,10 @@ export class PgAdvisoryLocks {
     const sorted = [...new Set(keys)].sort();
     return this.#local.run(sorted, async () => {
       const c = await this.#pool.connect();
+      // A session the server ends while held emits 'error' on the client: handled, not a crash.
       let broken = false;
+      const onError = () => (broken = true);
+      c.on("error", onError);
       try {
         // All keys in one round trip, in the sorted order (the ORDER BY makes the locking order explicit).
         await c.query({
@@ -40,6 +43,7 @@ export class PgAdvisoryLocks {
           broken = true;
         }
         // A connection whose unlock failed is closed, which releases whatever it still held.
+        c.off("error", onError);
         c.release(broken);
       }
     });

@@ -85,6 +85,8 @@ export const QUERIES = {
   status: "SELECT * FROM taxii_status WHERE id = ?",
   witnessedLog: "SELECT * FROM witness_log WHERE origin = ?",
   witnessedLogs: "SELECT * FROM witness_log ORDER BY origin",
+  witnessedLogUrl: "SELECT url FROM witness_log_url WHERE origin = ?",
+  setWitnessedLogUrl: "INSERT INTO witness_log_url (origin, url, updated_at) VALUES (?, ?, ?) ON CONFLICT (origin) DO UPDATE SET url = excluded.url, updated_at = excluded.updated_at",
   /** A new log starts never cosigned (size 0, empty root); adding it again replaces only its key. */
   addWitnessedLog:
     "INSERT INTO witness_log (origin, vkey, size, root, note, updated_at) VALUES (?, ?, 0, ?, NULL, ?) ON CONFLICT (origin) DO UPDATE SET vkey = excluded.vkey",
@@ -104,8 +106,10 @@ export const QUERIES = {
   enqueueDelivery:
     "INSERT INTO outbox (digest, peer, record_id, warning_ref, kind, inbox, state, attempts, next_attempt_ms, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (digest, peer) DO NOTHING",
   dueDeliveries: "SELECT * FROM outbox WHERE state IN ('queued', 'failed') AND next_attempt_ms <= ? ORDER BY next_attempt_ms, created_at LIMIT ?",
-  updateDelivery: "UPDATE outbox SET state = ?, attempts = ?, next_attempt_ms = ?, last_error = ?, updated_at = ? WHERE digest = ? AND peer = ?",
+  // Moves a delivery only from the state its attempt was decided against (see DeliveryChange.from).
+  updateDelivery: "UPDATE outbox SET state = ?, attempts = ?, next_attempt_ms = ?, last_error = ?, updated_at = ? WHERE digest = ? AND peer = ? AND state = ? AND attempts = ?",
   markReceipted: "UPDATE outbox SET state = 'receipted', updated_at = ? WHERE warning_ref = ? AND peer = ? AND kind = 'warning' AND state = 'delivered'",
+  markVersionReceipted: "UPDATE outbox SET state = 'receipted', updated_at = ? WHERE digest = ? AND peer = ? AND kind = 'warning' AND state <> 'receipted'",
   deliveriesOf: "SELECT * FROM outbox WHERE warning_ref = ? ORDER BY created_at DESC LIMIT ?",
   deliveries: "SELECT * FROM outbox ORDER BY created_at DESC LIMIT ?",
   saveForeignRecord:

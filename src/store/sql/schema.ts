@@ -386,6 +386,20 @@ export const SCHEMA: readonly SchemaVersion[] = [
       { index: { name: "deadline_due", table: "deadline", columns: ["queue", "due_ms", "key"] } },
     ],
   },
+  {
+    // Where a witnessed log answers (`tocsin witness add-log … --url`): gossip fetches the consistency
+    // proofs that decide checkpoints of other sizes there, when no peer revealed the log's URL. A table
+    // of its own rather than a column of witness_log, whose rows the witness's compare-and-swap moves.
+    version: 9,
+    steps: [
+      {
+        table: {
+          name: "witness_log_url",
+          columns: [col("origin", "text", { primaryKey: true, references: "witness_log (origin)" }), col("url", "text"), col("updated_at", "text")],
+        },
+      },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = SCHEMA[SCHEMA.length - 1]!.version;

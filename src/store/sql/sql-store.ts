@@ -284,6 +284,14 @@ export abstract class SqlStore implements Store {
     return (await this.all("witnessedLogs", [])).map(toWitnessedLog);
   }
 
+  async witnessedLogUrl(origin: string): Promise<string | undefined> {
+    return (await this.first("witnessedLogUrl", [origin]))?.url as string | undefined;
+  }
+
+  async setWitnessedLogUrl(origin: string, url: string, at: string): Promise<void> {
+    await this.run("setWitnessedLogUrl", [origin, url, at]);
+  }
+
   async addWitnessedLog(origin: string, vkey: string, at: string): Promise<void> {
     await this.run("addWitnessedLog", [origin, vkey, new Uint8Array(0), at]);
   }
@@ -373,13 +381,14 @@ export abstract class SqlStore implements Store {
     return (await this.all("dueDeliveries", [nowMs, limit])).map(toOutbox);
   }
 
-  async updateDeliveries(changes: readonly DeliveryChange[]): Promise<void> {
-    if (changes.length === 0) return;
-    await this.runAll(changes.map((c) => ["updateDelivery", [c.state, c.attempts, c.nextAttemptMs, c.lastError ?? null, c.updatedAt, c.digest, c.peer]] as const));
+  async updateDeliveries(changes: readonly DeliveryChange[]): Promise<boolean[]> {
+    if (changes.length === 0) return [];
+    const counts = await this.runAll(changes.map((c) => ["updateDelivery", [c.state, c.attempts, c.nextAttemptMs, c.lastError ?? null, c.updatedAt, c.digest, c.peer, c.from.state, c.from.attempts]] as const));
+    return counts.map((n) => n === 1);
   }
 
-  async markReceipted(warningId: string, peer: string, at: string): Promise<void> {
-    await this.run("markReceipted", [at, warningId, peer]);
+  async markReceipted(warningId: string, peer: string, at: string, version?: Uint8Array): Promise<void> {
+    await this.runAll([["markReceipted", [at, warningId, peer]] as const, ...(version ? [["markVersionReceipted", [at, version, peer]] as const] : [])]);
   }
 
   async deliveries(query: { warningId?: string | undefined; limit: number }): Promise<OutboxRow[]> {

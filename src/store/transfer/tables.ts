@@ -26,6 +26,7 @@ const CARRIED: readonly (readonly [name: string, pageKey?: readonly string[]])[]
   ["record_tombstone", ["log_index"]],
   ["taxii_status"],
   ["witness_log"],
+  ["witness_log_url"],
   ["log_cosignature"],
   ["witness_alarm"],
   ["peer"],
