@@ -48,6 +48,7 @@ const CORE_PACKAGES = new Set([
   "ajv",
   "ajv/dist/2020.js",
   "ajv-formats",
+  "ajv-formats/dist/formats.js",
   "canonicalize",
   "@noble/curves/ed25519.js",
   "@noble/hashes/sha2.js",
