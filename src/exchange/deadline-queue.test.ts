@@ -15,6 +15,7 @@ import { buildWarning } from "../client/record-builders.js";
 import { parseConfig } from "../node/config.js";
 import { openNode, type TocsinNode } from "../node/node.js";
 import { SQLITE_FILE } from "../store/open-store.js";
+import { SCHEMA } from "../store/sql/schema.js";
 import type { Store } from "../store/store.js";
 import { NodeHarness, TestClock } from "../testing/node-harness.js";
 import { Escalator } from "./escalator.js";
@@ -57,9 +58,11 @@ test("deadline index: a store of schema 7 is filled from its log when first open
     } finally {
       await node.close();
     }
-    // The same store as version 7 held it: its records, no deadline table, no follower positions.
+    // The same store as version 7 held it: its records, none of the later versions' tables (the deadline
+    // table among them), no follower positions.
     const db = new Database(join(dir, SQLITE_FILE));
-    db.exec("DROP TABLE deadline; DELETE FROM federation_cursor WHERE name LIKE 'escalation:%' OR name LIKE 'deadline-notice:%'");
+    for (const v of SCHEMA.filter((v) => v.version > 7).reverse()) for (const s of v.steps) if ("table" in s) db.exec(`DROP TABLE ${s.table.name}`);
+    db.exec("DELETE FROM federation_cursor WHERE name LIKE 'escalation:%' OR name LIKE 'deadline-notice:%'");
     db.pragma("user_version = 7");
     db.close();
 
