@@ -73,9 +73,9 @@ export class ExchangeServices extends ExchangeReads {
   }
 
   /**
-   * Builds the warning index over what the log holds (in slices, yielding to the event loop between
-   * them) — started by the node at its start, so that no request pays for it; a request arriving
-   * first waits for the part not yet built, without holding the event loop.
+   * Brings the warning index up to what the log holds (in slices, yielding to the event loop between
+   * them). The warnings list and track records do this before each answer, so the first of them builds
+   * it; concurrent callers share one catch-up.
    */
   indexWarnings(): Promise<void> {
     return this.#index.catchUp();

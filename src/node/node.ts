@@ -200,9 +200,9 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
     });
     admission.onAppend(() => outbox.nudge());
     if (!shared) await outbox.start();
-    // The warnings list's and track records' index is built now, in slices between other work, so that
-    // no request pays for it (not awaited: a request arriving first waits for what is not yet built).
-    const indexing = services.indexWarnings().catch((err: unknown) => (options.logger ?? app.log).error({ err }, "building the warning index failed; requests will retry"));
+    // The warnings list's and track records' index (WarningIndex) is built by the first request that
+    // needs one, in slices that leave the event loop free, not at start: it holds ≈ 2 KB per warning,
+    // which a node that only relays and serves TAXII (docs/scaling.md §5, memory) should not pay for.
     return {
       config,
       alarms,
@@ -254,7 +254,6 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
         gossip.stop();
         await app.close();
         await services.closeIndex();
-        await indexing;
         await outbox.settle();
         await sequencer.stop();
         await checks?.close();
