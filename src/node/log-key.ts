@@ -23,18 +23,21 @@ export const LOG_KEY_FILE = "log.key";
  */
 export async function loadOrCreateLogKey(dataDir: string, store: Store, origin?: string): Promise<NoteSigner> {
   const path = join(dataDir, LOG_KEY_FILE);
-  let signer: NoteSigner;
-  if (existsSync(path)) {
-    signer = parseSignerKey(readFileSync(path, "utf8").trim());
-  } else {
+  const read = (): NoteSigner | undefined => (existsSync(path) ? parseSignerKey(readFileSync(path, "utf8").trim()) : undefined);
+  let signer = read();
+  if (signer === undefined) {
     const storedOrigin = await store.getMeta("log.origin");
-    if (storedOrigin !== undefined) {
-      throw new TocsinError("CONFIG_INVALID", `the database belongs to log ${storedOrigin} but ${path} is missing`);
+    // A process sharing this directory records the origin only after its key file is in place: if it
+    // did so while we looked, the file is there now (processes on one PostgreSQL database started together).
+    signer = read();
+    if (signer === undefined) {
+      if (storedOrigin !== undefined) {
+        throw new TocsinError("CONFIG_INVALID", `the database belongs to log ${storedOrigin} but ${path} is missing`);
+      }
+      signer = generateNoteSigner(origin ?? `localhost/tocsin/${randomBytes(4).toString("hex")}`);
+      // Another process sharing this directory may place its key first: then use that one, so both sign the same log.
+      if (!createFileOnce(path, formatSignerKey(signer) + "\n")) signer = read()!;
     }
-    signer = generateNoteSigner(origin ?? `localhost/tocsin/${randomBytes(4).toString("hex")}`);
-    // Another process sharing this directory (several processes on one PostgreSQL database, started
-    // together) may place its key first: then use that one, so both sign the same log.
-    if (!createFileOnce(path, formatSignerKey(signer) + "\n")) signer = parseSignerKey(readFileSync(path, "utf8").trim());
   }
   if (origin !== undefined && origin !== signer.name) {
     throw new TocsinError("CONFIG_INVALID", `configured origin ${origin} differs from the key's name ${signer.name}`);
