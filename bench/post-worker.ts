@@ -8,8 +8,9 @@
  * the next message starts the clients; "done" also carries `cpuUs`, the CPU the client process used
  * while posting (user + system, every thread).
  */
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
+import { postOnce } from "./keep-alive-post.js";
 
 export interface PostSpec {
   readonly url: string;
@@ -23,24 +24,6 @@ export interface PostSpec {
 export type PostMessage =
   | { readonly type: "done"; readonly seconds: number; readonly requests: number; readonly latenciesMs: number[]; readonly cpuUs?: number }
   | { readonly type: "error"; readonly message: string };
-
-/**
- * One POST through node:http on a keep-alive agent. Not fetch: undici's fetch builds web streams,
- * Request and Response objects around every exchange and cost the load generator ~1.3 ms of CPU per
- * one-record request — more than half of what the node spent admitting it — on the same two cores.
- */
-function postOnce(url: URL, agent: Agent, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", agent, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 async function run(spec: PostSpec): Promise<PostMessage> {
   const url = new URL(spec.url);

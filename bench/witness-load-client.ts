@@ -8,7 +8,8 @@
  * IPC: receives a WitnessLoadSpec, answers {type:"ready"}; on "go" runs, then answers {type:"done", …}
  * or {type:"error", message} (so the parent measures its CPU over the load only, not the hand-over).
  */
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
+import { postOnce } from "./keep-alive-post.js";
 
 export interface WitnessLoadSpec {
   /** The witness's add-checkpoint URL. */
@@ -22,19 +23,6 @@ export type WitnessLoadMessage =
   | { readonly type: "done"; readonly seconds: number; readonly requests: number; readonly latenciesMs: number[] }
   | { readonly type: "error"; readonly message: string };
 
-function post(agent: Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", agent, headers: { "content-type": "text/plain", "content-length": Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
 async function run(spec: WitnessLoadSpec): Promise<WitnessLoadMessage> {
   const url = new URL(spec.url);
   const agent = new Agent({ keepAlive: true, maxSockets: spec.bodies.length });
@@ -46,7 +34,7 @@ async function run(spec: WitnessLoadSpec): Promise<WitnessLoadMessage> {
       spec.bodies.map(async (bodies) => {
         for (const body of bodies) {
           const sent = performance.now();
-          const res = await post(agent, url, body);
+          const res = await postOnce(url, agent, { "content-type": "text/plain" }, body);
           if (res.status !== 200) throw new Error(`add-checkpoint answered ${res.status}: ${res.text.slice(0, 300)}`);
           latenciesMs.push(performance.now() - sent);
           requests++;
