@@ -39,7 +39,8 @@ test("a warning from A to a party on B, received over B's TAXII inbox, receipted
   // The node signed for its custodial author: the same warning, with that signature.
   assert.equal(inbox.name, warning.name);
   assert.deepEqual((inbox as { object_refs?: unknown }).object_refs, (warning as { object_refs?: unknown }).object_refs);
-  assert.equal((await deliveryOf(a.url, alice.token, String(warning.id)))?.state, "delivered");
+  // B logs the warning before it answers A's POST, so A may read B's answer a moment after the inbox shows it.
+  await eventually("the delivery marked delivered on A", async () => ((await deliveryOf(a.url, alice.token, String(warning.id)))?.state === "delivered" ? true : undefined));
 
   // Bob receipts on B; the receipt flows back to A and the delivery there reads receipted.
   await postRecord(b.url, bob.token, buildReceipt({ id: bob.id }, inbox, Date.now()));
