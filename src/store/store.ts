@@ -191,6 +191,13 @@ export interface StoredRecord extends NewRecord {
   readonly addedUs: number;
 }
 
+/**
+ * A record row as a page of many reads it (TAXII objects): no digest (a BLOB, the costliest column to
+ * read; `recordDigests` reads it apart, only for records whose TLP facts are not already known), no
+ * logged_at, no custodial flag.
+ */
+export type RecordHead = Omit<StoredRecord, "digest" | "loggedAt" | "custodial">;
+
 export interface RecordQuery {
   readonly kind?: string;
   readonly type?: string;
@@ -250,6 +257,10 @@ export interface RecordStore {
   countRecordsAboutEach(warningIds: readonly string[]): Promise<Map<string, number>>;
   /** Records in date_added order, filtered as the query says. */
   listRecords(query: RecordQuery): Promise<StoredRecord[]>;
+  /** {@link listRecords} without the columns a page of many does not need ({@link RecordHead}). */
+  listRecordHeads(query: RecordQuery): Promise<RecordHead[]>;
+  /** The digests of the records stored at these log indexes (an index with no record is absent). */
+  recordDigests(logIndexes: readonly number[]): Promise<Map<number, Uint8Array>>;
   /**
    * Records with a log index greater than `afterIndex`, in log order, at most `limit`; only records of
    * `kind` when given. How followers of the log (the escalator, the warning list) read what was

@@ -331,6 +331,20 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.deepEqual(await q({ ids: [rid(1)], live: true, versions: { last: true } }), [100]);
     assert.deepEqual(await q({ ids: [rid(1)], live: true }), [100, 102]);
     assert.deepEqual(await q({ ids: [rid(1)] }), [100, 102, 103], "without live, deleted versions are listed");
+    // The page read (TAXII objects): the same rows as listRecords, without digest, logged_at and custodial.
+    for (const query of [{ limit: 100, live: true }, { limit: 2, ids: [rid(1)], versions: { last: true } }, { limit: 100, types: ["note"], versions: { all: true } }]) {
+      const full = await s.listRecords(query);
+      assert.deepEqual(
+        await s.listRecordHeads(query),
+        full.map(({ digest: _d, loggedAt: _l, custodial: _c, ...head }) => head),
+      );
+    }
+    // Digests by log index (the page's unknown records), in ranges; an index with no record is absent.
+    const digests = await s.recordDigests([4, 0, 3, 5, 99, 0]);
+    assert.deepEqual([...digests.keys()].sort(), [0, 3, 4]);
+    assert.deepEqual([...digests.get(3)!], [...records[3]!.digest]);
+    assert.deepEqual([...digests.get(0)!], [...records[0]!.digest]);
+    assert.equal((await s.recordDigests([])).size, 0);
     assert.equal((await s.recordByDigest(records[3]!.digest))?.addedUs, 103, "the record row stays");
     // A second tombstone of the same version is ignored (its leaf is still logged).
     const h = g.clone();

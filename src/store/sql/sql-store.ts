@@ -13,6 +13,7 @@ import type {
   StoredCheckpoint,
   StoredNode,
   StoredRecord,
+  RecordHead,
   StoredCosignature,
   StoredTombstone,
   TaxiiStatusRow,
@@ -33,8 +34,11 @@ import type {
 import type { Dialect } from "./dialect.js";
 import { DEADLINES_PER_STATEMENT, type QueryName } from "./queries.js";
 import { recordQuerySql } from "./record-query.js";
-import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toRecordArray, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, toPeer, toOutbox, toForeignRecord, toNotice, toWebhook, toDelivery, toWitnessAlarm, type Row } from "./rows.js";
+import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toRecordArray, toRecordHead, RECORD_HEAD_COLUMNS, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, toPeer, toOutbox, toForeignRecord, toNotice, toWebhook, toDelivery, toWitnessAlarm, type Row } from "./rows.js";
 import type { TableAccess } from "./table-access.js";
+
+/** Largest gap between two wanted log indexes read in one range by `recordDigests`. */
+const DIGEST_RANGE_GAP = 64;
 
 /** Writes run together in one transaction: a shared query and its values. */
 export type Write = readonly [QueryName, readonly unknown[]];
@@ -236,6 +240,29 @@ export abstract class SqlStore implements Store {
     const query = recordQuerySql(this.dialect, q);
     if (!query) return [];
     return (await this.arrays(`records-${query.shape}`, query.params, query.sql, true)).map(toRecordArray);
+  }
+
+  async listRecordHeads(q: RecordQuery): Promise<RecordHead[]> {
+    const query = recordQuerySql(this.dialect, q, RECORD_HEAD_COLUMNS);
+    if (!query) return [];
+    return (await this.arrays(`records-${query.shape}`, query.params, query.sql, true)).map(toRecordHead);
+  }
+
+  async recordDigests(logIndexes: readonly number[]): Promise<Map<number, Uint8Array>> {
+    const out = new Map<number, Uint8Array>();
+    // Read as ranges of the log: a page's records lie close together in it. A run is cut where the next
+    // wanted index is more than DIGEST_RANGE_GAP away, so no read walks far past what is wanted.
+    const wanted = [...new Set(logIndexes)].sort((a, b) => a - b);
+    for (let i = 0; i < wanted.length; ) {
+      let j = i;
+      while (j + 1 < wanted.length && wanted[j + 1]! - wanted[j]! <= DIGEST_RANGE_GAP) j++;
+      const want = new Set(wanted.slice(i, j + 1));
+      for (const [index, digest] of await this.arrays("recordDigestsInRange", [wanted[i], wanted[j]])) {
+        if (want.has(Number(index))) out.set(Number(index), digest as Uint8Array);
+      }
+      i = j + 1;
+    }
+    return out;
   }
 
   async recordsAfter(afterIndex: number, limit: number, kind?: string): Promise<StoredRecord[]> {
