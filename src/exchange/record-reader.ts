@@ -10,6 +10,7 @@ import {
   type WarningVersionAudience,
 } from "../core/tlp/index.js";
 import type { RecordHead, Store, StoredRecord } from "../store/store.js";
+import { BoundedCache } from "./bounded-cache.js";
 import { ExchangeError } from "./exchange-errors.js";
 import { FactsByLogIndex } from "./facts-by-log-index.js";
 import type { PartyDirectory } from "./party-directory.js";
@@ -41,6 +42,14 @@ interface RecordFacts {
  * distinct facts value once, at most 65 535 of them in at most 16 MiB by the estimate of `weighFacts`.
  */
 const FACTS_LIMITS = { maxChunks: 256, maxDistinct: 65_535, maxWeight: 16 * 2 ** 20 };
+/**
+ * Facts naming one record or version of their own (a receipt's answered version, an escalation's
+ * recipient, a duty record's determination) are nearly all distinct: shared, they would fill the
+ * distinct values and empty the whole cache again and again. They are kept one per record instead,
+ * oldest first out, at most this many and this many bytes.
+ */
+const OWN_FACTS_LIMIT = 100_000;
+const OWN_FACTS_BYTES = 16 * 2 ** 20;
 
 /**
  * Every read of a record goes through here, so TLP is decided in one place: the record's audience
@@ -111,13 +120,19 @@ export class RecordReader {
    * never replaced: deletion adds a tombstone), so the TLP facts read from its body are kept by log
    * index: paging a large collection parses each record once, not on every page. Kept as one number
    * per index into the distinct facts (facts-by-log-index.ts), so memory stays flat however large the
-   * store grows and a pass over 1 000 000 records finds them all again. Before: an oldest-first cache
-   * of 250 000 records (≈ 130 bytes each), which a sequential pass over more records always missed.
+   * store grows and a pass over 1 000 000 records finds them all again; facts naming a record of their
+   * own (OWN_FACTS_LIMIT) are kept one per record, bounded. Before: an oldest-first cache of 250 000
+   * records (≈ 130 bytes each) for all, which a sequential pass over more records always missed.
    */
-  readonly #facts = new FactsByLogIndex<RecordFacts>(FACTS_LIMITS, weighFacts);
+  readonly #shared = new FactsByLogIndex<RecordFacts>(FACTS_LIMITS, weighFacts);
+  readonly #own = new BoundedCache<number, RecordFacts>(OWN_FACTS_LIMIT, { maxWeight: OWN_FACTS_BYTES, weigh: weighFacts });
+
+  #knownFacts(logIndex: number): RecordFacts | undefined {
+    return this.#shared.get(logIndex) ?? this.#own.get(logIndex);
+  }
 
   #factsOf(record: FactsSource): RecordFacts {
-    return this.#facts.get(record.logIndex) ?? this.#readFacts(record);
+    return this.#knownFacts(record.logIndex) ?? this.#readFacts(record);
   }
 
   #readFacts(record: FactsSource): RecordFacts {
@@ -134,8 +149,12 @@ export class RecordReader {
           ? obj.determination_ref
           : undefined,
     };
+    if (f.answers !== undefined || f.subject !== undefined || f.determination !== undefined) {
+      if (factsKey(f) !== undefined) this.#own.set(record.logIndex, f);
+      return f;
+    }
     const key = factsKey(f);
-    if (key !== undefined) this.#facts.set(record.logIndex, f, key);
+    if (key !== undefined) this.#shared.set(record.logIndex, f, key);
     return f;
   }
 
@@ -219,13 +238,13 @@ export class RecordReader {
    */
   async visibleHeads<R extends RecordHead>(reader: Reader, heads: readonly R[], relations?: PartyRelations): Promise<{ record: R; audience: RecordAudience }[]> {
     const rel = relations ?? (await this.relations());
-    const unknown = heads.filter((h) => this.#facts.get(h.logIndex) === undefined).map((h) => h.logIndex);
+    const unknown = heads.filter((h) => this.#knownFacts(h.logIndex) === undefined).map((h) => h.logIndex);
     const digests = unknown.length > 0 ? await this.store.recordDigests(unknown) : undefined;
     const versions = new Map<string, WarningVersionAudience[]>();
     const decided = new Map<RecordFacts, Map<string, RecordAudience | null>>();
     const out: { record: R; audience: RecordAudience }[] = [];
     for (const head of heads) {
-      let facts = this.#facts.get(head.logIndex);
+      let facts = this.#knownFacts(head.logIndex);
       if (facts === undefined) {
         // Not known when the page was read, or forgotten since (the cache may start afresh meanwhile).
         const digest = digests?.get(head.logIndex) ?? (await this.store.recordDigests([head.logIndex])).get(head.logIndex);
