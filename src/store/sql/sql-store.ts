@@ -106,10 +106,10 @@ export abstract class SqlStore implements Store {
   }
 
   async getPackedLeaves(start: number, count: number): Promise<PackedLeaves | undefined> {
-    const d = this.dialect;
-    const sql = (this.#packedSql ??= packedSql(d)).leaves;
-    const [rows, first, last, wellFormed, data, hashes, lengths] = (await this.arrays("packedLeaves", [start, start + count], sql))[0] as [number, number, number, number, Uint8Array | null, Uint8Array | null, string | null];
-    if (count === 0 || rows !== count || first !== start || last !== start + count - 1 || wellFormed !== count || data === null || hashes === null || lengths === null) return undefined;
+    const sql = (this.#packedSql ??= packedSql(this.dialect)).leaves;
+    // idx is the primary key: `count` rows in [start, start + count) are every index once.
+    const [rows, wellFormed, data, hashes, lengths] = (await this.arrays("packedLeaves", [start, start + count], sql))[0] as [number, number | null, Uint8Array | null, Uint8Array | null, string | null];
+    if (count === 0 || rows !== count || wellFormed !== count || data === null || hashes === null || lengths === null) return undefined;
     if (hashes.length !== count * HASH_BYTES) return undefined;
     const ends = parseEnds(lengths, count);
     if (ends === undefined || ends[count - 1] !== data.length) return undefined;
@@ -561,12 +561,12 @@ function packedSql(d: Dialect): { leaves: string; nodes: string } {
   // Every column named: an engine that answers objects would otherwise merge two count(*)s.
   return {
     leaves: d.sql(
-      `SELECT count(*) AS n, min(idx) AS first, max(idx) AS last, count(CASE WHEN ${d.isBytes("data")} AND ${hashOk("hash")} THEN 1 END) AS well_formed, ` +
+      `SELECT count(*) AS n, ${d.countWhere(`${d.isBytes("data")} AND ${hashOk("hash")}`)} AS well_formed, ` +
         `${d.bytesAgg("data", "idx")} AS data, ${d.bytesAgg("hash", "idx")} AS hashes, ${d.textAgg(d.byteLength("data"), "idx")} AS lengths ` +
         `FROM log_leaf WHERE idx >= ? AND idx < ?`,
     ),
     nodes: d.sql(
-      `SELECT count(*) AS n, count(CASE WHEN ${hashOk("hash")} THEN 1 END) AS well_formed, ${d.bytesAgg("hash", "idx")} AS hashes ` +
+      `SELECT count(*) AS n, ${d.countWhere(hashOk("hash"))} AS well_formed, ${d.bytesAgg("hash", "idx")} AS hashes ` +
         `FROM log_node WHERE level = ? AND idx >= ? AND idx < ?`,
     ),
   };
