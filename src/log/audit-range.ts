@@ -1,5 +1,5 @@
 import { bytesEqual as blocksEqual, publicBytesEqual as bytesEqual } from "../core/crypto/bytes.js";
-import { MerkleFrontier, hashChildren, hashLeaf, pow2 } from "../core/merkle/index.js";
+import { HASH_BYTES, MerkleFrontier, hashChildren, hashLeaf, pow2 } from "../core/merkle/index.js";
 import { hashAt, hashLeavesInto, hashLevels, prefixSubtrees } from "../core/merkle/packed.js";
 import { openCheckpoint, type NoteVerifier } from "../core/note/index.js";
 import type { LogLeaf, LogStore, PackedLeaves, StoredCheckpoint } from "../store/store.js";
@@ -136,7 +136,7 @@ async function intactBlock(store: LogStore, from: number, count: number): Promis
   if (!blocksEqual(leafHashes, packed.hashes)) return undefined;
   const levels = hashLevels(leafHashes, count);
   for (let level = 1; level < levels.length; level++) {
-    const stored = await store.getPackedNodes(level, from / pow2(level), levels[level]!.length / 32).catch(() => undefined);
+    const stored = await store.getPackedNodes(level, from / pow2(level), levels[level]!.length / HASH_BYTES).catch(() => undefined);
     if (stored === undefined || !blocksEqual(stored, levels[level]!)) return undefined;
   }
   return { packed, levels };

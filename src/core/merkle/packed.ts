@@ -40,9 +40,12 @@ export function hashLevels(leafHashes: Uint8Array, leaves: number): Uint8Array[]
   return levels;
 }
 
-/** Hash `index` of a packed level. */
+/**
+ * Hash `index` of a packed level, as a copy: a view would keep the whole level alive, and be sent
+ * whole to another thread (a structured clone copies a view's entire buffer).
+ */
 export function hashAt(level: Uint8Array, index: number): Uint8Array {
-  return level.subarray(index * HASH_BYTES, (index + 1) * HASH_BYTES);
+  return level.slice(index * HASH_BYTES, (index + 1) * HASH_BYTES);
 }
 
 /**
