@@ -89,6 +89,18 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.equal(toHex(range[0]!.hash), toHex(tree.node({ level: 1, index: 4 })));
     assert.equal((await s.getNodeRange(0, 35, 10)).length, 2);
 
+    // Packed reads (the audit's): the same bytes back to back, only for a run stored whole.
+    const packed = (await s.getPackedLeaves(4, 30))!;
+    const run = b.leaves.slice(4, 34);
+    assert.equal(toHex(packed.data), run.map((l) => toHex(l.data)).join(""));
+    assert.deepEqual([...packed.ends], run.map((_, i) => run.slice(0, i + 1).reduce((n, l) => n + l.data.length, 0)));
+    assert.equal(toHex(packed.hashes), run.map((l) => toHex(l.hash)).join(""));
+    assert.equal(toHex((await s.getPackedNodes(1, 4, 14))!), range.map((n) => toHex(n.hash)).join(""));
+    assert.equal(await s.getPackedLeaves(30, 8), undefined, "beyond the log");
+    assert.equal(await s.getPackedLeaves(0, 0), undefined);
+    assert.equal(await s.getPackedNodes(1, 4, 15), undefined, "beyond the stored nodes");
+    assert.equal(await s.getPackedNodes(5, 0, 1).then((h) => h && toHex(h)), toHex(tree.node({ level: 5, index: 0 })));
+
     const latest = (await s.latestCheckpoint())!;
     assert.equal(latest.size, 37);
     assert.equal(latest.note, "note\n");
