@@ -3,10 +3,22 @@
  * process): pages through a collection's objects with `limit`, following `next` while `more`, and
  * reports per-request latency.
  *
+ * It reads as a streaming client would: the envelope begins with `more` and `next`, so the request
+ * for the next page goes out as soon as those first bytes arrive, on a second keep-alive connection,
+ * while this page's body is still being read and parsed. The node then serves page n + 1 while the
+ * client parses page n, and the rate measures the node rather than the node and the client one after
+ * the other. What the client does with a page is kept small, as a load generator's should be (a full
+ * `JSON.parse` of every page cost it more CPU than serving the page cost the node): every object's
+ * id is found in the bytes (`"id":"` occurs once in a STIX object's canonical JSON: `key_id`,
+ * `external_id` and escaped text do not match it) and counted; one page in PARSE_EVERY is parsed
+ * whole and must agree — its ids, `more` and `next` — so a page that is not the envelope expected
+ * fails the run. Through node:http, not fetch (see keep-alive-post.ts).
+ *
  * As a worker: workerData = PageSpec; posts back {type:"done", seconds, objects, latenciesMs} or
  * {type:"error"}. As a child process (`fork`, so the node's RSS is measured without the client's
  * memory): the first IPC message is the PageSpec, the answer goes back the same way.
  */
+import { Agent, request } from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
 
 export interface PageSpec {
@@ -26,33 +38,113 @@ export type PageMessage =
       readonly distinct: number;
       readonly bytes: number;
       readonly latenciesMs: number[];
-      /** The client's own CPU (fetch, reading and parsing the pages), µs. */
+      /** The client's own CPU (requests, reading and parsing the pages), µs. */
       readonly cpuUs: number;
     }
   | { readonly type: "error"; readonly message: string };
 
+/** One page in this many is parsed whole and checked against the scan (and the first of each lap). */
+const PARSE_EVERY = 8;
+const ID_KEY = Buffer.from('"id":"');
+const QUOTE = 0x22;
+
+/** The top-level ids of an envelope's objects, read from its bytes without parsing them. */
+function scanIds(body: Buffer): string[] {
+  const ids: string[] = [];
+  for (let at = body.indexOf(ID_KEY); at >= 0; at = body.indexOf(ID_KEY, at)) {
+    const start = at + ID_KEY.length;
+    const end = body.indexOf(QUOTE, start);
+    ids.push(body.toString("latin1", start, end));
+    at = end;
+  }
+  return ids;
+}
+
+interface Head {
+  readonly more: boolean;
+  readonly next: string | undefined;
+}
+
+interface PageRequest {
+  /** `more` and `next`, as soon as the envelope's first bytes say them (else at the end of the body). */
+  readonly head: Promise<Head>;
+  readonly done: Promise<{ readonly status: number; readonly body: Buffer; readonly ms: number }>;
+}
+
+/** The envelope's opening, as the node writes it: `{"more":true,"next":"…"` (next only when more). */
+const HEAD = /^\{"more":(true|false)(?:,"next":("(?:[^"\\]|\\.)*"))?[,}]/;
+
+function getPage(url: URL, agent: Agent, headers: Record<string, string>): PageRequest {
+  let headFound: (h: Head) => void = () => undefined;
+  const head = new Promise<Head>((resolve) => (headFound = resolve));
+  const sent = performance.now();
+  const done = new Promise<{ status: number; body: Buffer; ms: number }>((resolve, reject) => {
+    const req = request(url, { agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      let known = res.statusCode !== 200;
+      if (known) headFound({ more: false, next: undefined });
+      res.on("data", (c: Buffer) => {
+        chunks.push(c);
+        if (known) return;
+        const m = HEAD.exec((chunks.length === 1 ? c : Buffer.concat(chunks)).toString("utf8", 0, 4096));
+        if (m) {
+          known = true;
+          headFound({ more: m[1] === "true", next: m[2] === undefined ? undefined : (JSON.parse(m[2]) as string) });
+        }
+      });
+      res.on("end", () => {
+        const body = Buffer.concat(chunks);
+        if (!known) {
+          // Not the expected opening: fall back to the parsed envelope (the client then pages in series).
+          const page = JSON.parse(body.toString("utf8")) as { more?: boolean; next?: string };
+          headFound({ more: page.more === true, next: page.next });
+        }
+        resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - sent });
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+  return { head, done };
+}
+
 async function run(spec: PageSpec): Promise<PageMessage> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 2 });
   const latenciesMs: number[] = [];
   const ids = new Set<string>();
   let objects = 0;
   let bytes = 0;
+  const pageUrl = (next?: string) => new URL(`${spec.url}?limit=${spec.limit}${next === undefined ? "" : `&next=${encodeURIComponent(next)}`}`);
   const started = performance.now();
   const cpu0 = process.cpuUsage();
-  for (let lap = 0; lap < (spec.laps ?? 1); lap++) {
-    let url = `${spec.url}?limit=${spec.limit}`;
-    for (;;) {
-      const sent = performance.now();
-      const res = await fetch(url, { headers: spec.headers });
-      const text = await res.text();
-      latenciesMs.push(performance.now() - sent);
-      if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`);
-      bytes += text.length;
-      const page = JSON.parse(text) as { more?: boolean; next?: string; objects?: { id: string }[] };
-      for (const o of page.objects ?? []) ids.add(o.id);
-      objects += page.objects?.length ?? 0;
-      if (!page.more) break;
-      url = `${spec.url}?limit=${spec.limit}&next=${encodeURIComponent(page.next!)}`;
+  try {
+    for (let lap = 0; lap < (spec.laps ?? 1); lap++) {
+      let current = getPage(pageUrl(), agent, spec.headers);
+      for (let n = 0; ; n++) {
+        const head = await current.head;
+        const following = head.more ? getPage(pageUrl(head.next), agent, spec.headers) : undefined;
+        // Awaited below; if this page fails first, its rejection must not end the process unreported.
+        following?.done.catch(() => undefined);
+        const { status, body, ms } = await current.done;
+        latenciesMs.push(ms);
+        if (status !== 200) throw new Error(`HTTP ${status}: ${body.toString("utf8", 0, 300)}`);
+        bytes += body.length;
+        const pageIds = scanIds(body);
+        if (n % PARSE_EVERY === 0) {
+          const page = JSON.parse(body.toString("utf8")) as { more?: boolean; next?: string; objects?: { id: string }[] };
+          const parsed = (page.objects ?? []).map((o) => o.id);
+          if ((page.more === true) !== head.more || page.next !== head.next) throw new Error("the envelope's more/next differ from its opening bytes");
+          if (parsed.join() !== pageIds.join()) throw new Error("the ids found in the page's bytes differ from its parsed objects'");
+        }
+        for (const id of pageIds) ids.add(id);
+        objects += pageIds.length;
+        if (!following) break;
+        current = following;
+      }
     }
+  } finally {
+    agent.destroy();
   }
   const cpu = process.cpuUsage(cpu0);
   return { type: "done", seconds: (performance.now() - started) / 1000, objects, distinct: ids.size, bytes, latenciesMs, cpuUs: cpu.user + cpu.system };
