@@ -28,6 +28,7 @@ import { readSeed } from "../src/exchange/party-key-files.js";
 import { parseConfig } from "../src/node/config.js";
 import { openNode, type TocsinNode } from "../src/node/node.js";
 import { profiled } from "./cpu-profile.js";
+import { watchLoopStalls, type LoopStalls } from "./loop-stalls.js";
 import { appendDirect, type DirectRecord } from "./direct-load.js";
 import type { GetLoadMessage, GetLoadSpec } from "./get-load-client.js";
 import { formatNumber, percentile, report, type Row } from "./report.js";
@@ -154,6 +155,16 @@ async function load(spec: GetLoadSpec): Promise<Extract<GetLoadMessage, { type: 
   }
 }
 
+/** The loop's stalls under the load: the longest one split into the node's work and its wait for a CPU, and the longest task in CPU time. */
+function stallRows(s: LoopStalls, baseline: string, base: number): Row[] {
+  const worst = `${s.worst.wallMs.toFixed(1)} ms: ${s.worst.runMs.toFixed(1)} on a CPU, ${s.worst.waitMs.toFixed(1)} waiting for one`;
+  const share = s.waitMs / (s.runMs + s.waitMs);
+  return [
+    { name: `  longest task under that load, CPU time of the main thread (worst stall ${worst})`, value: s.maxRunMs, unit: "ms", baseline, ratio: s.maxRunMs / base, target: "<= 50 ms", met: s.maxRunMs <= 50 },
+    { name: `  main thread waiting for a CPU under that load (share of its runnable time; ${s.ticks} ticks)`, value: share * 100, unit: "%", baseline, ratio: share },
+  ];
+}
+
 export async function runBignodeBench(args: string[]): Promise<void> {
   let seconds = 30;
   for (const a of args) {
@@ -188,6 +199,7 @@ export async function runBignodeBench(args: string[]): Promise<void> {
       }
     })();
     const startCpu = process.cpuUsage();
+    const stopStartStalls = watchLoopStalls();
     const indexed = big.node.services.indexWarnings().then(() => performance.now() - big.openedAt);
     const cold = performance.now();
     await profiled("bignode", "first track record", async () => {
@@ -198,6 +210,7 @@ export async function runBignodeBench(args: string[]): Promise<void> {
     const coldMs = performance.now() - cold;
     const indexMs = await indexed;
     const startCpuMs = cpuMs(process.cpuUsage(startCpu));
+    const startStalls = stopStartStalls();
     starting = false;
     await startProbe;
     progress(`  warning index built ${indexMs.toFixed(0)} ms after the node opened; first track record after start: ${coldMs.toFixed(0)} ms; heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
@@ -217,6 +230,7 @@ export async function runBignodeBench(args: string[]): Promise<void> {
     rows.push({ name: `  this process's CPU meanwhile (the rest of the index, the scoring, the probes)`, value: startCpuMs, unit: "ms", baseline, ratio: startCpuMs / base });
     const startWorst = Math.max(...startProbes) - base;
     rows.push({ name: `  /healthz worst delay meanwhile (${startProbes.length} probes)`, value: startWorst, unit: "ms", baseline, ratio: startWorst / base, target: "<= 50 ms", met: startWorst <= 50 });
+    if (startStalls) rows.push(...stallRows(startStalls, baseline, base).map((r) => ({ ...r, name: r.name.replace("under that load", "meanwhile") })));
     const sample = Array.from({ length: 500 }, (_, i) => big.warningIds[Math.floor((i * big.warningIds.length) / 500)]!);
     const spec: GetLoadSpec = {
       base: url,
@@ -240,11 +254,13 @@ export async function runBignodeBench(args: string[]): Promise<void> {
       for (const e of list.getEntries() as (PerformanceEntry & { detail?: { kind?: number } })[]) gcs.push({ kind: e.detail?.kind ?? 0, ms: e.duration });
     });
     gcObserver.observe({ entryTypes: ["gc"] });
+    const stopStalls = watchLoopStalls();
     const loadCpu = process.cpuUsage();
     const done = await profiled("bignode", "load", () => load(spec));
     const loadCpuMs = cpuMs(process.cpuUsage(loadCpu));
     loop.disable();
     gcObserver.disconnect();
+    const stalls = stopStalls();
     for (const [name, lat] of Object.entries(done.latencies)) {
       const s = [...lat].sort((a, b) => a - b);
       const p99 = percentile(s, 99);
@@ -269,6 +285,7 @@ export async function runBignodeBench(args: string[]): Promise<void> {
       baseline,
       ratio: gcMax / base,
     });
+    if (stalls) rows.push(...stallRows(stalls, baseline, base));
     progress(`  heap used after the load ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB; event loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms; GC max ${gcMax.toFixed(1)} ms (${major.length} major)`);
     rows.push({
       name: `escalator idle tick @${formatNumber(n)} open warnings`,
