@@ -157,10 +157,11 @@ async function load(spec: GetLoadSpec): Promise<Extract<GetLoadMessage, { type: 
 
 /** The loop's stalls under the load: the longest one split into the node's work and its wait for a CPU, and the longest task in CPU time. */
 function stallRows(s: LoopStalls, baseline: string, base: number): Row[] {
-  const worst = `${s.worst.wallMs.toFixed(1)} ms: ${s.worst.runMs.toFixed(1)} on a CPU, ${s.worst.waitMs.toFixed(1)} waiting for one`;
+  progress(`  ticks with the most CPU (ms, at ms since the process started): ${s.topRuns.map(([r, at]) => `${r.toFixed(1)} @${at.toFixed(0)}`).join(", ")}`);
+  const worst = `${s.worst.wallMs.toFixed(1)} ms at ${(s.worst.atMs / 1000).toFixed(1)} s: ${s.worst.runMs.toFixed(1)} on a CPU, ${s.worst.waitMs.toFixed(1)} waiting for one`;
   const share = s.waitMs / (s.runMs + s.waitMs);
   return [
-    { name: `  longest task under that load, CPU time of the main thread (worst stall ${worst})`, value: s.maxRunMs, unit: "ms", baseline, ratio: s.maxRunMs / base, target: "<= 50 ms", met: s.maxRunMs <= 50 },
+    { name: `  longest task under that load, CPU time of the main thread (at ${(s.maxRunAtMs / 1000).toFixed(1)} s; worst stall ${worst})`, value: s.maxRunMs, unit: "ms", baseline, ratio: s.maxRunMs / base, target: "<= 50 ms", met: s.maxRunMs <= 50 },
     { name: `  main thread waiting for a CPU under that load (share of its runnable time; ${s.ticks} ticks)`, value: share * 100, unit: "%", baseline, ratio: share },
   ];
 }

@@ -11,9 +11,12 @@ import { readFileSync } from "node:fs";
  */
 export interface LoopStalls {
   /** The longest gap between two ticks (ms, wall clock), and how much of it the thread ran / waited. */
-  readonly worst: { readonly wallMs: number; readonly runMs: number; readonly waitMs: number };
-  /** The most CPU the thread used between two ticks (ms): the longest task, in CPU time. */
+  readonly worst: { readonly wallMs: number; readonly runMs: number; readonly waitMs: number; readonly atMs: number };
+  /** The most CPU the thread used between two ticks (ms): the longest task, in CPU time; and when it ended (ms after the start). */
   readonly maxRunMs: number;
+  readonly maxRunAtMs: number;
+  /** The five ticks with the most CPU: [CPU ms, performance.now() at their end] (to match with --trace-gc's times). */
+  readonly topRuns: readonly (readonly [runMs: number, at: number])[];
   /** The thread's CPU and its wait for a CPU over the whole time (ms). */
   readonly runMs: number;
   readonly waitMs: number;
@@ -36,16 +39,24 @@ export function watchLoopStalls(): () => LoopStalls | undefined {
   let [run0, wait0] = first;
   let t0 = performance.now();
   const start = { run: run0, wait: wait0 };
-  let worst = { wallMs: 0, runMs: 0, waitMs: 0 };
+  const began = performance.now();
+  let worst = { wallMs: 0, runMs: 0, waitMs: 0, atMs: 0 };
   let maxRunMs = 0;
+  let maxRunAtMs = 0;
+  const topRuns: [number, number][] = [];
   let ticks = 0;
   const timer = setInterval(() => {
     const now = performance.now();
     const s = schedstat()!;
     const wall = now - t0;
     const run = s[0] - run0;
-    if (wall > worst.wallMs) worst = { wallMs: wall, runMs: run, waitMs: s[1] - wait0 };
-    if (run > maxRunMs) maxRunMs = run;
+    if (wall > worst.wallMs) worst = { wallMs: wall, runMs: run, waitMs: s[1] - wait0, atMs: now - began };
+    if (run > maxRunMs) (maxRunMs = run), (maxRunAtMs = now - began);
+    if (topRuns.length < 5 || run > topRuns[4]![0]) {
+      topRuns.push([run, now]);
+      topRuns.sort((a, b) => b[0] - a[0]);
+      topRuns.length = Math.min(5, topRuns.length);
+    }
     ticks++;
     [run0, wait0] = s;
     t0 = now;
@@ -53,6 +64,6 @@ export function watchLoopStalls(): () => LoopStalls | undefined {
   return () => {
     clearInterval(timer);
     const s = schedstat()!;
-    return { worst, maxRunMs, runMs: s[0] - start.run, waitMs: s[1] - start.wait, ticks };
+    return { worst, maxRunMs, maxRunAtMs, topRuns, runMs: s[0] - start.run, waitMs: s[1] - start.wait, ticks };
   };
 }

@@ -16,7 +16,7 @@ export {
 export type { Interval, BootstrapOptions } from "./bootstrap.js";
 export { leadTimeSummary } from "./lead-time.js";
 export type { LeadTimeSummary } from "./lead-time.js";
-export { DEFAULT_MIN_RESOLVED, forecastColumns, newScratch, scoreColumns, scoreForecasts } from "./forecast-scores.js";
+export { DEFAULT_MIN_RESOLVED, forecastColumns, newScratch, scoreColumns, scoreColumnsSteps, scoreForecasts } from "./forecast-scores.js";
 export type { ForecastColumns, ScoringScratch, ResolvedForecast, ScoringOptions, Estimate, ScoredSet, TooFewResolved, ScoreSet } from "./forecast-scores.js";
 export { PERIODS, periodKey, sourceTrackRecord, sourceTrackRecordSteps, receivedForecasts, receivedForecastsSteps } from "./track-record.js";
 export { runSteps } from "./steps.js";

@@ -1,5 +1,5 @@
 import { runSteps, type Steps } from "./steps.js";
-import { forecastColumns, newScratch, scoreColumns, type ForecastColumns, type ScoringScratch, type ResolvedForecast, type ScoreSet, type ScoringOptions } from "./forecast-scores.js";
+import { forecastColumns, newScratch, scoreColumnsSteps, type ForecastColumns, type ScoringScratch, type ResolvedForecast, type ScoreSet, type ScoringOptions } from "./forecast-scores.js";
 
 /** How warnings are grouped in time: by the UTC calendar month, quarter or year they were issued in. */
 export const PERIODS = ["month", "quarter", "year"] as const;
@@ -76,7 +76,7 @@ function* scoreGroups(
   for (const key of [...groups.keys()].sort()) {
     yield;
     const g = groups.get(key)!;
-    out.push({ key, scores: scoreColumns(columns, g.rows, g.unscored, options, scratch) });
+    out.push({ key, scores: yield* scoreColumnsSteps(columns, g.rows, g.unscored, options, scratch) });
   }
   return out;
 }
@@ -87,14 +87,15 @@ export function sourceTrackRecord(authored: readonly ResolvedForecast[], options
 }
 
 /**
- * {@link sourceTrackRecord} in steps of one scored group each (overall, each recipient, each period):
+ * {@link sourceTrackRecord} in steps of a part of one group's scoring each (overall, each recipient, each period):
  * the same computation in the same order, so the same result; a caller drives it and may yield between steps.
  */
 export function* sourceTrackRecordSteps(authored: readonly ResolvedForecast[], options: TrackRecordOptions = {}): Steps<SourceTrackRecord> {
   const keyOf = periodKeys(options.period ?? "quarter");
   const columns = forecastColumns(authored);
   const scratch = newScratch(columns.p.length);
-  const overall = scoreColumns(columns, undefined, authored.length - columns.p.length, options, scratch);
+  yield;
+  const overall = yield* scoreColumnsSteps(columns, undefined, authored.length - columns.p.length, options, scratch);
   const byRecipient = yield* scoreGroups(authored, columns, (f) => f.recipients, options, scratch);
   const byPeriod = yield* scoreGroups(authored, columns, (f) => [keyOf(f.issuedAt)], options, scratch);
   return { overall, byRecipient, byPeriod };
@@ -105,11 +106,12 @@ export function receivedForecasts(received: readonly ResolvedForecast[], options
   return runSteps(receivedForecastsSteps(received, options));
 }
 
-/** {@link receivedForecasts} in steps of one scored group each (overall, each source). */
+/** {@link receivedForecasts} in steps of a part of one group's scoring each (overall, each source). */
 export function* receivedForecastsSteps(received: readonly ResolvedForecast[], options: ScoringOptions = {}): Steps<ReceivedForecasts> {
   const columns = forecastColumns(received);
   const scratch = newScratch(columns.p.length);
-  const overall = scoreColumns(columns, undefined, received.length - columns.p.length, options, scratch);
+  yield;
+  const overall = yield* scoreColumnsSteps(columns, undefined, received.length - columns.p.length, options, scratch);
   const bySource = yield* scoreGroups(received, columns, (f) => [f.source], options, scratch);
   return { overall, bySource };
 }
