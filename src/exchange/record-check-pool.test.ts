@@ -2,7 +2,11 @@ import { test } from "node:test";
 import { MessagePort } from "node:worker_threads";
 import assert from "node:assert/strict";
 import { buildWarning, sign, type Author } from "../client/record-builders.js";
-import { SIGNATURE_EXT, type StixObject } from "../core/record/index.js";
+import { randomBytes } from "node:crypto";
+import { ed25519PublicKey } from "../core/crypto/index.js";
+import { keyIdOf, SIGNATURE_EXT, type StixObject } from "../core/record/index.js";
+import { checkRecord, type RecordCheck } from "./record-check.js";
+import { stixValidator } from "./stix-validator.js";
 import { NodeHarness, TestClock } from "../testing/node-harness.js";
 
 /*
@@ -127,6 +131,40 @@ test("a worker that crashes fails only its own requests; the replacement's are a
     assert.ok(check?.invalid, "the replacement worker answered");
   } finally {
     MessagePort.prototype.postMessage = post;
+    await pool.close();
+  }
+});
+
+test("small admissions arriving together share the workers' tasks, and each is answered as if checked alone on the main thread", async () => {
+  const { RecordCheckPool } = await import("./record-check-pool.js");
+  const author = (n: number): Author => {
+    const seed = new Uint8Array(randomBytes(32));
+    return { id: `identity--00000000-0000-4000-8000-00000000000${n}`, seed, publicKey: ed25519PublicKey(seed) };
+  };
+  const a = author(1);
+  const b = author(2);
+  const keysOf = (x: Author) => [{ keyId: keyIdOf(x.publicKey!), publicKey: x.publicKey! }];
+  // Posters, keys and outcomes mixed: valid, a bad signature, another author's record, invalid, and one
+  // admission of three, all sent in one event-loop turn.
+  const requests = Array.from({ length: 24 }, (_, i) => {
+    const poster = i % 3 === 0 ? b : a;
+    const own = warning(poster, a.id, `r${i}`);
+    const objects = [
+      i % 4 === 1 ? badSignature(own) : i % 5 === 2 ? warning(poster === a ? b : a, a.id, `foreign ${i}`) : i % 7 === 3 ? { ...own, created: "yesterday" } : own,
+      ...(i === 10 ? [warning(poster, b.id, "second"), { type: "nonsense" }] : []),
+    ];
+    return { posterId: poster.id, keys: keysOf(poster), objects };
+  });
+  const validator = stixValidator();
+  const alone = requests.map((r) => r.objects.map((o) => checkRecord(o, r.posterId, r.keys, (x) => validator.assertValidStix(x))));
+  const pool = new RecordCheckPool(2);
+  try {
+    const together = await Promise.all(requests.map((r) => pool.check(r.posterId, r.keys, r.objects)));
+    // A digest crosses the thread boundary as a plain Uint8Array (a Buffer on the main thread): same bytes.
+    const same = (checks: RecordCheck[][]) => checks.map((r) => r.map((c) => (!c.invalid && c.digest ? { ...c, digest: Buffer.from(c.digest).toString("hex") } : c)));
+    assert.deepEqual(same(together), same(alone));
+    assert.ok(alone.flat().some((c) => c.invalid) && alone.flat().some((c) => !c.invalid && c.signature && "failed" in c.signature));
+  } finally {
     await pool.close();
   }
 });

@@ -7,15 +7,21 @@
 import { stixValidator } from "./stix-validator.js";
 import { checkRecord, type PosterKey, type RecordCheck } from "./record-check.js";
 
-export interface CheckRequest {
+/** One admission's records (or a part of them), with the poster they are checked against. */
+export interface CheckJob {
   readonly posterId: string;
   readonly keys: readonly PosterKey[];
   readonly objects: readonly unknown[];
 }
 
+/** One task: the jobs of one or more admissions, answered job by job in order. */
+export interface CheckRequest {
+  readonly jobs: readonly CheckJob[];
+}
+
 const validator = stixValidator();
 const validate = (o: unknown) => validator.assertValidStix(o);
 
-export default function checkBatch(req: CheckRequest): RecordCheck[] {
-  return req.objects.map((o) => checkRecord(o, req.posterId, req.keys, validate));
+export default function checkJobs(req: CheckRequest): RecordCheck[][] {
+  return req.jobs.map((job) => job.objects.map((o) => checkRecord(o, job.posterId, job.keys, validate)));
 }

@@ -24,6 +24,9 @@ async function startWitness(engine: "sqlite" | "postgres", reuse?: { dir: string
   const db = reuse ? reuse.db : engine === "postgres" ? await createTestDatabase("witness") : undefined;
   const node = await openNode(parseConfig({ dataDir: dir, checkWorkers: 0, witnessMlDsa: true, ...(db ? { db: db.url } : {}) }));
   const url = await node.app.listen({ host: "127.0.0.1", port: 0 });
+  // As `tocsin serve` does: on a shared database only the process holding the lease appends, and a
+  // witness that sees a fork appends an alarm (without a leader it would wait 10 s and give up).
+  await node.startLeadership(url);
   return { node, url, dir, db };
 }
 
