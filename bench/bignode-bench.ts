@@ -15,7 +15,9 @@
  * TOCSIN_BENCH_SCALE scales the 100 000; `--seconds=N` the load's duration; TOCSIN_BENCH_CACHE=<dir> keeps
  * each node's data directory between runs (the load only reads, so a kept store is the same store). TOCSIN_BENCH_CPU_PROF=<dir>
  * profiles the node's main thread during the first track record and during the load (cpu-profile.ts;
- * bench/profile-summary.ts lists the longest tasks, which set the /healthz delay).
+ * bench/profile-summary.ts lists the longest tasks, which set the /healthz delay). During the start and
+ * under the load the main thread's stalls are also split into its own CPU and its wait for a core
+ * (loop-stalls.ts): on a shared machine only the first is the node's, and it is the row to compare.
  */
 import { fork } from "node:child_process";
 import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay, type PerformanceEntry } from "node:perf_hooks";
