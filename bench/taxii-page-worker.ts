@@ -19,7 +19,16 @@ export interface PageSpec {
 }
 
 export type PageMessage =
-  | { readonly type: "done"; readonly seconds: number; readonly objects: number; readonly distinct: number; readonly bytes: number; readonly latenciesMs: number[] }
+  | {
+      readonly type: "done";
+      readonly seconds: number;
+      readonly objects: number;
+      readonly distinct: number;
+      readonly bytes: number;
+      readonly latenciesMs: number[];
+      /** The client's own CPU (fetch, reading and parsing the pages), µs. */
+      readonly cpuUs: number;
+    }
   | { readonly type: "error"; readonly message: string };
 
 async function run(spec: PageSpec): Promise<PageMessage> {
@@ -28,6 +37,7 @@ async function run(spec: PageSpec): Promise<PageMessage> {
   let objects = 0;
   let bytes = 0;
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   for (let lap = 0; lap < (spec.laps ?? 1); lap++) {
     let url = `${spec.url}?limit=${spec.limit}`;
     for (;;) {
@@ -44,7 +54,8 @@ async function run(spec: PageSpec): Promise<PageMessage> {
       url = `${spec.url}?limit=${spec.limit}&next=${encodeURIComponent(page.next!)}`;
     }
   }
-  return { type: "done", seconds: (performance.now() - started) / 1000, objects, distinct: ids.size, bytes, latenciesMs };
+  const cpu = process.cpuUsage(cpu0);
+  return { type: "done", seconds: (performance.now() - started) / 1000, objects, distinct: ids.size, bytes, latenciesMs, cpuUs: cpu.user + cpu.system };
 }
 
 const failed = (e: unknown): PageMessage => ({ type: "error", message: e instanceof Error ? e.message : String(e) });

@@ -22,6 +22,7 @@ import Database from "better-sqlite3";
 import { parseConfig } from "../src/node/config.js";
 import { openNode } from "../src/node/node.js";
 import { SQLITE_FILE } from "../src/store/open-store.js";
+import { profiled } from "./cpu-profile.js";
 import { readPagingData } from "./paging-load.js";
 import { formatNumber, percentile, sci, type Row } from "./report.js";
 import type { PageMessage, PageSpec } from "./taxii-page-worker.js";
@@ -134,6 +135,8 @@ export async function pagingCurve(sizes: readonly number[], cacheDir: string | u
       let rate = 0;
       let lat: number[] = [];
       let rss = 0;
+      let cpuUsPerObject = 0;
+      let clientUsPerObject = 0;
       const node = await openNode(parseConfig({ dataDir, escalationIntervalMs: 0 }));
       try {
         const url = await node.app.listen({ host: "127.0.0.1", port: 0 });
@@ -142,14 +145,19 @@ export async function pagingCurve(sizes: readonly number[], cacheDir: string | u
         for (const pass of [1, 2]) {
           const base = databaseBaseline(join(dataDir, SQLITE_FILE), laps);
           baseRate = base.objects / base.seconds;
-          const { done, peakRss } = await pageOnce({ url: objectsUrl, limit: LIMIT, headers: { accept: TAXII, authorization: basic }, laps });
+          // TOCSIN_BENCH_CPU_PROF: the node's main thread while the client pages (the node runs in this process).
+          const cpu0 = process.cpuUsage();
+          const { done, peakRss } = await profiled("taxii-paging", `${size}-pass${pass}`, () => pageOnce({ url: objectsUrl, limit: LIMIT, headers: { accept: TAXII, authorization: basic }, laps }));
+          const cpu = process.cpuUsage(cpu0);
+          cpuUsPerObject = (cpu.user + cpu.system) / done.objects;
+          clientUsPerObject = done.cpuUs / done.objects;
           if (done.distinct < size) throw new Error(`paged ${done.distinct} distinct objects, expected at least ${size}`);
           rate = done.objects / done.seconds;
           lat = [...done.latenciesMs].sort((a, b) => a - b);
           rss = Math.max(rss, peakRss);
           progress(
             `  ${formatNumber(size)} pass ${pass}: baseline ${formatNumber(baseRate)} objects/s; GET ${formatNumber(rate)} objects/s (${(rate / baseRate).toFixed(3)}x), ` +
-              `p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+              `p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB, node CPU ${cpuUsPerObject.toFixed(2)} µs/object, client CPU ${(done.cpuUs / done.objects).toFixed(2)} µs/object`,
           );
         }
       } finally {
@@ -159,6 +167,11 @@ export async function pagingCurve(sizes: readonly number[], cacheDir: string | u
       first ??= { rate, rss, size };
       const at = `@${formatNumber(size)}`;
       rows.push({ name: `paging GET objects/s, limit ${LIMIT}, pass 2 ${at}`, value: rate, unit: "objects/s", baseline, ratio: rate / baseRate, target: ">= 0.5x baseline", met: rate / baseRate >= 0.5 });
+      rows.push({ name: `  node CPU per object (every thread of the node's process) ${at}`, value: cpuUsPerObject, unit: "µs", baseline, ratio: cpuUsPerObject / (1e6 / baseRate) });
+      // The client pages in series with the node (and parses each page on the other core), so the rate
+      // above is bound by both; what the node alone could serve on one core at its CPU cost, for comparison.
+      rows.push({ name: `  node-bound rate (1 core / node CPU per object) ${at}`, value: 1e6 / cpuUsPerObject, unit: "objects/s", baseline, ratio: 1e6 / cpuUsPerObject / baseRate });
+      rows.push({ name: `  client CPU per object (fetch, read, JSON.parse) ${at}`, value: clientUsPerObject, unit: "µs", baseline, ratio: clientUsPerObject / (1e6 / baseRate) });
       rows.push({ name: `  database baseline ${at}`, value: baseRate, unit: "objects/s", baseline, ratio: 1 });
       if (size !== first.size) {
         const flat = rate / first.rate;

@@ -9,14 +9,20 @@ import {
   type RecordAudience,
   type WarningVersionAudience,
 } from "../core/tlp/index.js";
-import type { Store, StoredRecord } from "../store/store.js";
+import type { RecordHead, Store, StoredRecord } from "../store/store.js";
 import { BoundedCache } from "./bounded-cache.js";
 import { ExchangeError } from "./exchange-errors.js";
+import { FactsByLogIndex } from "./facts-by-log-index.js";
 import type { PartyDirectory } from "./party-directory.js";
 
 type Obj = Record<string, any>;
 
-/** What TLP needs of a stored version, parsed once. Its lists are shared between records (ListInterner): never changed. */
+/** What the audience of a record is decided on besides its facts. */
+type AudienceSubject = Pick<StoredRecord, "author" | "kind" | "logIndex" | "warningRef">;
+/** What a record's facts are read from: its body, checked against its digest. */
+type FactsSource = Pick<StoredRecord, "logIndex" | "kind" | "body" | "digest" | "id" | "modified">;
+
+/** What TLP needs of a stored version, parsed once. Shared between records with equal facts (FactsByLogIndex), its lists frozen: never changed. */
 interface RecordFacts {
   readonly markingRefs: readonly string[];
   /** A warning's recipient_refs (empty for other kinds). */
@@ -31,14 +37,19 @@ interface RecordFacts {
   readonly determination: string | undefined;
 }
 
-/** Records whose TLP facts are kept parsed, at most (≈ 130 bytes each when their lists are shared)… */
-const FACTS_CACHE_LIMIT = 250_000;
-/** …and at most this many bytes of them, by the estimate of `weighFacts`. */
-const FACTS_CACHE_BYTES = 32 * 2 ** 20;
-/** Distinct lists (markings, recipients, reviewers) shared between cached facts, at most. */
-const SHARED_LISTS_LIMIT = 10_000;
-/** Longer lists are not shared: each is weighed with the record that holds it. */
-const SHARED_LIST_LENGTH = 32;
+/**
+ * The TLP facts kept parsed: every log index's in 2 bytes (up to 16 777 216 records, 32 MiB), each
+ * distinct facts value once, at most 65 535 of them in at most 16 MiB by the estimate of `weighFacts`.
+ */
+const FACTS_LIMITS = { maxChunks: 256, maxDistinct: 65_535, maxWeight: 16 * 2 ** 20 };
+/**
+ * Facts naming one record or version of their own (a receipt's answered version, an escalation's
+ * recipient, a duty record's determination) are nearly all distinct: shared, they would fill the
+ * distinct values and empty the whole cache again and again. They are kept one per record instead,
+ * oldest first out, at most this many and this many bytes.
+ */
+const OWN_FACTS_LIMIT = 100_000;
+const OWN_FACTS_BYTES = 16 * 2 ** 20;
 
 /**
  * Every read of a record goes through here, so TLP is decided in one place: the record's audience
@@ -64,19 +75,27 @@ export class RecordReader {
    * many records at once (a TAXII page).
    */
   async audienceOf(record: StoredRecord, versions?: Map<string, WarningVersionAudience[]>): Promise<RecordAudience> {
-    const facts = this.#factsOf(record);
+    return this.#audience(record, this.#factsOf(record), versions);
+  }
+
+  /** The audience from the record's facts: at once where they decide it (a warning), else after the store reads it needs. */
+  #audience(record: AudienceSubject, facts: RecordFacts, versions?: Map<string, WarningVersionAudience[]>): RecordAudience | Promise<RecordAudience> {
     const own: RecordAudience = { author: record.author, recipients: [], markingRefs: facts.markingRefs };
     if (record.kind === "warning") return { ...own, recipients: facts.recipients };
     // The duty to warn: a determination is for its author and reviewers; what follows from it is read by
     // the determination's author and reviewers (and its own author: an approver, the node); a reveal by the reviewers it names.
     if (record.kind === "determination" || record.kind === "duty-reveal") return { ...own, recipients: facts.reviewers };
+    if (facts.determination === undefined && !record.warningRef) return own;
+    return this.#audienceRead(record, facts, own, versions);
+  }
+
+  async #audienceRead(record: AudienceSubject, facts: RecordFacts, own: RecordAudience, versions?: Map<string, WarningVersionAudience[]>): Promise<RecordAudience> {
     if (facts.determination !== undefined) {
       const determination = (await this.store.recordVersions(facts.determination)).filter((v) => v.kind === "determination").at(-1);
       if (!determination) return own;
       return { ...own, recipients: [determination.author, ...this.#factsOf(determination).reviewers] };
     }
-    if (!record.warningRef) return own;
-    const all = await this.#versionsOf(record.warningRef, versions);
+    const all = await this.#versionsOf(record.warningRef!, versions);
     if (all.length === 0) return own;
     return audienceOfRecordAbout(all, { author: record.author, markingRefs: facts.markingRefs, logIndex: record.logIndex, answers: facts.answers });
   }
@@ -99,33 +118,43 @@ export class RecordReader {
   /*
    * A stored version never changes, and neither does the log index it was stored at (a record row is
    * never replaced: deletion adds a tombstone), so the TLP facts read from its body are kept by log
-   * index: paging a large collection parses each record once, not on every page. Bounded in entries
-   * and in bytes (oldest first out, in constant time: bounded-cache.ts) so memory stays flat however
-   * large the store grows. Before, keyed by the digest in base64 (a 44-character string made on every
-   * lookup) with a fresh copy of each list per record: ≈ 440 bytes an entry, 110 MB when full.
+   * index: paging a large collection parses each record once, not on every page. Kept as one number
+   * per index into the distinct facts (facts-by-log-index.ts), so memory stays flat however large the
+   * store grows and a pass over 1 000 000 records finds them all again; facts naming a record of their
+   * own (OWN_FACTS_LIMIT) are kept one per record, bounded. Before: an oldest-first cache of 250 000
+   * records (≈ 130 bytes each) for all, which a sequential pass over more records always missed.
    */
-  readonly #facts = new BoundedCache<number, RecordFacts>(FACTS_CACHE_LIMIT, { maxWeight: FACTS_CACHE_BYTES, weigh: (f) => weighFacts(f, this.#lists) });
-  readonly #lists = new ListInterner(SHARED_LISTS_LIMIT, SHARED_LIST_LENGTH);
+  readonly #shared = new FactsByLogIndex<RecordFacts>(FACTS_LIMITS, weighFacts);
+  readonly #own = new BoundedCache<number, RecordFacts>(OWN_FACTS_LIMIT, { maxWeight: OWN_FACTS_BYTES, weigh: weighFacts });
 
-  #factsOf(record: StoredRecord): RecordFacts {
-    let f = this.#facts.get(record.logIndex);
-    if (f === undefined) {
-      assertBodyIntact(record);
-      const obj = JSON.parse(record.body) as Obj;
-      const lists = this.#lists;
-      f = {
-        markingRefs: lists.share(markingsOf(obj)),
-        recipients: record.kind === "warning" ? lists.share(recipientsOf(obj)) : EMPTY,
-        answers: record.kind === "receipt" && typeof obj.warning_modified === "string" ? obj.warning_modified : undefined,
-        subject: record.kind === "escalation" && typeof obj.recipient_ref === "string" ? obj.recipient_ref : undefined,
-        reviewers: (record.kind === "determination" || record.kind === "duty-reveal") && Array.isArray(obj.reviewer_refs) ? lists.share(obj.reviewer_refs as string[]) : EMPTY,
-        determination:
-          (record.kind === "duty-decision" || record.kind === "duty-approval" || record.kind === "duty-escalation") && typeof obj.determination_ref === "string"
-            ? obj.determination_ref
-            : undefined,
-      };
-      this.#facts.set(record.logIndex, f);
+  #knownFacts(logIndex: number): RecordFacts | undefined {
+    return this.#shared.get(logIndex) ?? this.#own.get(logIndex);
+  }
+
+  #factsOf(record: FactsSource): RecordFacts {
+    return this.#knownFacts(record.logIndex) ?? this.#readFacts(record);
+  }
+
+  #readFacts(record: FactsSource): RecordFacts {
+    assertBodyIntact(record);
+    const obj = JSON.parse(record.body) as Obj;
+    const f: RecordFacts = {
+      markingRefs: Object.freeze(markingsOf(obj)),
+      recipients: record.kind === "warning" ? Object.freeze(recipientsOf(obj)) : EMPTY,
+      answers: record.kind === "receipt" && typeof obj.warning_modified === "string" ? obj.warning_modified : undefined,
+      subject: record.kind === "escalation" && typeof obj.recipient_ref === "string" ? obj.recipient_ref : undefined,
+      reviewers: (record.kind === "determination" || record.kind === "duty-reveal") && Array.isArray(obj.reviewer_refs) ? Object.freeze(obj.reviewer_refs as string[]) : EMPTY,
+      determination:
+        (record.kind === "duty-decision" || record.kind === "duty-approval" || record.kind === "duty-escalation") && typeof obj.determination_ref === "string"
+          ? obj.determination_ref
+          : undefined,
+    };
+    if (f.answers !== undefined || f.subject !== undefined || f.determination !== undefined) {
+      if (factsKey(f) !== undefined) this.#own.set(record.logIndex, f);
+      return f;
     }
+    const key = factsKey(f);
+    if (key !== undefined) this.#shared.set(record.logIndex, f, key);
     return f;
   }
 
@@ -200,48 +229,65 @@ export class RecordReader {
   async filter(reader: Reader, records: readonly StoredRecord[]): Promise<StoredRecord[]> {
     return (await this.visible(reader, records)).map((v) => v.record);
   }
+
+  /**
+   * {@link visible} for a page of many read without digests (Store.listRecordHeads, TAXII objects):
+   * the digests of records whose TLP facts are not known yet are read in one query, so each is still
+   * hashed against its digest before its facts are trusted. A warning's audience follows from its
+   * author and facts alone, so TLP is decided once per distinct pair in the page, not per record.
+   */
+  async visibleHeads<R extends RecordHead>(reader: Reader, heads: readonly R[], relations?: PartyRelations): Promise<{ record: R; audience: RecordAudience }[]> {
+    const rel = relations ?? (await this.relations());
+    const unknown = heads.filter((h) => this.#knownFacts(h.logIndex) === undefined).map((h) => h.logIndex);
+    const digests = unknown.length > 0 ? await this.store.recordDigests(unknown) : undefined;
+    const versions = new Map<string, WarningVersionAudience[]>();
+    const decided = new Map<RecordFacts, Map<string, RecordAudience | null>>();
+    const out: { record: R; audience: RecordAudience }[] = [];
+    for (const head of heads) {
+      let facts = this.#knownFacts(head.logIndex);
+      if (facts === undefined) {
+        // Not known when the page was read, or forgotten since (the cache may start afresh meanwhile).
+        const digest = digests?.get(head.logIndex) ?? (await this.store.recordDigests([head.logIndex])).get(head.logIndex);
+        if (digest === undefined) throw corrupted(head, "its row has no digest");
+        facts = this.#readFacts({ ...head, digest });
+      }
+      if (head.kind === "warning") {
+        let byAuthor = decided.get(facts);
+        if (byAuthor === undefined) decided.set(facts, (byAuthor = new Map()));
+        let audience = byAuthor.get(head.author);
+        if (audience === undefined) {
+          const a = this.#audience(head, facts) as RecordAudience;
+          audience = canRead(reader, a, rel) ? a : null;
+          byAuthor.set(head.author, audience);
+        }
+        if (audience !== null) out.push({ record: head, audience });
+        continue;
+      }
+      const a = this.#audience(head, facts, versions);
+      const audience = a instanceof Promise ? await a : a;
+      if (canRead(reader, audience, rel)) out.push({ record: head, audience });
+    }
+    return out;
+  }
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
 /**
- * One copy of each list of ids many records repeat (the TLP marking, a sender's recipients): JSON.parse
- * makes a fresh array of fresh strings for every record, which a cache of 250 000 records would hold
- * 250 000 times over. Bounded: past `limit` distinct lists, or for a list longer than `maxLength`, the
- * record's own list is kept (and weighed with it).
+ * Names a facts value: equal keys, equal facts. Undefined (not cached, parsed at each read) when a list
+ * holds anything but strings, which JSON would not tell apart (`[null]` and `[undefined]`).
  */
-class ListInterner {
-  readonly #lists = new Map<string, readonly string[]>();
-
-  constructor(
-    private readonly limit: number,
-    private readonly maxLength: number,
-  ) {}
-
-  share(list: readonly string[]): readonly string[] {
-    if (list.length === 0) return EMPTY;
-    if (list.length > this.maxLength || !list.every((x) => typeof x === "string")) return list;
-    const key = JSON.stringify(list);
-    const shared = this.#lists.get(key);
-    if (shared) return shared;
-    if (this.#lists.size >= this.limit) return list;
-    const frozen = Object.freeze([...list]);
-    this.#lists.set(key, frozen);
-    return frozen;
-  }
-
-  isShared(list: readonly string[]): boolean {
-    return list === EMPTY || Object.isFrozen(list);
-  }
+function factsKey(f: RecordFacts): string | undefined {
+  for (const list of [f.markingRefs, f.recipients, f.reviewers]) if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) return undefined;
+  return JSON.stringify([f.markingRefs, f.recipients, f.reviewers, f.answers ?? null, f.subject ?? null, f.determination ?? null]);
 }
 
-/** Bytes a cached entry holds, estimated: the entry itself, and any list it does not share. */
-function weighFacts(f: RecordFacts, lists: ListInterner): number {
+/** Bytes a distinct facts value holds, estimated: the entry itself and its lists. */
+function weighFacts(f: RecordFacts): number {
   let bytes = 130 + 2 * ((f.answers?.length ?? 0) + (f.subject?.length ?? 0) + (f.determination?.length ?? 0));
   for (const list of [f.markingRefs, f.recipients, f.reviewers]) {
-    if (lists.isShared(list)) continue;
     bytes += 16 + 8 * list.length;
-    for (const x of list) bytes += 16 + 2 * (typeof x === "string" ? x.length : 8);
+    for (const x of list) bytes += 16 + 2 * x.length;
   }
   return bytes;
 }
@@ -259,10 +305,10 @@ function recipientsOf(warning: Obj): string[] {
  * a coded 500 (the node's fault, logged with the request id) rather than serving text its author never
  * signed. `tocsin log audit` names every such record.
  */
-function assertBodyIntact(record: StoredRecord): void {
+function assertBodyIntact(record: FactsSource): void {
   if (!publicBytesEqual(sha256(Buffer.from(record.body, "utf8")), record.digest)) throw corrupted(record, "its stored body does not hash to its digest");
 }
 
-function corrupted(record: StoredRecord, why: string): ExchangeError {
+function corrupted(record: Pick<StoredRecord, "id" | "modified">, why: string): ExchangeError {
   return new ExchangeError("RECORD_CORRUPTED", `stored record ${record.id} version ${record.modified} is corrupted: ${why}; run tocsin log audit`);
 }

@@ -146,7 +146,7 @@ export class TaxiiCollections {
     for (;;) {
       const want = q.limit + 1 - out.length;
       const chunk = Math.min(Math.max(want, 100), 5000);
-      const rows = await this.store.listRecords({
+      const rows = await this.store.listRecordHeads({
         addedAfterUs: after,
         limit: chunk,
         live: true,
@@ -155,7 +155,7 @@ export class TaxiiCollections {
         ...(q.versions.all ? {} : { versions: q.versions }),
       });
       scanned += rows.length;
-      const visible = await this.records.visible(reader, rows, relations);
+      const visible = await this.records.visibleHeads(reader, rows, relations);
       for (const { record, audience } of visible) {
         if (c.kind === "inbox" && !addressedTo(c.party!, record.author, audience)) continue;
         // Key records (registrations, key events) are the node's key transparency, not threat

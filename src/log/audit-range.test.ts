@@ -39,12 +39,28 @@ async function buildLog(store: Store): Promise<void> {
   await sequencer.stop();
 }
 
-/** The same log audited three ways: one range here, ranges of 16 here, ranges of 16 on 3 threads. */
+/**
+ * The store as it reads without packed reads: every chunk audited leaf by leaf, as before chunks were
+ * checked whole (audit-range.ts `intactBlock`), which must change nothing in any report.
+ */
+function leafByLeaf(store: Store): Store {
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === "getPackedLeaves") return async () => undefined;
+      const value = Reflect.get(target, key, target) as unknown;
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** The same log audited four ways: one range here, leaf by leaf, ranges of 16 here, ranges of 16 on 3 threads. */
 async function auditBothWays(store: Store, at: StoreLocation): Promise<AuditReport> {
   const whole = await auditLog(store, { verifier });
+  const rowByRow = await auditLog(leafByLeaf(store), { verifier });
   const ranged = await auditLog(store, { verifier, rangeLevel: 4 });
   const threaded = await auditLog(store, { verifier, rangeLevel: 4, parallel: { at, threads: 3 } });
   const strip = (r: AuditReport) => ({ ok: r.ok, leaves: r.leaves, checkpoints: r.checkpoints, problems: r.problems });
+  assert.deepEqual(strip(rowByRow), strip(whole), "leaf by leaf");
   assert.deepEqual(strip(ranged), strip(whole), "ranges on one thread");
   assert.deepEqual(strip(threaded), strip(whole), "ranges on worker threads");
   return whole;
@@ -59,6 +75,8 @@ const DAMAGE: readonly Damage[] = [
     sql: (db) => db.prepare("UPDATE log_leaf SET data = ?, hash = ? WHERE idx = 600").run(Buffer.from("forged"), Buffer.from(hashLeaf(Buffer.from("forged")))),
     first: { kind: "node-hash", entry: 600 },
   },
+  { name: "a leaf's data stored as text, same bytes", sql: (db) => db.prepare("UPDATE log_leaf SET data = CAST(data AS TEXT) WHERE idx = 300").run(), first: { kind: "leaf-hash", entry: 300 } },
+  { name: "a leaf hash cut short", sql: (db) => db.prepare("UPDATE log_leaf SET hash = substr(hash, 1, 31) WHERE idx = 12").run(), first: { kind: "leaf-hash", entry: 12 } },
   { name: "a node inside a range", sql: (db) => db.prepare("UPDATE log_node SET hash = zeroblob(32) WHERE level = 2 AND idx = 40").run(), first: { kind: "node-hash", entry: 160 } },
   { name: "a node above the ranges", sql: (db) => db.prepare("UPDATE log_node SET hash = zeroblob(32) WHERE level = 7 AND idx = 3").run(), first: { kind: "node-hash", entry: 384 } },
   { name: "a node above the ranges, deleted", sql: (db) => db.prepare("DELETE FROM log_node WHERE level = 5 AND idx = 9").run(), first: { kind: "node-missing", entry: 288 } },

@@ -3,7 +3,7 @@ import { sha256 } from "../core/crypto/sha256.js";
 import { decodeRecordLeaf, ThreadPositionCheck, type RecordLeaf } from "../core/record/index.js";
 import { warningRefOf } from "../core/record/record-kind.js";
 import { stixIdType } from "../core/record/stix-syntax.js";
-import type { LogLeaf, RecordAuditStore, StoredRecord, StoredTombstone } from "../store/store.js";
+import type { RecordAuditStore, StoredRecord, StoredTombstone } from "../store/store.js";
 import type { AuditProblem } from "./audit.js";
 
 /*
@@ -31,6 +31,13 @@ const PAGE = 2_000;
 /** Every v1 record leaf is JCS of an object: it starts with '{'. Raw entries rarely do, and skip the parse. */
 const OPEN_BRACE = 0x7b;
 const utf8 = new TextEncoder();
+
+/** Leaves start .. start + count - 1 of the log, each one's data by its position in the run. */
+export interface LeafRun {
+  readonly start: number;
+  readonly count: number;
+  data(i: number): Uint8Array;
+}
 
 export type RecordProblemKind = "record-missing" | "record-mismatch" | "record-body" | "record-orphan" | "tombstone-missing" | "tombstone-orphan" | "thread-position";
 
@@ -60,14 +67,14 @@ export class RecordAuditor {
   constructor(private readonly store: RecordAuditStore) {}
 
   /** Checks the rows of a contiguous run of leaves (in log order) against them. */
-  async checkLeaves(leaves: readonly LogLeaf[], report: (p: AuditProblem) => void, onThread: (step: ThreadStep) => void): Promise<void> {
-    for (let at = 0; at < leaves.length; at += PAGE) {
-      const page = leaves.slice(at, at + PAGE);
-      const start = page[0]!.index;
-      const end = page[page.length - 1]!.index + 1;
+  async checkLeaves(run: LeafRun, report: (p: AuditProblem) => void, onThread: (step: ThreadStep) => void): Promise<void> {
+    for (let at = 0; at < run.count; at += PAGE) {
+      const start = run.start + at;
+      const end = run.start + Math.min(run.count, at + PAGE);
       const records = byIndex(await this.store.recordsByLogIndex(start, end, end - start));
       const tombstones = byIndex(await this.store.tombstonesByLogIndex(start, end, end - start));
-      for (const leaf of page) {
+      for (let index = start; index < end; index++) {
+        const leaf = { index, data: run.data(index - run.start) };
         const decoded = recordLeafIn(leaf.data);
         const row = records.get(leaf.index);
         const tomb = tombstones.get(leaf.index);

@@ -30,6 +30,18 @@ export interface LogLeaf {
   readonly hash: Uint8Array;
 }
 
+/**
+ * A run of consecutive leaves read in one piece (the audit reads every leaf of the log): their data
+ * back to back, where each ends, and their stored hashes back to back, with no object per leaf.
+ */
+export interface PackedLeaves {
+  readonly data: Uint8Array;
+  /** Leaf i's data is data[ends[i - 1] ?? 0, ends[i]). */
+  readonly ends: Float64Array;
+  /** 32 bytes per leaf. */
+  readonly hashes: Uint8Array;
+}
+
 export interface StoredNode extends NodeId {
   readonly hash: Uint8Array;
 }
@@ -87,6 +99,15 @@ export interface LogStore {
   getNodes(ids: readonly NodeId[]): Promise<Map<string, Uint8Array>>;
   /** The stored nodes among [start, start + count) at one level, by index (gaps where rows are missing). */
   getNodeRange(level: number, start: number, count: number): Promise<StoredNode[]>;
+  /**
+   * Leaves [start, start + count) packed, when exactly those rows are stored, each with a blob of data
+   * and a 32-byte blob hash; undefined otherwise (a gap, a row beyond, a damaged row: read them with
+   * getLeaves). In index order as the engine scans the primary key (SQLite does not promise the order
+   * of an aggregate's rows; the audit's recomputed nodes would differ from the stored ones if it erred).
+   */
+  getPackedLeaves(start: number, count: number): Promise<PackedLeaves | undefined>;
+  /** The hashes of nodes [start, start + count) at `level` ≥ 1 back to back, when all are stored and 32 bytes; else undefined. */
+  getPackedNodes(level: number, start: number, count: number): Promise<Uint8Array | undefined>;
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
   /** Checkpoints by ascending size, `after` exclusive, at most `limit`. */
   listCheckpoints(after: number, limit: number): Promise<StoredCheckpoint[]>;
@@ -191,6 +212,13 @@ export interface StoredRecord extends NewRecord {
   readonly addedUs: number;
 }
 
+/**
+ * A record row as a page of many reads it (TAXII objects): no digest (a BLOB, the costliest column to
+ * read; `recordDigests` reads it apart, only for records whose TLP facts are not already known), no
+ * logged_at, no custodial flag.
+ */
+export type RecordHead = Omit<StoredRecord, "digest" | "loggedAt" | "custodial">;
+
 export interface RecordQuery {
   readonly kind?: string;
   readonly type?: string;
@@ -250,6 +278,10 @@ export interface RecordStore {
   countRecordsAboutEach(warningIds: readonly string[]): Promise<Map<string, number>>;
   /** Records in date_added order, filtered as the query says. */
   listRecords(query: RecordQuery): Promise<StoredRecord[]>;
+  /** {@link listRecords} without the columns a page of many does not need ({@link RecordHead}). */
+  listRecordHeads(query: RecordQuery): Promise<RecordHead[]>;
+  /** The digests of the records stored at these log indexes (an index with no record is absent). */
+  recordDigests(logIndexes: readonly number[]): Promise<Map<number, Uint8Array>>;
   /**
    * Records with a log index greater than `afterIndex`, in log order, at most `limit`; only records of
    * `kind` when given. How followers of the log (the escalator, the warning list) read what was

@@ -89,6 +89,18 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.equal(toHex(range[0]!.hash), toHex(tree.node({ level: 1, index: 4 })));
     assert.equal((await s.getNodeRange(0, 35, 10)).length, 2);
 
+    // Packed reads (the audit's): the same bytes back to back, only for a run stored whole.
+    const packed = (await s.getPackedLeaves(4, 30))!;
+    const run = b.leaves.slice(4, 34);
+    assert.equal(toHex(packed.data), run.map((l) => toHex(l.data)).join(""));
+    assert.deepEqual([...packed.ends], run.map((_, i) => run.slice(0, i + 1).reduce((n, l) => n + l.data.length, 0)));
+    assert.equal(toHex(packed.hashes), run.map((l) => toHex(l.hash)).join(""));
+    assert.equal(toHex((await s.getPackedNodes(1, 4, 14))!), range.map((n) => toHex(n.hash)).join(""));
+    assert.equal(await s.getPackedLeaves(30, 8), undefined, "beyond the log");
+    assert.equal(await s.getPackedLeaves(0, 0), undefined);
+    assert.equal(await s.getPackedNodes(1, 4, 15), undefined, "beyond the stored nodes");
+    assert.equal(await s.getPackedNodes(5, 0, 1).then((h) => h && toHex(h)), toHex(tree.node({ level: 5, index: 0 })));
+
     const latest = (await s.latestCheckpoint())!;
     assert.equal(latest.size, 37);
     assert.equal(latest.note, "note\n");
@@ -331,6 +343,20 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.deepEqual(await q({ ids: [rid(1)], live: true, versions: { last: true } }), [100]);
     assert.deepEqual(await q({ ids: [rid(1)], live: true }), [100, 102]);
     assert.deepEqual(await q({ ids: [rid(1)] }), [100, 102, 103], "without live, deleted versions are listed");
+    // The page read (TAXII objects): the same rows as listRecords, without digest, logged_at and custodial.
+    for (const query of [{ limit: 100, live: true }, { limit: 2, ids: [rid(1)], versions: { last: true } }, { limit: 100, types: ["note"], versions: { all: true } }]) {
+      const full = await s.listRecords(query);
+      assert.deepEqual(
+        await s.listRecordHeads(query),
+        full.map(({ digest: _d, loggedAt: _l, custodial: _c, ...head }) => head),
+      );
+    }
+    // Digests by log index (the page's unknown records), in ranges; an index with no record is absent.
+    const digests = await s.recordDigests([4, 0, 3, 5, 99, 0]);
+    assert.deepEqual([...digests.keys()].sort(), [0, 3, 4]);
+    assert.deepEqual([...digests.get(3)!], [...records[3]!.digest]);
+    assert.deepEqual([...digests.get(0)!], [...records[0]!.digest]);
+    assert.equal((await s.recordDigests([])).size, 0);
     assert.equal((await s.recordByDigest(records[3]!.digest))?.addedUs, 103, "the record row stays");
     // A second tombstone of the same version is ignored (its leaf is still logged).
     const h = g.clone();

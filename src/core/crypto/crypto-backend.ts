@@ -21,6 +21,12 @@ export interface Ed25519KeyPair {
 export interface CryptoBackend {
   /** SHA-256 of the concatenation of `parts`. */
   sha256(...parts: Uint8Array[]): Uint8Array;
+  /**
+   * SHA-256 of the concatenation of `parts`, written into `out` at `offset` (32 bytes) instead of
+   * returned: for bulk work (the log audit hashes every leaf and node), where a fresh buffer per hash
+   * is most of the cost.
+   */
+  sha256Into(out: Uint8Array, offset: number, ...parts: Uint8Array[]): void;
   /** A fresh key pair from the platform's CSPRNG. */
   generateEd25519(): Ed25519KeyPair;
   /** The public key of a 32-byte seed; RangeError for another length. */

@@ -39,6 +39,14 @@ test("SHA-256: both backends give the RFC 6962 hasher vectors, in one part or se
     assert.equal(b.toHex(b.sha256(new Uint8Array([1]), hex(h.leftHex), hex(h.rightHex))), h.expected, name);
     const big = randomBytes(10_000);
     assert.equal(b.toHex(b.sha256(big.subarray(0, 3), big.subarray(3))), nodeBackend.toHex(nodeBackend.sha256(big)), name);
+    // Into a buffer at an offset, one part or several, leaving the bytes around it alone.
+    for (const parts of [[big], [new Uint8Array([1]), big.subarray(0, 32), big.subarray(32, 64)]]) {
+      const out = new Uint8Array(40).fill(9);
+      b.sha256Into(out, 5, ...parts);
+      assert.equal(b.toHex(out.subarray(5, 37)), nodeBackend.toHex(nodeBackend.sha256(...parts)), name);
+      assert.deepEqual([...out.subarray(0, 5), ...out.subarray(37)], [9, 9, 9, 9, 9, 9, 9, 9], name);
+    }
+    assert.throws(() => b.sha256Into(new Uint8Array(40), 9, big), RangeError, name);
   }
 });
 

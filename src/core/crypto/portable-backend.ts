@@ -16,6 +16,11 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
   return h.digest();
 }
 
+export function sha256Into(out: Uint8Array, offset: number, ...parts: Uint8Array[]): void {
+  if (offset < 0 || offset + 32 > out.length) throw new RangeError("no room for a SHA-256 digest at that offset");
+  out.set(sha256(...parts), offset);
+}
+
 export function generateEd25519(): Ed25519KeyPair {
   const seed = ed25519.utils.randomSecretKey();
   return { seed, publicKey: ed25519.getPublicKey(seed) };
@@ -117,4 +122,4 @@ export const utf8 = {
   decode: (b: Uint8Array): string => decoder.decode(b),
 };
 
-void ({ sha256, generateEd25519, ed25519PublicKey, ed25519Sign, ed25519Verify, bytesEqual, toHex, fromHex, toBase64, fromBase64, utf8 } satisfies CryptoBackend);
+void ({ sha256, sha256Into, generateEd25519, ed25519PublicKey, ed25519Sign, ed25519Verify, bytesEqual, toHex, fromHex, toBase64, fromBase64, utf8 } satisfies CryptoBackend);

@@ -37,9 +37,19 @@ export class MerkleFrontier {
    * with coordinates.
    */
   push(leafHash: Uint8Array, emit?: (id: NodeId, hash: Uint8Array) => void): void {
-    let level = 0;
-    let index = this.#size;
-    let hash = leafHash;
+    this.pushSubtree(0, leafHash, emit);
+  }
+
+  /**
+   * Appends 2^level leaves at once, given the hash of the complete subtree they form; the size must be
+   * a multiple of 2^level (the subtree is aligned, as in a tree grown leaf by leaf). `emit` receives the
+   * nodes above it that it completes. `push` is the case of level 0.
+   */
+  pushSubtree(subtreeLevel: number, subtreeHash: Uint8Array, emit?: (id: NodeId, hash: Uint8Array) => void): void {
+    if (this.#size % pow2(subtreeLevel) !== 0) throw new RangeError("a subtree of that level would not be aligned at this size");
+    let level = subtreeLevel;
+    let index = this.#size / pow2(subtreeLevel);
+    let hash = subtreeHash;
     for (;;) {
       const last = this.#peaks[this.#peaks.length - 1];
       if (last === undefined || last.level !== level) break;
@@ -50,7 +60,7 @@ export class MerkleFrontier {
       emit?.({ level, index }, hash);
     }
     this.#peaks.push({ level, hash });
-    this.#size++;
+    this.#size += pow2(subtreeLevel);
   }
 
   /** MTH of the leaves so far (RFC 9162 §2.1.1). */

@@ -4,7 +4,8 @@ import fc from "fast-check";
 import { referenceConsistency, referencePath, referenceRoot } from "../../testing/rfc9162-reference.js";
 import { sha256 } from "../crypto/sha256.js";
 import { toHex } from "../crypto/bytes.js";
-import { MemoryTree, MerkleError, MerkleFrontier, rangeNodes, verifyConsistency, verifyInclusion } from "./index.js";
+import { MemoryTree, MerkleError, MerkleFrontier, hashLeaf, rangeNodes, verifyConsistency, verifyInclusion } from "./index.js";
+import { hashAt, hashLeavesInto, hashLevels, prefixSubtrees } from "./packed.js";
 
 /*
  * Properties over random trees: the stored-node proofs equal RFC 9162's recursive definitions, every
@@ -113,6 +114,46 @@ test("the frontier resumes from stored peaks and keeps the same root", () => {
       assert.equal(toHex(f.root()), toHex(tree.rootAt(start + more)));
     }),
   );
+});
+
+test("packed levels of an aligned block are the tree's nodes; pushing its subtrees moves the frontier as its leaves would", () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 64 }), fc.nat(), (k, blocksBefore, countPick, seed) => {
+      const width = 2 ** k;
+      const count = 1 + (countPick % width);
+      const from = blocksBefore * width;
+      const { tree, leaves } = treeOf(from + count, seed);
+      const data = leaves.slice(from).map((l, i) => l.subarray(0, 1 + ((i * 7) % 32)));
+      const packed = new Uint8Array(data.reduce((n, d) => n + d.length, 0));
+      const ends = new Float64Array(count);
+      data.reduce((at, d, i) => (packed.set(d, at), (ends[i] = at + d.length)), 0);
+      const leafHashes = new Uint8Array(32 * count);
+      hashLeavesInto(packed, ends, leafHashes);
+      data.forEach((d, i) => assert.equal(toHex(hashAt(leafHashes, i)), toHex(hashLeaf(d))));
+      const other = new MemoryTree();
+      for (let i = 0; i < from; i++) other.appendLeafHash(tree.node({ level: 0, index: i }));
+      for (let i = 0; i < count; i++) other.appendLeafHash(hashAt(leafHashes, i));
+      const levels = hashLevels(leafHashes, count);
+      levels.forEach((level, l) => {
+        assert.equal(level.length, 32 * Math.floor(count / 2 ** l));
+        for (let j = 0; j < level.length / 32; j++) assert.equal(toHex(hashAt(level, j)), toHex(other.node({ level: l, index: from / 2 ** l + j })));
+      });
+      const byLeaf = new MerkleFrontier(from, rangeNodes(0, from).map(other.node));
+      const bySubtree = new MerkleFrontier(from, rangeNodes(0, from).map(other.node));
+      const emitted = (into: string[]) => (id: { level: number; index: number }, h: Uint8Array) => void into.push(`${id.level}/${id.index}/${toHex(h)}`);
+      const leafNodes: string[] = [];
+      const subtreeNodes: string[] = [];
+      for (let i = 0; i < count; i++) byLeaf.push(hashAt(leafHashes, i), emitted(leafNodes));
+      for (const [level, index] of prefixSubtrees(count)) bySubtree.pushSubtree(level, hashAt(levels[level]!, index), emitted(subtreeNodes));
+      assert.equal(bySubtree.size, from + count);
+      assert.equal(toHex(bySubtree.root()), toHex(other.rootAt(from + count)));
+      // The subtrees' pushes emit exactly the nodes above them that the leaves' pushes emit.
+      const top = prefixSubtrees(count)[0]![0];
+      assert.deepEqual(subtreeNodes, leafNodes.filter((n) => Number(n.split("/")[0]) > top));
+    }),
+    { numRuns: 200 },
+  );
+  assert.throws(() => new MerkleFrontier(3, rangeNodes(0, 3).map(treeOf(3, 1).tree.node)).pushSubtree(1, new Uint8Array(32)), RangeError);
 });
 
 test("indices and sizes past 2^32 plan without 32-bit truncation", () => {

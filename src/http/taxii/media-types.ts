@@ -56,10 +56,11 @@ export function assertTaxiiContentType(contentType: string | undefined): void {
 }
 
 /**
- * Sends a TAXII resource (a value, or JSON text already serialised) with exactly
+ * Sends a TAXII resource (a value, or JSON text already serialised, as a string or UTF-8 bytes) with exactly
  * `application/taxii+json;version=2.1`. As bytes: Fastify rewrites the Content-Type of a JSON string
  * body (quoting the version, adding a charset), and the OASIS client compares the parameters literally.
  */
 export function sendTaxii(reply: FastifyReply, body: unknown): FastifyReply {
-  return reply.header("content-type", TAXII_MEDIA_TYPE).send(Buffer.from(typeof body === "string" ? body : JSON.stringify(body), "utf8"));
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === "string" ? body : JSON.stringify(body), "utf8");
+  return reply.header("content-type", TAXII_MEDIA_TYPE).send(bytes);
 }

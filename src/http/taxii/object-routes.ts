@@ -3,7 +3,7 @@ import type { FastifyReply } from "fastify";
 import { Type, type TSchema } from "typebox";
 import { formatDateAdded } from "../../core/taxii/index.js";
 import type { ExchangeServices } from "../../exchange/exchange-services.js";
-import type { CollectionItem, CollectionPage } from "../../exchange/taxii-collections.js";
+import type { CollectionPage } from "../../exchange/taxii-collections.js";
 import { TAXII_FILTERS } from "../../exchange/taxii-exchange.js";
 import { ORIGIN_PROOFS_MEMBER } from "../../exchange/federation-receiver.js";
 import { TocsinError } from "../../core/errors/tocsin-error.js";
@@ -108,11 +108,29 @@ export const objectRoutes: FastifyPluginAsyncTypebox<{ services: ExchangeService
   methodsNotAllowed(s, versionsUrl, ["GET"], ObjectParams);
 };
 
-/** The objects of a page spliced as stored (canonical JSON text), without parsing them again. */
-function envelope(page: CollectionPage, next: string | undefined): string {
+/**
+ * The objects of a page spliced as stored (canonical JSON text), without parsing them again, each
+ * written as UTF-8 straight into the response's one buffer: joining 1 000 bodies into a string and
+ * encoding that copied every byte twice more (≈ 1 µs an object of the page's CPU, issue 16).
+ */
+function envelope(page: CollectionPage, next: string | undefined): Buffer {
   const head = `{"more":${page.more}${next ? `,"next":${JSON.stringify(next)}` : ""}`;
-  return page.items.length === 0 ? `${head}}` : `${head},"objects":[${page.items.map((i: CollectionItem) => i.body).join(",")}]}`;
+  const items = page.items;
+  if (items.length === 0) return Buffer.from(`${head}}`, "utf8");
+  const open = `${head},"objects":[`;
+  let size = Buffer.byteLength(open, "utf8") + 2;
+  for (const i of items) size += Buffer.byteLength(i.body, "utf8") + 1;
+  const out = Buffer.allocUnsafe(size);
+  let at = out.write(open, 0, "utf8");
+  for (let k = 0; k < items.length; k++) {
+    if (k > 0) out[at++] = COMMA;
+    at += out.write(items[k]!.body, at, "utf8");
+  }
+  at += out.write("]}", at, "utf8");
+  return out.subarray(0, at);
 }
+
+const COMMA = 0x2c;
 
 function dateHeaders(reply: FastifyReply, page: CollectionPage): void {
   if (page.items.length === 0) return;

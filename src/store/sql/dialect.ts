@@ -15,6 +15,16 @@ export interface Dialect {
   /** `column` is one of a list passed as one parameter (see `listValue`): one statement for every length. */
   inList(column: string): string;
   listValue(values: readonly string[]): unknown;
+  /** The blobs of a column over the rows of an aggregate, back to back, as one blob (NULL for no rows). */
+  bytesAgg(column: string, orderBy: string): string;
+  /** An expression's values over the rows of an aggregate as text, comma-separated. */
+  textAgg(expr: string, orderBy: string): string;
+  /** A column holds a blob (SQLite stores any type in any column; PostgreSQL's bytea holds only bytes). */
+  isBytes(column: string): string;
+  /** The length in bytes of a blob column. */
+  byteLength(column: string): string;
+  /** How many rows of an aggregate meet a condition. */
+  countWhere(condition: string): string;
 }
 
 export const SQLITE: Dialect = {
@@ -25,6 +35,15 @@ export const SQLITE: Dialect = {
   bool: (v) => (v ? 1 : 0),
   inList: (column) => `${column} IN (SELECT value FROM json_each(?))`,
   listValue: (values) => JSON.stringify(values),
+  // group_concat takes no ORDER BY here: with one, SQLite sorts the rows again (3.5x the cost of the
+  // aggregate); without, it concatenates them in the order of the primary-key range scan. Blobs pass
+  // through group_concat byte for byte in a UTF-8 database (text is not validated); CAST makes it a blob.
+  bytesAgg: (column) => `CAST(group_concat(${column}, x'') AS BLOB)`,
+  textAgg: (expr) => `group_concat(${expr}, ',')`,
+  isBytes: (column) => `typeof(${column}) = 'blob'`,
+  byteLength: (column) => `length(${column})`,
+  // A sum of 0/1 costs SQLite less than count(CASE …) (≈ 90 ns a row over 16 384 leaves).
+  countWhere: (condition) => `sum(${condition})`,
 };
 
 export const POSTGRES: Dialect = {
@@ -38,6 +57,11 @@ export const POSTGRES: Dialect = {
   bool: (v) => v,
   inList: (column) => `${column} = ANY(?::text[])`,
   listValue: (values) => values,
+  bytesAgg: (column, orderBy) => `string_agg(${column}, ''::bytea ORDER BY ${orderBy})`,
+  textAgg: (expr, orderBy) => `string_agg((${expr})::text, ',' ORDER BY ${orderBy})`,
+  isBytes: () => "TRUE",
+  byteLength: (column) => `octet_length(${column})`,
+  countWhere: (condition) => `count(*) FILTER (WHERE ${condition})`,
 };
 
 function columnSql(d: Dialect, c: Column): string {

@@ -76,6 +76,7 @@ export const QUERIES = {
   maxAddedUsOfType: "SELECT MAX(added_us) AS m FROM record WHERE type = ?",
   recordsByLogIndex: `SELECT ${RECORD_SELECT} FROM record WHERE log_index >= ? AND log_index < ? ORDER BY log_index LIMIT ?`,
   recordsAfter: `SELECT ${RECORD_SELECT} FROM record WHERE log_index > ? ORDER BY log_index LIMIT ?`,
+  recordDigestsInRange: "SELECT log_index, digest FROM record WHERE log_index >= ? AND log_index <= ?",
   recordsOfKindAfter: `SELECT ${RECORD_SELECT} FROM record WHERE kind = ? AND log_index > ? ORDER BY log_index LIMIT ?`,
   tombstonesByLogIndex: "SELECT digest, log_index FROM record_tombstone WHERE log_index >= ? AND log_index < ? ORDER BY log_index LIMIT ?",
   tombstoneOf: "SELECT digest, log_index FROM record_tombstone WHERE digest = ?",

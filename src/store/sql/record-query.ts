@@ -1,6 +1,6 @@
 import type { RecordQuery } from "../store.js";
 import type { Dialect } from "./dialect.js";
-import { RECORD_COLUMNS } from "./rows.js";
+import { RECORD_COLUMNS, RECORD_HEAD_COLUMNS } from "./rows.js";
 
 /** A filtered record query: its SQL (one text per query shape, so engines prepare it once) and values. */
 export interface RecordQuerySql {
@@ -16,11 +16,11 @@ export interface RecordQuerySql {
  * length. first/last are decided with the (id, modified) index, among live versions when tombstoned
  * ones are left out. Undefined when the query matches nothing (an empty id or type list).
  */
-export function recordQuerySql(d: Dialect, q: RecordQuery): RecordQuerySql | undefined {
+export function recordQuerySql(d: Dialect, q: RecordQuery, columns: readonly string[] = RECORD_COLUMNS): RecordQuerySql | undefined {
   if (q.ids?.length === 0 || q.types?.length === 0) return undefined;
   const params: unknown[] = [q.addedAfterUs ?? -1, q.kind ?? null, q.kind ?? null];
   const where = ["r.added_us > ?", "(CAST(? AS TEXT) IS NULL OR r.kind = ?)"];
-  let shape = "";
+  let shape = columns === RECORD_HEAD_COLUMNS ? "h" : columns === RECORD_COLUMNS ? "" : columns.join("|");
   // One type: a shape of its own, so that the (type, added_us) index is used. Written as "NULL or
   // equal", the planner walks added_us and filters: the key ledger's first read of the few identity
   // and key-event records at start read every record of the store (28 s of disk at 1 000 000).
@@ -58,5 +58,5 @@ export function recordQuerySql(d: Dialect, q: RecordQuery): RecordQuerySql | und
     where.push(any.length === 0 ? "1 = 0" : `(${any.join(" OR ")})`);
   }
   params.push(q.limit);
-  return { shape, sql: d.sql(`SELECT ${RECORD_COLUMNS.map((c) => `r.${c}`).join(", ")} FROM record r WHERE ${where.join(" AND ")} ORDER BY r.added_us LIMIT ?`), params };
+  return { shape, sql: d.sql(`SELECT ${columns.map((c) => `r.${c}`).join(", ")} FROM record r WHERE ${where.join(" AND ")} ORDER BY r.added_us LIMIT ?`), params };
 }

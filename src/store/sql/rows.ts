@@ -1,5 +1,5 @@
 import type { LeaseState } from "../lease-rule.js";
-import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredNotice, WebhookDeliveryRow, WebhookRow, StoredCosignature, StoredRecord, StoredTombstone, TaxiiStatusRow, WitnessedLogRow, WitnessAlarmRow, PeerRow, OutboxRow, DeliveryState, ForeignRecordRow } from "../store.js";
+import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredNotice, WebhookDeliveryRow, WebhookRow, StoredCosignature, StoredRecord, RecordHead, StoredTombstone, TaxiiStatusRow, WitnessedLogRow, WitnessAlarmRow, PeerRow, OutboxRow, DeliveryState, ForeignRecordRow } from "../store.js";
 
 /** A row as either driver returns it: column name → value. */
 export type Row = Record<string, unknown>;
@@ -67,6 +67,23 @@ export function toRecordArray(a: readonly unknown[]): StoredRecord {
     body: a[9] as string,
     logIndex: a[10] as number,
     addedUs: a[11] as number,
+  };
+}
+
+/** The record columns of a page read ({@link RecordHead}), in this order (toRecordHead reads them so). */
+export const RECORD_HEAD_COLUMNS = ["id", "modified", "type", "kind", "author", "warning_ref", "body", "log_index", "added_us"] as const;
+
+export function toRecordHead(a: readonly unknown[]): RecordHead {
+  return {
+    id: a[0] as string,
+    modified: a[1] as string,
+    type: a[2] as string,
+    kind: a[3] as string,
+    author: a[4] as string,
+    warningRef: optional(a[5]),
+    body: a[6] as string,
+    logIndex: a[7] as number,
+    addedUs: a[8] as number,
   };
 }
 

@@ -1,3 +1,4 @@
+import { HASH_BYTES } from "../../core/merkle/hasher.js";
 import type { NodeId } from "../../core/merkle/node-id.js";
 import { StoreError } from "../store-errors.js";
 import type {
@@ -13,6 +14,7 @@ import type {
   StoredCheckpoint,
   StoredNode,
   StoredRecord,
+  RecordHead,
   StoredCosignature,
   StoredTombstone,
   TaxiiStatusRow,
@@ -25,6 +27,7 @@ import type {
   WebhookRow,
   PeerRow,
   OutboxRow,
+  PackedLeaves,
   DeliveryChange,
   ForeignRecordRow,
   DeadlineChange,
@@ -33,8 +36,11 @@ import type {
 import type { Dialect } from "./dialect.js";
 import { DEADLINES_PER_STATEMENT, type QueryName } from "./queries.js";
 import { recordQuerySql } from "./record-query.js";
-import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toRecordArray, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, toPeer, toOutbox, toForeignRecord, toNotice, toWebhook, toDelivery, toWitnessAlarm, type Row } from "./rows.js";
+import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toRecordArray, toRecordHead, RECORD_HEAD_COLUMNS, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, toPeer, toOutbox, toForeignRecord, toNotice, toWebhook, toDelivery, toWitnessAlarm, type Row } from "./rows.js";
 import type { TableAccess } from "./table-access.js";
+
+/** Largest gap between two wanted log indexes read in one range by `recordDigests`. */
+const DIGEST_RANGE_GAP = 64;
 
 /** Writes run together in one transaction: a shared query and its values. */
 export type Write = readonly [QueryName, readonly unknown[]];
@@ -102,6 +108,26 @@ export abstract class SqlStore implements Store {
     const rows = level === 0 ? await this.arrays("leafHashRange", [start, start + count]) : await this.arrays("nodeRange", [level, start, start + count]);
     return rows.map((r) => ({ level, index: r[0] as number, hash: r[1] as Uint8Array }));
   }
+
+  async getPackedLeaves(start: number, count: number): Promise<PackedLeaves | undefined> {
+    const sql = (this.#packedSql ??= packedSql(this.dialect)).leaves;
+    // idx is the primary key: `count` rows in [start, start + count) are every index once.
+    const [rows, wellFormed, data, hashes, lengths] = (await this.arrays("packedLeaves", [start, start + count], sql))[0] as [number, number | null, Uint8Array | null, Uint8Array | null, string | null];
+    if (count === 0 || rows !== count || wellFormed !== count || data === null || hashes === null || lengths === null) return undefined;
+    if (hashes.length !== count * HASH_BYTES) return undefined;
+    const ends = parseEnds(lengths, count);
+    if (ends === undefined || ends[count - 1] !== data.length) return undefined;
+    return { data, ends, hashes };
+  }
+
+  async getPackedNodes(level: number, start: number, count: number): Promise<Uint8Array | undefined> {
+    const sql = (this.#packedSql ??= packedSql(this.dialect)).nodes;
+    const [rows, wellFormed, hashes] = (await this.arrays("packedNodes", [level, start, start + count], sql))[0] as [number, number, Uint8Array | null];
+    if (count === 0 || rows !== count || wellFormed !== count || hashes === null || hashes.length !== count * HASH_BYTES) return undefined;
+    return hashes;
+  }
+
+  #packedSql: { leaves: string; nodes: string } | undefined;
 
   async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
     const r = await this.first("latestCheckpoint", []);
@@ -236,6 +262,29 @@ export abstract class SqlStore implements Store {
     const query = recordQuerySql(this.dialect, q);
     if (!query) return [];
     return (await this.arrays(`records-${query.shape}`, query.params, query.sql, true)).map(toRecordArray);
+  }
+
+  async listRecordHeads(q: RecordQuery): Promise<RecordHead[]> {
+    const query = recordQuerySql(this.dialect, q, RECORD_HEAD_COLUMNS);
+    if (!query) return [];
+    return (await this.arrays(`records-${query.shape}`, query.params, query.sql, true)).map(toRecordHead);
+  }
+
+  async recordDigests(logIndexes: readonly number[]): Promise<Map<number, Uint8Array>> {
+    const out = new Map<number, Uint8Array>();
+    // Read as ranges of the log: a page's records lie close together in it. A run is cut where the next
+    // wanted index is more than DIGEST_RANGE_GAP away, so no read walks far past what is wanted.
+    const wanted = [...new Set(logIndexes)].sort((a, b) => a - b);
+    for (let i = 0; i < wanted.length; ) {
+      let j = i;
+      while (j + 1 < wanted.length && wanted[j + 1]! - wanted[j]! <= DIGEST_RANGE_GAP) j++;
+      const want = new Set(wanted.slice(i, j + 1));
+      for (const [index, digest] of await this.arrays("recordDigestsInRange", [wanted[i], wanted[j]])) {
+        if (want.has(Number(index))) out.set(Number(index), digest as Uint8Array);
+      }
+      i = j + 1;
+    }
+    return out;
   }
 
   async recordsAfter(afterIndex: number, limit: number, kind?: string): Promise<StoredRecord[]> {
@@ -531,4 +580,43 @@ export abstract class SqlStore implements Store {
   async witnessAlarms(): Promise<WitnessAlarmRow[]> {
     return (await this.all("witnessAlarms", [])).map(toWitnessAlarm);
   }
+}
+
+/** The aggregate reads of getPackedLeaves and getPackedNodes in an engine's SQL. */
+function packedSql(d: Dialect): { leaves: string; nodes: string } {
+  const hashOk = (c: string) => `${d.isBytes(c)} AND ${d.byteLength(c)} = ${HASH_BYTES}`;
+  // Every column named: an engine that answers objects would otherwise merge two count(*)s.
+  return {
+    leaves: d.sql(
+      `SELECT count(*) AS n, ${d.countWhere(`${d.isBytes("data")} AND ${hashOk("hash")}`)} AS well_formed, ` +
+        `${d.bytesAgg("data", "idx")} AS data, ${d.bytesAgg("hash", "idx")} AS hashes, ${d.textAgg(d.byteLength("data"), "idx")} AS lengths ` +
+        `FROM log_leaf WHERE idx >= ? AND idx < ?`,
+    ),
+    nodes: d.sql(
+      `SELECT count(*) AS n, ${d.countWhere(hashOk("hash"))} AS well_formed, ${d.bytesAgg("hash", "idx")} AS hashes ` +
+        `FROM log_node WHERE level = ? AND idx >= ? AND idx < ?`,
+    ),
+  };
+}
+
+/** Running ends from a comma-separated list of `count` lengths; undefined if it is not exactly that. */
+function parseEnds(lengths: string, count: number): Float64Array | undefined {
+  const ends = new Float64Array(count);
+  let n = 0;
+  let value = 0;
+  let digits = 0;
+  let total = 0;
+  for (let i = 0; i <= lengths.length; i++) {
+    const c = i < lengths.length ? lengths.charCodeAt(i) : 44;
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits++;
+    } else if (c === 44 && digits > 0 && n < count) {
+      total += value;
+      ends[n++] = total;
+      value = 0;
+      digits = 0;
+    } else return undefined;
+  }
+  return n === count ? ends : undefined;
 }
