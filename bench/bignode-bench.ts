@@ -12,13 +12,16 @@
  * The escalator's idle tick (nothing due: read the log's tail, look at the earliest deadline) is timed
  * on the same node and on one holding 1 000 warnings: the ratio is the growth with open warnings.
  *
- * TOCSIN_BENCH_SCALE scales the 100 000; `--seconds=N` the load's duration. TOCSIN_BENCH_CPU_PROF=<dir>
+ * TOCSIN_BENCH_SCALE scales the 100 000; `--seconds=N` the load's duration; TOCSIN_BENCH_CACHE=<dir> keeps
+ * each node's data directory between runs (the load only reads, so a kept store is the same store). TOCSIN_BENCH_CPU_PROF=<dir>
  * profiles the node's main thread during the first track record and during the load (cpu-profile.ts;
- * bench/profile-summary.ts lists the longest tasks, which set the /healthz delay).
+ * bench/profile-summary.ts lists the longest tasks, which set the /healthz delay). During the start and
+ * under the load the main thread's stalls are also split into its own CPU and its wait for a core
+ * (loop-stalls.ts): on a shared machine only the first is the node's, and it is the row to compare.
  */
 import { fork } from "node:child_process";
-import { monitorEventLoopDelay } from "node:perf_hooks";
-import { mkdtempSync, rmSync } from "node:fs";
+import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay, type PerformanceEntry } from "node:perf_hooks";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildResolution, buildWarning, type Author } from "../src/client/record-builders.js";
@@ -27,6 +30,7 @@ import { readSeed } from "../src/exchange/party-key-files.js";
 import { parseConfig } from "../src/node/config.js";
 import { openNode, type TocsinNode } from "../src/node/node.js";
 import { profiled } from "./cpu-profile.js";
+import { watchLoopStalls, type LoopStalls } from "./loop-stalls.js";
 import { appendDirect, type DirectRecord } from "./direct-load.js";
 import type { GetLoadMessage, GetLoadSpec } from "./get-load-client.js";
 import { formatNumber, percentile, report, type Row } from "./report.js";
@@ -45,11 +49,44 @@ interface BigNode {
   readonly warningIds: string[];
   /** performance.now() when the reopened node was ready (its warning index is built by the first request that needs it). */
   readonly openedAt: number;
+  /** Kept between runs (TOCSIN_BENCH_CACHE): not removed on close. */
+  readonly cached: boolean;
+}
+
+interface CachedBigNode {
+  readonly n: number;
+  readonly source: { readonly id: string; readonly token: string };
+  readonly warningIds: string[];
+}
+
+/** Opens a node on a data directory, as a node restarted on a big store: every index is rebuilt from the store. */
+async function reopen(dir: string): Promise<{ node: TocsinNode; openedAt: number; ms: number }> {
+  const t0 = performance.now();
+  const node = await openNode(parseConfig({ dataDir: dir, escalationIntervalMs: 0, logLevel: "warn" }));
+  // As `tocsin serve` does before listening: the check workers compile their schemas outside the timing.
+  await node.warmUp();
+  const openedAt = performance.now();
+  return { node, openedAt, ms: openedAt - t0 };
 }
 
 /** A node with `n` open warnings (deadlines a year out), one in five resolved. */
 async function bigNode(n: number): Promise<BigNode> {
-  const dir = mkdtempSync(join(tmpdir(), "tocsin-bench-bignode-"));
+  const cacheDir = process.env.TOCSIN_BENCH_CACHE || undefined;
+  const dir = cacheDir ? join(cacheDir, `bignode-${n}`) : mkdtempSync(join(tmpdir(), "tocsin-bench-bignode-"));
+  const metaFile = `${dir}.json`;
+  if (cacheDir && existsSync(metaFile)) {
+    const meta = JSON.parse(readFileSync(metaFile, "utf8")) as CachedBigNode;
+    if (meta.n === n) {
+      const { node, openedAt, ms } = await reopen(dir);
+      progress(`  ${formatNumber(n)} warnings (kept in ${dir}); node reopened in ${(ms / 1000).toFixed(1)} s`);
+      return { node, dir, source: meta.source, warningIds: meta.warningIds, openedAt, cached: true };
+    }
+  }
+  if (cacheDir) {
+    rmSync(metaFile, { force: true });
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
   let node = await openNode(parseConfig({ dataDir: dir, escalationIntervalMs: 0, logLevel: "warn" }));
   const s = await node.registrar.create({ slug: "big-source", name: "Big source" });
   const r = await node.registrar.create({ slug: "big-recipient", name: "Big recipient" });
@@ -81,22 +118,19 @@ async function bigNode(n: number): Promise<BigNode> {
     await appendDirect(node, batch);
     if (i % 20_000 === 0) progress(`  ${formatNumber(i)} warnings (${formatNumber(i / ((performance.now() - started) / 1000))}/s)`);
   }
-  // Reopened, as a node restarted on a big store: every index is rebuilt from the store.
   await node.close();
-  const t0 = performance.now();
-  node = await openNode(parseConfig({ dataDir: dir, escalationIntervalMs: 0, logLevel: "warn" }));
-  // As `tocsin serve` does before listening: the check workers compile their schemas outside the timing.
-  await node.warmUp();
-  const openedAt = performance.now();
-  progress(`  ${formatNumber(n)} warnings; node reopened in ${((openedAt - t0) / 1000).toFixed(1)} s`);
-  return { node, dir, source: { id: s.id, token: s.token }, warningIds, openedAt };
+  const source = { id: s.id, token: s.token };
+  if (cacheDir) writeFileSync(metaFile, JSON.stringify({ n, source, warningIds } satisfies CachedBigNode));
+  const reopened = await reopen(dir);
+  progress(`  ${formatNumber(n)} warnings; node reopened in ${(reopened.ms / 1000).toFixed(1)} s`);
+  return { node: reopened.node, dir, source, warningIds, openedAt: reopened.openedAt, cached: cacheDir !== undefined };
 }
 
 const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
 
 async function close(b: BigNode): Promise<void> {
   await b.node.close();
-  rmSync(b.dir, { recursive: true, force: true });
+  if (!b.cached) rmSync(b.dir, { recursive: true, force: true });
 }
 
 /** Mean time of an idle escalator tick (nothing due), over `ticks` ticks. */
@@ -121,6 +155,17 @@ async function load(spec: GetLoadSpec): Promise<Extract<GetLoadMessage, { type: 
   } finally {
     child.kill();
   }
+}
+
+/** The loop's stalls under the load: the longest one split into the node's work and its wait for a CPU, and the longest task in CPU time. */
+function stallRows(s: LoopStalls, baseline: string, base: number): Row[] {
+  progress(`  ticks with the most CPU (ms, at ms since the process started): ${s.topRuns.map(([r, at]) => `${r.toFixed(1)} @${at.toFixed(0)}`).join(", ")}`);
+  const worst = `${s.worst.wallMs.toFixed(1)} ms at ${(s.worst.atMs / 1000).toFixed(1)} s: ${s.worst.runMs.toFixed(1)} on a CPU, ${s.worst.waitMs.toFixed(1)} waiting for one`;
+  const share = s.waitMs / (s.runMs + s.waitMs);
+  return [
+    { name: `  longest task under that load, CPU time of the main thread (at ${(s.maxRunAtMs / 1000).toFixed(1)} s; worst stall ${worst})`, value: s.maxRunMs, unit: "ms", baseline, ratio: s.maxRunMs / base, target: "<= 50 ms", met: s.maxRunMs <= 50 },
+    { name: `  main thread waiting for a CPU under that load (share of its runnable time; ${s.ticks} ticks)`, value: share * 100, unit: "%", baseline, ratio: share },
+  ];
 }
 
 export async function runBignodeBench(args: string[]): Promise<void> {
@@ -157,6 +202,7 @@ export async function runBignodeBench(args: string[]): Promise<void> {
       }
     })();
     const startCpu = process.cpuUsage();
+    const stopStartStalls = watchLoopStalls();
     const indexed = big.node.services.indexWarnings().then(() => performance.now() - big.openedAt);
     const cold = performance.now();
     await profiled("bignode", "first track record", async () => {
@@ -167,6 +213,7 @@ export async function runBignodeBench(args: string[]): Promise<void> {
     const coldMs = performance.now() - cold;
     const indexMs = await indexed;
     const startCpuMs = cpuMs(process.cpuUsage(startCpu));
+    const startStalls = stopStartStalls();
     starting = false;
     await startProbe;
     progress(`  warning index built ${indexMs.toFixed(0)} ms after the node opened; first track record after start: ${coldMs.toFixed(0)} ms; heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
@@ -186,6 +233,7 @@ export async function runBignodeBench(args: string[]): Promise<void> {
     rows.push({ name: `  this process's CPU meanwhile (the rest of the index, the scoring, the probes)`, value: startCpuMs, unit: "ms", baseline, ratio: startCpuMs / base });
     const startWorst = Math.max(...startProbes) - base;
     rows.push({ name: `  /healthz worst delay meanwhile (${startProbes.length} probes)`, value: startWorst, unit: "ms", baseline, ratio: startWorst / base, target: "<= 50 ms", met: startWorst <= 50 });
+    if (startStalls) rows.push(...stallRows(startStalls, baseline, base).map((r) => ({ ...r, name: r.name.replace("under that load", "meanwhile") })));
     const sample = Array.from({ length: 500 }, (_, i) => big.warningIds[Math.floor((i * big.warningIds.length) / 500)]!);
     const spec: GetLoadSpec = {
       base: url,
@@ -203,10 +251,19 @@ export async function runBignodeBench(args: string[]): Promise<void> {
     // The node's own view of its event loop under the load: the longest a timer waited (1 ms resolution).
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
+    // Garbage collections meanwhile: a major one's pause holds the loop like a long task.
+    const gcs: { kind: number; ms: number }[] = [];
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { detail?: { kind?: number } })[]) gcs.push({ kind: e.detail?.kind ?? 0, ms: e.duration });
+    });
+    gcObserver.observe({ entryTypes: ["gc"] });
+    const stopStalls = watchLoopStalls();
     const loadCpu = process.cpuUsage();
     const done = await profiled("bignode", "load", () => load(spec));
     const loadCpuMs = cpuMs(process.cpuUsage(loadCpu));
     loop.disable();
+    gcObserver.disconnect();
+    const stalls = stopStalls();
     for (const [name, lat] of Object.entries(done.latencies)) {
       const s = [...lat].sort((a, b) => a - b);
       const p99 = percentile(s, 99);
@@ -221,6 +278,18 @@ export async function runBignodeBench(args: string[]): Promise<void> {
     rows.push({ name: `/healthz under that load, p99 (${probes.length} probes)`, value: percentile(probes, 99), unit: "ms", baseline, ratio: percentile(probes, 99) / base });
     rows.push({ name: "  /healthz worst delay beyond the unloaded round trip", value: worst, unit: "ms", baseline, ratio: worst / base, target: "<= 50 ms", met: worst <= 50 });
     rows.push({ name: "  node event loop delay under that load, p99 / max", value: loop.max / 1e6, unit: "ms", baseline: `p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms`, ratio: loop.max / 1e6 / base });
+    const major = gcs.filter((g) => g.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR);
+    const gcMax = Math.max(0, ...gcs.map((g) => g.ms));
+    const gcTotal = gcs.reduce((a, g) => a + g.ms, 0);
+    rows.push({
+      name: `  GC pause max under that load (${gcs.length} collections, ${major.length} major, max major ${Math.max(0, ...major.map((g) => g.ms)).toFixed(1)} ms, ${gcTotal.toFixed(0)} ms in all)`,
+      value: gcMax,
+      unit: "ms",
+      baseline,
+      ratio: gcMax / base,
+    });
+    if (stalls) rows.push(...stallRows(stalls, baseline, base));
+    progress(`  heap used after the load ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB; event loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms; GC max ${gcMax.toFixed(1)} ms (${major.length} major)`);
     rows.push({
       name: `escalator idle tick @${formatNumber(n)} open warnings`,
       value: bigTick,

@@ -1,10 +1,11 @@
 import type { WarningState } from "../core/lifecycle/index.js";
 import {
   type ForecastVersion,
-  receivedForecasts,
-  recipientRecord,
+  receivedForecastsSteps,
+  recipientRecordSteps,
   scoredProbability,
-  sourceTrackRecord,
+  sourceTrackRecordSteps,
+  type Steps,
   type ReceivedForecasts,
   type RecipientRecord,
   type ResolvedForecast,
@@ -22,7 +23,7 @@ import {
 import type { PartyRow, Store } from "../store/store.js";
 import { BoundedCache } from "./bounded-cache.js";
 import type { RecordReader } from "./record-reader.js";
-import type { IndexedWarning, WarningIndex } from "./warning-index.js";
+import { forecastVersions, type IndexedWarning, type WarningIndex } from "./warning-index.js";
 
 /** A party's track record as one reader may see it. */
 export interface TrackRecord {
@@ -44,6 +45,15 @@ export interface WarningHistory {
 const SLICE = 2000;
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Runs the pure core's scoring steps (a group's bootstrap, a slice of states each), letting the event loop through between them. */
+async function runYielding<T>(steps: Steps<T>): Promise<T> {
+  for (;;) {
+    await yieldToLoop();
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
 
 /**
  * Track records from the stored records. TLP applies: a track record is computed only over the
@@ -72,7 +82,7 @@ export class TrackRecords {
       const w = all[i]!;
       if (!this.records.canReadAudience(reader, w.latest.audience, relations) || !this.#canReadAll(reader, w, relations)) continue;
       if (w.foldError !== undefined) throw w.foldError;
-      if (w.state) out.push({ id: w.id, versions: w.versions, state: w.state });
+      if (w.state) out.push({ id: w.id, versions: forecastVersions(w), state: w.state });
     }
     return out;
   }
@@ -126,7 +136,7 @@ export class TrackRecords {
     return JSON.stringify([organisations, relations]);
   }
 
-  /** Scores the warnings naming the party; the event loop is let through between the parts, none of which is split further here. */
+  /** Scores the warnings naming the party; the event loop is let through between the parts and within them (between groups, slices of states). */
   async #trackRecord(reader: Reader, party: PartyRow, options: TrackRecordOptions): Promise<TrackRecord> {
     const visible = await this.visibleWarnings(reader);
     const warnings: WarningHistory[] = [];
@@ -142,12 +152,9 @@ export class TrackRecords {
       if (w.state.author === party.id) authored.push(f);
       if (f.recipients.includes(party.id)) received.push(f);
     }
-    await yieldToLoop();
-    const asSource = sourceTrackRecord(authored, options);
-    await yieldToLoop();
-    const receivedScores = receivedForecasts(received, options);
-    await yieldToLoop();
-    const record = recipientRecord(party.id, warnings.map((w) => w.state));
+    const asSource = await runYielding(sourceTrackRecordSteps(authored, options));
+    const receivedScores = await runYielding(receivedForecastsSteps(received, options));
+    const record = await runYielding(recipientRecordSteps(party.id, warnings.map((w) => w.state)));
     return {
       party: { id: party.id, slug: party.slug, name: party.name },
       basis: { warnings: warnings.length, resolved: warnings.filter((w) => w.state.resolution).length },

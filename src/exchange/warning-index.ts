@@ -7,6 +7,7 @@ import type { ForecastVersion } from "../core/scoring/index.js";
 import type { RecordAboutFacts, RecordAudience, WarningVersionAudience } from "../core/tlp/index.js";
 import type { Store, StoredRecord } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
+import { EMPTY_LIST, withSharedEmpties } from "./shared-empties.js";
 
 type Obj = Record<string, any>;
 
@@ -22,14 +23,20 @@ export interface IndexedWarning {
   readonly id: string;
   /** The log index of its first version: where the warnings list places it. */
   readonly firstIndex: number;
-  /** The latest version (greatest `modified`; the first logged of equals): the list shows it and TLP judges the warning by it. */
-  latest: { readonly modified: string; readonly logIndex: number; readonly author: string; readonly audience: RecordAudience };
-  /** Every version's log time and probability, in log order (the track record scores them). */
-  readonly versions: ForecastVersion[];
+  /**
+   * The latest version (greatest `modified`; the first logged of equals): the list shows it and TLP
+   * judges the warning by it. The same object as that version's entry in `versionAudiences`.
+   */
+  latest: IndexedVersion;
+  /**
+   * Every version's probability, in log order: a number while the warning has one version (most
+   * warnings; one object fewer each). Their log times are the state's versions' (forecastVersions).
+   */
+  probabilities: number | number[];
   /** Each version's own audience with its log position (a record about the warning is read under the version it answered). */
-  readonly versionAudiences: WarningVersionAudience[];
-  /** The other records about the warning (receipts, assessments, actions, resolutions, reveals, escalations), in log order. */
-  readonly related: RelatedFacts[];
+  readonly versionAudiences: IndexedVersion[];
+  /** The other records about the warning (receipts, assessments, actions, resolutions, reveals, escalations), in log order; the shared empty list while none. */
+  related: readonly RelatedFacts[];
   /** The lifecycle state folded from its records in log order (undefined if none started it). */
   state: WarningState | undefined;
   /** Sealed commitments by id, from its versions so far (a reveal is checked against them); undefined while none. */
@@ -38,6 +45,22 @@ export interface IndexedWarning {
   corrupted: ExchangeError | undefined;
   /** Set when a record about it could not be folded (its state would have failed to fold from the store too): reads of its state rethrow it. */
   foldError: unknown;
+}
+
+/** A warning version as the index keeps it: its audience, log position and author. */
+export interface IndexedVersion extends WarningVersionAudience {
+  readonly author: string;
+}
+
+/**
+ * Every version's log time and probability, in log order (what the track record scores). The log
+ * times are the lifecycle state's: a version is in the state exactly when it was folded without
+ * error, and a warning whose fold failed is never scored (its reads rethrow the error).
+ */
+export function forecastVersions(w: IndexedWarning): ForecastVersion[] {
+  const versions = w.state?.versions ?? [];
+  const p = w.probabilities;
+  return versions.map((v, i) => ({ loggedAt: v.loggedAt, probability: typeof p === "number" ? p : p[i]! }));
 }
 
 /** Records read from the store per slice; each slice is parsed and folded between two turns of the event loop. */
@@ -184,6 +207,23 @@ export class WarningIndex {
 
   readonly #lists = new Map<string, string[]>();
 
+  /**
+   * The audience of a version, kept once per distinct author, recipient list and marking set (a
+   * source's warnings to one recipient under one marking share one): frozen, as the lists in it are.
+   * The lists are the interned ones, so they are told apart by identity.
+   */
+  #audience(author: string, recipients: readonly string[], markingRefs: readonly string[]): RecordAudience {
+    let byRecipients = this.#audiences.get(author);
+    if (!byRecipients) this.#audiences.set(author, (byRecipients = new Map()));
+    let byMarkings = byRecipients.get(recipients);
+    if (!byMarkings) byRecipients.set(recipients, (byMarkings = new Map()));
+    let audience = byMarkings.get(markingRefs);
+    if (!audience) byMarkings.set(markingRefs, (audience = Object.freeze({ author, recipients, markingRefs })));
+    return audience;
+  }
+
+  readonly #audiences = new Map<string, Map<readonly string[], Map<readonly string[], RecordAudience>>>();
+
   #add(r: StoredRecord): void {
     const obj = JSON.parse(r.body) as Obj;
     // The parsed strings the state keeps (authors, recipients) are replaced by the one copy of each.
@@ -193,14 +233,20 @@ export class WarningIndex {
     if (r.kind === "warning" && r.id === r.warningRef) {
       const ext = obj.extensions?.[WARNING_EXT] ?? {};
       if (Array.isArray(ext.recipient_refs)) ext.recipient_refs = this.#internList(ext.recipient_refs);
-      const audience: RecordAudience = { author: this.#intern(r.author), recipients: (ext.recipient_refs as string[] | undefined) ?? [], markingRefs };
-      const latest = { modified: r.modified, logIndex: r.logIndex, author: audience.author, audience };
+      const audience = this.#audience(this.#intern(r.author), (ext.recipient_refs as string[] | undefined) ?? EMPTY_LIST, markingRefs);
+      const version: IndexedVersion = { modified: r.modified, logIndex: r.logIndex, author: audience.author, audience };
+      // The state's warning id is this string, not a second copy parsed from the body.
+      if (obj.id === r.id) obj.id = r.id;
+      const probability = ext.probability as number;
       if (!w) {
-        w = { id: r.id, firstIndex: r.logIndex, latest, versions: [], versionAudiences: [], related: [], state: undefined, commitments: undefined, corrupted: undefined, foldError: undefined };
+        w = { id: r.id, firstIndex: r.logIndex, latest: version, probabilities: probability, versionAudiences: [version], related: EMPTY_LIST, state: undefined, commitments: undefined, corrupted: undefined, foldError: undefined };
         this.#byId.set(r.id, w);
-      } else if (r.modified > w.latest.modified) w.latest = latest;
-      w.versions.push({ loggedAt: Date.parse(r.loggedAt), probability: ext.probability as number });
-      w.versionAudiences.push({ modified: r.modified, logIndex: r.logIndex, audience });
+      } else {
+        if (r.modified > w.latest.modified) w.latest = version;
+        if (typeof w.probabilities === "number") w.probabilities = [w.probabilities, probability];
+        else w.probabilities.push(probability);
+        w.versionAudiences.push(version);
+      }
       // The first version sealing a commitment id is the one a reveal is checked against (commitmentDigestIn).
       for (const c of (ext.commitments as { commitment_id: string; digest: string }[] | undefined) ?? []) {
         w.commitments ??= new Map();
@@ -211,7 +257,9 @@ export class WarningIndex {
     } else {
       // Records arrive in log order, so a warning is indexed before anything about it; a record about no stored warning is no warning's.
       if (!w) return;
-      w.related.push({
+      // The shared empty list is replaced by the warning's own at its first related record.
+      if (w.related === EMPTY_LIST) w.related = [];
+      (w.related as RelatedFacts[]).push({
         kind: r.kind,
         author: this.#intern(r.author),
         markingRefs,
@@ -227,6 +275,9 @@ export class WarningIndex {
     // The lifecycle fold of foldRecords (warning-states.ts), one record at a time.
     const loggedAt = Date.parse(r.loggedAt);
     const event = lifecycleEventOf(obj, recordKindOf(obj) as RecordKind, { loggedAt, nodeIdentity: this.d.nodeIdentity, commitmentDigest: (id) => w.commitments?.get(id) });
-    if (event) w.state = w.state === undefined ? (event.kind === "warning" ? startWarning(event, loggedAt) : undefined) : applyEvent(w.state, event, loggedAt);
+    if (event) {
+      const state = w.state === undefined ? (event.kind === "warning" ? startWarning(event, loggedAt) : undefined) : applyEvent(w.state, event, loggedAt);
+      w.state = state && withSharedEmpties(state);
+    }
   }
 }

@@ -3,6 +3,7 @@ import { bootstrapInterleaved, DEFAULT_RESAMPLES, DEFAULT_SEED, MAX_DRAWS_PER_RE
 import { leadTimeSummary, type LeadTimeSummary } from "./lead-time.js";
 import { outcomeValue } from "./outcome-value.js";
 import { brierSkillScore, logLoss } from "./proper-scores.js";
+import { runSteps, type Steps } from "./steps.js";
 import { DEFAULT_BINS, reliabilityDiagram, type ReliabilityDiagram } from "./reliability.js";
 
 /** One resolved warning as scoring sees it. */
@@ -129,6 +130,20 @@ export function scoreColumns(
   options: ScoringOptions = {},
   scratch: ScoringScratch = newScratch(rows === undefined ? columns.p.length : rows.length),
 ): ScoreSet {
+  return runSteps(scoreColumnsSteps(columns, rows, unscored, options, scratch));
+}
+
+/**
+ * {@link scoreColumns} in steps (steps.ts): the per-item pass, the scores' bootstrap, the intervals and
+ * the reliability diagram, the lead time's bootstrap — each a bounded part of one group's work.
+ */
+export function* scoreColumnsSteps(
+  columns: ForecastColumns,
+  rows: ArrayLike<number> | undefined,
+  unscored: number,
+  options: ScoringOptions = {},
+  scratch: ScoringScratch = newScratch(rows === undefined ? columns.p.length : rows.length),
+): Steps<ScoreSet> {
   const bins = options.bins ?? DEFAULT_BINS;
   const needed = options.minResolved ?? DEFAULT_MIN_RESOLVED;
   const seed = options.seed ?? DEFAULT_SEED;
@@ -163,20 +178,28 @@ export function scoreColumns(
   const rate = sumO / n;
   const brier = sumSq / n;
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
+  yield;
   const [bsB, llB, rateB] = bootstrapInterleaved(items, 3, resamples, seed);
+  yield;
   const skillB = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) skillB[b] = brierSkillScore(bsB![b]!, rateB![b]!) ?? NaN;
   const skill = brierSkillScore(brier, rate);
+  const brierEstimate = { value: brier, ci: percentileInterval(bsB!) };
+  const logScoreEstimate = { value: sumLl / n, ci: percentileInterval(llB!) };
+  const brierSkill = { value: skill, ci: skill === null ? null : percentileInterval(skillB) };
+  const reliability = reliabilityDiagram(p, o, bins);
+  yield;
+  const leadTime = leadTimeSummary(leadsAll.subarray(0, l), resamples, seed ^ 0x1ead);
   return {
     status: "scored",
     resolved: n,
     unscored,
     baseRate: rate,
-    brier: { value: brier, ci: percentileInterval(bsB!) },
-    logScore: { value: sumLl / n, ci: percentileInterval(llB!) },
-    brierSkill: { value: skill, ci: skill === null ? null : percentileInterval(skillB) },
-    reliability: reliabilityDiagram(p, o, bins),
-    leadTime: leadTimeSummary(leadsAll.subarray(0, l), resamples, seed ^ 0x1ead),
+    brier: brierEstimate,
+    logScore: logScoreEstimate,
+    brierSkill,
+    reliability,
+    leadTime,
     bootstrap: { resamples, seed, drawsPerResample: Math.min(n, MAX_DRAWS_PER_RESAMPLE) },
   };
 }

@@ -16,11 +16,13 @@ export {
 export type { Interval, BootstrapOptions } from "./bootstrap.js";
 export { leadTimeSummary } from "./lead-time.js";
 export type { LeadTimeSummary } from "./lead-time.js";
-export { DEFAULT_MIN_RESOLVED, forecastColumns, newScratch, scoreColumns, scoreForecasts } from "./forecast-scores.js";
+export { DEFAULT_MIN_RESOLVED, forecastColumns, newScratch, scoreColumns, scoreColumnsSteps, scoreForecasts } from "./forecast-scores.js";
 export type { ForecastColumns, ScoringScratch, ResolvedForecast, ScoringOptions, Estimate, ScoredSet, TooFewResolved, ScoreSet } from "./forecast-scores.js";
-export { PERIODS, periodKey, sourceTrackRecord, receivedForecasts } from "./track-record.js";
+export { PERIODS, periodKey, sourceTrackRecord, sourceTrackRecordSteps, receivedForecasts, receivedForecastsSteps } from "./track-record.js";
+export { runSteps } from "./steps.js";
+export type { Steps } from "./steps.js";
 export type { Period, GroupScores, SourceTrackRecord, ReceivedForecasts, TrackRecordOptions } from "./track-record.js";
-export { DISMISSING_OPINIONS, recipientRecord } from "./recipient-record.js";
+export { DISMISSING_OPINIONS, recipientRecord, recipientRecordSteps } from "./recipient-record.js";
 export type { DismissedWarning, MissedDeadline, ResponseTime, RecipientRecord } from "./recipient-record.js";
 export { scoredProbability } from "./scored-probability.js";
 export type { ForecastVersion } from "./scored-probability.js";

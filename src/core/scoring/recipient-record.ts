@@ -1,5 +1,6 @@
 import { DEADLINE_KINDS, findRecipient, type DeadlineKind, type Opinion, type Outcome, type PartyId, type WarningState } from "../lifecycle/index.js";
 import { quantileSorted } from "./bootstrap.js";
+import { runSteps, type Steps } from "./steps.js";
 
 /** The opinions that dismiss a warning. */
 export const DISMISSING_OPINIONS: readonly Opinion[] = ["strongly-disagree", "disagree"];
@@ -61,6 +62,14 @@ function responseTime(values: number[]): ResponseTime {
  * after it, so the latest is the one the recipient stood by when the outcome became known.
  */
 export function recipientRecord(party: PartyId, states: readonly WarningState[]): RecipientRecord {
+  return runSteps(recipientRecordSteps(party, states));
+}
+
+/** States looked at between two steps of {@link recipientRecordSteps}. */
+const STATES_PER_STEP = 5000;
+
+/** {@link recipientRecord} in steps of STATES_PER_STEP states each: the same result. */
+export function* recipientRecordSteps(party: PartyId, states: readonly WarningState[]): Steps<RecipientRecord> {
   let warnings = 0;
   let resolved = 0;
   let dismissed = 0;
@@ -68,7 +77,9 @@ export function recipientRecord(party: PartyId, states: readonly WarningState[])
   const missedDeadlines: MissedDeadline[] = [];
   const missedByKind = { receipt: 0, assessment: 0, action: 0 } as Record<DeadlineKind, number>;
   const times = { receipt: [] as number[], assessment: [] as number[], action: [] as number[] };
-  for (const s of states) {
+  for (let i = 0; i < states.length; i++) {
+    if (i > 0 && i % STATES_PER_STEP === 0) yield;
+    const s = states[i]!;
     const r = findRecipient(s, party);
     if (!r) continue;
     warnings++;

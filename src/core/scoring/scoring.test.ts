@@ -11,7 +11,12 @@ import {
   reliabilityDiagram,
   scoreForecasts,
   sourceTrackRecord,
+  sourceTrackRecordSteps,
   receivedForecasts,
+  receivedForecastsSteps,
+  recipientRecord,
+  recipientRecordSteps,
+  runSteps,
   type ResolvedForecast,
 } from "./index.js";
 
@@ -197,4 +202,34 @@ test("the probability scored is the last version logged before the event: later 
   assert.equal(scoredProbability(versions, 200), 0.5);
   assert.equal(scoredProbability(versions, 1000), 0.99);
   assert.equal(scoredProbability(versions, 50), 0.3);
+});
+
+test("scoring in steps: two track records driven step by step, interleaved, equal each one scored in one go", () => {
+  const forecastsOf = (seed: number, n: number): ResolvedForecast[] =>
+    Array.from({ length: n }, (_, i) => ({
+      warningId: `w${seed}-${i}`,
+      source: `s${i % 3}`,
+      recipients: [`r${i % 4}`, ...(i % 5 === 0 ? [`r${(i + 1) % 4}`] : [])],
+      probability: ((i * 7 + seed) % 19) / 20 + 0.02,
+      issuedAt: Date.UTC(2026, i % 12, 1 + (i % 27)),
+      outcome: i % 11 === 0 ? ("unknown" as const) : i % 3 === 0 ? ("materialized" as const) : ("did-not-materialize" as const),
+      eventTime: i % 3 === 0 ? Date.UTC(2026, i % 12, 2 + (i % 27)) : undefined,
+    }));
+  const a = forecastsOf(1, 3000);
+  const b = forecastsOf(2, 1700);
+  const options = { period: "month" as const, resamples: 300 };
+  const sa = sourceTrackRecordSteps(a, options);
+  const rb = receivedForecastsSteps(b, options);
+  let steps = 0;
+  let da: IteratorResult<void, unknown> | undefined;
+  let db: IteratorResult<void, unknown> | undefined;
+  while (!da?.done || !db?.done) {
+    if (!da?.done) da = sa.next();
+    if (!db?.done) db = rb.next();
+    steps++;
+  }
+  assert.ok(steps > 20, `${steps} steps`);
+  assert.deepEqual(da.value, sourceTrackRecord(a, options));
+  assert.deepEqual(db.value, receivedForecasts(b, options));
+  assert.deepEqual(runSteps(recipientRecordSteps("r1", [])), recipientRecord("r1", []));
 });

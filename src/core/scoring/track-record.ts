@@ -1,4 +1,5 @@
-import { forecastColumns, newScratch, scoreColumns, type ForecastColumns, type ScoringScratch, type ResolvedForecast, type ScoreSet, type ScoringOptions } from "./forecast-scores.js";
+import { runSteps, type Steps } from "./steps.js";
+import { forecastColumns, newScratch, scoreColumnsSteps, type ForecastColumns, type ScoringScratch, type ResolvedForecast, type ScoreSet, type ScoringOptions } from "./forecast-scores.js";
 
 /** How warnings are grouped in time: by the UTC calendar month, quarter or year they were issued in. */
 export const PERIODS = ["month", "quarter", "year"] as const;
@@ -49,14 +50,18 @@ function periodKeys(period: Period): (ms: number) => string {
   };
 }
 
-/** The rows of each group (a forecast may be in several, e.g. one per recipient) and its unknown outcomes. */
-function scoreGroups(
+/**
+ * The rows of each group (a forecast may be in several, e.g. one per recipient) and its unknown outcomes,
+ * scored one group per step: the generator yields after each group, so that a caller on an event loop
+ * can let other work through between them (each group's bootstrap is the bounded unit of work).
+ */
+function* scoreGroups(
   forecasts: readonly ResolvedForecast[],
   columns: ForecastColumns,
   keysOf: (f: ResolvedForecast) => readonly string[],
   options: ScoringOptions,
   scratch: ScoringScratch,
-): GroupScores[] {
+): Steps<GroupScores[]> {
   const groups = new Map<string, { rows: number[]; unscored: number }>();
   for (let i = 0; i < forecasts.length; i++) {
     const row = columns.rowOf[i]!;
@@ -67,30 +72,46 @@ function scoreGroups(
       else g.rows.push(row);
     }
   }
-  return [...groups.keys()].sort().map((key) => {
+  const out: GroupScores[] = [];
+  for (const key of [...groups.keys()].sort()) {
+    yield;
     const g = groups.get(key)!;
-    return { key, scores: scoreColumns(columns, g.rows, g.unscored, options, scratch) };
-  });
+    out.push({ key, scores: yield* scoreColumnsSteps(columns, g.rows, g.unscored, options, scratch) });
+  }
+  return out;
 }
 
 /** The source's scores over the resolved warnings it authored (the caller passes only those). */
 export function sourceTrackRecord(authored: readonly ResolvedForecast[], options: TrackRecordOptions = {}): SourceTrackRecord {
+  return runSteps(sourceTrackRecordSteps(authored, options));
+}
+
+/**
+ * {@link sourceTrackRecord} in steps of a part of one group's scoring each (overall, each recipient, each period):
+ * the same computation in the same order, so the same result; a caller drives it and may yield between steps.
+ */
+export function* sourceTrackRecordSteps(authored: readonly ResolvedForecast[], options: TrackRecordOptions = {}): Steps<SourceTrackRecord> {
   const keyOf = periodKeys(options.period ?? "quarter");
   const columns = forecastColumns(authored);
   const scratch = newScratch(columns.p.length);
-  return {
-    overall: scoreColumns(columns, undefined, authored.length - columns.p.length, options, scratch),
-    byRecipient: scoreGroups(authored, columns, (f) => f.recipients, options, scratch),
-    byPeriod: scoreGroups(authored, columns, (f) => [keyOf(f.issuedAt)], options, scratch),
-  };
+  yield;
+  const overall = yield* scoreColumnsSteps(columns, undefined, authored.length - columns.p.length, options, scratch);
+  const byRecipient = yield* scoreGroups(authored, columns, (f) => f.recipients, options, scratch);
+  const byPeriod = yield* scoreGroups(authored, columns, (f) => [keyOf(f.issuedAt)], options, scratch);
+  return { overall, byRecipient, byPeriod };
 }
 
 /** The scores of the warnings a party received (the caller passes only those). */
 export function receivedForecasts(received: readonly ResolvedForecast[], options: ScoringOptions = {}): ReceivedForecasts {
+  return runSteps(receivedForecastsSteps(received, options));
+}
+
+/** {@link receivedForecasts} in steps of a part of one group's scoring each (overall, each source). */
+export function* receivedForecastsSteps(received: readonly ResolvedForecast[], options: ScoringOptions = {}): Steps<ReceivedForecasts> {
   const columns = forecastColumns(received);
   const scratch = newScratch(columns.p.length);
-  return {
-    overall: scoreColumns(columns, undefined, received.length - columns.p.length, options, scratch),
-    bySource: scoreGroups(received, columns, (f) => [f.source], options, scratch),
-  };
+  yield;
+  const overall = yield* scoreColumnsSteps(columns, undefined, received.length - columns.p.length, options, scratch);
+  const bySource = yield* scoreGroups(received, columns, (f) => [f.source], options, scratch);
+  return { overall, bySource };
 }

@@ -1,0 +1,64 @@
+import type { RecipientState, WarningState } from "../core/lifecycle/index.js";
+
+/*
+ * A big node's warning index holds every warning's lifecycle state, and most of a state's lists and
+ * maps are empty (no arbiters, commitments, receipts, assessments, actions, escalations, resolutions,
+ * reveals while a warning is new): about a fifth of the objects the index kept per warning. Each is a
+ * separate object that every major garbage collection marks, and the length of that marking is what
+ * holds the event loop on a big heap. States are immutable (warning-state.ts: applyEvent builds new
+ * objects and never changes old ones), so every empty list can be one frozen list and every empty map
+ * one frozen object: equal in value, and a change through one would throw rather than leak.
+ */
+
+/** The one empty list of the index's states. */
+export const EMPTY_LIST: readonly never[] = Object.freeze([]);
+/** The one empty map of the index's states. */
+const EMPTY_MAP: Readonly<Record<string, never>> = Object.freeze({});
+
+const isEmptyList = (a: readonly unknown[]): boolean => a.length === 0 && a !== EMPTY_LIST;
+const isEmptyMap = (o: object): boolean => o !== EMPTY_MAP && Object.keys(o).length === 0;
+
+function sharedRecipient(r: RecipientState): RecipientState {
+  if (!isEmptyList(r.receipts) && !isEmptyList(r.assessments) && !isEmptyList(r.actions) && !isEmptyMap(r.escalations)) return r;
+  return {
+    ...r,
+    receipts: isEmptyList(r.receipts) ? EMPTY_LIST : r.receipts,
+    assessments: isEmptyList(r.assessments) ? EMPTY_LIST : r.assessments,
+    actions: isEmptyList(r.actions) ? EMPTY_LIST : r.actions,
+    escalations: isEmptyMap(r.escalations) ? EMPTY_MAP : r.escalations,
+  };
+}
+
+/**
+ * The state with its empty lists and maps replaced by the shared ones (and those of its recipients):
+ * deeply equal to `s`. Parts already shared, or not empty, are kept as they are, so a state folded one
+ * more event costs only the look at its fields.
+ */
+export function withSharedEmpties(s: WarningState): WarningState {
+  let recipients = s.recipients;
+  for (let i = 0; i < recipients.length; i++) {
+    const r = sharedRecipient(recipients[i]!);
+    if (r === recipients[i]) continue;
+    if (recipients === s.recipients) recipients = [...recipients];
+    (recipients as RecipientState[])[i] = r;
+  }
+  if (
+    recipients === s.recipients &&
+    !isEmptyList(s.arbiters) &&
+    !isEmptyList(s.commitments) &&
+    !isEmptyList(s.resolutions) &&
+    !isEmptyList(s.revealed) &&
+    !isEmptyMap(s.deadlines)
+  ) {
+    return s;
+  }
+  return {
+    ...s,
+    arbiters: isEmptyList(s.arbiters) ? EMPTY_LIST : s.arbiters,
+    deadlines: isEmptyMap(s.deadlines) ? EMPTY_MAP : s.deadlines,
+    commitments: isEmptyList(s.commitments) ? EMPTY_LIST : s.commitments,
+    recipients,
+    resolutions: isEmptyList(s.resolutions) ? EMPTY_LIST : s.resolutions,
+    revealed: isEmptyList(s.revealed) ? EMPTY_LIST : s.revealed,
+  };
+}
