@@ -33,6 +33,7 @@ import { profiled } from "./cpu-profile.js";
 import { watchLoopStalls, type LoopStalls } from "./loop-stalls.js";
 import { appendDirect, type DirectRecord } from "./direct-load.js";
 import type { GetLoadMessage, GetLoadSpec } from "./get-load-client.js";
+import type { HealthzProbeMessage, HealthzProbeSpec } from "./healthz-probe.js";
 import { formatNumber, percentile, report, type Row } from "./report.js";
 
 const DAY = 86_400_000;
@@ -189,18 +190,18 @@ export async function runBignodeBench(args: string[]): Promise<void> {
     const url = await big.node.app.listen({ host: "127.0.0.1", port: 0 });
     const headers = { authorization: `Bearer ${big.source.token}` };
     // Right after the start: the warning index is built (in slices; the first request that needs it starts
-    // it, here the bench itself). The first track record waits for what is not built yet, then scores every warning; /healthz is probed every
-    // 20 ms meanwhile (in this process: its round trip includes any wait on the node's event loop).
-    let starting = true;
-    const startProbes: number[] = [];
-    const startProbe = (async () => {
-      while (starting) {
-        const t = performance.now();
-        await (await fetch(`${url}/healthz`)).text();
-        startProbes.push(performance.now() - t);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })();
+    // it, here the bench itself). The first track record waits for what is not built yet, then scores every
+    // warning; /healthz is probed every 20 ms meanwhile, from a process of its own (healthz-probe.ts), as the
+    // probes under the load below are.
+    const prober = fork(new URL("./healthz-probe.js", import.meta.url), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const fromProber = (): Promise<HealthzProbeMessage> =>
+      new Promise((resolve, reject) => {
+        prober.once("message", (m) => resolve(m as HealthzProbeMessage));
+        prober.once("exit", (code) => reject(new Error(`the /healthz prober exited with ${code}`)));
+      });
+    const proberReady = fromProber();
+    prober.send({ url, probeMs: 20 } satisfies HealthzProbeSpec);
+    await proberReady;
     const startCpu = process.cpuUsage();
     const stopStartStalls = watchLoopStalls();
     const indexed = big.node.services.indexWarnings().then(() => performance.now() - big.openedAt);
@@ -214,8 +215,11 @@ export async function runBignodeBench(args: string[]): Promise<void> {
     const indexMs = await indexed;
     const startCpuMs = cpuMs(process.cpuUsage(startCpu));
     const startStalls = stopStartStalls();
-    starting = false;
-    await startProbe;
+    const proberDone = fromProber();
+    prober.send("stop");
+    const answer = await proberDone;
+    if (answer.type !== "done") throw new Error("the /healthz prober did not answer");
+    const startProbes = answer.probes;
     progress(`  warning index built ${indexMs.toFixed(0)} ms after the node opened; first track record after start: ${coldMs.toFixed(0)} ms; heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
     // Baseline: an unloaded /healthz round trip, same run, the node idle.
     const rtt: number[] = [];
