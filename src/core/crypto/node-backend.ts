@@ -18,16 +18,7 @@ import { ED25519_PUBLIC_KEY_BYTES, ED25519_SEED_BYTES, ED25519_SIGNATURE_BYTES, 
 let scratch = Buffer.allocUnsafe(4096);
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return hash("sha256", parts[0]!, "buffer");
-  let total = 0;
-  for (const p of parts) total += p.length;
-  if (total > scratch.length) grow(total);
-  let offset = 0;
-  for (const p of parts) {
-    scratch.set(p, offset);
-    offset += p.length;
-  }
-  return hash("sha256", scratch.subarray(0, total), "buffer");
+  return hash("sha256", joined(parts), "buffer");
 }
 
 /*
@@ -45,22 +36,23 @@ function grow(total: number): void {
   views = [];
 }
 
+/** The parts as one input: the part itself when there is one, else copied into the scratch buffer. */
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  let total = 0;
+  for (const p of parts) total += p.length;
+  if (total > scratch.length) grow(total);
+  let at = 0;
+  for (const p of parts) {
+    scratch.set(p, at);
+    at += p.length;
+  }
+  return (views[total] ??= scratch.subarray(0, total));
+}
+
 export function sha256Into(out: Uint8Array, offset: number, ...parts: Uint8Array[]): void {
   if (offset < 0 || offset + 32 > out.length) throw new RangeError("no room for a SHA-256 digest at that offset");
-  let input: Uint8Array;
-  if (parts.length === 1) input = parts[0]!;
-  else {
-    let total = 0;
-    for (const p of parts) total += p.length;
-    if (total > scratch.length) grow(total);
-    let at = 0;
-    for (const p of parts) {
-      scratch.set(p, at);
-      at += p.length;
-    }
-    input = views[total] ??= scratch.subarray(0, total);
-  }
-  latin1Write.call(out, hash("sha256", input, "binary"), offset, 32);
+  latin1Write.call(out, hash("sha256", joined(parts), "binary"), offset, 32);
 }
 
 // ---- Ed25519 ----
