@@ -44,15 +44,24 @@ export type PageMessage =
   | { readonly type: "error"; readonly message: string };
 
 /** One page in this many is parsed whole and checked against the scan (and the first of each lap). */
-const PARSE_EVERY = 8;
-const ID_KEY = Buffer.from('"id":"');
+const PARSE_EVERY = 32;
+/**
+ * `id":"` preceded by a quote. Searched without the quote: a search's first byte is looked for with
+ * memchr, and quotes are the commonest byte of JSON (with it the scan cost 0.9 µs an object, without
+ * it 0.3; `key_id` and the like are then skipped by the byte before).
+ */
+const ID_TAIL = Buffer.from('id":"');
 const QUOTE = 0x22;
 
 /** The top-level ids of an envelope's objects, read from its bytes without parsing them. */
 function scanIds(body: Buffer): string[] {
   const ids: string[] = [];
-  for (let at = body.indexOf(ID_KEY); at >= 0; at = body.indexOf(ID_KEY, at)) {
-    const start = at + ID_KEY.length;
+  for (let at = body.indexOf(ID_TAIL); at >= 0; at = body.indexOf(ID_TAIL, at)) {
+    const start = at + ID_TAIL.length;
+    if (body[at - 1] !== QUOTE) {
+      at = start;
+      continue;
+    }
     const end = body.indexOf(QUOTE, start);
     ids.push(body.toString("latin1", start, end));
     at = end;
