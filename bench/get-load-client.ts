@@ -7,6 +7,8 @@
  * {type:"error", message}.
  */
 
+import { probeHealthz } from "./healthz-probe.js";
+
 export interface GetLoadSpec {
   readonly base: string;
   readonly headers: Record<string, string>;
@@ -24,7 +26,6 @@ export type GetLoadMessage =
 async function run(spec: GetLoadSpec): Promise<GetLoadMessage> {
   const names = Object.keys(spec.targets);
   const latencies: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-  const probes: number[] = [];
   const until = performance.now() + spec.seconds * 1000;
   let turn = 0;
   let requests = 0;
@@ -42,16 +43,7 @@ async function run(spec: GetLoadSpec): Promise<GetLoadMessage> {
       requests++;
     }
   };
-  const probe = async (): Promise<void> => {
-    while (performance.now() < until) {
-      const sent = performance.now();
-      const res = await fetch(`${spec.base}/healthz`);
-      await res.text();
-      probes.push(performance.now() - sent);
-      await new Promise((r) => setTimeout(r, spec.probeMs));
-    }
-  };
-  await Promise.all([probe(), ...Array.from({ length: spec.clients }, client)]);
+  const [probes] = await Promise.all([probeHealthz(spec.base, spec.probeMs, () => performance.now() >= until), ...Array.from({ length: spec.clients }, client)]);
   return { type: "done", latencies, probes, requests };
 }
 

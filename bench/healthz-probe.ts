@@ -5,8 +5,10 @@
  * node's half and counts them several times over.
  *
  * First IPC message: HealthzProbeSpec; it then probes every `probeMs` until the next message, and
- * answers with the round trips in ms.
+ * answers with the round trips in ms. The probe loop itself is also the load client's (get-load-client.ts).
  */
+import { fileURLToPath } from "node:url";
+
 export interface HealthzProbeSpec {
   readonly url: string;
   readonly probeMs: number;
@@ -14,18 +16,20 @@ export interface HealthzProbeSpec {
 
 export type HealthzProbeMessage = { readonly type: "ready" } | { readonly type: "done"; readonly probes: number[] };
 
-async function probe(spec: HealthzProbeSpec, stopped: () => boolean): Promise<number[]> {
+/** `/healthz` round trips (ms), one every `probeMs` after the last answer, until `stopped()`. */
+export async function probeHealthz(url: string, probeMs: number, stopped: () => boolean): Promise<number[]> {
   const probes: number[] = [];
   while (!stopped()) {
     const sent = performance.now();
-    await (await fetch(`${spec.url}/healthz`)).text();
+    await (await fetch(`${url}/healthz`)).text();
     probes.push(performance.now() - sent);
-    await new Promise((r) => setTimeout(r, spec.probeMs));
+    await new Promise((r) => setTimeout(r, probeMs));
   }
   return probes;
 }
 
-if (process.send) {
+// Only when forked as this module: get-load-client.ts imports the loop, in a child of its own.
+if (process.send && process.argv[1] === fileURLToPath(import.meta.url)) {
   process.once("message", (spec: HealthzProbeSpec) => {
     let stop = false;
     process.once("message", () => (stop = true));
@@ -34,7 +38,7 @@ if (process.send) {
       .then((r) => r.text())
       .then(() => {
         process.send!({ type: "ready" } satisfies HealthzProbeMessage);
-        return probe(spec, () => stop);
+        return probeHealthz(spec.url, spec.probeMs, () => stop);
       })
       .then(
         (probes) => process.send!({ type: "done", probes } satisfies HealthzProbeMessage, () => process.exit(0)),

@@ -157,7 +157,7 @@ export async function pagingCurve(sizes: readonly number[], cacheDir: string | u
           rss = Math.max(rss, peakRss);
           progress(
             `  ${formatNumber(size)} pass ${pass}: baseline ${formatNumber(baseRate)} objects/s; GET ${formatNumber(rate)} objects/s (${(rate / baseRate).toFixed(3)}x), ` +
-              `p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB, node CPU ${cpuUsPerObject.toFixed(2)} µs/object, client CPU ${(done.cpuUs / done.objects).toFixed(2)} µs/object`,
+              `p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB, node CPU ${cpuUsPerObject.toFixed(2)} µs/object, client CPU ${clientUsPerObject.toFixed(2)} µs/object`,
           );
         }
       } finally {

@@ -149,12 +149,10 @@ export class RecordReader {
           ? obj.determination_ref
           : undefined,
     };
-    if (f.answers !== undefined || f.subject !== undefined || f.determination !== undefined) {
-      if (factsKey(f) !== undefined) this.#own.set(record.logIndex, f);
-      return f;
-    }
     const key = factsKey(f);
-    if (key !== undefined) this.#shared.set(record.logIndex, f, key);
+    if (key === undefined) return f;
+    if (f.answers !== undefined || f.subject !== undefined || f.determination !== undefined) this.#own.set(record.logIndex, f);
+    else this.#shared.set(record.logIndex, f, key);
     return f;
   }
 

@@ -15,17 +15,18 @@ export const EMPTY_LIST: readonly never[] = Object.freeze([]);
 /** The one empty map of the index's states. */
 const EMPTY_MAP: Readonly<Record<string, never>> = Object.freeze({});
 
-const isEmptyList = (a: readonly unknown[]): boolean => a.length === 0 && a !== EMPTY_LIST;
-const isEmptyMap = (o: object): boolean => o !== EMPTY_MAP && Object.keys(o).length === 0;
+/** An empty list or map that is not yet the shared one: what sharing replaces. */
+const unsharedEmptyList = (a: readonly unknown[]): boolean => a.length === 0 && a !== EMPTY_LIST;
+const unsharedEmptyMap = (o: object): boolean => o !== EMPTY_MAP && Object.keys(o).length === 0;
 
 function sharedRecipient(r: RecipientState): RecipientState {
-  if (!isEmptyList(r.receipts) && !isEmptyList(r.assessments) && !isEmptyList(r.actions) && !isEmptyMap(r.escalations)) return r;
+  if (!unsharedEmptyList(r.receipts) && !unsharedEmptyList(r.assessments) && !unsharedEmptyList(r.actions) && !unsharedEmptyMap(r.escalations)) return r;
   return {
     ...r,
-    receipts: isEmptyList(r.receipts) ? EMPTY_LIST : r.receipts,
-    assessments: isEmptyList(r.assessments) ? EMPTY_LIST : r.assessments,
-    actions: isEmptyList(r.actions) ? EMPTY_LIST : r.actions,
-    escalations: isEmptyMap(r.escalations) ? EMPTY_MAP : r.escalations,
+    receipts: unsharedEmptyList(r.receipts) ? EMPTY_LIST : r.receipts,
+    assessments: unsharedEmptyList(r.assessments) ? EMPTY_LIST : r.assessments,
+    actions: unsharedEmptyList(r.actions) ? EMPTY_LIST : r.actions,
+    escalations: unsharedEmptyMap(r.escalations) ? EMPTY_MAP : r.escalations,
   };
 }
 
@@ -44,21 +45,21 @@ export function withSharedEmpties(s: WarningState): WarningState {
   }
   if (
     recipients === s.recipients &&
-    !isEmptyList(s.arbiters) &&
-    !isEmptyList(s.commitments) &&
-    !isEmptyList(s.resolutions) &&
-    !isEmptyList(s.revealed) &&
-    !isEmptyMap(s.deadlines)
+    !unsharedEmptyList(s.arbiters) &&
+    !unsharedEmptyList(s.commitments) &&
+    !unsharedEmptyList(s.resolutions) &&
+    !unsharedEmptyList(s.revealed) &&
+    !unsharedEmptyMap(s.deadlines)
   ) {
     return s;
   }
   return {
     ...s,
-    arbiters: isEmptyList(s.arbiters) ? EMPTY_LIST : s.arbiters,
-    deadlines: isEmptyMap(s.deadlines) ? EMPTY_MAP : s.deadlines,
-    commitments: isEmptyList(s.commitments) ? EMPTY_LIST : s.commitments,
+    arbiters: unsharedEmptyList(s.arbiters) ? EMPTY_LIST : s.arbiters,
+    deadlines: unsharedEmptyMap(s.deadlines) ? EMPTY_MAP : s.deadlines,
+    commitments: unsharedEmptyList(s.commitments) ? EMPTY_LIST : s.commitments,
     recipients,
-    resolutions: isEmptyList(s.resolutions) ? EMPTY_LIST : s.resolutions,
-    revealed: isEmptyList(s.revealed) ? EMPTY_LIST : s.revealed,
+    resolutions: unsharedEmptyList(s.resolutions) ? EMPTY_LIST : s.resolutions,
+    revealed: unsharedEmptyList(s.revealed) ? EMPTY_LIST : s.revealed,
   };
 }
