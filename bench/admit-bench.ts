@@ -30,6 +30,7 @@ import { parseConfig } from "../src/node/config.js";
 import { openNode, type TocsinNode } from "../src/node/node.js";
 import { ed25519Rates, opensslVersion } from "./baseline.js";
 import type { PostMessage, PostSpec } from "./post-worker.js";
+import { admissionFloor, withBareHttpServer } from "./admit-floor.js";
 import { benchWarning } from "./bench-warning.js";
 import { profiled } from "./cpu-profile.js";
 import { nodeEd25519VerifyPerSec } from "./node-verify.js";
@@ -61,7 +62,7 @@ async function signedWarnings(node: TocsinNode, n: number, tag: string) {
   const records = Array.from({ length: n }, (_, i) =>
     benchWarning(author, recipient.id, i, now),
   );
-  return { token: sender.token, records };
+  return { token: sender.token, records, publicKey: author.publicKey };
 }
 
 /**
@@ -169,9 +170,9 @@ export async function admitOverHttp(batch: number, total: number, clients: numbe
   });
 }
 
-/** `--only=batch1`, `--only=batch1000` or `--only=inproc` (comma-separated) runs only those phases. */
+/** `--only=batch1`, `--only=batch1000`, `--only=inproc` or `--only=floor` (comma-separated) runs only those phases. */
 function phasesFrom(args: readonly string[]): ReadonlySet<string> {
-  const all = ["batch1", "batch1000", "inproc"];
+  const all = ["batch1", "batch1000", "inproc", "floor"];
   const only = args.find((a) => a.startsWith("--only="));
   if (!only) return new Set(all);
   const named = only.slice("--only=".length).split(",").filter((p) => p !== "");
@@ -222,6 +223,25 @@ export async function runAdmitBench(args: string[]): Promise<void> {
     });
     const rate = total / ((performance.now() - t) / 1000);
     rows.push({ name: `admit in-process, batch 1000 (${total} warnings)`, value: rate, unit: "records/s", baseline: verifyBaseline, ratio: rate / ed.verifyPerSec });
+  });
+
+  if (phases.has("floor")) await withNode(async (node) => {
+    const total = Math.round(10_000 * scale);
+    process.stderr.write(`admission floor, step by step on one thread: preparing ${total} …\n`);
+    const { records, publicKey } = await signedWarnings(node, total, "floor");
+    const steps = await admissionFloor(node, records, publicKey);
+    const floor = steps.reduce((s, x) => s + x.us, 0);
+    const verifyUs = 1e6 / ed.verifyPerSec;
+    // ratio of the step rows: in OpenSSL verifies. Target 1 holds only if all but the verify fits in one verify's time.
+    for (const s of steps) rows.push({ name: `  floor: ${s.name}`, value: s.us, unit: "µs", baseline: verifyBaseline, ratio: s.us / verifyUs });
+    rows.push({ name: "floor: CPU per record, the steps above (one thread)", value: floor, unit: "µs", baseline: verifyBaseline, ratio: floor / verifyUs });
+    rows.push({ name: "  floor rate on 2 idle cores, batch 1000 (the steps and nothing else)", value: 2e6 / floor, unit: "records/s", baseline: verifyBaseline, ratio: 2e6 / floor / ed.verifyPerSec });
+    // Batch 1 pays an HTTP exchange per record: the same 16 clients against a server that does nothing else.
+    const bodies = records.slice(0, Math.round(3000 * scale)).map((r) => JSON.stringify(r));
+    const http = await withBareHttpServer((url) => post({ url, headers: { "content-type": "application/json" }, bodies, clients: 16, ok: [201] }));
+    const httpUs = (http.nodeCpuUs + http.cpuUs) / bodies.length;
+    rows.push({ name: "  floor: bare HTTP exchange, 1 record a request x 16 clients (server + clients)", value: httpUs, unit: "µs", baseline: verifyBaseline, ratio: httpUs / verifyUs });
+    rows.push({ name: "  floor rate on 2 idle cores, batch 1 (the steps + the bare exchange)", value: 2e6 / (floor + httpUs), unit: "records/s", baseline: verifyBaseline, ratio: 2e6 / (floor + httpUs) / ed.verifyPerSec });
   });
 
   rows.push({ name: "openssl ed25519 verify (baseline, 1 core)", value: ed.verifyPerSec, unit: "verify/s", baseline: verifyBaseline, ratio: 1 });

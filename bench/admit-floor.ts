@@ -1,0 +1,125 @@
+/**
+ * `npm run bench -- admit --only=floor`: what one signed record costs at the least, step by step, on one
+ * thread, with the node's own code — the floor under any admission of these records on this machine.
+ *
+ * Each step runs alone over the same signed warnings the HTTP phases post (after a warm-up) and is
+ * charged the process's CPU time (`process.cpuUsage`: garbage collection on V8's helper threads
+ * included): the JSON parse of the record's text and the body's depth guard, schema validation, the
+ * one canonicalisation (stored body and signing bytes), SHA-256 of the body, the Ed25519 verify, the
+ * log leaf, one structured clone (the least a record costs to reach a second thread, which it must
+ * to use the second core), and the durable append (the sequencer: Merkle tree, checkpoint signature,
+ * SQLite inserts and fsync on its own thread) in batches of 1 000.
+ *
+ * Why: target 1 asks two cores to admit as many records a second as one core verifies, i.e. everything
+ * a record costs beyond its verify must fit in one verify's time. This phase prints that sum from the
+ * same run, so the gap between it and the HTTP phases (HTTP, lifecycle, hand-overs, their garbage) is
+ * read off the same machine at the same hour.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { rfc3339 } from "../src/core/clock.js";
+import { sha256, toHex, utf8 } from "../src/core/crypto/index.js";
+import { encodeRecordLeafOf, recordCanonicalForms, recordKindOf, verifyRecordSignature, type StixObject } from "../src/core/record/index.js";
+import { stixValidator } from "../src/exchange/stix-validator.js";
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from "../src/http/input-guards.js";
+import type { TocsinNode } from "../src/node/node.js";
+import type { NewRecord } from "../src/store/store.js";
+
+export interface FloorStep {
+  readonly name: string;
+  /** CPU per record, µs. */
+  readonly us: number;
+}
+
+/** CPU µs per item of `fn` over every item, `rounds` times (the least round: the machine is shared). */
+function cpuPerItem<T>(items: readonly T[], fn: (item: T) => unknown, rounds = 3): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < rounds; r++) {
+    const cpu = process.cpuUsage();
+    for (const item of items) fn(item);
+    const used = process.cpuUsage(cpu);
+    best = Math.min(best, (used.user + used.system) / items.length);
+  }
+  return best;
+}
+
+/**
+ * The per-record steps of admission, each measured alone on `records` (signed by `publicKey`'s owner),
+ * then the durable append of `records` through `node`'s sequencer in batches of 1 000.
+ */
+export async function admissionFloor(node: TocsinNode, records: readonly StixObject[], publicKey: Uint8Array): Promise<FloorStep[]> {
+  const texts = records.map((r) => JSON.stringify(r));
+  const validator = stixValidator();
+  const forms = records.map((r) => recordCanonicalForms(r)!);
+  const bodies = forms.map((f) => utf8.encode(f.body));
+  const digests = bodies.map((b) => toHex(sha256(b)));
+  const key = () => publicKey;
+  // Warm every step once over all records, so each is measured compiled.
+  const steps: [string, () => number][] = [
+    ["JSON parse of the record's text", () => cpuPerItem(texts, (t) => JSON.parse(t))],
+    ["depth guard on the text", () => cpuPerItem(texts, (t) => jsonNestsDeeperThan(t, MAX_JSON_DEPTH))],
+    ["schema validation (the node's validator)", () => cpuPerItem(records, (r) => validator.assertValidStix(r))],
+    ["canonicalisation (body and signing bytes, one pass)", () => cpuPerItem(records, (r) => recordCanonicalForms(r))],
+    ["SHA-256 of the body (the digest)", () => cpuPerItem(bodies, (b) => sha256(b))],
+    ["Ed25519 verify (node:crypto)", () => cpuPerItem(records.map((r, i) => [r, forms[i]!.signingBytes] as const), ([r, s]) => verifyRecordSignature(r, key, s))],
+    ["log leaf (encoded)", () => cpuPerItem(records.map((r, i) => [r, digests[i]!] as const), ([r, d]) => encodeRecordLeafOf(r, "2026-01-01T00:00:00.000Z", d, { warning: r.id, seq: 0 }))],
+    ["structured clone (the least hand-over to a second thread)", () => cpuPerItem(records, (r) => structuredClone(r))],
+  ];
+  for (const [, measure] of steps) measure();
+  const out: FloorStep[] = steps.map(([name, measure]) => ({ name, us: measure() }));
+
+  // The durable append, as the admission makes it: a batch of 1 000 leaves and records per transaction.
+  const loggedAt = rfc3339(Date.now());
+  const entries = records.map((r, i) => {
+    const record: NewRecord = {
+      digest: sha256(bodies[i]!),
+      id: r.id,
+      modified: (r.modified ?? r.created) as string,
+      type: r.type,
+      kind: recordKindOf(r),
+      author: r.created_by_ref as string,
+      warningRef: r.id,
+      loggedAt,
+      custodial: false,
+      body: forms[i]!.body,
+    };
+    return { leaf: encodeRecordLeafOf(r, loggedAt, digests[i]!, { warning: r.id, seq: 0 }), record };
+  });
+  // The first fifth warms the append path up and is not counted.
+  const warm = Math.round(entries.length / 5 / 1000) * 1000;
+  const appendAll = async (from: number, to: number) => {
+    for (let i = from; i < to; i += 1000) await node.sequencer.appendEntries(entries.slice(i, Math.min(i + 1000, to)));
+  };
+  await appendAll(0, warm);
+  const cpu = process.cpuUsage();
+  await appendAll(warm, entries.length);
+  const used = process.cpuUsage(cpu);
+  out.push({ name: "durable append, 1 000 a transaction (sequencer, SQLite, fsync)", us: (used.user + used.system) / (entries.length - warm) });
+  return out;
+}
+
+/**
+ * A bare `node:http` server that reads each request's body whole and answers 201 with a reply the size
+ * of the node's for one record: the least an HTTP exchange costs the server, for the batch-1 floor.
+ */
+export async function withBareHttpServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const reply = JSON.stringify({
+    records: [{ id: `indicator--${"0".repeat(36)}`, modified: "2026-01-01T00:00:00.000Z", kind: "warning", digest: "0".repeat(64), index: 0, leafHash: "0".repeat(64), custodial: false, duplicate: false }],
+  });
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      if (Buffer.concat(chunks).length === 0) res.writeHead(400).end();
+      else res.writeHead(201, { "content-type": "application/json; charset=utf-8" }).end(reply);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    return await fn(`http://127.0.0.1:${port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
