@@ -126,3 +126,17 @@ export function parseEd25519Table(out: string): Ed25519Rates | undefined {
   const verifyPerSec = positive(Number(m[2]));
   return signPerSec && verifyPerSec ? { signPerSec, verifyPerSec } : undefined;
 }
+
+/**
+ * Ed25519 verifications per second of the whole machine: `openssl speed -mr -elapsed -multi <cores>`,
+ * one process per core at once, each divided by wall-clock time and summed (the last `+F6` line).
+ * Beside the one-core rate it says how much of a second core a second process really gets here (on a
+ * shared virtual machine, less than all of it): the most any two busy threads can do.
+ */
+export function ed25519VerifyPerSecAllCores(cores: number, seconds = 2): number {
+  const out = openssl(["speed", "-mr", "-elapsed", "-multi", String(cores), "-seconds", String(seconds), "ed25519"]);
+  const lines = out.split("\n").filter((l) => l.startsWith("+F6:"));
+  const rates = lines.length > 0 ? parseEd25519MachineReadable(lines[lines.length - 1]!) : undefined;
+  if (!rates) throw new BaselineError(`could not parse the output of \`openssl speed -multi ${cores}\`:\n${out.trim().slice(0, 800)}`);
+  return rates.verifyPerSec;
+}
