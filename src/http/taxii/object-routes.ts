@@ -112,6 +112,12 @@ export const objectRoutes: FastifyPluginAsyncTypebox<{ services: ExchangeService
  * The objects of a page spliced as stored (canonical JSON text), without parsing them again, each
  * written as UTF-8 straight into the response's one buffer: joining 1 000 bodies into a string and
  * encoding that copied every byte twice more (≈ 1 µs an object of the page's CPU, issue 16).
+ *
+ * The buffer is sized as if the text were ASCII (a byte a UTF-16 unit), so the bodies are not scanned
+ * once for their UTF-8 length before being copied (that scan was ≈ 0.2–0.3 µs an object). UTF-8 takes
+ * at most 3 bytes a unit: a body is written straight in while 3 bytes a unit of it still fit; from the
+ * first that might not (the last few of an ASCII page), the rest is measured exactly and the buffer
+ * grown once if it must be. Same bytes either way.
  */
 function envelope(page: CollectionPage, next: string | undefined): Buffer {
   const head = `{"more":${page.more}${next ? `,"next":${JSON.stringify(next)}` : ""}`;
@@ -119,12 +125,25 @@ function envelope(page: CollectionPage, next: string | undefined): Buffer {
   if (items.length === 0) return Buffer.from(`${head}}`, "utf8");
   const open = `${head},"objects":[`;
   let size = Buffer.byteLength(open, "utf8") + 2;
-  for (const i of items) size += Buffer.byteLength(i.body, "utf8") + 1;
-  const out = Buffer.allocUnsafe(size);
+  for (const i of items) size += i.body.length + 1;
+  let out = Buffer.allocUnsafe(size);
   let at = out.write(open, 0, "utf8");
+  let measured = false;
   for (let k = 0; k < items.length; k++) {
+    const body = items[k]!.body;
+    // Room for its comma, at most 3 bytes a unit of it, and the closing "]}"?
+    if (!measured && out.length - at < 3 * body.length + 3) {
+      let need = at + 2;
+      for (let j = k; j < items.length; j++) need += Buffer.byteLength(items[j]!.body, "utf8") + 1;
+      if (need > out.length) {
+        const grown = Buffer.allocUnsafe(need);
+        out.copy(grown, 0, 0, at);
+        out = grown;
+      }
+      measured = true;
+    }
     if (k > 0) out[at++] = COMMA;
-    at += out.write(items[k]!.body, at, "utf8");
+    at += out.write(body, at, "utf8");
   }
   at += out.write("]}", at, "utf8");
   return out.subarray(0, at);

@@ -126,3 +126,29 @@ test("a next token survives a restart of the node", async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("an objects page is its stored bodies as UTF-8, byte for byte, whatever characters they hold", async () => {
+  const h = await NodeHarness.start();
+  try {
+    const base = await h.node.app.listen({ host: "127.0.0.1", port: 0 });
+    const author = await h.party("author", { custodial: true });
+    const reader = await h.party("reader");
+    // 2-, 3- and 4-byte UTF-8 (a surrogate pair in JS) early in the page, where the response buffer
+    // sized for ASCII must grow, among ASCII bodies, and at its end, where the bodies are measured.
+    const texts = ["ascii", "Schloß é", "ascii", "€ — ☃", "ascii", "ascii", "😀 👍🏽", ...Array.from({ length: 40 }, (_, i) => (i % 9 === 0 ? `Ünïcödé ${"é".repeat(i * 50)}` : `ascii ${"a".repeat(i * 50)}`)), "tail 😀"];
+    const objects = notes(author.id, texts.length, h.clock.now(), "utf8").map((o, i): Record<string, unknown> => ({ ...o, content: texts[i] }));
+    await postAll(base, author, objects, objects.length);
+    for (const query of ["", "?limit=7", "?limit=1"]) {
+      const bodies: string[] = [];
+      for (const o of objects) bodies.push((await h.node.store.recordVersions(o.id as string)).at(-1)!.body);
+      const r = await call(base, `${SHARED}/objects/${query}`, { who: reader });
+      assert.equal(r.status, 200, r.text);
+      const n = r.json.objects.length as number;
+      const expected = `{"more":${r.json.more}${r.json.next ? `,"next":${JSON.stringify(r.json.next)}` : ""},"objects":[${bodies.slice(0, n).join(",")}]}`;
+      assert.equal(r.text, expected);
+      assert.equal(Number(r.headers.get("content-length")), Buffer.byteLength(expected, "utf8"));
+    }
+  } finally {
+    await h.close();
+  }
+});
