@@ -62,6 +62,8 @@ test("deadline index: a store of schema 7 is filled from its log when first open
     // table among them), no follower positions.
     const db = new Database(join(dir, SQLITE_FILE));
     for (const v of SCHEMA.filter((v) => v.version > 7).reverse()) for (const s of v.steps) if ("table" in s) db.exec(`DROP TABLE ${s.table.name}`);
+    // Version 10's mark of each id's latest live version.
+    db.exec("ALTER TABLE record DROP COLUMN latest");
     db.exec("DELETE FROM federation_cursor WHERE name LIKE 'escalation:%' OR name LIKE 'deadline-notice:%'");
     db.pragma("user_version = 7");
     db.close();

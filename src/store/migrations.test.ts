@@ -14,6 +14,8 @@ import { SQLITE_FILE } from "./open-store.js";
 import { LEGACY_SQLITE_MIGRATIONS } from "../testing/legacy-store-schema.js";
 import { PgStore } from "./postgres/pg-store.js";
 import Database from "better-sqlite3";
+import { SQLITE } from "./sql/dialect.js";
+import { planMigration } from "./sql/migrations.js";
 import { LATEST_SCHEMA_VERSION } from "./sql/schema.js";
 import { SqliteStore } from "./sqlite/sqlite-store.js";
 import type { Store, StoredNode } from "./store.js";
@@ -124,4 +126,63 @@ test("migrate: bad usage and a missing database exit 2", async () => {
   const r = await runCli(["migrate", "--db", "postgres://postgres@127.0.0.1:1/none"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /STORE_UNAVAILABLE/);
+});
+
+/**
+ * Version 10 marks each id's latest live version in its row: a store of version 9 with versions out of
+ * order and tombstones gets the marks from its rows when it migrates, and the marked page equals the
+ * one found by probing (an empty `modified` list sends `last` down the probing path).
+ */
+const V9_ROWS = (() => {
+  const t = (n: number) => `2026-11-25T00:00:0${n}.000Z`;
+  const id = (c: string) => `indicator--00000000-0000-4000-8000-00000000000${c}`;
+  // [id, modified]: a's newest arrives second; b's newest is deleted; c's only version is deleted.
+  const versions: [string, string][] = [[id("a"), t(1)], [id("a"), t(3)], [id("a"), t(2)], [id("b"), t(1)], [id("b"), t(2)], [id("c"), t(1)]];
+  const records = versions.map(([rid, modified], i) => ({ digest: Buffer.alloc(32, i + 1), id: rid, modified, logIndex: i, addedUs: 100 + i }));
+  const tombstones = [{ digest: records[4]!.digest, logIndex: 6 }, { digest: records[5]!.digest, logIndex: 7 }];
+  return { records, tombstones, latestLive: [101, 103] };
+})();
+
+async function assertLatestMarked(s: Store): Promise<void> {
+  const page = async (versions: { last: true; modified?: string[] }) => (await s.listRecords({ limit: 100, live: true, versions })).map((r) => r.addedUs);
+  assert.deepEqual(await page({ last: true }), V9_ROWS.latestLive);
+  assert.deepEqual(await page({ last: true, modified: [] }), V9_ROWS.latestLive);
+}
+
+test("sqlite: a version-9 database marks each id's latest live version when it migrates to 10", async () => {
+  const path = join(tempDir("migrate-v10"), SQLITE_FILE);
+  const v9 = new Database(path);
+  for (const v of planMigration(SQLITE, 0, 9).versions) v9.exec(v.sql);
+  v9.pragma("user_version = 9");
+  for (const r of V9_ROWS.records) {
+    v9.prepare("INSERT INTO record (digest, id, modified, type, kind, author, warning_ref, log_index, logged_at, added_us, custodial, body) VALUES (?, ?, ?, 'indicator', 'other', 'identity--x', NULL, ?, 't', ?, 0, '{}')").run(r.digest, r.id, r.modified, r.logIndex, r.addedUs);
+  }
+  for (const t of V9_ROWS.tombstones) v9.prepare("INSERT INTO record_tombstone (digest, log_index) VALUES (?, ?)").run(t.digest, t.logIndex);
+  v9.close();
+  const s = SqliteStore.open(path);
+  try {
+    await assertLatestMarked(s);
+  } finally {
+    await s.close();
+  }
+});
+
+test("postgres: a version-9 database marks each id's latest live version when it migrates to 10", async () => {
+  const db = await createTestDatabase("migrate-v10");
+  databases.push(db);
+  const v9 = await PgStore.open(db.url, { targetVersion: 9, poolSize: 2 });
+  for (const r of V9_ROWS.records) {
+    await v9.pool.query(
+      "INSERT INTO record (digest, id, modified, type, kind, author, warning_ref, log_index, logged_at, added_us, custodial, body) VALUES ($1, $2, $3, 'indicator', 'other', 'identity--x', NULL, $4, 't', $5, FALSE, '{}')",
+      [r.digest, r.id, r.modified, r.logIndex, r.addedUs],
+    );
+  }
+  for (const t of V9_ROWS.tombstones) await v9.pool.query("INSERT INTO record_tombstone (digest, log_index) VALUES ($1, $2)", [t.digest, t.logIndex]);
+  await v9.close();
+  const s = await PgStore.open(db.url, { poolSize: 2 });
+  try {
+    await assertLatestMarked(s);
+  } finally {
+    await s.close();
+  }
 });

@@ -25,8 +25,11 @@ after(async () => {
   for (const d of databases) await d.drop();
 });
 
-/** DDL text as SQLite keeps it, without layout: one space between tokens, none inside parentheses. */
-const normalise = (sql: string | null) => (sql ?? "").replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")").trim();
+/**
+ * DDL text as SQLite keeps it, without layout: one space between tokens, none inside parentheses or
+ * before a comma (ALTER TABLE … ADD COLUMN keeps the space the old DDL had before its closing parenthesis).
+ */
+const normalise = (sql: string | null) => (sql ?? "").replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")").replace(/ ,/g, ",").trim();
 
 function sqliteSchema(path: string): unknown {
   const db = new Database(path, { readonly: true });

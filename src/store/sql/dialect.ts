@@ -87,5 +87,6 @@ export function stepSql(d: Dialect, step: SchemaStep): string {
     const i = step.index;
     return `CREATE ${i.unique ? "UNIQUE " : ""}INDEX ${i.name} ON ${i.table} (${i.columns.join(", ")})`;
   }
+  if ("perEngine" in step) return step.perEngine[d.name] ?? "";
   return step.sql;
 }

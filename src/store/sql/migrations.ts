@@ -21,7 +21,10 @@ export function planMigration(d: Dialect, from: number, target = LATEST_SCHEMA_V
   }
   const versions = SCHEMA.filter((v) => v.version > from && v.version <= target).map((v) => ({
     version: v.version,
-    sql: v.steps.map((s) => `${stepSql(d, s)};`).join("\n"),
+    sql: v.steps.flatMap((s) => {
+      const sql = stepSql(d, s);
+      return sql === "" ? [] : [`${sql};`];
+    }).join("\n"),
   }));
   return { from, to: Math.max(from, Math.min(target, LATEST_SCHEMA_VERSION)), versions };
 }

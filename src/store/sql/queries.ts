@@ -1,5 +1,5 @@
 import { RECORD_COLUMNS } from "./rows.js";
-import { table } from "./schema.js";
+import { MARK_LATEST, MARK_LATEST_OF_DELETED, table } from "./schema.js";
 
 /** The record columns in RECORD_COLUMNS order: record rows are read as arrays (rows.ts toRecordArray). */
 const RECORD_SELECT = RECORD_COLUMNS.join(", ");
@@ -52,6 +52,9 @@ export const QUERIES = {
   insertCheckpoint: insertRowSql("log_checkpoint"),
   insertRecord: insertRowSql("record"),
   insertTombstone: "INSERT INTO record_tombstone (digest, log_index) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING",
+  /** Schema version 10's mark of each id's latest live version, after an insert (SQLite's appends: PostgreSQL's triggers run the same). */
+  markLatest: MARK_LATEST,
+  markLatestOfDeleted: MARK_LATEST_OF_DELETED,
   getMeta: "SELECT value FROM meta WHERE key = ?",
   initMeta: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
   setMeta: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -1,4 +1,4 @@
-import type { RecordQuery } from "../store.js";
+import type { RecordQuery, VersionSelector } from "../store.js";
 import type { Dialect } from "./dialect.js";
 import { RECORD_COLUMNS, RECORD_HEAD_COLUMNS } from "./rows.js";
 
@@ -37,12 +37,23 @@ export function recordQuerySql(d: Dialect, q: RecordQuery, columns: typeof RECOR
   if (q.ids) where.push(list("r.id", q.ids, "i"));
   if (q.types) where.push(list("r.type", q.types, "t"));
   const notDeleted = (alias: string) => `NOT EXISTS (SELECT 1 FROM record_tombstone t WHERE t.digest = ${alias}.digest)`;
-  if (q.live) {
-    where.push(notDeleted("r"));
-    shape += "l";
-  }
   const v = q.versions;
-  if (v !== undefined && v.all !== true) {
+  if (q.live && v !== undefined && v.all !== true && v.last === true && v.first !== true && v.modified === undefined) {
+    // The latest live version of each id, the page TAXII serves by default: marked in the row (schema
+    // version 10), so no probe of other versions or of the tombstones per row.
+    where.push("r.latest");
+    shape += "L";
+  } else {
+    if (q.live) {
+      where.push(notDeleted("r"));
+      shape += "l";
+    }
+    if (v !== undefined && v.all !== true) where.push(versionsSql(v));
+  }
+  params.push(q.limit);
+  return { shape, sql: d.sql(`SELECT ${columns.map((c) => `r.${c}`).join(", ")} FROM record r WHERE ${where.join(" AND ")} ORDER BY r.added_us LIMIT ?`), params };
+
+  function versionsSql(v: VersionSelector): string {
     const edge = (op: string) => `NOT EXISTS (SELECT 1 FROM record o WHERE o.id = r.id AND o.modified ${op} r.modified${q.live ? ` AND ${notDeleted("o")}` : ""})`;
     const any: string[] = [];
     shape += "v";
@@ -55,8 +66,6 @@ export function recordQuerySql(d: Dialect, q: RecordQuery, columns: typeof RECOR
       shape += "z";
     }
     if (v.modified) any.push(list("r.modified", v.modified, "m"));
-    where.push(any.length === 0 ? "1 = 0" : `(${any.join(" OR ")})`);
+    return any.length === 0 ? "1 = 0" : `(${any.join(" OR ")})`;
   }
-  params.push(q.limit);
-  return { shape, sql: d.sql(`SELECT ${columns.map((c) => `r.${c}`).join(", ")} FROM record r WHERE ${where.join(" AND ")} ORDER BY r.added_us LIMIT ?`), params };
 }

@@ -7,7 +7,10 @@ import type { AppendBatch, WitnessStateMove } from "../store.js";
  * connection: the fenced head move, then the records, tombstones, leaves, nodes and checkpoint. Shared
  * by the store's own connection and its append thread (sqlite-append-thread.ts), so both write alike.
  */
-export function appendInTx(stmt: (name: "advanceHead" | "insertRecord" | "insertTombstone" | "insertLeaf" | "insertNode" | "insertCheckpoint") => Database.Statement, batch: AppendBatch): void {
+export function appendInTx(
+  stmt: (name: "advanceHead" | "insertRecord" | "insertTombstone" | "markLatest" | "markLatestOfDeleted" | "insertLeaf" | "insertNode" | "insertCheckpoint") => Database.Statement,
+  batch: AppendBatch,
+): void {
   const moved = stmt("advanceHead").run(batch.startIndex + batch.leaves.length, batch.startIndex, batch.epoch);
   if (moved.changes !== 1) {
     throw new StoreError("STORE_FENCED", "the log's writer lease or size changed under this writer");
@@ -18,8 +21,10 @@ export function appendInTx(stmt: (name: "advanceHead" | "insertRecord" | "insert
     const r = leaf.record;
     if (r) {
       insertRecord.run(r.digest, r.id, r.modified, r.type, r.kind, r.author, r.warningRef ?? null, index, r.loggedAt, leaf.addedUs, r.custodial ? 1 : 0, r.body);
+      // Each id's latest live version (schema version 10), from its rows as they now stand.
+      stmt("markLatest").run(r.id);
     }
-    if (leaf.tombstone) insertTombstone.run(leaf.tombstone, index);
+    if (leaf.tombstone && insertTombstone.run(leaf.tombstone, index).changes > 0) stmt("markLatestOfDeleted").run(leaf.tombstone);
     insertLeaf.run(index++, leaf.data, leaf.hash);
   }
   const insertNode = stmt("insertNode");

@@ -5,6 +5,7 @@ import { nodeKey, type NodeId } from "../../core/merkle/node-id.js";
 import { takeLease } from "../lease-rule.js";
 import { SQLITE } from "../sql/dialect.js";
 import { planMigration } from "../sql/migrations.js";
+import { MARK_ALL_LATEST } from "../sql/schema.js";
 import { QUERIES, type QueryName } from "../sql/queries.js";
 import { toLeaseState, type Row } from "../sql/rows.js";
 import { SqlStore, type Write } from "../sql/sql-store.js";
@@ -195,6 +196,8 @@ export class SqliteStore extends SqlStore {
             },
             async (size, epoch) => void this.#stmt("resetHead").run(size, epoch),
           );
+          // Rows came as the export wrote them, each marked its id's latest by default: mark them all.
+          db.exec(MARK_ALL_LATEST);
           db.exec("COMMIT");
         } catch (e) {
           db.exec("ROLLBACK");
