@@ -49,7 +49,7 @@ export interface Index {
 
 /**
  * What one schema version does, in order: tables created, indexes created, rows inserted (portable SQL),
- * or SQL each engine writes its own way (triggers: SQLite's bodies against PostgreSQL's functions).
+ * or SQL one engine needs in its own words (a column's type) or alone (PostgreSQL's triggers).
  */
 export type SchemaStep =
   | { readonly table: Table }
