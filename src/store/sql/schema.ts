@@ -435,8 +435,9 @@ export const SCHEMA: readonly SchemaVersion[] = [
     // as the rest of the read (docs/scaling.md §9). Derived from the rows: every insert of a record or
     // a tombstone recomputes the mark of the ids it touches from their rows (MARK_LATEST), so the order
     // of one batch's inserts does not matter — SQLite's appends run that statement after each insert (a
-    // row trigger would cost each insert 15 µs more), PostgreSQL's statement triggers run it once per
-    // statement for every writer, the one-statement append included. Not in the record table's declared
+    // row trigger would cost each insert 15 µs more), PostgreSQL's triggers for every writer, the
+    // one-statement append included: once per statement for records, once per row for tombstones (rare:
+    // a statement trigger would run for every append, most of which delete nothing). Not in the record table's declared
     // columns (inserts leave it to its default, true: a first version is its id's latest), so exports do
     // not carry it and an import derives it again.
     version: 10,
@@ -452,8 +453,8 @@ export const SCHEMA: readonly SchemaVersion[] = [
         perEngine: {
           postgres: `CREATE FUNCTION record_latest_after_record() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${markLatestOfIds("SELECT n.id FROM new_rows n WHERE " + otherVersion("n"))}; RETURN NULL; END $$;
             CREATE TRIGGER record_latest_after_record AFTER INSERT ON record REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION record_latest_after_record();
-            CREATE FUNCTION record_latest_after_tombstone() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${markLatestOfIds("SELECT d.id FROM record d JOIN new_rows n ON n.digest = d.digest")}; RETURN NULL; END $$;
-            CREATE TRIGGER record_latest_after_tombstone AFTER INSERT ON record_tombstone REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION record_latest_after_tombstone()`,
+            CREATE FUNCTION record_latest_after_tombstone() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${markLatestOfIds("SELECT d.id FROM record d WHERE d.digest = NEW.digest")}; RETURN NULL; END $$;
+            CREATE TRIGGER record_latest_after_tombstone AFTER INSERT ON record_tombstone FOR EACH ROW EXECUTE FUNCTION record_latest_after_tombstone()`,
         },
       },
     ],
