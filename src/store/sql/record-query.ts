@@ -1,6 +1,7 @@
 import type { RecordQuery, VersionSelector } from "../store.js";
 import type { Dialect } from "./dialect.js";
 import { RECORD_COLUMNS, RECORD_HEAD_COLUMNS } from "./rows.js";
+import { tombstoned } from "./schema.js";
 
 /** A filtered record query: its SQL (one text per query shape, so engines prepare it once) and values. */
 export interface RecordQuerySql {
@@ -36,7 +37,7 @@ export function recordQuerySql(d: Dialect, q: RecordQuery, columns: typeof RECOR
   };
   if (q.ids) where.push(list("r.id", q.ids, "i"));
   if (q.types) where.push(list("r.type", q.types, "t"));
-  const notDeleted = (alias: string) => `NOT EXISTS (SELECT 1 FROM record_tombstone t WHERE t.digest = ${alias}.digest)`;
+  const notDeleted = (alias: string) => `NOT ${tombstoned(alias)}`;
   const v = q.versions;
   if (q.live && v !== undefined && v.all !== true && v.last === true && v.first !== true && v.modified === undefined) {
     // The latest live version of each id, the page TAXII serves by default: marked in the row (schema

@@ -64,8 +64,8 @@ export interface SchemaVersion {
 
 const col = (name: string, type: ColumnType, more: Omit<Column, "name" | "type"> = {}): Column => ({ name, type, ...more });
 
-/** A tombstone deletes the version with its digest. */
-const tombstoned = (alias: string): string => `EXISTS (SELECT 1 FROM record_tombstone t WHERE t.digest = ${alias}.digest)`;
+/** A tombstone deletes the version with its digest (SQL of the row `alias`; the record queries use it too). */
+export const tombstoned = (alias: string): string => `EXISTS (SELECT 1 FROM record_tombstone t WHERE t.digest = ${alias}.digest)`;
 
 /** Another version of the row `alias`'s id is stored ((id, modified) is unique: the index alone answers). */
 const otherVersion = (alias: string): string => `EXISTS (SELECT 1 FROM record o WHERE o.id = ${alias}.id AND o.modified <> ${alias}.modified)`;
@@ -436,10 +436,10 @@ export const SCHEMA: readonly SchemaVersion[] = [
     // a tombstone recomputes the mark of the ids it touches from their rows (MARK_LATEST), so the order
     // of one batch's inserts does not matter — SQLite's appends run that statement after each insert (a
     // row trigger would cost each insert 15 µs more), PostgreSQL's triggers for every writer, the
-    // one-statement append included: once per statement for records, once per row for tombstones (rare:
-    // a statement trigger would run for every append, most of which delete nothing). Not in the record table's declared
-    // columns (inserts leave it to its default, true: a first version is its id's latest), so exports do
-    // not carry it and an import derives it again.
+    // one-statement append included: once per statement for records, once per row for tombstones
+    // (rare: a statement trigger would run for every append, most of which delete nothing). Not in the
+    // record table's declared columns (inserts leave it to its default, true: a first version is its
+    // id's latest), so exports do not carry it and an import derives it again.
     version: 10,
     steps: [
       {

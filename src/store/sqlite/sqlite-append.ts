@@ -16,15 +16,16 @@ export function appendInTx(
     throw new StoreError("STORE_FENCED", "the log's writer lease or size changed under this writer");
   }
   const [insertRecord, insertTombstone, insertLeaf] = [stmt("insertRecord"), stmt("insertTombstone"), stmt("insertLeaf")];
+  const [markLatest, markLatestOfDeleted] = [stmt("markLatest"), stmt("markLatestOfDeleted")];
   let index = batch.startIndex;
   for (const leaf of batch.leaves) {
     const r = leaf.record;
     if (r) {
       insertRecord.run(r.digest, r.id, r.modified, r.type, r.kind, r.author, r.warningRef ?? null, index, r.loggedAt, leaf.addedUs, r.custodial ? 1 : 0, r.body);
       // Each id's latest live version (schema version 10), from its rows as they now stand.
-      stmt("markLatest").run(r.id);
+      markLatest.run(r.id);
     }
-    if (leaf.tombstone && insertTombstone.run(leaf.tombstone, index).changes > 0) stmt("markLatestOfDeleted").run(leaf.tombstone);
+    if (leaf.tombstone && insertTombstone.run(leaf.tombstone, index).changes > 0) markLatestOfDeleted.run(leaf.tombstone);
     insertLeaf.run(index++, leaf.data, leaf.hash);
   }
   const insertNode = stmt("insertNode");
