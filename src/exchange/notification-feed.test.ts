@@ -59,18 +59,22 @@ test("postgres: notices written by several processes at once are numbered 1…n,
   db = await createTestDatabase("notices");
   const a = await PgStore.open(db.url, { poolSize: 4 });
   const b = await PgStore.open(db.url, { poolSize: 4 });
+  const c = await PgStore.open(db.url, { poolSize: 4 });
+  const n = 150;
   try {
     const party = "identity--00000000-0000-4000-8000-0000000000aa";
     const write = (s: PgStore, i: number) => s.addNotice({ key: `k${i}`, partyId: party, type: "deadline", at: new Date().toISOString(), summary: `n${i}` });
-    const results = await Promise.all(Array.from({ length: 80 }, (_, i) => write(i % 2 ? a : b, i)));
+    // Twelve connections in three pools: a writer that collided on the number and retried could starve here.
+    const results = await Promise.all(Array.from({ length: n }, (_, i) => write([a, b, c][i % 3]!, i)));
     assert.ok(results.every((r) => r === true));
     const rows = await a.noticesAfter(party, 0, 1000);
-    assert.deepEqual(rows.map((r) => r.seq), Array.from({ length: 80 }, (_, i) => i + 1));
-    assert.equal(new Set(rows.map((r) => r.key)).size, 80);
-    assert.equal(await b.maxNoticeSeq(), 80);
+    assert.deepEqual(rows.map((r) => r.seq), Array.from({ length: n }, (_, i) => i + 1));
+    assert.equal(new Set(rows.map((r) => r.key)).size, n);
+    assert.equal(await b.maxNoticeSeq(), n);
   } finally {
     await a.close();
     await b.close();
+    await c.close();
   }
 });
 

@@ -6,10 +6,10 @@ import { planMigration } from "../sql/migrations.js";
 import { table } from "../sql/schema.js";
 import { QUERIES, type QueryName } from "../sql/queries.js";
 import { toLeaseState, type Row } from "../sql/rows.js";
-import { SqlStore, type Write } from "../sql/sql-store.js";
+import { noticeParams, SqlStore, type Write } from "../sql/sql-store.js";
 import { insertSql, pageSql, rowValues, type TableAccess } from "../sql/table-access.js";
 import { StoreError } from "../store-errors.js";
-import type { AppendBatch, Lease } from "../store.js";
+import type { AppendBatch, Lease, NewNotice } from "../store.js";
 import { inTransaction } from "./transaction.js";
 
 /** Any fixed number: every Tocsin process migrating one database takes this advisory lock first. */
@@ -111,8 +111,15 @@ export class PgStore extends SqlStore {
     });
   }
 
-  protected isKeyConflict(e: unknown): boolean {
-    return (e as { code?: string }).code === "23505";
+  override async addNotice(n: NewNotice): Promise<boolean> {
+    // Several processes number notices in one table. Colliding on the number and retrying starved a
+    // writer under load (80 writers over two pools ran out of retries); the lock queues them instead,
+    // and READ COMMITTED gives the insert, taken after the lock, a snapshot holding the last one's row.
+    // Readers are not blocked by this lock mode.
+    return inTransaction(this.#pool, async (c) => {
+      await c.query("LOCK TABLE notice IN SHARE ROW EXCLUSIVE MODE");
+      return (await c.query({ name: "addNotice", text: PG_QUERIES.addNotice, values: noticeParams(n) })).rowCount === 1;
+    });
   }
 
   protected async runAllChecked(writes: readonly Write[]): Promise<boolean> {

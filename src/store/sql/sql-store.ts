@@ -77,8 +77,6 @@ export abstract class SqlStore implements Store {
   protected abstract runAll(writes: readonly Write[]): Promise<number[]>;
   /** Whether an error is the unique key of a party's id or slug (two processes creating one party). */
   protected abstract isPartyConflict(e: unknown): boolean;
-  /** Whether an error is a primary-key or unique-key conflict. */
-  protected abstract isKeyConflict(e: unknown): boolean;
   /**
    * Runs shared writes in order in one transaction, all or nothing, but only if the first changes a row:
    * otherwise none is run and the answer is false (a compare-and-swap guarding the rest).
@@ -496,14 +494,9 @@ export abstract class SqlStore implements Store {
   }
 
   async addNotice(n: NewNotice): Promise<boolean> {
-    // Two processes taking the same number: the later one fails on the key and takes the next.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return (await this.run("addNotice", [n.key, n.partyId, n.type, n.at, n.warningId ?? null, n.recordId ?? null, n.summary])) === 1;
-      } catch (e) {
-        if (attempt >= 20 || !this.isKeyConflict(e)) throw e;
-      }
-    }
+    // Numbered max + 1 in the statement: one writer at a time (SQLite's one connection; PostgreSQL's
+    // override takes a lock first) so the numbers follow the commits and a reader never skips one.
+    return (await this.run("addNotice", noticeParams(n))) === 1;
   }
 
   async noticesAfter(partyId: string, afterSeq: number, limit: number): Promise<StoredNotice[]> {
@@ -619,4 +612,9 @@ function parseEnds(lengths: string, count: number): Float64Array | undefined {
     } else return undefined;
   }
   return n === count ? ends : undefined;
+}
+
+/** The `addNotice` statement's parameters, shared with the PostgreSQL override. */
+export function noticeParams(n: NewNotice): unknown[] {
+  return [n.key, n.partyId, n.type, n.at, n.warningId ?? null, n.recordId ?? null, n.summary];
 }

@@ -118,10 +118,6 @@ export class SqliteStore extends SqlStore {
     return this.#db.transaction(() => writes.map(([name, params]) => this.#stmt(name).run(...params).changes)).immediate();
   }
 
-  protected isKeyConflict(e: unknown): boolean {
-    return /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test((e as { code?: string }).code ?? "");
-  }
-
   protected async runAllChecked(writes: readonly Write[]): Promise<boolean> {
     return this.#db.transaction((): boolean => {
       const [[firstName, firstParams], ...rest] = writes as [Write, ...Write[]];
