@@ -9,7 +9,7 @@ import {
   type RecordAudience,
   type WarningVersionAudience,
 } from "../core/tlp/index.js";
-import type { RecordHead, Store, StoredRecord } from "../store/store.js";
+import type { RecordBody, Store, StoredRecord } from "../store/store.js";
 import { BoundedCache } from "./bounded-cache.js";
 import { ExchangeError } from "./exchange-errors.js";
 import { FactsByLogIndex } from "./facts-by-log-index.js";
@@ -19,8 +19,8 @@ type Obj = Record<string, any>;
 
 /** What the audience of a record is decided on besides its facts. */
 type AudienceSubject = Pick<StoredRecord, "author" | "kind" | "logIndex" | "warningRef">;
-/** What a record's facts are read from: its body, checked against its digest. */
-type FactsSource = Pick<StoredRecord, "logIndex" | "kind" | "body" | "digest" | "id" | "modified">;
+/** What a record's facts are read from: its body, checked against its digest (id and version name it in an error, when read). */
+type FactsSource = Pick<StoredRecord, "logIndex" | "kind" | "body" | "digest"> & Partial<Pick<StoredRecord, "id" | "modified">>;
 
 /** What TLP needs of a stored version, parsed once. Shared between records with equal facts (FactsByLogIndex), its lists frozen: never changed. */
 interface RecordFacts {
@@ -234,7 +234,7 @@ export class RecordReader {
    * hashed against its digest before its facts are trusted. A warning's audience follows from its
    * author and facts alone, so TLP is decided once per distinct pair in the page, not per record.
    */
-  async visibleHeads<R extends RecordHead>(reader: Reader, heads: readonly R[], relations?: PartyRelations): Promise<{ record: R; audience: RecordAudience }[]> {
+  async visibleHeads<R extends RecordBody>(reader: Reader, heads: readonly R[], relations?: PartyRelations): Promise<{ record: R; audience: RecordAudience }[]> {
     const rel = relations ?? (await this.relations());
     const unknown = heads.filter((h) => this.#knownFacts(h.logIndex) === undefined).map((h) => h.logIndex);
     const digests = unknown.length > 0 ? await this.store.recordDigests(unknown) : undefined;
@@ -307,6 +307,7 @@ function assertBodyIntact(record: FactsSource): void {
   if (!publicBytesEqual(sha256(Buffer.from(record.body, "utf8")), record.digest)) throw corrupted(record, "its stored body does not hash to its digest");
 }
 
-function corrupted(record: Pick<StoredRecord, "id" | "modified">, why: string): ExchangeError {
-  return new ExchangeError("RECORD_CORRUPTED", `stored record ${record.id} version ${record.modified} is corrupted: ${why}; run tocsin log audit`);
+function corrupted(record: Pick<StoredRecord, "logIndex"> & Partial<Pick<StoredRecord, "id" | "modified">>, why: string): ExchangeError {
+  const which = record.id === undefined ? `at log index ${record.logIndex}` : `${record.id} version ${record.modified}`;
+  return new ExchangeError("RECORD_CORRUPTED", `stored record ${which} is corrupted: ${why}; run tocsin log audit`);
 }

@@ -3,7 +3,7 @@ import { TOCSIN_DEFINITIONS_TIMESTAMP, TOCSIN_EXTENSION_DEFINITIONS, TOCSIN_IDEN
 import { TLP_2_0_MARKINGS } from "../core/stix/tlp-markings.js";
 import type { Reader, RecordAudience } from "../core/tlp/index.js";
 import type { VersionMatch } from "../core/taxii/index.js";
-import type { PartyRow, Store } from "../store/store.js";
+import type { PartyRow, RecordBody, RecordQuery, Store } from "../store/store.js";
 import { NODE_PARTY_SLUG } from "./node-party.js";
 import type { RecordReader } from "./record-reader.js";
 
@@ -42,14 +42,18 @@ export interface TaxiiCollection {
 export const SHARED_COLLECTION_ID = "6a1b0f2e-7c35-4d1e-9a64-3f2b8c0d5e71";
 export const DEFINITIONS_COLLECTION_ID = "0c9e4b7a-2d58-4f63-8b1a-5e7d9c3f2a10";
 
-/** One item of a collection page: a stored record, or a built-in definition. */
-export interface CollectionItem {
-  readonly id: string;
-  readonly type: string;
-  readonly modified: string;
+/** One object of a page that serves the objects themselves (TAXII objects, one object). */
+export interface ObjectItem {
   readonly addedUs: number;
   /** The object's JSON text. */
   readonly body: string;
+}
+
+/** One item of a collection page: a stored record, or a built-in definition. */
+export interface CollectionItem extends ObjectItem {
+  readonly id: string;
+  readonly type: string;
+  readonly modified: string;
   /** Author's identity id (undefined for built-in definitions). */
   readonly author?: string;
 }
@@ -64,8 +68,8 @@ export interface PageRequest {
   readonly specVersions?: readonly string[];
 }
 
-export interface CollectionPage {
-  readonly items: CollectionItem[];
+export interface CollectionPage<I extends ObjectItem = CollectionItem> {
+  readonly items: I[];
   /** More items may follow. */
   readonly more: boolean;
   /** Where the next page starts (exclusive), when `more`. */
@@ -136,17 +140,26 @@ export class TaxiiCollections {
 
   /** One page of the collection as `reader` may see it, in date_added order. */
   async page(reader: Reader, c: TaxiiCollection, q: PageRequest): Promise<CollectionPage> {
+    return this.#page(reader, c, q, (rq) => this.store.listRecordHeads(rq));
+  }
+
+  /** {@link page} with only what serving the objects needs of each (their text and date_added). */
+  async objects(reader: Reader, c: TaxiiCollection, q: PageRequest): Promise<CollectionPage<ObjectItem>> {
+    return this.#page(reader, c, q, (rq) => this.store.listRecordBodies(rq));
+  }
+
+  async #page<I extends RecordBody & ObjectItem>(reader: Reader, c: TaxiiCollection, q: PageRequest, read: (q: RecordQuery) => Promise<I[]>): Promise<CollectionPage<I | CollectionItem>> {
     // Every object Tocsin holds is STIX 2.1 (admission refuses others).
     if (q.specVersions && !q.specVersions.includes("2.1")) return { items: [], more: false, resumeAfterUs: q.afterUs };
     if (c.kind === "definitions") return definitionsPage(q);
-    const out: CollectionItem[] = [];
+    const out: I[] = [];
     const relations = await this.records.relations();
     let after = q.afterUs;
     let scanned = 0;
     for (;;) {
       const want = q.limit + 1 - out.length;
       const chunk = Math.min(Math.max(want, 100), 5000);
-      const rows = await this.store.listRecordHeads({
+      const rows = await read({
         addedAfterUs: after,
         limit: chunk,
         live: true,

@@ -8,7 +8,7 @@ import { admitEach } from "./admit-each.js";
 import { ExchangeError } from "./exchange-errors.js";
 import type { RecordDeletion } from "./record-deletion.js";
 import type { RecordReader } from "./record-reader.js";
-import { TaxiiCollections, type CollectionPage, type TaxiiCollection } from "./taxii-collections.js";
+import { TaxiiCollections, type CollectionItem, type CollectionPage, type ObjectItem, type TaxiiCollection } from "./taxii-collections.js";
 import { TaxiiStatuses } from "./taxii-status.js";
 
 /** The TAXII endpoints that read a collection, each with the filters it takes (TAXII 2.1 §5). */
@@ -30,9 +30,15 @@ export interface CollectionView {
   readonly canWrite: boolean;
 }
 
+/** What an endpoint's path fixes of the query: the object (its id), all of its versions. */
+interface PathFilters {
+  readonly ids?: string[];
+  readonly allVersions?: boolean;
+}
+
 /** One page read from a collection, with the token for the next one when there is more. */
-export interface TaxiiPage {
-  readonly page: CollectionPage;
+export interface TaxiiPage<I extends ObjectItem = CollectionItem> {
+  readonly page: CollectionPage<I>;
   readonly next: string | undefined;
 }
 
@@ -93,20 +99,18 @@ export class TaxiiExchange {
   /**
    * One page of `c` for `endpoint` under the filters in `query` (TAXII_QUERY_INVALID for a bad one);
    * `ids`/`allVersions` are what the endpoint's path fixes. The caller must be allowed to read `c`.
+   * The objects endpoints' items carry only the objects' text and date_added.
    */
-  async page(
-    caller: PartyRow | undefined,
-    c: TaxiiCollection,
-    endpoint: TaxiiReadEndpoint,
-    query: unknown,
-    fixed: { readonly ids?: string[]; readonly allVersions?: boolean } = {},
-  ): Promise<TaxiiPage> {
+  async page(caller: PartyRow | undefined, c: TaxiiCollection, endpoint: "manifest" | "versions", query: unknown, fixed?: PathFilters): Promise<TaxiiPage>;
+  async page(caller: PartyRow | undefined, c: TaxiiCollection, endpoint: "objects" | "object", query: unknown, fixed?: PathFilters): Promise<TaxiiPage<ObjectItem>>;
+  async page(caller: PartyRow | undefined, c: TaxiiCollection, endpoint: TaxiiReadEndpoint, query: unknown, fixed: PathFilters = {}): Promise<TaxiiPage<ObjectItem>> {
     this.assertCanRead(caller, c);
     const f = parseTaxiiFilters(query, TAXII_FILTERS[endpoint]);
     const fingerprint = queryFingerprint([caller?.id ?? "anonymous", c.id, endpoint, ...(fixed.ids ?? []), f.canonical]);
     let afterUs = f.addedAfterUs ?? -1;
     if (f.next !== undefined) afterUs = Math.max(afterUs, decodePageToken(f.next, fingerprint));
-    const page = await this.#collections.page(readerOf(caller), c, {
+    const read = endpoint === "objects" || endpoint === "object" ? this.#collections.objects : this.#collections.page;
+    const page = await read.call(this.#collections, readerOf(caller), c, {
       afterUs,
       limit: f.limit,
       ...(fixed.ids ? { ids: fixed.ids } : f.ids ? { ids: f.ids } : {}),
@@ -119,7 +123,7 @@ export class TaxiiExchange {
 
   /** RECORD_NOT_FOUND unless some live version of the object is in `c` as `caller` sees it. */
   async assertVisible(caller: PartyRow | undefined, c: TaxiiCollection, oid: string): Promise<void> {
-    const any = await this.#collections.page(readerOf(caller), c, { afterUs: -1, limit: 1, ids: [oid], versions: { all: true } });
+    const any = await this.#collections.objects(readerOf(caller), c, { afterUs: -1, limit: 1, ids: [oid], versions: { all: true } });
     if (any.items.length === 0) throw new ExchangeError("RECORD_NOT_FOUND", `no object ${oid} in collection ${c.alias}`);
   }
 

@@ -343,12 +343,16 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     assert.deepEqual(await q({ ids: [rid(1)], live: true, versions: { last: true } }), [100]);
     assert.deepEqual(await q({ ids: [rid(1)], live: true }), [100, 102]);
     assert.deepEqual(await q({ ids: [rid(1)] }), [100, 102, 103], "without live, deleted versions are listed");
-    // The page read (TAXII objects): the same rows as listRecords, without digest, logged_at and custodial.
+    // The page reads (TAXII manifest, objects): the same rows as listRecords, with fewer columns.
     for (const query of [{ limit: 100, live: true }, { limit: 2, ids: [rid(1)], versions: { last: true } }, { limit: 100, types: ["note"], versions: { all: true } }]) {
       const full = await s.listRecords(query);
       assert.deepEqual(
         await s.listRecordHeads(query),
         full.map(({ digest: _d, loggedAt: _l, custodial: _c, ...head }) => head),
+      );
+      assert.deepEqual(
+        await s.listRecordBodies(query),
+        full.map(({ logIndex, addedUs, kind, author, warningRef, body }) => ({ logIndex, addedUs, kind, author, warningRef, body })),
       );
     }
     // Digests by log index (the page's unknown records), in ranges; an index with no record is absent.
@@ -417,6 +421,7 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
       const probed = (await s.listRecords({ limit: 1_000, live: true, versions: { last: true, modified: [] } })).map((r) => r.addedUs);
       assert.deepEqual(marked, probed, `after batch ${b}`);
       assert.deepEqual((await s.listRecordHeads({ limit: 1_000, live: true, versions: { last: true } })).map((r) => r.addedUs), probed);
+      assert.deepEqual((await s.listRecordBodies({ limit: 1_000, live: true, versions: { last: true } })).map((r) => r.addedUs), probed);
     }
     assert.ok(stored.length >= 40, `the sequence appended ${stored.length} versions`);
   });

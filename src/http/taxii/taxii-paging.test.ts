@@ -4,11 +4,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
+import { request } from "node:http";
 import { TLP_2_0_IDS } from "../../core/stix/tlp-markings.js";
 import { parseConfig } from "../../node/config.js";
 import { openNode } from "../../node/node.js";
 import { NodeHarness } from "../../testing/node-harness.js";
-import { call, type HttpAnswer } from "../../testing/taxii-http.js";
+import { basic, call, TAXII, type HttpAnswer } from "../../testing/taxii-http.js";
 
 /*
  * `next` tokens are positions in date_added, not server memory: paging through a large collection
@@ -148,6 +149,45 @@ test("an objects page is its stored bodies as UTF-8, byte for byte, whatever cha
       assert.equal(r.text, expected);
       assert.equal(Number(r.headers.get("content-length")), Buffer.byteLength(expected, "utf8"));
     }
+  } finally {
+    await h.close();
+  }
+});
+
+test("a page's buffer is not written again while a slow reader is still receiving it", async () => {
+  const h = await NodeHarness.start();
+  try {
+    const base = await h.node.app.listen({ host: "127.0.0.1", port: 0 });
+    const author = await h.party("author", { custodial: true });
+    const reader = await h.party("reader");
+    // Pages of ≈ 6 MB, far more than loopback's socket buffers hold for a reader that does not read:
+    // most of page 1 is still in the node's buffer when page 2 is written.
+    const objects = notes(author.id, 200, h.clock.now(), "big").map((o, i): Record<string, unknown> => ({ ...o, content: `${i} ${"x".repeat(60_000)}` }));
+    await postAll(base, author, objects, 10);
+    const first = await call(base, `${SHARED}/objects/?limit=100`, { who: reader });
+    assert.equal(first.status, 200, first.text);
+    assert.ok(first.text.length > 5_000_000);
+
+    const slow = new Promise<string>((resolve, reject) => {
+      const req = request(`${base}${SHARED}/objects/?limit=100`, { headers: { accept: TAXII, authorization: basic(reader) } }, (res) => {
+        res.pause();
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+        res.on("error", reject);
+        // Page 2 is read in full while this response waits, then this one is read to its end.
+        setTimeout(() => {
+          call(base, `${SHARED}/objects/?limit=100&next=${first.json.next}`, { who: reader }).then((second) => {
+            assert.equal(second.status, 200, second.text);
+            assert.deepEqual(second.json.objects.map((o: { id: string }) => o.id), objects.slice(100).map((o) => o.id));
+            res.resume();
+          }, reject);
+        }, 200);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    assert.equal(await slow, first.text);
   } finally {
     await h.close();
   }

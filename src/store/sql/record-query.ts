@@ -1,6 +1,6 @@
 import type { RecordQuery, VersionSelector } from "../store.js";
 import type { Dialect } from "./dialect.js";
-import { RECORD_COLUMNS, RECORD_HEAD_COLUMNS } from "./rows.js";
+import { RECORD_BODY_COLUMNS, RECORD_COLUMNS, RECORD_HEAD_COLUMNS } from "./rows.js";
 import { tombstoned } from "./schema.js";
 
 /** A filtered record query: its SQL (one text per query shape, so engines prepare it once) and values. */
@@ -17,11 +17,11 @@ export interface RecordQuerySql {
  * length. first/last are decided with the (id, modified) index, among live versions when tombstoned
  * ones are left out. Undefined when the query matches nothing (an empty id or type list).
  */
-export function recordQuerySql(d: Dialect, q: RecordQuery, columns: typeof RECORD_COLUMNS | typeof RECORD_HEAD_COLUMNS = RECORD_COLUMNS): RecordQuerySql | undefined {
+export function recordQuerySql(d: Dialect, q: RecordQuery, columns: typeof RECORD_COLUMNS | typeof RECORD_HEAD_COLUMNS | typeof RECORD_BODY_COLUMNS = RECORD_COLUMNS): RecordQuerySql | undefined {
   if (q.ids?.length === 0 || q.types?.length === 0) return undefined;
   const params: unknown[] = [q.addedAfterUs ?? -1, q.kind ?? null, q.kind ?? null];
   const where = ["r.added_us > ?", "(CAST(? AS TEXT) IS NULL OR r.kind = ?)"];
-  let shape = columns === RECORD_HEAD_COLUMNS ? "h" : "";
+  let shape = columns === RECORD_HEAD_COLUMNS ? "h" : columns === RECORD_BODY_COLUMNS ? "b" : "";
   // One type: a shape of its own, so that the (type, added_us) index is used. Written as "NULL or
   // equal", the planner walks added_us and filters: the key ledger's first read of the few identity
   // and key-event records at start read every record of the store (28 s of disk at 1 000 000).

@@ -1,5 +1,5 @@
 import type { LeaseState } from "../lease-rule.js";
-import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredNotice, WebhookDeliveryRow, WebhookRow, StoredCosignature, StoredRecord, RecordHead, StoredTombstone, TaxiiStatusRow, WitnessedLogRow, WitnessAlarmRow, PeerRow, OutboxRow, DeliveryState, ForeignRecordRow } from "../store.js";
+import type { Lease, PartyKeyRow, PartyRelationRow, PartyRow, PartyTokenRow, StoredCheckpoint, StoredNotice, WebhookDeliveryRow, WebhookRow, StoredCosignature, StoredRecord, RecordBody, RecordHead, StoredTombstone, TaxiiStatusRow, WitnessedLogRow, WitnessAlarmRow, PeerRow, OutboxRow, DeliveryState, ForeignRecordRow } from "../store.js";
 
 /** A row as either driver returns it: column name → value. */
 export type Row = Record<string, unknown>;
@@ -85,6 +85,13 @@ export function toRecordHead(a: readonly unknown[]): RecordHead {
     logIndex: a[7] as number,
     addedUs: a[8] as number,
   };
+}
+
+/** The record columns of an objects page read ({@link RecordBody}), in this order. */
+export const RECORD_BODY_COLUMNS = ["log_index", "added_us", "kind", "author", "warning_ref", "body"] as const;
+
+export function toRecordBody(a: readonly unknown[]): RecordBody {
+  return { logIndex: a[0] as number, addedUs: a[1] as number, kind: a[2] as string, author: a[3] as string, warningRef: optional(a[4]), body: a[5] as string };
 }
 
 export function toCheckpoint(r: Row): StoredCheckpoint {

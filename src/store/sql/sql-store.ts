@@ -14,6 +14,7 @@ import type {
   StoredCheckpoint,
   StoredNode,
   StoredRecord,
+  RecordBody,
   RecordHead,
   StoredCosignature,
   StoredTombstone,
@@ -36,7 +37,7 @@ import type {
 import type { Dialect } from "./dialect.js";
 import { DEADLINES_PER_STATEMENT, type QueryName } from "./queries.js";
 import { recordQuerySql } from "./record-query.js";
-import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toRecordArray, toRecordHead, RECORD_HEAD_COLUMNS, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, toPeer, toOutbox, toForeignRecord, toNotice, toWebhook, toDelivery, toWitnessAlarm, type Row } from "./rows.js";
+import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toRecordArray, toRecordHead, RECORD_HEAD_COLUMNS, toRecordBody, RECORD_BODY_COLUMNS, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, toPeer, toOutbox, toForeignRecord, toNotice, toWebhook, toDelivery, toWitnessAlarm, type Row } from "./rows.js";
 import type { TableAccess } from "./table-access.js";
 
 /** Largest gap between two wanted log indexes read in one range by `recordDigests`. */
@@ -266,6 +267,12 @@ export abstract class SqlStore implements Store {
     const query = recordQuerySql(this.dialect, q, RECORD_HEAD_COLUMNS);
     if (!query) return [];
     return (await this.arrays(`records-${query.shape}`, query.params, query.sql, true)).map(toRecordHead);
+  }
+
+  async listRecordBodies(q: RecordQuery): Promise<RecordBody[]> {
+    const query = recordQuerySql(this.dialect, q, RECORD_BODY_COLUMNS);
+    if (!query) return [];
+    return (await this.arrays(`records-${query.shape}`, query.params, query.sql, true)).map(toRecordBody);
   }
 
   async recordDigests(logIndexes: readonly number[]): Promise<Map<number, Uint8Array>> {
