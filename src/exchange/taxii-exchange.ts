@@ -109,15 +109,16 @@ export class TaxiiExchange {
     const fingerprint = queryFingerprint([caller?.id ?? "anonymous", c.id, endpoint, ...(fixed.ids ?? []), f.canonical]);
     let afterUs = f.addedAfterUs ?? -1;
     if (f.next !== undefined) afterUs = Math.max(afterUs, decodePageToken(f.next, fingerprint));
-    const read = endpoint === "objects" || endpoint === "object" ? this.#collections.objects : this.#collections.page;
-    const page = await read.call(this.#collections, readerOf(caller), c, {
+    const request = {
       afterUs,
       limit: f.limit,
       ...(fixed.ids ? { ids: fixed.ids } : f.ids ? { ids: f.ids } : {}),
       ...(f.types ? { types: f.types } : {}),
       versions: fixed.allVersions ? { all: true } : f.versions,
       ...(f.specVersions ? { specVersions: f.specVersions } : {}),
-    });
+    };
+    const reader = readerOf(caller);
+    const page = endpoint === "objects" || endpoint === "object" ? await this.#collections.objects(reader, c, request) : await this.#collections.page(reader, c, request);
     return { page, next: page.more ? encodePageToken(page.resumeAfterUs, fingerprint) : undefined };
   }
 
