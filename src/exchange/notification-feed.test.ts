@@ -71,6 +71,21 @@ test("postgres: notices written by several processes at once are numbered 1…n,
     assert.deepEqual(rows.map((r) => r.seq), Array.from({ length: n }, (_, i) => i + 1));
     assert.equal(new Set(rows.map((r) => r.key)).size, n);
     assert.equal(await b.maxNoticeSeq(), n);
+
+    // What (auto)vacuum and ANALYZE hold on the table while they run: a notice is not held up by it.
+    const vacuum = await a.pool.connect();
+    try {
+      await vacuum.query("BEGIN");
+      await vacuum.query("LOCK TABLE notice IN SHARE UPDATE EXCLUSIVE MODE");
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<"held up">((resolve) => (timer = setTimeout(() => resolve("held up"), 3_000)));
+      assert.equal(await Promise.race([write(b, n), waited]), true);
+      clearTimeout(timer);
+    } finally {
+      await vacuum.query("ROLLBACK");
+      vacuum.release();
+    }
+    assert.equal(await a.maxNoticeSeq(), n + 1);
   } finally {
     await a.close();
     await b.close();

@@ -7,11 +7,10 @@
  * 100 000-object paging store: 1.14 µs an object written into a fresh buffer, 0.29 into one used
  * before; issue 16).
  *
- * A buffer comes back only when its response has finished, that is when the last of its bytes has
- * been handed to the kernel, so no socket can still be reading it when the next page is written
- * there. A response that ends any other way (the client went away mid-page) never gives its buffer
- * back: the socket's pending writes may still hold it, and the garbage collector takes it when they
- * are gone.
+ * A buffer comes back only when its response has finished: Node emits `finish` once the socket's
+ * writes of it have completed (every byte handed to the kernel) or been cancelled (the client went
+ * away mid-page), so no socket can still be reading it when the next page is written there. A
+ * response that never finishes never gives its buffer back; the garbage collector takes it.
  */
 export class EnvelopeBuffers {
   readonly #free: Buffer[] = [];

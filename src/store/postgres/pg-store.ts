@@ -14,6 +14,8 @@ import { inTransaction } from "./transaction.js";
 
 /** Any fixed number: every Tocsin process migrating one database takes this advisory lock first. */
 const MIGRATION_LOCK = 0x70c5_1e01;
+/** Another: every notice writer takes it (transaction-scoped) before numbering its notice. */
+const NOTICE_LOCK = 0x70c5_1e02;
 
 /**
  * BIGINT columns come back as JavaScript numbers (node-postgres returns strings by default, for
@@ -114,10 +116,11 @@ export class PgStore extends SqlStore {
   override async addNotice(n: NewNotice): Promise<boolean> {
     // Several processes number notices in one table. Colliding on the number and retrying starved a
     // writer under load (80 writers over two pools ran out of retries); the lock queues them instead,
-    // and READ COMMITTED gives the insert, taken after the lock, a snapshot holding the last one's row.
-    // Readers are not blocked by this lock mode.
+    // and READ COMMITTED gives the insert, run after the lock, a snapshot holding the last one's row.
+    // An advisory lock rather than a table lock: readers are not blocked either way, but a table lock
+    // strong enough would also wait on (auto)vacuum and ANALYZE of the table.
     return inTransaction(this.#pool, async (c) => {
-      await c.query("LOCK TABLE notice IN SHARE ROW EXCLUSIVE MODE");
+      await c.query({ name: "notice-lock", text: "SELECT pg_advisory_xact_lock($1)", values: [NOTICE_LOCK] });
       return (await c.query({ name: "addNotice", text: PG_QUERIES.addNotice, values: noticeParams(n) })).rowCount === 1;
     });
   }

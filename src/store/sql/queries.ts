@@ -136,9 +136,9 @@ export const QUERIES = {
   setWitnessAlarmIndex: "UPDATE witness_alarm SET log_index = ? WHERE fork_key = ?",
   witnessAlarms: "SELECT * FROM witness_alarm ORDER BY detected_at, fork_key",
   /**
-   * The next notice number is taken inside the insert: on PostgreSQL a concurrent insert that took the
-   * same number waits for this one and then fails on the key (and retries), so numbers become visible in
-   * order and a follower reading "after n" never skips one. `WHERE true` lets SQLite parse the upsert.
+   * The next notice number is taken inside the insert, by one writer at a time (SQLite's one connection;
+   * on PostgreSQL, PgStore.addNotice's lock), so numbers become visible in order and a follower reading
+   * "after n" never skips one. `WHERE true` lets SQLite parse the upsert.
    */
   addNotice:
     "INSERT INTO notice (seq, key, party_id, type, at, warning_id, record_id, summary) SELECT COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM notice WHERE true ON CONFLICT (key) DO NOTHING",
