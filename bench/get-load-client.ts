@@ -1,13 +1,11 @@
 /**
  * A read load in a child process (a separate client, off the node's event loop and out of its RSS):
- * `clients` concurrent loops GET the URLs of `targets` in turn for `seconds`, while one more loop asks
- * `/healthz` every `probeMs`, recording each answer's latency by target name.
+ * `clients` concurrent loops GET the URLs of `targets` in turn for `seconds`, recording each answer's
+ * latency by target name. `/healthz` is probed meanwhile from a process of its own (healthz-probe.ts).
  *
- * IPC: receives a GetLoadSpec; answers {type:"done", latencies: {name: ms[]}, probes: ms[]} or
+ * IPC: receives a GetLoadSpec; answers {type:"done", latencies: {name: ms[]}, requests} or
  * {type:"error", message}.
  */
-
-import { probeHealthz } from "./healthz-probe.js";
 
 export interface GetLoadSpec {
   readonly base: string;
@@ -16,11 +14,10 @@ export interface GetLoadSpec {
   readonly targets: Record<string, string[]>;
   readonly clients: number;
   readonly seconds: number;
-  readonly probeMs: number;
 }
 
 export type GetLoadMessage =
-  | { readonly type: "done"; readonly latencies: Record<string, number[]>; readonly probes: number[]; readonly requests: number }
+  | { readonly type: "done"; readonly latencies: Record<string, number[]>; readonly requests: number }
   | { readonly type: "error"; readonly message: string };
 
 async function run(spec: GetLoadSpec): Promise<GetLoadMessage> {
@@ -43,8 +40,8 @@ async function run(spec: GetLoadSpec): Promise<GetLoadMessage> {
       requests++;
     }
   };
-  const [probes] = await Promise.all([probeHealthz(spec.base, spec.probeMs, () => performance.now() >= until), ...Array.from({ length: spec.clients }, client)]);
-  return { type: "done", latencies, probes, requests };
+  await Promise.all(Array.from({ length: spec.clients }, client));
+  return { type: "done", latencies, requests };
 }
 
 if (process.send) {

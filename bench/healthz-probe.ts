@@ -2,13 +2,12 @@
  * A `/healthz` prober in a process of its own (forked by bignode-bench.ts): a monitor outside the node,
  * so that what it measures is the node's event loop alone. Probed from the node's own process, each
  * round trip's client half (connect, write, read, resolve) waits behind the same long tasks as the
- * node's half and counts them several times over.
+ * node's half and counts them several times over; probed from the load client's process, behind the
+ * load's responses there.
  *
  * First IPC message: HealthzProbeSpec; it then probes every `probeMs` until the next message, and
- * answers with the round trips in ms. The probe loop itself is also the load client's (get-load-client.ts).
+ * answers with the round trips in ms.
  */
-import { fileURLToPath } from "node:url";
-
 export interface HealthzProbeSpec {
   readonly url: string;
   readonly probeMs: number;
@@ -17,7 +16,7 @@ export interface HealthzProbeSpec {
 export type HealthzProbeMessage = { readonly type: "ready" } | { readonly type: "done"; readonly probes: number[] };
 
 /** `/healthz` round trips (ms), one every `probeMs` after the last answer, until `stopped()`. */
-export async function probeHealthz(url: string, probeMs: number, stopped: () => boolean): Promise<number[]> {
+async function probeHealthz(url: string, probeMs: number, stopped: () => boolean): Promise<number[]> {
   const probes: number[] = [];
   while (!stopped()) {
     const sent = performance.now();
@@ -28,8 +27,7 @@ export async function probeHealthz(url: string, probeMs: number, stopped: () => 
   return probes;
 }
 
-// Only when forked as this module: get-load-client.ts imports the loop, in a child of its own.
-if (process.send && process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.send) {
   process.once("message", (spec: HealthzProbeSpec) => {
     let stop = false;
     process.once("message", () => (stop = true));
