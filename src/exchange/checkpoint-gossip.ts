@@ -76,15 +76,22 @@ interface Held {
  * /log/checkpoint revealed), and when that
  * proof is about another tree, against the log's latest checkpoint too. A split view becomes a witness
  * alarm (logged, offline-verifiable). Each round (a Leadership task on a shared database, like the
- * witness collector) pulls every peer's own checkpoint and pushes to every peer what this node holds:
- * its cosigned checkpoints and both sides of every alarm.
+ * witness collector) exchanges with every peer: pulls its own checkpoint, then pushes to it what this
+ * node holds — its cosigned checkpoints and both sides of every alarm.
+ *
+ * Each peer's exchange runs on its own: a round starts one with every peer that has none under way and
+ * does not wait for them. Over a cut link nothing answers until the request's timeout (5 s), and a
+ * round that waited for every peer held up the exchanges with all the others that long (in the
+ * network-namespace test, no gossip between the two connected nodes while the third was cut off).
  */
 export class CheckpointGossip {
-  // One round at a time; a round's own failures per peer are logged inside it, anything else here.
+  // One round at a time (a round only starts exchanges); its exchanges' failures are logged in them, anything else here.
   readonly #task = new PeriodicTask(
-    () => this.#round(),
+    () => this.#startRound(),
     (e) => this.d.logger.warn({ error: (e as Error).message }, "gossip: round failed; retrying at the next"),
   );
+  /** Each peer's exchange under way, by URL: a round leaves that peer out until it has ended. */
+  readonly #exchanges = new Map<string, Promise<void>>();
   /** Where each origin's log answers (learned from peers' /log/checkpoint): proofs are fetched there. */
   readonly #logUrls = new Map<string, string>();
 
@@ -124,47 +131,50 @@ export class CheckpointGossip {
     this.#task.stop();
   }
 
-  /** One round (never two at once): pull each peer's checkpoint, then push what this node holds. */
-  tick(): Promise<void> {
-    return this.#task.tick();
+  /**
+   * One round on demand: resolves once every peer's exchange has ended — the ones this round started and
+   * any still under way from an earlier round.
+   */
+  async tick(): Promise<void> {
+    await this.#task.tick();
+    await Promise.all(this.#exchanges.values());
   }
 
-  async #round(): Promise<void> {
+  async #startRound(): Promise<void> {
     await this.d.alarms.logPending();
-    const peers = await this.d.peers.urls();
-    if (peers.length === 0) return;
-    await Promise.all(
-      peers.map(async (url) => {
-        try {
-          const res = await fetch(`${url}/log/checkpoint`, { signal: AbortSignal.timeout(this.d.timeoutMs ?? 5_000) });
-          if (res.status !== 200) throw new Error(`GET /log/checkpoint answered ${res.status}`);
-          const note = await res.text();
-          const origin = parseCheckpoint(parseNote(note).text).origin;
-          this.#logUrls.set(origin, url);
-          await this.#check(note, origin, url);
-        } catch (e) {
-          this.d.logger.warn({ peer: url, error: (e as Error).message }, "gossip: could not pull the peer's checkpoint");
-        }
-      }),
-    );
-    const notes = await this.#heldNotes();
-    if (notes.length === 0) return;
-    await Promise.all(
-      peers.map(async (url) => {
-        try {
-          const res = await fetch(`${url}/gossip/checkpoints`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ checkpoints: notes }),
-            signal: AbortSignal.timeout(this.d.timeoutMs ?? 5_000),
-          });
-          await res.arrayBuffer();
-          if (res.status !== 200) throw new Error(`POST /gossip/checkpoints answered ${res.status}`);
-        } catch (e) {
-          this.d.logger.warn({ peer: url, error: (e as Error).message }, "gossip: could not push checkpoints to the peer");
-        }
-      }),
-    );
+    for (const url of await this.d.peers.urls()) {
+      if (this.#exchanges.has(url)) continue;
+      this.#exchanges.set(url, this.#exchange(url).finally(() => this.#exchanges.delete(url)));
+    }
+  }
+
+  /** Pulls the peer's checkpoint, then pushes what this node holds (both after the pull's verdict). Never throws. */
+  async #exchange(url: string): Promise<void> {
+    const timeout = () => AbortSignal.timeout(this.d.timeoutMs ?? 5_000);
+    try {
+      const res = await fetch(`${url}/log/checkpoint`, { signal: timeout() });
+      if (res.status !== 200) throw new Error(`GET /log/checkpoint answered ${res.status}`);
+      const note = await res.text();
+      const origin = parseCheckpoint(parseNote(note).text).origin;
+      this.#logUrls.set(origin, url);
+      await this.#check(note, origin, url);
+    } catch (e) {
+      this.d.logger.warn({ peer: url, error: (e as Error).message }, "gossip: could not pull the peer's checkpoint");
+    }
+    try {
+      const notes = await this.#heldNotes();
+      if (notes.length === 0) return;
+      const res = await fetch(`${url}/gossip/checkpoints`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ checkpoints: notes }),
+        signal: timeout(),
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`POST /gossip/checkpoints answered ${res.status}`);
+    } catch (e) {
+      this.d.logger.warn({ peer: url, error: (e as Error).message }, "gossip: could not push checkpoints to the peer");
+    }
   }
 
   /** What this node tells its peers: both sides of every alarm first (the news), then its cosigned checkpoints. */
