@@ -26,6 +26,8 @@ import { namespaceNetwork, netnsUnavailable } from "../testing/network-namespace
 import { eventually, TocsinProcesses, type ServedNode } from "../testing/tocsin-processes.js";
 
 const PORT = 7_480;
+/** Over the cut link nothing answers: a delivery fails only when this passes (the node's default is 10 s). */
+const DELIVERY_TIMEOUT_MS = 1_000;
 const unavailable = netnsUnavailable();
 
 async function inboxIds(url: string, token: string, slug: string): Promise<string[]> {
@@ -89,7 +91,7 @@ test("three nodes in three network namespaces; C's link down then up: a delivery
       const others = [0, 1, 2].filter((j) => j !== i);
       const witnessArgs = others.flatMap((j) => ["--witness", `${dataUrl(j)}/witness=${witnessKeys[j]}`]);
       return procs.serve(
-        ["--data", dir, "--host", "0.0.0.0", "--port", String(PORT), "--outbox-interval", "50", "--delivery-backoff-cap", "400", "--gossip-interval", "300", "--witness-interval", "100", "--witness-quorum", "2", ...witnessArgs, ...(i === 0 ? ["--log-level", "info"] : [])],
+        ["--data", dir, "--host", "0.0.0.0", "--port", String(PORT), "--outbox-interval", "50", "--delivery-backoff-cap", "400", "--delivery-timeout", String(DELIVERY_TIMEOUT_MS), "--gossip-interval", "300", "--witness-interval", "100", "--witness-quorum", "2", ...witnessArgs, ...(i === 0 ? ["--log-level", "info"] : [])],
         net.hosts[i]!.within,
       );
     }),
@@ -108,6 +110,7 @@ test("three nodes in three network namespaces; C's link down then up: a delivery
   const nodeA = nodes[0]!;
   net.cut(2);
   const at = Date.now();
+  const posted = performance.now();
   const warning = buildWarning({ id: alice.id }, { at, name: "during the partition", recipients: [carol.id], windowStart: at, windowEnd: at + 86_400_000, probability: 0.5 });
   await postRecord(urlA, alice.token, warning);
   // From here on (a request already under way at the cut has arrived by now), nothing from C reaches A.
@@ -117,7 +120,10 @@ test("three nodes in three network namespaces; C's link down then up: a delivery
     return d?.state === "failed" ? d : undefined;
   }, 30_000);
   assert.match(failed.lastError ?? "", /fetch failed|abort|timeout|EHOSTUNREACH/i);
-  step(`the delivery to C failed (${failed.lastError})`);
+  const noticedMs = performance.now() - posted;
+  // Noticed when --delivery-timeout passed, not at the node's default 10 s.
+  assert.ok(noticedMs < 8_000, `the cut noticed after ${noticedMs.toFixed(0)} ms`);
+  step(`the delivery to C failed ${noticedMs.toFixed(0)} ms after the post (${failed.lastError})`);
   // A's newest records wait for C's cosignature: A publishes no checkpoint covering the warning yet.
   const aIndex = (await getJson(`${urlA}/api/v1/warnings/${warning.id}/timeline`, alice.token)).entries[0].index as number;
   assert.ok((await published(urlA)).size <= aIndex, "no 2-of-2 checkpoint of A covers a record logged while C is cut off");

@@ -2,7 +2,8 @@
  * A partition between two nodes that heals, with real processes: each node reaches the other only
  * through a TCP proxy the test can cut (every connection, both ways). Records queued on both sides
  * during the partition — a new warning on A, the receipt of an earlier one on B — fail with their
- * errors, then go through once it heals, each once.
+ * errors, then go through once it heals, each once. And a link that goes silent (connections taken,
+ * nothing answered, as over a cut cable): the delivery fails after `--delivery-timeout`, not later.
  */
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
@@ -30,12 +31,22 @@ async function inboxIds(url: string, token: string, slug: string): Promise<strin
   return (env.objects ?? []).map((o) => String(o.id)).sort();
 }
 
-/** A TCP proxy to `target` that can cut every connection (a partition) and let them through again. */
-async function partitionableProxy(target: number): Promise<{ url: string; cut(): void; heal(): void }> {
+/**
+ * A TCP proxy to `target` that can cut every connection (a partition: refused at once), go silent (new
+ * connections are taken and held, nothing is forwarded or answered: what a sender sees over a cut
+ * link, where not even a refusal comes back) and let them through again.
+ */
+async function partitionableProxy(target: number): Promise<{ url: string; cut(): void; silence(): void; heal(): void }> {
   const port = await freePort();
   let open = true;
+  let silent = false;
   const live = new Set<Socket>();
   const server = createServer((client) => {
+    if (silent) {
+      live.add(client);
+      client.on("error", () => live.delete(client)).on("close", () => live.delete(client));
+      return;
+    }
     if (!open) return client.destroy();
     const upstream = connect(target, "127.0.0.1");
     live.add(client).add(upstream);
@@ -57,8 +68,14 @@ async function partitionableProxy(target: number): Promise<{ url: string; cut():
       open = false;
       for (const s of live) s.destroy();
     },
+    silence() {
+      silent = true;
+      for (const s of live) s.destroy();
+    },
     heal() {
       open = true;
+      silent = false;
+      for (const s of live) s.destroy();
     },
   };
 }
@@ -93,4 +110,32 @@ test("a partition between two nodes that heals: what each side queued meanwhile 
   await eventually("the second warning delivered after the partition", async () => ((await deliveryOf(a.url, alice.token, String(second.id)))?.state === "delivered" ? true : undefined));
   await eventually("the receipt back on A, the first delivery receipted", async () => ((await deliveryOf(a.url, alice.token, String(first.id)))?.state === "receipted" ? true : undefined));
   assert.deepEqual(await inboxIds(b.url, bob.token, "bob"), [String(first.id), String(second.id)].sort());
+});
+
+test("a link gone silent (nothing refused, nothing answered): the delivery fails after --delivery-timeout, then goes through once the link is back", async () => {
+  const timeoutMs = 800;
+  let proxy: Awaited<ReturnType<typeof partitionableProxy>> | undefined;
+  const { a, alice, bob, b } = await federatedPair(procs, {
+    serveArgs: ["--delivery-timeout", String(timeoutMs)],
+    peerUrl: async (node, url) => {
+      if (node === "a") return url;
+      proxy = await partitionableProxy(Number(new URL(url).port));
+      return proxy.url;
+    },
+  });
+  proxy!.silence();
+  const warning = warningTo(alice.id, bob.id, "over a silent link");
+  const posted = performance.now();
+  await postRecord(a.url, alice.token, warning);
+  const failed = await eventually("the delivery failing", async () => {
+    const d = await deliveryOf(a.url, alice.token, String(warning.id));
+    return d?.state === "failed" ? d : undefined;
+  }, 8_000);
+  const noticedMs = performance.now() - posted;
+  assert.match(failed.lastError ?? "", /timeout|abort/i);
+  // The node's default (10 s) would not have failed it yet: the option is what decided.
+  assert.ok(noticedMs >= timeoutMs && noticedMs < 5_000, `noticed after ${noticedMs.toFixed(0)} ms`);
+  proxy!.heal();
+  await eventually("the warning delivered once the link is back", async () => ((await deliveryOf(a.url, alice.token, String(warning.id)))?.state === "delivered" ? true : undefined));
+  assert.deepEqual(await inboxIds(b.url, bob.token, "bob"), [String(warning.id)]);
 });

@@ -12,7 +12,7 @@ import { DATA_OPTION, DB_OPTION } from "./node-options.js";
 /**
  * `tocsin serve [--data DIR] [--db postgres://…] [--lease-ttl MS] [--advertise URL] [--host H] [--port P] [--origin NAME]
  * [--checkpoint-interval MS] [--internal-append] [--check-workers N] [--log-level LEVEL] [--demo]
- * [--witness URL=VKEY]… [--witness-quorum K] [--witness-interval MS] [--witness-ml-dsa] [--outbox-interval MS] [--delivery-backoff-cap MS] [--gossip URL]… [--gossip-interval MS]`: starts a node and prints its URLs. With
+ * [--witness URL=VKEY]… [--witness-quorum K] [--witness-interval MS] [--witness-ml-dsa] [--outbox-interval MS] [--delivery-backoff-cap MS] [--delivery-timeout MS] [--gossip URL]… [--gossip-interval MS]`: starts a node and prints its URLs. With
  * `--db` (or TOCSIN_DB) the store is that PostgreSQL database, which several processes may share
  * (`--data` then holds only the keys); without, SQLite in `--data`. `--demo` first loads the illustrative
  * demo scenario into a new node (src/demo/). SIGINT/SIGTERM close it cleanly (queued appends are
@@ -61,6 +61,7 @@ export const serveCommand = defineCommand(
       "deadline-lead": { type: "string", value: "MS", help: "how long before an unmet deadline its recipient gets a deadline event (default 3600000)" },
       "outbox-interval": { type: "string", value: "MS", help: "how often records for peer nodes and due retries are looked for (default 250)" },
       "delivery-backoff-cap": { type: "string", value: "MS", help: "the longest wait between two attempts of a failing delivery to a peer (default 60000)" },
+      "delivery-timeout": { type: "string", value: "MS", help: "how long one delivery to a peer may take before it fails: how soon a cut link is noticed (default 10000)" },
     },
   },
   async ({ values }, out) => {
@@ -91,6 +92,7 @@ export const serveCommand = defineCommand(
         witnessMlDsa: values["witness-ml-dsa"],
         outboxIntervalMs: values["outbox-interval"],
         deliveryBackoffCapMs: values["delivery-backoff-cap"],
+        deliveryTimeoutMs: values["delivery-timeout"],
       });
     } catch (e) {
       if (e instanceof TocsinError) throw new UsageError(e.message);

@@ -18,6 +18,7 @@ test("the defaults are a valid configuration; given values replace them; digit s
   assert.equal(c.logLevel, "info");
   assert.equal(c.internalAppend, true);
   assert.equal(c.advertiseUrl, undefined);
+  assert.equal(parseConfig({ deliveryTimeoutMs: "1500" }).deliveryTimeoutMs, 1500);
   assert.ok("advertiseUrl" in c && "db" in c && "origin" in c, "every field is present, optional ones as undefined");
 });
 
@@ -37,6 +38,8 @@ test("every bad value is CONFIG_INVALID naming the field", () => {
     [{ dataDir: 7 }, "dataDir", /^dataDir must be a non-empty string$/],
     [{ internalAppend: "yes" }, "internalAppend", /^internalAppend must be true or false$/],
     [{ logLevel: "loud" }, "logLevel", /^logLevel must be one of silent, fatal, error, warn, info, debug, trace$/],
+    [{ deliveryTimeoutMs: 50 }, "deliveryTimeoutMs", /^deliveryTimeoutMs must be an integer in \[100, 600000\]$/],
+    [{ deliveryTimeoutMs: "1s" }, "deliveryTimeoutMs", /^deliveryTimeoutMs must be an integer/],
     [{ colour: "red" }, "colour", /^unknown configuration key "colour"$/],
   ];
   for (const [input, field, message] of cases) {

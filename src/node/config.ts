@@ -77,6 +77,11 @@ export interface NodeConfig {
   readonly outboxIntervalMs: number;
   /** The longest wait between two attempts of a failing delivery (the backoff doubles up to it, with jitter). */
   readonly deliveryBackoffCapMs: number;
+  /**
+   * How long one delivery to a peer may take before it counts as failed. Over a cut link nothing comes
+   * back, not even a refusal: this is how soon the outbox notices and starts backing off.
+   */
+  readonly deliveryTimeoutMs: number;
 }
 
 /** One witness of this log: its cosigner vkey (type 0x04 or 0x06) and its submission prefix (POST <url>/add-checkpoint). */
@@ -124,6 +129,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   witnessMlDsa: false,
   outboxIntervalMs: 250,
   deliveryBackoffCapMs: 60_000,
+  deliveryTimeoutMs: 10_000,
 };
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
@@ -176,6 +182,7 @@ const CONFIG_SCHEMA = Type.Object(
     gossipIntervalMs: integer(50, 3_600_000),
     outboxIntervalMs: integer(10, 3_600_000),
     deliveryBackoffCapMs: integer(100, 86_400_000),
+    deliveryTimeoutMs: integer(100, 600_000),
   },
   { additionalProperties: false },
 );

@@ -196,7 +196,7 @@ export async function openNode(config: NodeConfig, options: { clock?: Clock; log
       logger,
       events,
       origin: signer.name,
-      options: { intervalMs: config.outboxIntervalMs, backoffCapMs: config.deliveryBackoffCapMs },
+      options: { intervalMs: config.outboxIntervalMs, backoffCapMs: config.deliveryBackoffCapMs, timeoutMs: config.deliveryTimeoutMs },
     });
     admission.onAppend(() => outbox.nudge());
     if (!shared) await outbox.start();

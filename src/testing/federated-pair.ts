@@ -32,6 +32,8 @@ export async function federatedPair(
     readonly extraParties?: { readonly a?: readonly string[] };
     /** Each node witnesses both logs (its own and the other's), and each log requires both cosignatures (2 of 2). */
     readonly witnessEachOther?: boolean;
+    /** More `tocsin serve` options for both nodes. */
+    readonly serveArgs?: readonly string[];
   } = {},
 ): Promise<{ a: PairNode; b: PairNode; alice: PairParty; bob: PairParty; others: Record<string, PairParty>; witnessKeys: string[] }> {
   const dirA = procs.track(mkdtempSync(join(tmpdir(), "tocsin-fed-a-")));
@@ -60,7 +62,7 @@ export async function federatedPair(
       url: `http://127.0.0.1:${port}`,
       origin: "",
       served: undefined as unknown as ServedNode,
-      start: async () => (n.served = await procs.serve(["--data", dir, "--port", String(port), "--outbox-interval", "50", "--delivery-backoff-cap", "400", ...witnessArgs])),
+      start: async () => (n.served = await procs.serve(["--data", dir, "--port", String(port), "--outbox-interval", "50", "--delivery-backoff-cap", "400", ...witnessArgs, ...(options.serveArgs ?? [])])),
     };
     return n;
   };
