@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatVerifierKey, openCheckpoint, parseVerifierKey, verifierFromSigner } from "../core/note/index.js";
@@ -76,5 +77,46 @@ test("under a 1-of-1 policy /log/checkpoint serves the latest cosigned checkpoin
     await log?.close();
     await witness.close();
     rmSync(wdir, { recursive: true, force: true });
+  }
+});
+
+test("a witness that answers nothing (a cut link) does not hold up the others' cosignatures: 1 of 2 keeps up with the log", async () => {
+  const dirs = [mkdtempSync(join(tmpdir(), "tocsin-w-")), mkdtempSync(join(tmpdir(), "tocsin-w-"))];
+  const [witness, cutOff] = await Promise.all(dirs.map((dataDir) => openNode(parseConfig({ dataDir, checkWorkers: 0 }))));
+  // The second witness's key, at an address that takes connections and answers nothing.
+  const held = new Set<Socket>();
+  const silent = createNetServer((socket) => {
+    held.add(socket);
+    socket.on("error", () => undefined).on("close", () => held.delete(socket));
+  });
+  await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+  let log: NodeHarness | undefined;
+  try {
+    const url = await witness!.app.listen({ host: "127.0.0.1", port: 0 });
+    const wkey = witness!.witness.verifierKeys()[0]!;
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/witness`;
+    log = await NodeHarness.start({
+      config: { witnesses: [{ url: silentUrl, vkey: cutOff!.witness.verifierKeys()[0]! }, { url: `${url}/witness`, vkey: wkey }], witnessQuorum: 1, witnessIntervalMs: 50 },
+    });
+    const l = log.node;
+    await witness!.witness.addLog(l.signer.name, formatVerifierKey(verifierFromSigner(l.signer)));
+    // The log grows three times; each time the answering witness cosigns the new checkpoint within a
+    // second, while the silent one's first submission waits out its 10 s timeout.
+    for (const name of ["one", "two", "three"]) {
+      await log.party(name);
+      const size = await l.store.logSize();
+      const started = performance.now();
+      while ((await l.store.lastCosignedSize(wkey)) !== size && performance.now() - started < 1_000) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await l.store.lastCosignedSize(wkey), size, `the answering witness's cosignature of size ${size} within 1 s`);
+      const served = openCheckpoint((await l.app.inject({ method: "GET", url: "/log/checkpoint" })).body, verifierFromSigner(l.signer), undefined, [parseVerifierKey(wkey)]);
+      assert.equal(served.checkpoint.size, size, "published as soon as 1 of 2 cosigned");
+    }
+    assert.equal(held.size, 1, "one submission at a time to the silent witness");
+  } finally {
+    for (const socket of held) socket.destroy();
+    silent.close();
+    await log?.close();
+    await Promise.all([witness, cutOff].map((n) => n!.close()));
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 });

@@ -57,13 +57,20 @@ export function witnessLine(checkpointNote: string, answer: string, witness: Log
  * cosigned — read from the stored cosignatures, or learned from a 409 (then it re-syncs at once) — and
  * stores the verified cosignature. A witness that is down or refuses is retried next tick; its refusal
  * is logged. /log/checkpoint then serves the checkpoint with the collected cosignatures appended.
+ *
+ * Each witness's submission runs on its own: a round starts one for every witness that has none under
+ * way and does not wait for them. Over a cut link a witness answers nothing until the request's
+ * timeout (10 s), and a round that waited for every witness held up the others' cosignatures — under a
+ * K-of-N policy, the publication of every new checkpoint — that long.
  */
 export class WitnessCollector {
-  // One round at a time; a witness that fails is logged inside the round, anything else here.
+  // One round at a time (a round only starts submissions); a witness that fails is logged in its submission, anything else here.
   readonly #task = new PeriodicTask(
-    () => this.#round(),
+    () => this.#startRound(),
     (e) => this.d.logger.warn({ error: (e as Error).message }, "witness submissions: round failed; retrying at the next"),
   );
+  /** Each witness's submission under way, by its key: a round leaves that witness out until it has ended. */
+  readonly #submissions = new Map<string, Promise<void>>();
   /** What each witness last said it cosigned (from a 409 or a 200), ahead of the store after a re-sync. */
   readonly #known = new Map<string, number>();
 
@@ -90,24 +97,26 @@ export class WitnessCollector {
     this.#task.stop();
   }
 
-  /** One round (never two at once): every witness that lacks the latest checkpoint is asked for it. */
-  tick(): Promise<void> {
-    return this.#task.tick();
+  /**
+   * One round on demand: every witness that lacks the latest checkpoint is asked for it. Resolves once
+   * every submission has ended — the ones this round started and any still under way from an earlier one.
+   */
+  async tick(): Promise<void> {
+    await this.#task.tick();
+    await Promise.all(this.#submissions.values());
   }
 
-  async #round(): Promise<void> {
+  async #startRound(): Promise<void> {
     const latest = await this.d.store.latestCheckpoint();
     if (!latest) return;
-    await Promise.all(
-      this.d.witnesses.map(async (w) => {
-        try {
-          await this.#submit(w, latest);
-        } catch (e) {
-          // One line per witness and round, no stack: a witness that is down is an expected state.
-          this.d.logger.warn({ witness: w.url, error: (e as Error).message }, "witness submission failed");
-        }
-      }),
-    );
+    for (const w of this.d.witnesses) {
+      if (this.#submissions.has(w.vkey)) continue;
+      const submission = this.#submit(w, latest).catch((e: unknown) => {
+        // One line per witness and round, no stack: a witness that is down is an expected state.
+        this.d.logger.warn({ witness: w.url, error: (e as Error).message }, "witness submission failed");
+      });
+      this.#submissions.set(w.vkey, submission.finally(() => this.#submissions.delete(w.vkey)));
+    }
   }
 
   async #submit(w: LogWitness, checkpoint: StoredCheckpoint): Promise<void> {
