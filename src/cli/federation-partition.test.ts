@@ -7,7 +7,10 @@
  */
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
 import { createServer, connect, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { buildReceipt, buildWarning } from "../client/record-builders.js";
 import type { StixObject } from "../core/record/index.js";
 import { deliveryOf, federatedPair, getJson, postRecord } from "../testing/federated-pair.js";
@@ -138,4 +141,30 @@ test("a link gone silent (nothing refused, nothing answered): the delivery fails
   proxy!.heal();
   await eventually("the warning delivered once the link is back", async () => ((await deliveryOf(a.url, alice.token, String(warning.id)))?.state === "delivered" ? true : undefined));
   assert.deepEqual(await inboxIds(b.url, bob.token, "bob"), [String(warning.id)]);
+});
+
+test("a peer behind a silent link does not hold up deliveries to the other peers", async () => {
+  // A and B pinned to each other directly; a third node C, hosting carol, pinned by A through a proxy
+  // that goes silent. The delivery timeout is the default (10 s).
+  const { a, alice, bob, b } = await federatedPair(procs);
+  const dirC = procs.track(mkdtempSync(join(tmpdir(), "tocsin-fed-c-")));
+  const carol = JSON.parse(await procs.ok(["party", "create", "carol", "--name", "Carol", "--custodial", "--data", dirC])) as { id: string };
+  const portC = await freePort();
+  await procs.serve(["--data", dirC, "--port", String(portC)]);
+  const toC = await partitionableProxy(portC);
+  await procs.ok(["peer", "add", toC.url, "--data", a.dir]);
+  toC.silence();
+
+  const stuck = warningTo(alice.id, carol.id, "to carol, over the silent link");
+  await postRecord(a.url, alice.token, stuck);
+  // A's delivery to C is under way and will wait out its timeout; one to B meanwhile must not wait with it.
+  await new Promise((r) => setTimeout(r, 300));
+  const meanwhile = warningTo(alice.id, bob.id, "to bob, meanwhile", 1);
+  const posted = performance.now();
+  await postRecord(a.url, alice.token, meanwhile);
+  await eventually("the warning to bob delivered", async () => ((await deliveryOf(a.url, alice.token, String(meanwhile.id)))?.state === "delivered" ? true : undefined), 5_000);
+  const deliveredMs = performance.now() - posted;
+  assert.ok(deliveredMs < 5_000, `delivered to B ${deliveredMs.toFixed(0)} ms after the post`);
+  assert.notEqual((await deliveryOf(a.url, alice.token, String(stuck.id)))?.state, "delivered", "C's delivery is still waiting for an answer");
+  assert.deepEqual(await inboxIds(b.url, bob.token, "bob"), [String(meanwhile.id)]);
 });

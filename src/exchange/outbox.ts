@@ -51,6 +51,10 @@ export class Outbox {
   #nudged = false;
   /** The last round found no peer: a nudged round then has nothing new to send. */
   #noPeers = false;
+  /** Each peer's sending under way, by peer origin: a round leaves that peer out until it has ended. */
+  readonly #sending = new Map<string, Promise<void>>();
+  /** Peers a round left out because their sending was under way: a round follows when it ends. */
+  readonly #leftOut = new Set<string>();
 
   constructor(
     private readonly d: {
@@ -83,9 +87,10 @@ export class Outbox {
     this.#timer = undefined;
   }
 
-  /** Resolves once the round under way (if any) has finished: the node closes its store only after. */
+  /** Resolves once the round and every peer's sending under way have finished: the node closes its store only after. */
   async settle(): Promise<void> {
     await this.#running;
+    await Promise.all(this.#sending.values());
   }
 
   /**
@@ -188,26 +193,46 @@ export class Outbox {
   }
 
   /**
-   * Sends every due delivery: peers in parallel, each peer's in order. First attempts to one inbox go
-   * together, up to BATCH records per envelope (the peer verifies and logs them in one go); a retry goes
-   * alone, so that one record a peer refuses cannot hold back the others.
+   * Starts sending every due delivery: peers in parallel, each peer's in order. First attempts to one
+   * inbox go together, up to BATCH records per envelope (the peer verifies and logs them in one go); a
+   * retry goes alone, so that one record a peer refuses cannot hold back the others.
+   *
+   * The round does not wait for the sending. Over a cut link a peer answers nothing until the delivery
+   * timeout, and a round that waited for every peer held up the deliveries to all the others that long
+   * (and the next rounds behind it). A peer whose sending is under way is left out, and a round follows
+   * as soon as that sending ends, so what became due for it meanwhile goes at once.
    */
   async drain(): Promise<void> {
     const due = await this.d.store.dueDeliveries(this.d.clock.now(), 1000);
     const byPeer = new Map<string, OutboxRow[]>();
     for (const row of due) byPeer.set(row.peer, [...(byPeer.get(row.peer) ?? []), row]);
-    await Promise.all(
-      [...byPeer.values()].map(async (rows) => {
-        for (let i = 0; i < rows.length; ) {
-          const batch = [rows[i]!];
-          if (rows[i]!.attempts === 0) {
-            while (batch.length < BATCH && rows[i + batch.length]?.attempts === 0 && rows[i + batch.length]!.inbox === rows[i]!.inbox) batch.push(rows[i + batch.length]!);
-          }
-          if (!(await this.#send(batch))) return;
-          i += batch.length;
+    for (const [peer, rows] of byPeer) {
+      if (this.#sending.has(peer)) {
+        this.#leftOut.add(peer);
+        continue;
+      }
+      const sending = this.#sendInOrder(rows).finally(() => {
+        this.#sending.delete(peer);
+        if (this.#leftOut.delete(peer) && this.#timer) void this.#round(false);
+      });
+      this.#sending.set(peer, sending);
+    }
+  }
+
+  /** One peer's due rows, in order; stops at the first failure (the rest wait for a later round). Never throws. */
+  async #sendInOrder(rows: readonly OutboxRow[]): Promise<void> {
+    try {
+      for (let i = 0; i < rows.length; ) {
+        const batch = [rows[i]!];
+        if (rows[i]!.attempts === 0) {
+          while (batch.length < BATCH && rows[i + batch.length]?.attempts === 0 && rows[i + batch.length]!.inbox === rows[i]!.inbox) batch.push(rows[i + batch.length]!);
         }
-      }),
-    );
+        if (!(await this.#send(batch))) return;
+        i += batch.length;
+      }
+    } catch (e) {
+      this.d.logger.error({ peer: rows[0]?.peer, error: (e as Error).message }, "outbox: sending to a peer failed");
+    }
   }
 
   /** One attempt for a batch of one peer's rows to one inbox; false when it failed (the peer's later rows wait). */
