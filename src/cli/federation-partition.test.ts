@@ -3,7 +3,8 @@
  * through a TCP proxy the test can cut (every connection, both ways). Records queued on both sides
  * during the partition — a new warning on A, the receipt of an earlier one on B — fail with their
  * errors, then go through once it heals, each once. And a link that goes silent (connections taken,
- * nothing answered, as over a cut cable): the delivery fails after `--delivery-timeout`, not later.
+ * nothing answered, as over a cut cable): the delivery fails after `--delivery-timeout`, not later,
+ * and holds up no delivery to another peer meanwhile.
  */
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
