@@ -7,6 +7,7 @@ import { splitViewOf, WitnessError, type SplitViewEvidence } from "../core/witne
 import type { Store } from "../store/store.js";
 import type { Logger } from "./logger.js";
 import type { WitnessAlarms } from "./witness-alarms.js";
+import { RunsByKey } from "./runs-by-key.js";
 
 /** At most this many notes per gossip request (and per push). */
 export const MAX_GOSSIP_NOTES = 64;
@@ -91,7 +92,7 @@ export class CheckpointGossip {
     (e) => this.d.logger.warn({ error: (e as Error).message }, "gossip: round failed; retrying at the next"),
   );
   /** Each peer's exchange under way, by URL: a round leaves that peer out until it has ended. */
-  readonly #exchanges = new Map<string, Promise<void>>();
+  readonly #exchanges = new RunsByKey();
   /** Where each origin's log answers (learned from peers' /log/checkpoint): proofs are fetched there. */
   readonly #logUrls = new Map<string, string>();
 
@@ -137,15 +138,12 @@ export class CheckpointGossip {
    */
   async tick(): Promise<void> {
     await this.#task.tick();
-    await Promise.all(this.#exchanges.values());
+    await this.#exchanges.settled();
   }
 
   async #startRound(): Promise<void> {
     await this.d.alarms.logPending();
-    for (const url of await this.d.peers.urls()) {
-      if (this.#exchanges.has(url)) continue;
-      this.#exchanges.set(url, this.#exchange(url).finally(() => this.#exchanges.delete(url)));
-    }
+    for (const url of await this.d.peers.urls()) this.#exchanges.start(url, () => this.#exchange(url));
   }
 
   /** Pulls the peer's checkpoint, then pushes what this node holds (both after the pull's verdict). Never throws. */

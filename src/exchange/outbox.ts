@@ -9,6 +9,7 @@ import { ORIGIN_PROOFS_MEMBER } from "./federation-receiver.js";
 import type { Logger } from "./logger.js";
 import { NODE_PARTY_SLUG } from "./node-party.js";
 import type { PeerDirectory } from "./peer-directory.js";
+import { RunsByKey } from "./runs-by-key.js";
 
 /** The follower's name in federation_cursor. */
 const CURSOR = "outbox";
@@ -52,7 +53,7 @@ export class Outbox {
   /** The last round found no peer: a nudged round then has nothing new to send. */
   #noPeers = false;
   /** Each peer's sending under way, by peer origin: a round leaves that peer out until it has ended. */
-  readonly #sending = new Map<string, Promise<void>>();
+  readonly #sending = new RunsByKey();
   /** Peers a round left out because their sending was under way: a round follows when it ends. */
   readonly #leftOut = new Set<string>();
 
@@ -90,7 +91,7 @@ export class Outbox {
   /** Resolves once the round and every peer's sending under way have finished: the node closes its store only after. */
   async settle(): Promise<void> {
     await this.#running;
-    await Promise.all(this.#sending.values());
+    await this.#sending.settled();
   }
 
   /**
@@ -207,15 +208,10 @@ export class Outbox {
     const byPeer = new Map<string, OutboxRow[]>();
     for (const row of due) byPeer.set(row.peer, [...(byPeer.get(row.peer) ?? []), row]);
     for (const [peer, rows] of byPeer) {
-      if (this.#sending.has(peer)) {
-        this.#leftOut.add(peer);
-        continue;
-      }
-      const sending = this.#sendInOrder(rows).finally(() => {
-        this.#sending.delete(peer);
+      const ended = () => {
         if (this.#leftOut.delete(peer) && this.#timer) void this.#round(false);
-      });
-      this.#sending.set(peer, sending);
+      };
+      if (!this.#sending.start(peer, () => this.#sendInOrder(rows), ended)) this.#leftOut.add(peer);
     }
   }
 

@@ -7,6 +7,7 @@ import { formatAddCheckpointRequest, parseTlogSize } from "../core/witness/index
 import type { LogReader } from "../log/log-reader.js";
 import type { Store, StoredCheckpoint } from "../store/store.js";
 import type { Logger } from "./logger.js";
+import { RunsByKey } from "./runs-by-key.js";
 
 /** A witness of this log as the collector knows it: its vkey (the store's key for its cosignatures) and key. */
 export interface LogWitness {
@@ -70,7 +71,7 @@ export class WitnessCollector {
     (e) => this.d.logger.warn({ error: (e as Error).message }, "witness submissions: round failed; retrying at the next"),
   );
   /** Each witness's submission under way, by its key: a round leaves that witness out until it has ended. */
-  readonly #submissions = new Map<string, Promise<void>>();
+  readonly #submissions = new RunsByKey();
   /** What each witness last said it cosigned (from a 409 or a 200), ahead of the store after a re-sync. */
   readonly #known = new Map<string, number>();
 
@@ -103,19 +104,19 @@ export class WitnessCollector {
    */
   async tick(): Promise<void> {
     await this.#task.tick();
-    await Promise.all(this.#submissions.values());
+    await this.#submissions.settled();
   }
 
   async #startRound(): Promise<void> {
     const latest = await this.d.store.latestCheckpoint();
     if (!latest) return;
     for (const w of this.d.witnesses) {
-      if (this.#submissions.has(w.vkey)) continue;
-      const submission = this.#submit(w, latest).catch((e: unknown) => {
-        // One line per witness and round, no stack: a witness that is down is an expected state.
-        this.d.logger.warn({ witness: w.url, error: (e as Error).message }, "witness submission failed");
-      });
-      this.#submissions.set(w.vkey, submission.finally(() => this.#submissions.delete(w.vkey)));
+      this.#submissions.start(w.vkey, () =>
+        this.#submit(w, latest).catch((e: unknown) => {
+          // One line per witness and round, no stack: a witness that is down is an expected state.
+          this.d.logger.warn({ witness: w.url, error: (e as Error).message }, "witness submission failed");
+        }),
+      );
     }
   }
 
