@@ -7,7 +7,7 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatVerifierKey, generateNoteSigner } from "../core/note/index.js";
@@ -16,6 +16,7 @@ import { formatAddCheckpointRequest, splitViewEvidenceOf, verifySplitView } from
 import { parseConfig } from "../node/config.js";
 import { openNode, type TocsinNode } from "../node/node.js";
 import { createTestDatabase, type TestDatabase } from "../testing/pg-database.js";
+import { silentServer } from "../testing/silent-server.js";
 import { TestLog } from "../testing/test-log.js";
 import { TocsinProcesses } from "../testing/tocsin-processes.js";
 import { PinnedGossipPeers, StaticGossipPeers } from "./checkpoint-gossip.js";
@@ -192,20 +193,8 @@ test("the gossip peers are the serve --gossip URLs and the pinned peer nodes, re
 });
 
 test("a peer that answers nothing (a cut link) does not hold up gossip with the others", async () => {
-  // A silent peer: takes connections and the requests on them, answers nothing, until its end.
-  const held = new Set<Socket>();
-  const silent = createNetServer((socket) => {
-    held.add(socket);
-    socket.on("error", () => undefined).on("close", () => held.delete(socket));
-  });
-  await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
-  cleanups.push(
-    () =>
-      new Promise<void>((r) => {
-        for (const socket of held) socket.destroy();
-        silent.close(() => r());
-      }),
-  );
+  const silent = await silentServer();
+  cleanups.push(() => silent.close());
   // A peer that counts the pulls it is asked.
   let pulls = 0;
   const peer = createServer((req, res) => {
@@ -214,10 +203,9 @@ test("a peer that answers nothing (a cut link) does not hold up gossip with the 
   });
   await new Promise<void>((r) => peer.listen(0, "127.0.0.1", r));
   cleanups.push(() => new Promise<void>((r) => peer.close(() => r())));
-  const url = (s: { address(): unknown }) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 
   const dir = mkdtempSync(join(tmpdir(), "tocsin-gossip-silent-"));
-  const node = await openNode(parseConfig({ dataDir: dir, checkWorkers: 0, gossip: [url(silent), url(peer)], gossipIntervalMs: 50 }));
+  const node = await openNode(parseConfig({ dataDir: dir, checkWorkers: 0, gossip: [silent.url, `http://127.0.0.1:${(peer.address() as AddressInfo).port}`], gossipIntervalMs: 50 }));
   cleanups.push(async () => {
     await node.close();
     rmSync(dir, { recursive: true, force: true });
@@ -226,7 +214,7 @@ test("a peer that answers nothing (a cut link) does not hold up gossip with the 
   // Rounds every 50 ms; the silent peer's exchange waits out its 5 s timeout meanwhile. Were the rounds
   // held up by it, the counting peer would have been asked once.
   assert.ok(pulls >= 5, `the answering peer was pulled ${pulls} times in 1.5 s`);
-  assert.ok(held.size >= 1 && held.size <= 2, `one exchange at a time with the silent peer (${held.size} connections held)`);
+  assert.ok(silent.held.size >= 1 && silent.held.size <= 2, `one exchange at a time with the silent peer (${silent.held.size} connections held)`);
 });
 
 test("gossip checks a checkpoint of another size at the URL the operator gave (tocsin witness add-log --url): a fork shown at another size is caught and the alarm logged", async () => {

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatVerifierKey, openCheckpoint, parseVerifierKey, verifierFromSigner } from "../core/note/index.js";
@@ -10,6 +9,7 @@ import { parseConfig } from "../node/config.js";
 import { openNode } from "../node/node.js";
 import { NodeHarness } from "../testing/node-harness.js";
 import { createTestDatabase } from "../testing/pg-database.js";
+import { silentServer } from "../testing/silent-server.js";
 
 test("a log on PostgreSQL submits from the lease holder, re-syncs on 409 to the witness's size, and serves the cosigned checkpoint", async () => {
   const wdir = mkdtempSync(join(tmpdir(), "tocsin-w-"));
@@ -84,19 +84,13 @@ test("a witness that answers nothing (a cut link) does not hold up the others' c
   const dirs = [mkdtempSync(join(tmpdir(), "tocsin-w-")), mkdtempSync(join(tmpdir(), "tocsin-w-"))];
   const [witness, cutOff] = await Promise.all(dirs.map((dataDir) => openNode(parseConfig({ dataDir, checkWorkers: 0 }))));
   // The second witness's key, at an address that takes connections and answers nothing.
-  const held = new Set<Socket>();
-  const silent = createNetServer((socket) => {
-    held.add(socket);
-    socket.on("error", () => undefined).on("close", () => held.delete(socket));
-  });
-  await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+  const silent = await silentServer();
   let log: NodeHarness | undefined;
   try {
     const url = await witness!.app.listen({ host: "127.0.0.1", port: 0 });
     const wkey = witness!.witness.verifierKeys()[0]!;
-    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/witness`;
     log = await NodeHarness.start({
-      config: { witnesses: [{ url: silentUrl, vkey: cutOff!.witness.verifierKeys()[0]! }, { url: `${url}/witness`, vkey: wkey }], witnessQuorum: 1, witnessIntervalMs: 50 },
+      config: { witnesses: [{ url: `${silent.url}/witness`, vkey: cutOff!.witness.verifierKeys()[0]! }, { url: `${url}/witness`, vkey: wkey }], witnessQuorum: 1, witnessIntervalMs: 50 },
     });
     const l = log.node;
     await witness!.witness.addLog(l.signer.name, formatVerifierKey(verifierFromSigner(l.signer)));
@@ -111,10 +105,9 @@ test("a witness that answers nothing (a cut link) does not hold up the others' c
       const served = openCheckpoint((await l.app.inject({ method: "GET", url: "/log/checkpoint" })).body, verifierFromSigner(l.signer), undefined, [parseVerifierKey(wkey)]);
       assert.equal(served.checkpoint.size, size, "published as soon as 1 of 2 cosigned");
     }
-    assert.equal(held.size, 1, "one submission at a time to the silent witness");
+    assert.equal(silent.held.size, 1, "one submission at a time to the silent witness");
   } finally {
-    for (const socket of held) socket.destroy();
-    silent.close();
+    await silent.close();
     await log?.close();
     await Promise.all([witness, cutOff].map((n) => n!.close()));
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
