@@ -6,8 +6,9 @@
  *
  * Records are signed warnings (≈1.2 KB of STIX each) prepared before the clock starts; the HTTP
  * clients run in a child process, so the node's CPU and the clients' are measured apart (and the
- * node's main thread apart again, from /proc). Each phase first posts a fifth more records, untimed,
- * so that the figures are a warm node's. Rows go to bench/out/admit.json.
+ * node's main thread apart again, from /proc). Each phase first posts records untimed from the same
+ * client process (9 000 at batch 1, 4 000 at batch 1 000), so that the figures are a warm node's and
+ * warm clients'. Rows go to bench/out/admit.json.
  *
  * `openssl speed` divides by CPU user time (not wall time), so its baseline holds still on a loaded
  * machine while the wall-clock rates here fall with the load; the CPU per record row (process.cpuUsage,
@@ -69,37 +70,56 @@ async function signedWarnings(node: TocsinNode, n: number, tag: string) {
   return { token: sender.token, records, publicKey: author.publicKey };
 }
 
+type PostDone = Extract<PostMessage, { type: "done" }> & { cpuUs: number; nodeCpuUs: number; mainCpuUs: number };
+
 /**
  * The HTTP clients in a child process of their own (as real clients are), so the node's CPU and the
  * clients' are measured apart: this process's CPU (every thread, and the main thread alone) from the
- * moment the clients start to the moment they report, and the clients' as the child reports it.
+ * moment the clients start to the moment they report, and the clients' as the child reports it. One
+ * process serves the warm-up and the timed run, so the clients are as warm as the node in the latter.
  */
-async function post(spec: PostSpec): Promise<Extract<PostMessage, { type: "done" }> & { cpuUs: number; nodeCpuUs: number; mainCpuUs: number }> {
-  const child = fork(fileURLToPath(new URL("./post-worker.js", import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  try {
-    const exited = new Promise<never>((_, reject) => {
-      child.once("error", reject);
-      child.once("exit", (code) => reject(new Error(`the client process exited with code ${code} before reporting`)));
+class PostClients {
+  readonly #child = fork(fileURLToPath(new URL("./post-worker.js", import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  readonly #exited: Promise<never>;
+
+  constructor() {
+    this.#exited = new Promise<never>((_, reject) => {
+      this.#child.once("error", reject);
+      this.#child.once("exit", (code) => reject(new Error(`the client process exited with code ${code} before reporting`)));
     });
-    exited.catch(() => undefined);
-    const next = (): Promise<PostMessage | { type: "ready" }> => Promise.race([new Promise<PostMessage>((resolve) => child.once("message", resolve)), exited]);
-    child.send(spec);
+    this.#exited.catch(() => undefined);
+  }
+
+  async run(spec: PostSpec): Promise<PostDone> {
+    const next = (): Promise<PostMessage | { type: "ready" }> => Promise.race([new Promise<PostMessage>((resolve) => this.#child.once("message", resolve)), this.#exited]);
+    this.#child.send(spec);
     if ((await next()).type !== "ready") throw new Error("the client process did not say it was ready");
     const cpu = process.cpuUsage();
     const main = threadCpuUs();
-    child.send("go");
+    this.#child.send("go");
     const m = await next();
     const used = process.cpuUsage(cpu);
     const mainCpuUs = threadCpuUs() - main;
     if (m.type === "error") throw new Error(m.message);
     if (m.type !== "done") throw new Error(`unexpected message ${m.type}`);
     return { ...m, cpuUs: m.cpuUs ?? 0, nodeCpuUs: used.user + used.system, mainCpuUs };
+  }
+
+  async close(): Promise<void> {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    const gone = new Promise((r) => this.#child.once("exit", r));
+    this.#child.kill();
+    await gone;
+  }
+}
+
+/** Runs `fn` with a client process, closed after. */
+async function withClients<T>(fn: (clients: PostClients) => Promise<T>): Promise<T> {
+  const clients = new PostClients();
+  try {
+    return await fn(clients);
   } finally {
-    if (child.exitCode === null) {
-      const gone = new Promise((r) => child.once("exit", r));
-      child.kill();
-      await gone;
-    }
+    await clients.close();
   }
 }
 
@@ -133,13 +153,13 @@ export interface AdmitRun {
  * clients (steadier than a rate on a shared machine) and each request's latency. The
  * TAXII benchmark runs it too, for its same-run admission baseline.
  */
-export async function admitOverHttp(batch: number, total: number, clients: number): Promise<AdmitRun> {
+export async function admitOverHttp(batch: number, total: number, clients: number, warm: number = Math.max(batch, Math.round(total / 5 / batch) * batch)): Promise<AdmitRun> {
   return withNode(async (node, url) => {
     process.stderr.write(`admit over HTTP, batch ${batch}: preparing ${total} signed records and the warm-up …\n`);
-    // A fifth more, posted first and not timed: a serving node runs warm, while the first few thousand
-    // requests of a fresh one mostly measure V8 compiling its code (a fifth of the node's CPU in the
-    // first 12 s of the batch-1 phase went to the optimising compiler's threads, a tenth after 30 s).
-    const warm = Math.max(batch, Math.round(total / 5 / batch) * batch);
+    // Posted first and not timed, by the same client process: a serving node runs warm, while the first
+    // few thousand requests of a fresh node — and of fresh clients — mostly measure V8 compiling their
+    // code on the helper threads (batch 1, in segments of 3 000 after a fresh start: 1 160, 1 847, then
+    // 1 952–2 327 records/s; node CPU 1 155, 708, then 567–662 µs a record). Warm is `warm` records.
     const { token, records } = await signedWarnings(node, warm + total, `b${batch}`);
     const bodiesOf = (rs: readonly unknown[]): string[] => {
       const out: string[] = [];
@@ -154,10 +174,11 @@ export async function admitOverHttp(batch: number, total: number, clients: numbe
       ok: [201],
     });
     process.stderr.write(`  warming up with ${warm} records …\n`);
-    await post(spec(bodiesOf(records.slice(0, warm))));
+    return withClients(async (clients) => {
+    await clients.run(spec(bodiesOf(records.slice(0, warm))));
     const bodies = bodiesOf(records.slice(warm));
     const sizeBefore = await node.store.logSize();
-    const done = await profiled("admit", `batch ${batch}`, () => post(spec(bodies)));
+    const done = await profiled("admit", `batch ${batch}`, () => clients.run(spec(bodies)));
     const admitted = (await node.store.logSize()) - sizeBefore;
     if (admitted !== total) throw new Error(`expected ${total} new leaves, found ${admitted}`);
     // The node signs a checkpoint with every commit (checkpointIntervalMs 0): one per durable transaction.
@@ -171,6 +192,7 @@ export async function admitOverHttp(batch: number, total: number, clients: numbe
       `  ${Math.round(rate)} records/s, ${Math.round(cpuUs)} µs of CPU per record (node ${Math.round(nodeCpuUs)}, of which main thread ${Math.round(mainThreadCpuUs)}; clients ${Math.round(clientCpuUs)}); ${commits} commits (${(total / commits).toFixed(1)} records each)\n`,
     );
     return { rate, cpuUs, nodeCpuUs, mainThreadCpuUs, clientCpuUs, commits, latenciesMs: done.latenciesMs };
+    });
   });
 }
 
@@ -193,12 +215,13 @@ export async function runAdmitBench(args: string[]): Promise<void> {
   const verifyBaseline = `openssl ed25519 verify, 1 core: ${sci(ed.verifyPerSec)}/s`;
   const rows: Row[] = [];
 
-  for (const { batch, total, clients, least } of [
-    { batch: 1, total: Math.round(3000 * scale), clients: 16, least: 0.5 },
-    { batch: 1000, total: Math.round(20_000 * scale), clients: 4, least: 1.0 },
+  // Batch 1 needs ~6 000 requests before its rate settles (see admitOverHttp); batch 1 000, one envelope a client.
+  for (const { batch, total, warm, clients, least } of [
+    { batch: 1, total: Math.round(6000 * scale), warm: Math.round(9000 * scale), clients: 16, least: 0.5 },
+    { batch: 1000, total: Math.round(20_000 * scale), warm: Math.round(4000 * scale), clients: 4, least: 1.0 },
   ]) {
     if (!phases.has(`batch${batch}`)) continue;
-    const { rate, cpuUs, nodeCpuUs, mainThreadCpuUs, clientCpuUs, commits, latenciesMs } = await admitOverHttp(batch, total, clients);
+    const { rate, cpuUs, nodeCpuUs, mainThreadCpuUs, clientCpuUs, commits, latenciesMs } = await admitOverHttp(batch, total, clients, warm);
     const lat = [...latenciesMs].sort((a, b) => a - b);
     const ratio = rate / ed.verifyPerSec;
     const p99 = percentile(lat, 99);
@@ -246,13 +269,17 @@ export async function runAdmitBench(args: string[]): Promise<void> {
     rows.push({ name: "  openssl ed25519 verify, 2 processes at once (wall clock)", value: bothCores, unit: "verify/s", baseline: verifyBaseline, ratio: cores });
     rows.push({ name: "  floor rate at that two-process capacity, batch 1000", value: (cores * 1e6) / floor, unit: "records/s", baseline: verifyBaseline, ratio: (cores * 1e6) / floor / ed.verifyPerSec });
     // Batch 1 pays an HTTP exchange per record: the same 16 clients against a server that does nothing else.
+    // As warm as the batch-1 phase: 9 000 requests first, then 6 000 timed (the bare server does not mind repeats).
     const texts = records.map((r) => JSON.stringify(r));
-    const warm = Math.round(600 * scale);
-    const bodies = texts.slice(warm, warm + Math.round(3000 * scale));
+    const cycle = (from: number, n: number): string[] => Array.from({ length: n }, (_, i) => texts[(from + i) % texts.length]!);
+    const warm = Math.round(9000 * scale);
+    const bodies = cycle(warm, Math.round(6000 * scale));
     const http = await withBareHttpServer(async (url) => {
       const spec = (b: string[]): PostSpec => ({ url, headers: { "content-type": "application/json" }, bodies: b, clients: 16, ok: [201] });
-      await post(spec(texts.slice(0, warm)));
-      return post(spec(bodies));
+      return withClients(async (clients) => {
+        await clients.run(spec(cycle(0, warm)));
+        return clients.run(spec(bodies));
+      });
     });
     const httpUs = (http.nodeCpuUs + http.cpuUs) / bodies.length;
     rows.push({ name: "  floor: bare HTTP exchange, 1 record a request x 16 clients (server + clients)", value: httpUs, unit: "µs", baseline: verifyBaseline, ratio: httpUs / verifyUs });

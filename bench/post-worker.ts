@@ -4,9 +4,11 @@
  * posts prepared bodies with `clients` concurrent keep-alive connections and reports timings.
  *
  * In a worker: workerData = PostSpec; posts back {type:"done", seconds, requests, latenciesMs} or
- * {type:"error"}. In a child process: the spec arrives as the first IPC message, answered {type:"ready"};
- * the next message starts the clients; "done" also carries `cpuUs`, the CPU the client process used
- * while posting (user + system, every thread).
+ * {type:"error"}. In a child process: it serves one run after another, so that its code is as warm in
+ * the timed run as the node's (a fresh client process spends its first seconds in V8's compiler, on
+ * the cores the node is measured on). Each run's spec arrives as an IPC message, answered {type:"ready"};
+ * the next message ("go") starts the clients; "done" also carries `cpuUs`, the CPU the client process
+ * used while posting (user + system, every thread). The process ends when the parent disconnects.
  */
 import { Agent } from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
@@ -55,20 +57,24 @@ if (parentPort) {
     (e: unknown) => port.postMessage(failed(e)),
   );
 } else if (process.send) {
-  const send = (m: PostMessage): void => void process.send!(m, () => process.disconnect());
+  const send = (m: PostMessage): void => void process.send!(m);
   // The spec, then "go": the parent starts its clock only once the bodies have crossed over.
-  process.once("message", (spec: PostSpec) => {
-    process.once("message", () => go(spec));
-    process.send!({ type: "ready" });
-  });
-  const go = (spec: PostSpec): void => {
+  let spec: PostSpec | undefined;
+  process.on("message", (m: PostSpec | "go") => {
+    if (m !== "go") {
+      spec = m;
+      process.send!({ type: "ready" });
+      return;
+    }
     const cpu = process.cpuUsage();
-    run(spec).then(
-      (m) => {
+    run(spec!).then(
+      (done) => {
         const used = process.cpuUsage(cpu);
-        send({ ...m, ...(m.type === "done" ? { cpuUs: used.user + used.system } : {}) });
+        send({ ...done, ...(done.type === "done" ? { cpuUs: used.user + used.system } : {}) });
       },
       (e: unknown) => send(failed(e)),
     );
-  };
+    spec = undefined;
+  });
+  process.once("disconnect", () => process.exit(0));
 }
