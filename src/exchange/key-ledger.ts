@@ -57,6 +57,11 @@ export class KeyLedger {
     h.check({ index: Number.MAX_SAFE_INTEGER, loggedAt, record: obj });
   }
 
+  /** The histories as of the last refresh (no read): after `await refresh()`, as current as `current()`. */
+  get known(): KeyHistories | undefined {
+    return this.#histories;
+  }
+
   /** Key records refused by the fold so far. */
   get refused(): readonly RefusedKeyRecord[] {
     return this.#refused;

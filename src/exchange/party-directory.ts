@@ -42,7 +42,7 @@ export class PartyDirectory {
    */
   async #current(): Promise<KeyHistories | undefined> {
     const changes = await this.ledger.refresh();
-    const h = await this.ledger.current();
+    const h = this.ledger.known;
     if (changes.some((c) => c.change === "rotation" || c.change === "reset")) await this.#syncKeyCache(h);
     return h;
   }

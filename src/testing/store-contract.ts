@@ -264,6 +264,13 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
     await s.appendBatch({ epoch: lease.epoch, startIndex: 0, leaves, nodes });
     assert.equal((await s.recordByDigest(receipt.digest))?.logIndex, 1);
     assert.equal((await s.recordByDigest(receipt.digest))?.addedUs, 1001);
+    // The newest added_us of all records, and of some types (one statement; a type with no record counts 0).
+    assert.equal(await s.maxAddedUs(), 1002);
+    assert.equal(await s.maxAddedUs(["x-tocsin-receipt"]), 1001);
+    assert.equal(await s.maxAddedUs(["identity", "x-tocsin-receipt"]), 1001);
+    assert.equal(await s.maxAddedUs(["report", "x-tocsin-receipt"]), 1002);
+    assert.equal(await s.maxAddedUs(["identity", "x-tocsin-key-event"]), 0);
+    assert.equal(await s.maxAddedUs([]), 0);
     assert.deepEqual((await s.recordVersions(w1.id)).map((r) => r.modified), [w1.modified, w1v2.modified]);
     assert.deepEqual((await s.recordsAbout(w1.id)).map((r) => r.logIndex), [0, 1, 2]);
     assert.equal(await s.countRecordsAbout(w1.id), 3);

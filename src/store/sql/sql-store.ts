@@ -35,7 +35,7 @@ import type {
   DeadlineRow,
 } from "../store.js";
 import type { Dialect } from "./dialect.js";
-import { DEADLINES_PER_STATEMENT, type QueryName } from "./queries.js";
+import { DEADLINES_PER_STATEMENT, QUERIES, type QueryName } from "./queries.js";
 import { recordQuerySql } from "./record-query.js";
 import { toCheckpoint, toLease, toParty, toPartyKey, toPartyRelation, toPartyToken, toRecord, toRecordArray, toRecordHead, RECORD_HEAD_COLUMNS, toRecordBody, RECORD_BODY_COLUMNS, toTaxiiStatus, toTombstone, toWitnessedLog, toCosignature, toPeer, toOutbox, toForeignRecord, toNotice, toWebhook, toDelivery, toWitnessAlarm, type Row } from "./rows.js";
 import type { TableAccess } from "./table-access.js";
@@ -299,9 +299,11 @@ export abstract class SqlStore implements Store {
 
   async maxAddedUs(types?: readonly string[]): Promise<number> {
     if (types === undefined) return ((await this.first("maxAddedUs", []))!.m as number | null) ?? 0;
-    let max = 0;
-    for (const type of types) max = Math.max(max, ((await this.first("maxAddedUsOfType", [type]))!.m as number | null) ?? 0);
-    return max;
+    if (types.length === 0) return 0;
+    // One statement (one read transaction) for all the types, each its own seek on the (type, added_us) index.
+    const sql = this.dialect.sql(`SELECT ${types.map((_, i) => `COALESCE((${QUERIES.maxAddedUsOfType}), 0) AS m${i}`).join(", ")}`);
+    const [row] = await this.arrays(`maxAddedUsOfTypes-${types.length}`, types, sql);
+    return Math.max(0, ...(row ?? []).map(Number));
   }
 
   async recordsByLogIndex(start: number, end: number, limit: number): Promise<StoredRecord[]> {
