@@ -175,23 +175,23 @@ export async function admitOverHttp(batch: number, total: number, clients: numbe
     });
     process.stderr.write(`  warming up with ${warm} records …\n`);
     return withClients(async (clients) => {
-    await clients.run(spec(bodiesOf(records.slice(0, warm))));
-    const bodies = bodiesOf(records.slice(warm));
-    const sizeBefore = await node.store.logSize();
-    const done = await profiled("admit", `batch ${batch}`, () => clients.run(spec(bodies)));
-    const admitted = (await node.store.logSize()) - sizeBefore;
-    if (admitted !== total) throw new Error(`expected ${total} new leaves, found ${admitted}`);
-    // The node signs a checkpoint with every commit (checkpointIntervalMs 0): one per durable transaction.
-    const commits = (await node.store.listCheckpoints(sizeBefore, total + 1)).length;
-    const rate = total / done.seconds;
-    const nodeCpuUs = done.nodeCpuUs / total;
-    const clientCpuUs = done.cpuUs / total;
-    const cpuUs = nodeCpuUs + clientCpuUs;
-    const mainThreadCpuUs = done.mainCpuUs / total;
-    process.stderr.write(
-      `  ${Math.round(rate)} records/s, ${Math.round(cpuUs)} µs of CPU per record (node ${Math.round(nodeCpuUs)}, of which main thread ${Math.round(mainThreadCpuUs)}; clients ${Math.round(clientCpuUs)}); ${commits} commits (${(total / commits).toFixed(1)} records each)\n`,
-    );
-    return { rate, cpuUs, nodeCpuUs, mainThreadCpuUs, clientCpuUs, commits, latenciesMs: done.latenciesMs };
+      await clients.run(spec(bodiesOf(records.slice(0, warm))));
+      const bodies = bodiesOf(records.slice(warm));
+      const sizeBefore = await node.store.logSize();
+      const done = await profiled("admit", `batch ${batch}`, () => clients.run(spec(bodies)));
+      const admitted = (await node.store.logSize()) - sizeBefore;
+      if (admitted !== total) throw new Error(`expected ${total} new leaves, found ${admitted}`);
+      // The node signs a checkpoint with every commit (checkpointIntervalMs 0): one per durable transaction.
+      const commits = (await node.store.listCheckpoints(sizeBefore, total + 1)).length;
+      const rate = total / done.seconds;
+      const nodeCpuUs = done.nodeCpuUs / total;
+      const clientCpuUs = done.cpuUs / total;
+      const cpuUs = nodeCpuUs + clientCpuUs;
+      const mainThreadCpuUs = done.mainCpuUs / total;
+      process.stderr.write(
+        `  ${Math.round(rate)} records/s, ${Math.round(cpuUs)} µs of CPU per record (node ${Math.round(nodeCpuUs)}, of which main thread ${Math.round(mainThreadCpuUs)}; clients ${Math.round(clientCpuUs)}); ${commits} commits (${(total / commits).toFixed(1)} records each)\n`,
+      );
+      return { rate, cpuUs, nodeCpuUs, mainThreadCpuUs, clientCpuUs, commits, latenciesMs: done.latenciesMs };
     });
   });
 }
