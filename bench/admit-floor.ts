@@ -61,7 +61,7 @@ export async function admissionFloor(node: TocsinNode, records: readonly StixObj
     ["schema validation (the node's validator)", () => cpuPerItem(records, (r) => validator.assertValidStix(r))],
     ["canonicalisation (body and signing bytes, one pass)", () => cpuPerItem(records, (r) => recordCanonicalForms(r))],
     ["SHA-256 of the body (the digest)", () => cpuPerItem(bodies, (b) => sha256(b))],
-    ["Ed25519 verify (node:crypto)", () => cpuPerItem(records.map((r, i) => [r, forms[i]!.signingBytes] as const), ([r, s]) => verifyRecordSignature(r, key, s))],
+    ["Ed25519 verify (libsodium)", () => cpuPerItem(records.map((r, i) => [r, forms[i]!.signingBytes] as const), ([r, s]) => verifyRecordSignature(r, key, s))],
     ["log leaf (encoded)", () => cpuPerItem(records.map((r, i) => [r, digests[i]!] as const), ([r, d]) => encodeRecordLeafOf(r, "2026-01-01T00:00:00.000Z", d, { warning: r.id, seq: 0 }))],
     ["structured clone (the least hand-over to a second thread)", () => cpuPerItem(records, (r) => structuredClone(r))],
   ];

@@ -54,6 +54,8 @@ const CORE_PACKAGES = new Set([
   "@noble/hashes/sha2.js",
   // ML-DSA-44 witness cosignatures (tlog-cosignature): pure computation.
   "@noble/post-quantum/ml-dsa.js",
+  // libsodium's Ed25519 verify for the node's side of #crypto: computation only.
+  "sodium-native",
 ]);
 /** Data the core may import: Tocsin's own extension schemas (JSON), part of the record format. */
 const CORE_DATA_DIR = "schemas/tocsin/";

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fromBase64, fromHex } from "../core/crypto/bytes.js";
+import { fromBase64, fromHex, toBase64 } from "../core/crypto/bytes.js";
 import { hashLeaf, verifyInclusion } from "../core/merkle/index.js";
 import { openCheckpoint, verifierFromSigner } from "../core/note/index.js";
-import { decodeRecordLeaf, recordDigestHex, verifyRecordSignature, SIGNATURE_EXT } from "../core/record/index.js";
+import { decodeRecordLeaf, keyIdOf, recordDigestHex, verifyRecordSignature, SIGNATURE_EXT } from "../core/record/index.js";
 import { buildAction, buildAssessment, buildReceipt, buildResolution, buildWarning } from "../client/record-builders.js";
 import { NodeHarness, TestClock } from "../testing/node-harness.js";
 
@@ -133,6 +133,30 @@ test("a custodial party posts unsigned records and the node signs them, marked c
     assert.equal(rec.record.extensions[SIGNATURE_EXT].custodial, true);
     const stored = (await h.get(venue, `/api/v1/records/${w.id}`)).json();
     assert.equal(stored.extensions[SIGNATURE_EXT].signer_ref, venue.id);
+  } finally {
+    await h.close();
+  }
+});
+
+test("attack: a party that rotates to a small-order key cannot post records nobody signed", async () => {
+  const h = await NodeHarness.start();
+  try {
+    const a = await h.party("rotator");
+    const b = await h.party("peer");
+    // The identity point as the new key, rotated properly (signed with the current key). Under it,
+    // R = identity and S = 0 satisfy OpenSSL's cofactorless check for any message.
+    const identityPoint = fromHex("01" + "00".repeat(31))!;
+    await h.node.registrar.rotateKey(a.slug, { publicKey: identityPoint, signedBy: a.seed });
+    h.clock.advance(1000);
+    const warning = buildWarning(a, { at: h.clock.now(), name: "nobody signed this", recipients: [b.id], windowStart: h.clock.now(), windowEnd: h.clock.now() + DAY, probability: 0.9 });
+    const trivial = new Uint8Array(64);
+    trivial[0] = 1;
+    const ext = warning.extensions![SIGNATURE_EXT] as Record<string, unknown>;
+    const forged = { ...warning, extensions: { ...warning.extensions, [SIGNATURE_EXT]: { ...ext, key_id: keyIdOf(identityPoint), signature: toBase64(trivial) } } };
+    const res = await h.post(a, forged);
+    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(res.json().code, "RECORD_BAD_SIGNATURE");
+    assert.equal((await h.get(b, `/api/v1/records/${warning.id}`)).statusCode, 404, "nothing was stored");
   } finally {
     await h.close();
   }

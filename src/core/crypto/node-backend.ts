@@ -1,9 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, hash, sign, timingSafeEqual, verify, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, hash, sign, timingSafeEqual, type KeyObject } from "node:crypto";
+import sodium from "sodium-native";
 import { ED25519_PUBLIC_KEY_BYTES, ED25519_SEED_BYTES, ED25519_SIGNATURE_BYTES, type CryptoBackend, type Ed25519KeyPair } from "./crypto-backend.js";
 
 /*
- * The core's cryptography on Node: node:crypto (OpenSSL) and Buffer's native codecs. The "default"
- * implementation of "#crypto" (crypto-backend.ts); no home-made curve arithmetic.
+ * The core's cryptography on Node: node:crypto (OpenSSL), libsodium for the Ed25519 verify, and Buffer's
+ * native codecs. The "default" implementation of "#crypto" (crypto-backend.ts); no home-made curve
+ * arithmetic.
  */
 
 // ---- SHA-256 ----
@@ -86,12 +88,11 @@ const publicBytesCache = new WeakMap<KeyObject, Uint8Array>();
 
 /*
  * Parsing a DER key into a KeyObject costs more than the signature itself (OpenSSL decodes and
- * validates it each time), so the few keys a node uses — its parties', its own — are kept parsed.
- * Bounded, so a stream of distinct attacker-supplied keys cannot grow memory without limit.
+ * validates it each time), so the few keys a node signs with — its own, its custodial parties' — are
+ * kept parsed. Bounded, so many distinct seeds cannot grow memory without limit.
  */
 const CACHE_LIMIT = 4096;
 const privateCache = new Map<string, KeyObject>();
-const publicCache = new Map<string, KeyObject>();
 
 function cached(cache: Map<string, KeyObject>, bytes: Uint8Array, make: () => KeyObject): KeyObject {
   const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
@@ -109,22 +110,23 @@ function privateKeyObject(seed: Uint8Array): KeyObject {
   return cached(privateCache, seed, () => createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" }));
 }
 
-function publicKeyObject(publicKey: Uint8Array): KeyObject {
-  if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES) throw new RangeError("Ed25519 public key must be 32 bytes");
-  return cached(publicCache, publicKey, () => createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: "der", type: "spki" }));
-}
-
 export function ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
   return new Uint8Array(sign(null, message, privateKeyObject(seed)));
 }
 
+/*
+ * libsodium's verify (sodium-native), not OpenSSL's, for two reasons measured here:
+ * - OpenSSL's cofactorless check accepts small-order public keys and R points: with the identity as
+ *   the key, R = identity and S = 0 "verify" every message. A party that rotated to such a key could
+ *   post records nobody signed and later deny all of them, and the portable backend (@noble, strict)
+ *   refused what the node admitted. libsodium refuses small-order and non-canonical keys and R, as
+ *   @noble does, so the node and a browser agree (portable-backend.test.ts).
+ * - It verifies in about half OpenSSL 3's CPU time on x86-64 (bench: `admit --only=floor`), and the
+ *   verify is most of what admitting a record costs.
+ */
 export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  if (signature.length !== ED25519_SIGNATURE_BYTES) return false;
-  try {
-    return verify(null, message, publicKeyObject(publicKey), signature);
-  } catch {
-    return false;
-  }
+  if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES || signature.length !== ED25519_SIGNATURE_BYTES) return false;
+  return sodium.crypto_sign_verify_detached(signature, message, publicKey);
 }
 
 // ---- Bytes ----

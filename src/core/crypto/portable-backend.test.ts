@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
+import { createPublicKey, randomBytes, verify } from "node:crypto";
 import { readVector } from "../../testing/repo-root.js";
 import * as nodeBackend from "./node-backend.js";
 import * as portable from "./portable-backend.js";
@@ -96,6 +96,32 @@ test("Ed25519: both backends refuse the same bad signatures, without throwing", 
   const signed = portable.ed25519Sign(fresh.seed, msg);
   assert.equal(nodeBackend.ed25519Verify(fresh.publicKey, msg, signed), true, "a browser's signature verifies on the node");
   assert.deepEqual(nodeBackend.ed25519PublicKey(fresh.seed), fresh.publicKey);
+});
+
+/** OpenSSL's own verdict (node:crypto), the verify the node used before libsodium: the attack below is real there. */
+function opensslVerifies(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  const spki = Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), publicKey]);
+  return verify(null, message, createPublicKey({ key: spki, format: "der", type: "spki" }), signature);
+}
+
+test("Ed25519: a small-order key, whose trivial signature OpenSSL accepts for any message, verifies nothing on either backend", () => {
+  // R = the identity point, S = 0: the cofactorless equation [S]B = R + [k]A holds whenever [k]A is
+  // the identity, i.e. for every message under the identity key and for every even k under the key of
+  // order 2. A party that rotated to such a key could post records nobody signed and deny them all.
+  const trivial = new Uint8Array(64);
+  trivial[0] = 1;
+  const smallOrderKeys: [string, Uint8Array][] = [
+    ["the identity", hex("01" + "00".repeat(31))],
+    ["the point of order 2", hex("ec" + "ff".repeat(30) + "7f")],
+  ];
+  for (const [what, key] of smallOrderKeys) {
+    const accepted = Array.from({ length: 16 }, (_, i) => new TextEncoder().encode(`a record nobody signed ${i}`)).filter((m) => opensslVerifies(key, m, trivial));
+    assert.ok(accepted.length > 0, `OpenSSL accepts the trivial signature under ${what}`);
+    for (const m of accepted) {
+      assert.equal(nodeBackend.ed25519Verify(key, m, trivial), false, `node: ${what}`);
+      assert.equal(portable.ed25519Verify(key, m, trivial), false, `portable: ${what}`);
+    }
+  }
 });
 
 test("the C2SP and Go signed-note vectors' signatures verify with both backends", () => {
