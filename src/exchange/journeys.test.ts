@@ -138,15 +138,16 @@ test("a custodial party posts unsigned records and the node signs them, marked c
   }
 });
 
-test("attack: a party that rotates to a small-order key cannot post records nobody signed", async () => {
+test("attack: a party cannot rotate to a small-order key, nor post the records it would let anyone forge", async () => {
   const h = await NodeHarness.start();
   try {
     const a = await h.party("rotator");
     const b = await h.party("peer");
-    // The identity point as the new key, rotated properly (signed with the current key). Under it,
-    // R = identity and S = 0 satisfy OpenSSL's cofactorless check for any message.
+    // The identity point as the new key, in a properly signed rotation. Under it, R = identity and
+    // S = 0 satisfy a cofactorless check (OpenSSL's) for any message: records nobody signed, and
+    // a party that could deny every record it signed.
     const identityPoint = fromHex("01" + "00".repeat(31))!;
-    await h.node.registrar.rotateKey(a.slug, { publicKey: identityPoint, signedBy: a.seed });
+    await assert.rejects(h.node.registrar.rotateKey(a.slug, { publicKey: identityPoint, signedBy: a.seed }), { code: "KEY_CHANGE_INVALID" });
     h.clock.advance(1000);
     const warning = buildWarning(a, { at: h.clock.now(), name: "nobody signed this", recipients: [b.id], windowStart: h.clock.now(), windowEnd: h.clock.now() + DAY, probability: 0.9 });
     const trivial = new Uint8Array(64);
@@ -155,7 +156,10 @@ test("attack: a party that rotates to a small-order key cannot post records nobo
     const forged = { ...warning, extensions: { ...warning.extensions, [SIGNATURE_EXT]: { ...ext, key_id: keyIdOf(identityPoint), signature: toBase64(trivial) } } };
     const res = await h.post(a, forged);
     assert.equal(res.statusCode, 400, res.body);
-    assert.equal(res.json().code, "RECORD_BAD_SIGNATURE");
+    assert.equal(res.json().code, "RECORD_UNKNOWN_KEY");
+    // Even under the registered key's id, the trivial signature is only a bad signature.
+    const underOwnKey = { ...warning, extensions: { ...warning.extensions, [SIGNATURE_EXT]: { ...ext, signature: toBase64(trivial) } } };
+    assert.equal((await h.post(a, underOwnKey)).json().code, "RECORD_BAD_SIGNATURE");
     assert.equal((await h.get(b, `/api/v1/records/${warning.id}`)).statusCode, 404, "nothing was stored");
   } finally {
     await h.close();

@@ -35,6 +35,12 @@ export interface CryptoBackend {
   ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
   /** True only for a valid signature; malformed keys or signatures are simply invalid, never thrown. */
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * True for a key a party may register: the canonical encoding of a point of the prime-order group.
+   * False for the eight points of small order (and their mixes): under them a signature made without
+   * any private key passes a cofactorless check (R = identity, S = 0 under the identity point).
+   */
+  ed25519IsValidPublicKey(publicKey: Uint8Array): boolean;
   /** Constant-time equality for secrets and digests; different lengths are simply unequal. */
   bytesEqual(a: Uint8Array, b: Uint8Array): boolean;
   toHex(b: Uint8Array): string;

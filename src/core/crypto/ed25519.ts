@@ -4,4 +4,4 @@
  */
 export { ED25519_PUBLIC_KEY_BYTES, ED25519_SEED_BYTES, ED25519_SIGNATURE_BYTES } from "./crypto-backend.js";
 export type { Ed25519KeyPair } from "./crypto-backend.js";
-export { generateEd25519, ed25519PublicKey, ed25519Sign, ed25519Verify } from "#crypto";
+export { generateEd25519, ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519IsValidPublicKey } from "#crypto";

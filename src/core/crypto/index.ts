@@ -4,6 +4,7 @@ export {
   ed25519PublicKey,
   ed25519Sign,
   ed25519Verify,
+  ed25519IsValidPublicKey,
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SEED_BYTES,
   ED25519_SIGNATURE_BYTES,

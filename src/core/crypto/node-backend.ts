@@ -129,6 +129,10 @@ export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signat
   return sodium.crypto_sign_verify_detached(signature, message, publicKey);
 }
 
+export function ed25519IsValidPublicKey(publicKey: Uint8Array): boolean {
+  return publicKey.length === ED25519_PUBLIC_KEY_BYTES && sodium.crypto_core_ed25519_is_valid_point(publicKey);
+}
+
 // ---- Bytes ----
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -168,4 +172,4 @@ export const utf8 = {
   decode: (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"),
 };
 
-void ({ sha256, sha256Into, generateEd25519, ed25519PublicKey, ed25519Sign, ed25519Verify, bytesEqual, toHex, fromHex, toBase64, fromBase64, utf8 } satisfies CryptoBackend);
+void ({ sha256, sha256Into, generateEd25519, ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519IsValidPublicKey, bytesEqual, toHex, fromHex, toBase64, fromBase64, utf8 } satisfies CryptoBackend);

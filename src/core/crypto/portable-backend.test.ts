@@ -4,6 +4,7 @@ import { createPublicKey, randomBytes, verify } from "node:crypto";
 import { readVector } from "../../testing/repo-root.js";
 import * as nodeBackend from "./node-backend.js";
 import * as portable from "./portable-backend.js";
+import { ed25519 } from "@noble/curves/ed25519.js";
 
 // The browser's cryptography (portable-backend.ts) must give the node's verdicts (node-backend.ts) on the
 // same input, or a browser and `tocsin audit` could disagree about one bundle.
@@ -121,6 +122,25 @@ test("Ed25519: a small-order key, whose trivial signature OpenSSL accepts for an
       assert.equal(nodeBackend.ed25519Verify(key, m, trivial), false, `node: ${what}`);
       assert.equal(portable.ed25519Verify(key, m, trivial), false, `portable: ${what}`);
     }
+  }
+});
+
+test("Ed25519 keys: both backends accept real keys and refuse small-order, mixed-order and non-canonical ones", () => {
+  // The eight points of small order: the multiples of a point of order 8.
+  const order8 = ed25519.Point.fromBytes(hex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"));
+  const torsion = Array.from({ length: 8 }, (_, k) => (k === 0 ? ed25519.Point.ZERO : order8.multiply(BigInt(k))));
+  assert.equal(new Set(torsion.map((p) => nodeBackend.toHex(p.toBytes()))).size, 8);
+  const real = [...RFC8032.map((t) => hex(t.publicKey)), portable.generateEd25519().publicKey, nodeBackend.generateEd25519().publicKey];
+  const refused: [string, Uint8Array][] = [
+    ...torsion.map((p, k): [string, Uint8Array] => [`small order (${k} × the order-8 point)`, p.toBytes()]),
+    ["mixed order (a real key plus the point of order 2)", ed25519.Point.fromBytes(real[0]!).add(torsion[4]!).toBytes()],
+    ["non-canonical (y = p)", hex("ed" + "ff".repeat(30) + "7f")],
+    ["not on the curve", hex("02" + "00".repeat(31))],
+    ["31 bytes", real[0]!.subarray(0, 31)],
+  ];
+  for (const [name, b] of backends) {
+    for (const k of real) assert.equal(b.ed25519IsValidPublicKey(k), true, `${name}: ${b.toHex(k)}`);
+    for (const [what, k] of refused) assert.equal(b.ed25519IsValidPublicKey(k), false, `${name}: ${what}`);
   }
 });
 

@@ -50,6 +50,17 @@ export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signat
   }
 }
 
+export function ed25519IsValidPublicKey(publicKey: Uint8Array): boolean {
+  if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES) return false;
+  try {
+    // Strict decoding (zip215 off: canonical y), then libsodium's two conditions.
+    const point = ed25519.Point.fromBytes(publicKey, false);
+    return !point.isSmallOrder() && point.isTorsionFree();
+  } catch {
+    return false;
+  }
+}
+
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
@@ -122,4 +133,4 @@ export const utf8 = {
   decode: (b: Uint8Array): string => decoder.decode(b),
 };
 
-void ({ sha256, sha256Into, generateEd25519, ed25519PublicKey, ed25519Sign, ed25519Verify, bytesEqual, toHex, fromHex, toBase64, fromBase64, utf8 } satisfies CryptoBackend);
+void ({ sha256, sha256Into, generateEd25519, ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519IsValidPublicKey, bytesEqual, toHex, fromHex, toBase64, fromBase64, utf8 } satisfies CryptoBackend);

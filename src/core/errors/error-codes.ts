@@ -194,7 +194,7 @@ export const ERROR_CODES = {
   BATCH_TOO_LARGE: { family: "exchange", meaning: "more records in one request than allowed" },
   BATCH_EMPTY: { family: "exchange", meaning: "a batch with no records" },
   KEY_CHANGE_UNAUTHORISED: { family: "keys", meaning: "a key record not signed by whom its kind requires" },
-  KEY_CHANGE_INVALID: { family: "keys", meaning: "a key record that does not fit the history (unknown party, reused key, second registration…)" },
+  KEY_CHANGE_INVALID: { family: "keys", meaning: "a key record that does not fit the history (unknown party, reused key, second registration, a key of small order…)" },
   // Notifications (event stream and webhooks)
   NOTIFY_BAD_EVENT_ID: { family: "exchange", meaning: "a Last-Event-ID that is not an event id of this node (`<log index>.<sub-index>.<notice number>`)" },
   NOTIFY_UNKNOWN_EVENT_TYPE: { family: "exchange", meaning: "an event type (stream `types`, webhook `events`) that is not one of inbox, record, escalation, deadline, delivery-failed, witness-alarm" },

@@ -1,4 +1,4 @@
-import { fromBase64, sha256, toHex } from "../crypto/index.js";
+import { ed25519IsValidPublicKey, fromBase64, sha256, toHex } from "../crypto/index.js";
 import type { ErrorCodeOf } from "../errors/error-codes.js";
 import { TocsinError } from "../errors/tocsin-error.js";
 import {
@@ -282,6 +282,9 @@ export class KeyHistories {
 function publicKeyOf(b64: unknown, keyId: unknown): Uint8Array {
   const pub = typeof b64 === "string" ? fromBase64(b64) : undefined;
   if (!pub || pub.length !== 32 || keyIdOf(pub) !== keyId) throw invalid("the public key does not match its key id");
+  // A small-order key signs nothing anyone can check (see ed25519IsValidPublicKey): refused at the door,
+  // so that no party's key history ever lists a key under which its records could be forged or denied.
+  if (!ed25519IsValidPublicKey(pub)) throw invalid("the public key is not a valid Ed25519 key (a point of small order or outside the prime-order group)");
   return pub;
 }
 
