@@ -25,7 +25,7 @@
  * this machine, beside OpenSSL's verify on both cores at once (what two busy threads really get here).
  */
 import { fork } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,6 +36,7 @@ import { openNode, type TocsinNode } from "../src/node/node.js";
 import { ed25519Rates, ed25519VerifyPerSecAllCores, opensslVersion } from "./baseline.js";
 import type { PostMessage, PostSpec } from "./post-worker.js";
 import { admissionFloor, appendCpuPerRecord, withBareHttpServer } from "./admit-floor.js";
+import { THREAD_NAMES } from "../src/store/os-thread-name.js";
 import { benchWarning } from "./bench-warning.js";
 import { profiled } from "./cpu-profile.js";
 import { nodeEd25519VerifyPerSec } from "./node-verify.js";
@@ -70,7 +71,14 @@ async function signedWarnings(node: TocsinNode, n: number, tag: string) {
   return { token: sender.token, records, publicKey: author.publicKey };
 }
 
-type PostDone = Extract<PostMessage, { type: "done" }> & { cpuUs: number; nodeCpuUs: number; mainCpuUs: number };
+/** The node's CPU time (µs) split by its threads' names (os-thread-name.ts): the rest is V8's helpers (GC, compiler) and libuv's. */
+export interface ThreadSplit {
+  readonly check: number;
+  readonly append: number;
+  readonly helpers: number;
+}
+
+type PostDone = Extract<PostMessage, { type: "done" }> & { cpuUs: number; nodeCpuUs: number; mainCpuUs: number; threads: ThreadSplit };
 
 /**
  * The HTTP clients in a child process of their own (as real clients are), so the node's CPU and the
@@ -95,14 +103,23 @@ class PostClients {
     this.#child.send(spec);
     if ((await next()).type !== "ready") throw new Error("the client process did not say it was ready");
     const cpu = process.cpuUsage();
+    const before = threadsCpuUs();
     const main = threadCpuUs();
     this.#child.send("go");
     const m = await next();
     const used = process.cpuUsage(cpu);
     const mainCpuUs = threadCpuUs() - main;
+    const threads = { check: 0, append: 0, helpers: 0 };
+    for (const [tid, t] of threadsCpuUs()) {
+      if (tid === String(process.pid)) continue;
+      const spent = t.us - (before.get(tid)?.us ?? 0);
+      if (t.name === THREAD_NAMES.check) threads.check += spent;
+      else if (t.name === THREAD_NAMES.append) threads.append += spent;
+      else threads.helpers += spent;
+    }
     if (m.type === "error") throw new Error(m.message);
     if (m.type !== "done") throw new Error(`unexpected message ${m.type}`);
-    return { ...m, cpuUs: m.cpuUs ?? 0, nodeCpuUs: used.user + used.system, mainCpuUs };
+    return { ...m, cpuUs: m.cpuUs ?? 0, nodeCpuUs: used.user + used.system, mainCpuUs, threads };
   }
 
   async close(): Promise<void> {
@@ -135,12 +152,28 @@ function threadCpuUs(tid: number = process.pid): number {
   }
 }
 
+/** Every thread of this process by id: its name (comm) and CPU time, µs. */
+function threadsCpuUs(): Map<string, { name: string; us: number }> {
+  const out = new Map<string, { name: string; us: number }>();
+  for (const tid of readdirSync("/proc/self/task")) {
+    try {
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim();
+      out.set(tid, { name, us: threadCpuUs(Number(tid)) });
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
+}
+
 export interface AdmitRun {
   readonly rate: number;
   /** CPU per record, µs: node and clients together, then each apart (the node's main thread is part of the node's). */
   readonly cpuUs: number;
   readonly nodeCpuUs: number;
   readonly mainThreadCpuUs: number;
+  /** The node's other threads, by name. */
+  readonly threadsCpuUs: ThreadSplit;
   readonly clientCpuUs: number;
   /** Durable transactions the records took (group commit gathers concurrent requests into one). */
   readonly commits: number;
@@ -175,8 +208,12 @@ export async function admitOverHttp(batch: number, total: number, clients: numbe
     });
     process.stderr.write(`  warming up with ${warm} records …\n`);
     return withClients(async (clients) => {
-      await clients.run(spec(bodiesOf(records.slice(0, warm))));
+      const warmBodies = bodiesOf(records.slice(0, warm));
       const bodies = bodiesOf(records.slice(warm));
+      // The clients' objects are theirs, not the node's: held here, they would sit in the node's heap (this
+      // process) through the timed run and every major GC would mark them.
+      records.length = 0;
+      await clients.run(spec(warmBodies));
       const sizeBefore = await node.store.logSize();
       const done = await profiled("admit", `batch ${batch}`, () => clients.run(spec(bodies)));
       const admitted = (await node.store.logSize()) - sizeBefore;
@@ -188,10 +225,11 @@ export async function admitOverHttp(batch: number, total: number, clients: numbe
       const clientCpuUs = done.cpuUs / total;
       const cpuUs = nodeCpuUs + clientCpuUs;
       const mainThreadCpuUs = done.mainCpuUs / total;
+      const threadsCpuUs = { check: done.threads.check / total, append: done.threads.append / total, helpers: done.threads.helpers / total };
       process.stderr.write(
         `  ${Math.round(rate)} records/s, ${Math.round(cpuUs)} µs of CPU per record (node ${Math.round(nodeCpuUs)}, of which main thread ${Math.round(mainThreadCpuUs)}; clients ${Math.round(clientCpuUs)}); ${commits} commits (${(total / commits).toFixed(1)} records each)\n`,
       );
-      return { rate, cpuUs, nodeCpuUs, mainThreadCpuUs, clientCpuUs, commits, latenciesMs: done.latenciesMs };
+      return { rate, cpuUs, nodeCpuUs, mainThreadCpuUs, threadsCpuUs, clientCpuUs, commits, latenciesMs: done.latenciesMs };
     });
   });
 }
@@ -223,7 +261,7 @@ export async function runAdmitBench(args: string[]): Promise<void> {
     { batch: 1000, total: Math.round(20_000 * scale), warm: Math.round(4000 * scale), clients: 4, least: 1.0 },
   ]) {
     if (!phases.has(`batch${batch}`)) continue;
-    const { rate, cpuUs, nodeCpuUs, mainThreadCpuUs, clientCpuUs, commits, latenciesMs } = await admitOverHttp(batch, total, clients, warm);
+    const { rate, cpuUs, nodeCpuUs, mainThreadCpuUs, threadsCpuUs, clientCpuUs, commits, latenciesMs } = await admitOverHttp(batch, total, clients, warm);
     if (batch === 1) batch1PerCommit = total / commits;
     const lat = [...latenciesMs].sort((a, b) => a - b);
     const ratio = rate / ed.verifyPerSec;
@@ -232,6 +270,10 @@ export async function runAdmitBench(args: string[]): Promise<void> {
     rows.push({ name: `  CPU per record, all threads (node + clients), batch ${batch}`, value: cpuUs, unit: "µs", baseline: verifyBaseline, ratio: (cpuUs / 1e6) * ed.verifyPerSec });
     rows.push({ name: `    … the node's (every thread), batch ${batch}`, value: nodeCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (nodeCpuUs / 1e6) * ed.verifyPerSec });
     rows.push({ name: `    … the node's main thread, batch ${batch}`, value: mainThreadCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (mainThreadCpuUs / 1e6) * ed.verifyPerSec });
+    // Where the node's CPU goes, by thread: the check workers hold the one unavoidable verify a record.
+    rows.push({ name: `    … the check workers', batch ${batch}`, value: threadsCpuUs.check, unit: "µs", baseline: verifyBaseline, ratio: (threadsCpuUs.check / 1e6) * ed.verifyPerSec });
+    rows.push({ name: `    … the append thread's, batch ${batch}`, value: threadsCpuUs.append, unit: "µs", baseline: verifyBaseline, ratio: (threadsCpuUs.append / 1e6) * ed.verifyPerSec });
+    rows.push({ name: `    … V8's and libuv's helper threads (GC, compiler), batch ${batch}`, value: threadsCpuUs.helpers, unit: "µs", baseline: verifyBaseline, ratio: (threadsCpuUs.helpers / 1e6) * ed.verifyPerSec });
     rows.push({ name: `    … the clients' (a process of their own), batch ${batch}`, value: clientCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (clientCpuUs / 1e6) * ed.verifyPerSec });
     // ratio: requests per durable transaction (how many requests group commit gathers into one fsync).
     rows.push({ name: `  records per commit (group commit), batch ${batch}`, value: total / commits, unit: "records", baseline: `${batch} record(s) per request`, ratio: total / commits / batch });

@@ -4,6 +4,7 @@
  * signature checks and schema validation use every core while the main thread serves HTTP and writes
  * the log.
  */
+import { nameThisThread, THREAD_NAMES } from "../store/os-thread-name.js";
 import { stixValidator } from "./stix-validator.js";
 import { checkRecord, type PosterKey, type RecordCheck } from "./record-check.js";
 
@@ -19,6 +20,7 @@ export interface CheckRequest {
   readonly jobs: readonly CheckJob[];
 }
 
+nameThisThread(THREAD_NAMES.check);
 const validator = stixValidator();
 const validate = (o: unknown) => validator.assertValidStix(o);
 

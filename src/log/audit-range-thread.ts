@@ -3,6 +3,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { parseVerifierKey } from "../core/note/index.js";
 import { SQLITE_FILE, type StoreLocation } from "../store/open-store.js";
 import { PgStore } from "../store/postgres/pg-store.js";
+import { nameThisThread, THREAD_NAMES } from "../store/os-thread-name.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
 import { RecordAuditor } from "./audit-records.js";
@@ -23,6 +24,7 @@ export interface RangeThreadData {
 export type RangeThreadRequest = { readonly kind: "range"; readonly req: RangeRequest } | { readonly kind: "close" };
 export type RangeThreadReply = { readonly ok: true; readonly audit: RangeAudit } | { readonly ok: false; readonly error: string };
 
+nameThisThread(THREAD_NAMES.audit);
 const data = workerData as RangeThreadData;
 const port = parentPort!;
 const verifier = parseVerifierKey(data.vkey);

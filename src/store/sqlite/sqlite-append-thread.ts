@@ -16,6 +16,7 @@
 import Database from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
 import { QUERIES, type QueryName } from "../sql/queries.js";
+import { nameThisThread, THREAD_NAMES } from "../os-thread-name.js";
 import { StoreError } from "../store-errors.js";
 import type { AppendBatch, WitnessStateMove } from "../store.js";
 import { appendInTx, witnessMovesInTx } from "./sqlite-append.js";
@@ -34,6 +35,7 @@ export type AppendAnswer = {
   readonly error?: { readonly message: string; readonly code?: string; readonly store: boolean };
 };
 
+nameThisThread(THREAD_NAMES.append);
 const port = parentPort!;
 const db = new Database((workerData as AppendThreadData).path, { fileMustExist: true });
 db.pragma("journal_mode = WAL");
