@@ -143,7 +143,13 @@ export abstract class SqlStore implements Store {
   }
 
   async renewLease(holder: string, epoch: number, ttlMs: number, nowMs: number): Promise<Lease | undefined> {
-    return (await this.run("renewLease", [nowMs + ttlMs, holder, epoch])) === 1 ? { holder, epoch, expiresAt: nowMs + ttlMs } : undefined;
+    const expiresAt = nowMs + ttlMs;
+    return (await this.runLeaseRenewal(holder, epoch, expiresAt)) === 1 ? { holder, epoch, expiresAt } : undefined;
+  }
+
+  /** The renewal's write; the rows it changed (1 while the lease is still this holder's epoch). */
+  protected runLeaseRenewal(holder: string, epoch: number, expiresAt: number): Promise<number> {
+    return this.run("renewLease", [expiresAt, holder, epoch]);
   }
 
   async releaseLease(holder: string, epoch: number): Promise<void> {

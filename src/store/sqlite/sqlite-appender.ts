@@ -18,7 +18,7 @@ import type { AppendAnswer, AppendRequest, AppendThreadData } from "./sqlite-app
 export class SqliteAppender {
   #worker: Worker | undefined;
   #next = 1;
-  readonly #pending = new Map<number, { resolve: (moved: boolean[] | undefined) => void; reject: (e: unknown) => void }>();
+  readonly #pending = new Map<number, { resolve: (answer: AppendAnswer) => void; reject: (e: unknown) => void }>();
   #closed = false;
 
   constructor(private readonly path: string) {}
@@ -29,9 +29,16 @@ export class SqliteAppender {
 
   /** A witness's group commit (SqlStore.advanceWitnessedLogs), committed on the thread: whether each moved. */
   async advanceWitnessedLogs(moves: readonly WitnessStateMove[]): Promise<boolean[]> {
-    const moved = await this.#send({ id: this.#next++, witnessMoves: moves });
+    const { moved } = await this.#send({ id: this.#next++, witnessMoves: moves });
     if (moved === undefined || moved.length !== moves.length) throw new StoreError("STORE_UNAVAILABLE", "the SQLite append thread answered a witness commit without its results");
     return moved;
+  }
+
+  /** The sequencer's lease renewal (the shared `renewLease` write), committed on the thread: rows changed (1 when still held). */
+  async renewLease(holder: string, epoch: number, expiresAt: number): Promise<number> {
+    const { changes } = await this.#send({ id: this.#next++, renewLease: { holder, epoch, expiresAt } });
+    if (changes === undefined) throw new StoreError("STORE_UNAVAILABLE", "the SQLite append thread answered a lease renewal without its count");
+    return changes;
   }
 
   async close(): Promise<void> {
@@ -43,7 +50,7 @@ export class SqliteAppender {
     await w.terminate();
   }
 
-  #send(m: AppendRequest, closing = false): Promise<boolean[] | undefined> {
+  #send(m: AppendRequest, closing = false): Promise<AppendAnswer> {
     if (this.#closed && !closing) return Promise.reject(new StoreError("STORE_UNAVAILABLE", "the store is closed"));
     const w = this.#thread();
     return new Promise((resolve, reject) => {
@@ -62,7 +69,7 @@ export class SqliteAppender {
       if (!p) return;
       this.#pending.delete(a.id);
       if (this.#pending.size === 0) w.unref();
-      if (a.error === undefined) p.resolve(a.moved);
+      if (a.error === undefined) p.resolve(a);
       else if (a.error.store) p.reject(new StoreError((a.error.code ?? "STORE_UNAVAILABLE") as StoreErrorCode, a.error.message));
       else p.reject(Object.assign(new Error(a.error.message), a.error.code === undefined ? {} : { code: a.error.code }));
     });

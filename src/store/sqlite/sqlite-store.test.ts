@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { storeContract } from "../../testing/store-contract.js";
 import { SqliteStore } from "./sqlite-store.js";
 
@@ -58,6 +59,33 @@ test("sqlite store: a witness's group commit on the append thread is committed b
   await other.close();
   await s.close();
   await assert.rejects(s.advanceWitnessedLogs([{ origin: "example.com/w", from: { size: 4, root: to.root, vkey: "key" }, to: { ...to, size: 5 }, at: "2026-12-02T00:00:02.000Z" }]));
+});
+
+test("sqlite store: the sequencer's lease is renewed on the append thread, and the event loop runs while a commit holds the write lock", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tocsin-sqlite-"));
+  dirs.push(dir);
+  const path = join(dir, "tocsin.db");
+  const s = SqliteStore.open(path, { appendThread: true });
+  const now = Date.now();
+  const lease = (await s.acquireLease("a", 5_000, now))!;
+  // Another connection holds the write lock, as the append thread does for the length of a commit. On
+  // the node's own connection the renewal would wait for it with the event loop stopped (busy_timeout),
+  // so the timer that frees the lock could not run: the renewal would fail with SQLITE_BUSY after 10 s.
+  const writer = new Database(path);
+  writer.exec("BEGIN IMMEDIATE");
+  let timerRan = false;
+  setTimeout(() => {
+    timerRan = true;
+    writer.exec("COMMIT");
+  }, 200);
+  const renewed = await s.renewLease("a", lease.epoch, 5_000, now + 1_000);
+  assert.ok(timerRan, "the event loop ran while the renewal waited for the lock");
+  assert.deepEqual(renewed, { holder: "a", epoch: lease.epoch, expiresAt: now + 6_000 });
+  // A holder or epoch that is not the lease's renews nothing.
+  assert.equal(await s.renewLease("b", lease.epoch, 5_000, now + 2_000), undefined);
+  assert.equal(await s.renewLease("a", lease.epoch + 1, 5_000, now + 2_000), undefined);
+  writer.close();
+  await s.close();
 });
 
 test("sqlite store: WAL journal and full synchronous commits", async () => {

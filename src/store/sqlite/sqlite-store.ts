@@ -144,6 +144,14 @@ export class SqliteStore extends SqlStore {
     else this.#append.immediate(batch);
   }
 
+  /**
+   * The sequencer's lease renewal goes where the appends go too: here it would wait, with the event loop
+   * stopped, for the append thread's commit to free the write lock.
+   */
+  protected override runLeaseRenewal(holder: string, epoch: number, expiresAt: number): Promise<number> {
+    return this.#appender ? this.#appender.renewLease(holder, epoch, expiresAt) : super.runLeaseRenewal(holder, epoch, expiresAt);
+  }
+
   /** A witness's group commit goes where the appends go: on the append thread when there is one. */
   override async advanceWitnessedLogs(moves: readonly WitnessStateMove[]): Promise<boolean[]> {
     if (moves.length === 0) return [];
