@@ -94,8 +94,8 @@ export class RecordCheckPool {
       // posts their answers only after the last, so an admission checked early waited for the ones queued
       // behind it; both workers then idled while the main thread and the append caught up (batch 1 000:
       // three answers arrived together 220 ms after the first was ready, and the node sat idle 18 % of the
-      // time). Measured in alternating pairs: batch 1 000 0.72 → 0.81× the verify rate; batch 1, where a
-      // wake-up through the event loop costs a task ~60 µs more than a futex, 0.21 → 0.20× (docs/scaling.md §15).
+      // time). Measured in 8 alternating pairs: batch 1 000 0.74 → 0.83× the verify rate; batch 1, where a
+      // wake-up through the event loop costs a task ~60 µs more than a futex, 0.219 → 0.206× (docs/scaling.md §15).
       atomics: "disabled",
     });
     // A worker that dies with no request on it: piscina replaces it; the event must have a listener.
