@@ -94,20 +94,16 @@ const publicBytesCache = new WeakMap<KeyObject, Uint8Array>();
 const CACHE_LIMIT = 4096;
 const privateCache = new Map<string, KeyObject>();
 
-function cached(cache: Map<string, KeyObject>, bytes: Uint8Array, make: () => KeyObject): KeyObject {
-  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
-  let k = cache.get(key);
-  if (k === undefined) {
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    k = make();
-    cache.set(key, k);
-  }
-  return k;
-}
-
 function privateKeyObject(seed: Uint8Array): KeyObject {
   if (seed.length !== ED25519_SEED_BYTES) throw new RangeError("Ed25519 seed must be 32 bytes");
-  return cached(privateCache, seed, () => createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" }));
+  const key = Buffer.from(seed.buffer, seed.byteOffset, seed.byteLength).toString("base64");
+  let k = privateCache.get(key);
+  if (k === undefined) {
+    if (privateCache.size >= CACHE_LIMIT) privateCache.delete(privateCache.keys().next().value!);
+    k = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+    privateCache.set(key, k);
+  }
+  return k;
 }
 
 export function ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
