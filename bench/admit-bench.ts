@@ -104,16 +104,16 @@ class PostClients {
     if ((await next()).type !== "ready") throw new Error("the client process did not say it was ready");
     const cpu = process.cpuUsage();
     const before = threadsCpuUs();
-    const main = threadCpuUs();
     this.#child.send("go");
     const m = await next();
     const used = process.cpuUsage(cpu);
-    const mainCpuUs = threadCpuUs() - main;
-    const threads = { check: 0, append: 0, helpers: 0 };
+    // NaN where there is no /proc (not Linux): the rows say so instead of a wrong figure.
+    let mainCpuUs = Number.NaN;
+    const threads = before.size === 0 ? { check: Number.NaN, append: Number.NaN, helpers: Number.NaN } : { check: 0, append: 0, helpers: 0 };
     for (const [tid, t] of threadsCpuUs()) {
-      if (tid === String(process.pid)) continue;
       const spent = t.us - (before.get(tid)?.us ?? 0);
-      if (t.name === THREAD_NAMES.check) threads.check += spent;
+      if (tid === String(process.pid)) mainCpuUs = spent;
+      else if (t.name === THREAD_NAMES.check) threads.check += spent;
       else if (t.name === THREAD_NAMES.append) threads.append += spent;
       else threads.helpers += spent;
     }
@@ -141,7 +141,7 @@ async function withClients<T>(fn: (clients: PostClients) => Promise<T>): Promise
 }
 
 /** CPU time (user + system, µs) of one thread of this process, from /proc (Linux); the main thread's id is the pid. */
-function threadCpuUs(tid: number = process.pid): number {
+function threadCpuUs(tid: string): number {
   try {
     const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
@@ -155,10 +155,16 @@ function threadCpuUs(tid: number = process.pid): number {
 /** Every thread of this process by id: its name (comm) and CPU time, µs. */
 function threadsCpuUs(): Map<string, { name: string; us: number }> {
   const out = new Map<string, { name: string; us: number }>();
-  for (const tid of readdirSync("/proc/self/task")) {
+  let tids: string[];
+  try {
+    tids = readdirSync("/proc/self/task");
+  } catch {
+    return out; // no /proc (not Linux)
+  }
+  for (const tid of tids) {
     try {
       const name = readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim();
-      out.set(tid, { name, us: threadCpuUs(Number(tid)) });
+      out.set(tid, { name, us: threadCpuUs(tid) });
     } catch {
       // the thread ended between the listing and the read
     }
