@@ -47,7 +47,9 @@ test("a node's append thread and check workers name themselves", { skip: !linux 
 test("a name is cut to the 15 bytes Linux keeps, and names only the thread that asks", { skip: !linux && "no /proc/thread-self (not Linux)" }, async () => {
   const module = new URL("./os-thread-name.js", import.meta.url).href;
   const worker = new Worker(
-    `import(${JSON.stringify(module)}).then(({ nameThisThread }) => { nameThisThread("tocsin-a-very-long-name"); require("node:worker_threads").parentPort.postMessage(require("node:fs").readlinkSync("/proc/thread-self")); });`,
+    // The worker stays alive (listening) until the parent has read its name: a worker whose script
+    // has run out ends, and its /proc entry with it.
+    `import(${JSON.stringify(module)}).then(({ nameThisThread }) => { nameThisThread("tocsin-a-very-long-name"); const { parentPort } = require("node:worker_threads"); parentPort.once("message", () => parentPort.close()); parentPort.postMessage(require("node:fs").readlinkSync("/proc/thread-self")); });`,
     { eval: true },
   );
   const at = await new Promise<string>((resolve, reject) => {
@@ -57,5 +59,7 @@ test("a name is cut to the 15 bytes Linux keeps, and names only the thread that 
   const tid = at.split("/").pop()!;
   assert.equal(readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim(), "tocsin-a-very-l");
   assert.equal(readFileSync(`/proc/self/task/${process.pid}/comm`, "utf8").trim(), "node");
-  await worker.terminate();
+  const ended = new Promise((resolve) => worker.once("exit", resolve));
+  worker.postMessage("done");
+  await ended;
 });
