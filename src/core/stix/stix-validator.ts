@@ -11,6 +11,7 @@ import { checkStixRefs, stixRefRulesFor, type StixRefRule } from "./stix-refs.js
 import { checkStixRules } from "./stix-rules.js";
 import { isStixTimestamp } from "./stix-timestamp.js";
 import { officialSchemaId, STIX_OFFICIAL_TYPES, STIX_SCHEMA_BASE } from "./stix-types.js";
+import { verdictRegExp } from "./verdict-patterns.js";
 import { verdictSchema, withStixTimestampShortcut } from "./verdict-schemas.js";
 
 /** A JSON schema for a property-extension value or a new-sdo object, from an extension definition (§7.3). */
@@ -116,7 +117,7 @@ type Registered = StixExtensionSchema & { readonly validate: ValidateFunction; r
 function newAjv(reporting: boolean): Ajv2020 {
   const ajv = reporting
     ? new Ajv2020({ strict: false, unicodeRegExp: false, allErrors: true, verbose: true })
-    : new Ajv2020({ strict: false, unicodeRegExp: false, allErrors: false, messages: false });
+    : new Ajv2020({ strict: false, unicodeRegExp: false, allErrors: false, messages: false, code: { regExp: verdictRegExp } });
   ajvFormats.default(ajv);
   // §2.15 beyond the official pattern: a real calendar date and leap seconds only at 23:59:60Z.
   ajv.addFormat("stix-timestamp", { type: "string", validate: (s: string) => isStixTimestamp(s) });
