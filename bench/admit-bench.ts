@@ -75,7 +75,6 @@ async function signedWarnings(node: TocsinNode, n: number, tag: string) {
 export interface ThreadSplit {
   readonly check: number;
   readonly append: number;
-  readonly walCheckpoint: number;
   readonly helpers: number;
 }
 
@@ -110,13 +109,12 @@ class PostClients {
     const used = process.cpuUsage(cpu);
     // NaN where there is no /proc (not Linux): the rows say so instead of a wrong figure.
     let mainCpuUs = Number.NaN;
-    const threads = before.size === 0 ? { check: Number.NaN, append: Number.NaN, walCheckpoint: Number.NaN, helpers: Number.NaN } : { check: 0, append: 0, walCheckpoint: 0, helpers: 0 };
+    const threads = before.size === 0 ? { check: Number.NaN, append: Number.NaN, helpers: Number.NaN } : { check: 0, append: 0, helpers: 0 };
     for (const [tid, t] of threadsCpuUs()) {
       const spent = t.us - (before.get(tid)?.us ?? 0);
       if (tid === String(process.pid)) mainCpuUs = spent;
       else if (t.name === THREAD_NAMES.check) threads.check += spent;
       else if (t.name === THREAD_NAMES.append) threads.append += spent;
-      else if (t.name === THREAD_NAMES.walCheckpoint) threads.walCheckpoint += spent;
       else threads.helpers += spent;
     }
     if (m.type === "error") throw new Error(m.message);
@@ -233,7 +231,7 @@ export async function admitOverHttp(batch: number, total: number, clients: numbe
       const clientCpuUs = done.cpuUs / total;
       const cpuUs = nodeCpuUs + clientCpuUs;
       const mainThreadCpuUs = done.mainCpuUs / total;
-      const threadsCpuUs = { check: done.threads.check / total, append: done.threads.append / total, walCheckpoint: done.threads.walCheckpoint / total, helpers: done.threads.helpers / total };
+      const threadsCpuUs = { check: done.threads.check / total, append: done.threads.append / total, helpers: done.threads.helpers / total };
       process.stderr.write(
         `  ${Math.round(rate)} records/s, ${Math.round(cpuUs)} µs of CPU per record (node ${Math.round(nodeCpuUs)}, of which main thread ${Math.round(mainThreadCpuUs)}; clients ${Math.round(clientCpuUs)}); ${commits} commits (${(total / commits).toFixed(1)} records each)\n`,
       );
@@ -281,7 +279,6 @@ export async function runAdmitBench(args: string[]): Promise<void> {
     // Where the node's CPU goes, by thread: the check workers hold the one unavoidable verify a record.
     rows.push({ name: `    … the check workers', batch ${batch}`, value: threadsCpuUs.check, unit: "µs", baseline: verifyBaseline, ratio: (threadsCpuUs.check / 1e6) * ed.verifyPerSec });
     rows.push({ name: `    … the append thread's, batch ${batch}`, value: threadsCpuUs.append, unit: "µs", baseline: verifyBaseline, ratio: (threadsCpuUs.append / 1e6) * ed.verifyPerSec });
-    rows.push({ name: `    … the WAL checkpoint thread's, batch ${batch}`, value: threadsCpuUs.walCheckpoint, unit: "µs", baseline: verifyBaseline, ratio: (threadsCpuUs.walCheckpoint / 1e6) * ed.verifyPerSec });
     rows.push({ name: `    … V8's and libuv's helper threads (GC, compiler), batch ${batch}`, value: threadsCpuUs.helpers, unit: "µs", baseline: verifyBaseline, ratio: (threadsCpuUs.helpers / 1e6) * ed.verifyPerSec });
     rows.push({ name: `    … the clients' (a process of their own), batch ${batch}`, value: clientCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (clientCpuUs / 1e6) * ed.verifyPerSec });
     // ratio: requests per durable transaction (how many requests group commit gathers into one fsync).

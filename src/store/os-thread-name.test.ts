@@ -8,7 +8,7 @@ import { THREAD_NAMES } from "./os-thread-name.js";
 
 /*
  * A node's threads carry their names where an operator looks (`top -H`, `ps -L`, perf): the append
- * thread, the WAL checkpoint thread and each check worker, read back from /proc as those tools read them.
+ * thread and each check worker, read back from /proc as those tools read them.
  */
 
 const linux = existsSync("/proc/thread-self/comm");
@@ -26,7 +26,7 @@ function threadNames(): string[] {
   return out;
 }
 
-test("a node's append thread, WAL checkpoint thread and check workers name themselves", { skip: !linux && "no /proc/thread-self (not Linux)" }, async () => {
+test("a node's append thread and check workers name themselves", { skip: !linux && "no /proc/thread-self (not Linux)" }, async () => {
   const T0 = Date.parse("2025-03-01T00:00:00.000Z");
   const h = await NodeHarness.start({ clock: new TestClock(T0 + 1000), config: { checkWorkers: 2 } });
   try {
@@ -37,7 +37,6 @@ test("a node's append thread, WAL checkpoint thread and check workers name thems
     const names = threadNames();
     assert.equal(names.filter((n) => n === THREAD_NAMES.check).length, 2, names.join(", "));
     assert.equal(names.filter((n) => n === THREAD_NAMES.append).length, 1, names.join(", "));
-    assert.equal(names.filter((n) => n === THREAD_NAMES.walCheckpoint).length, 1, names.join(", "));
     // The main thread keeps its own name.
     assert.equal(readFileSync(`/proc/self/task/${process.pid}/comm`, "utf8").trim(), "node");
   } finally {

@@ -13,8 +13,6 @@ import { writeFileSync } from "node:fs";
 export const THREAD_NAMES = {
   /** The SQLite append thread: log appends and their fsync. */
   append: "tocsin-append",
-  /** The SQLite WAL checkpoints, beside the append thread (not the log's signed checkpoints). */
-  walCheckpoint: "tocsin-wal",
   /** A record check worker: schema, signature, canonical form. */
   check: "tocsin-check",
   /** A range auditor of `tocsin log audit`. */

@@ -24,9 +24,6 @@ import { StoreError } from "../store-errors.js";
 import type { AppendBatch, WitnessStateMove } from "../store.js";
 import { appendInTx, witnessMovesInTx } from "./sqlite-append.js";
 
-/** WAL pages after which a commit here checkpoints (SQLite's default is 1 000). */
-export const BACKSTOP_WAL_CHECKPOINT_PAGES = 10_000;
-
 export interface AppendThreadData {
   readonly path: string;
 }
@@ -49,9 +46,6 @@ const db = new Database((workerData as AppendThreadData).path, { fileMustExist: 
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = FULL");
 db.pragma("busy_timeout = 10000");
-// The checkpoints run on their own thread (sqlite-wal-checkpoint-thread.ts), not inside this thread's commits;
-// this connection's automatic checkpoint stays only as a backstop, should that thread stop.
-db.pragma(`wal_autocheckpoint = ${BACKSTOP_WAL_CHECKPOINT_PAGES}`);
 const statements = new Map<string, Database.Statement>();
 const stmt = (name: QueryName): Database.Statement => {
   let s = statements.get(name);

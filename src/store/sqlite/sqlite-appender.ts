@@ -2,7 +2,6 @@ import { Worker } from "node:worker_threads";
 import { StoreError, type StoreErrorCode } from "../store-errors.js";
 import type { AppendBatch, WitnessStateMove } from "../store.js";
 import type { AppendAnswer, AppendRequest, AppendThreadData } from "./sqlite-append-thread.js";
-import type { WalCheckpointThreadData } from "./sqlite-wal-checkpoint-thread.js";
 
 /**
  * Runs a SQLite store's log appends on a thread of their own (sqlite-append-thread.ts), with its own
@@ -14,12 +13,10 @@ import type { WalCheckpointThreadData } from "./sqlite-wal-checkpoint-thread.js"
  *
  * Durability is unchanged: the thread's connection commits with synchronous=FULL, and a batch resolves
  * only once its commit (WAL fsync included) returned. Readers on the store's connection see a batch only
- * after it is committed, exactly as before. The thread starts on the first append, and with it the
- * thread that checkpoints the WAL (sqlite-wal-checkpoint-thread.ts), so no commit waits for a checkpoint.
+ * after it is committed, exactly as before. The thread starts on the first append.
  */
 export class SqliteAppender {
   #worker: Worker | undefined;
-  #walCheckpointer: Worker | undefined;
   #next = 1;
   readonly #pending = new Map<number, { resolve: (answer: AppendAnswer) => void; reject: (e: unknown) => void }>();
   #closed = false;
@@ -47,36 +44,10 @@ export class SqliteAppender {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#closeWalCheckpointer();
     const w = this.#worker;
     if (!w) return;
     await this.#send({ id: this.#next++, close: true }, true).catch(() => undefined);
     await w.terminate();
-  }
-
-  /** Asks the WAL checkpoint thread to close its connection, then ends it (at once if it does not answer in a second). */
-  async #closeWalCheckpointer(): Promise<void> {
-    const c = this.#walCheckpointer;
-    if (!c) return;
-    this.#walCheckpointer = undefined;
-    const exited = new Promise((resolve) => c.once("exit", resolve));
-    c.postMessage({ close: true });
-    const late = setTimeout(() => void c.terminate(), 1000);
-    await exited;
-    clearTimeout(late);
-  }
-
-  /** The WAL checkpoint thread, started once with the first append thread; it never holds the process open. */
-  #startWalCheckpointer(): void {
-    if (this.#walCheckpointer) return;
-    const c = new Worker(new URL("./sqlite-wal-checkpoint-thread.js", import.meta.url), { workerData: { path: this.path } satisfies WalCheckpointThreadData });
-    // Should it die, the append thread's own automatic checkpoint (the backstop) bounds the WAL.
-    c.on("error", () => undefined);
-    c.on("exit", () => {
-      if (this.#walCheckpointer === c) this.#walCheckpointer = undefined;
-    });
-    c.unref();
-    this.#walCheckpointer = c;
   }
 
   #send(m: AppendRequest, closing = false): Promise<AppendAnswer> {
@@ -116,7 +87,6 @@ export class SqliteAppender {
     });
     w.unref();
     this.#worker = w;
-    this.#startWalCheckpointer();
     return w;
   }
 }

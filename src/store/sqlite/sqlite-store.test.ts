@@ -1,29 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { storeContract } from "../../testing/store-contract.js";
-import { THREAD_NAMES } from "../os-thread-name.js";
 import { SqliteStore } from "./sqlite-store.js";
-
-/** The OS names of this process's threads (empty where there is no /proc: not Linux). */
-function threadNames(): string[] {
-  let tids: string[];
-  try {
-    tids = readdirSync("/proc/self/task");
-  } catch {
-    return [];
-  }
-  return tids.flatMap((tid) => {
-    try {
-      return [readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim()];
-    } catch {
-      return []; // the thread ended between the listing and the read
-    }
-  });
-}
 
 const dirs: string[] = [];
 process.on("exit", () => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -104,30 +86,6 @@ test("sqlite store: the sequencer's lease is renewed on the append thread, and t
   assert.equal(await s.renewLease("a", lease.epoch + 1, 5_000, now + 2_000), undefined);
   writer.close();
   await s.close();
-});
-
-test("sqlite store: the WAL is checkpointed on a thread of its own while the append thread commits, and that thread ends with the store", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "tocsin-sqlite-"));
-  dirs.push(dir);
-  const path = join(dir, "tocsin.db");
-  const s = SqliteStore.open(path, { appendThread: true });
-  const lease = (await s.acquireLease("a", 60_000, Date.now()))!;
-  const before = statSync(path).size;
-  // 1 000 leaves of 1 KiB: some 250 pages, which reach the database file only through a checkpoint. The
-  // append thread's own automatic checkpoint starts at 10 000 pages, and the store's connection commits
-  // nothing meanwhile: without the WAL checkpoint thread the file would not grow.
-  const leaf = (i: number) => ({ data: new Uint8Array(1024).fill(i % 251), hash: new Uint8Array(32).fill(i % 251) });
-  for (let start = 0; start < 1000; start += 50) {
-    await s.appendBatch({ epoch: lease.epoch, startIndex: start, leaves: Array.from({ length: 50 }, (_, i) => leaf(start + i)), nodes: [] });
-  }
-  const grown = (): boolean => statSync(path).size >= before + 150 * 4096;
-  for (const deadline = Date.now() + 5_000; !grown() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(grown(), `the database file grew from ${before} to ${statSync(path).size} bytes`);
-  assert.deepEqual([...(await s.getLeaves(999, 1000))[0]!.data.subarray(0, 2)], [999 % 251, 999 % 251]);
-  const walCheckpointThreads = () => threadNames().filter((n) => n === THREAD_NAMES.walCheckpoint).length;
-  if (threadNames().length > 0) assert.equal(walCheckpointThreads(), 1);
-  await s.close();
-  if (threadNames().length > 0) assert.equal(walCheckpointThreads(), 0, "the WAL checkpoint thread ended with the store");
 });
 
 test("sqlite store: WAL journal and full synchronous commits", async () => {
