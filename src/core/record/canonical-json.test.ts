@@ -273,3 +273,21 @@ test("the one-pass writer gives canonicalJson's text, and cutting the located me
   cyclic.self = cyclic;
   assert.throws(() => canonicalJsonLocating(cyclic, path), (e: unknown) => e instanceof RecordError && e.code === "RECORD_NOT_CANONICALIZABLE" && /cycle/.test(e.message));
 });
+
+test("the writer's memo of key texts: a key with a lone surrogate is refused every time, and keys past its bound are written alike", () => {
+  const path = ["extensions", "ext", "signature"];
+  const refused = (e: unknown) => e instanceof RecordError && e.code === "RECORD_NOT_CANONICALIZABLE" && /key with a lone surrogate/.test(e.message);
+  for (let i = 0; i < 2; i++) {
+    assert.throws(() => canonicalJsonLocating({ "\ud800": 1 }, path), refused);
+    assert.throws(() => canonicalJsonLocating({ a: { "x\udc00": 1 } }, path), refused);
+  }
+  // Thousands of one-off keys (more than the memo keeps), long keys, then keys seen before: the same text as canonicalJson's.
+  const many: Record<string, number> = {};
+  for (let i = 0; i < 6000; i++) many[`k${i}`] = i;
+  many["long-".repeat(30)] = 1;
+  many["é\u2028\"\\"] = 2;
+  for (const v of [many, { extensions: { ext: { signature: "s", k5999: 1 } }, ["long-".repeat(30)]: 3 }, many]) {
+    assert.equal(canonicalJsonLocating(v, path).text, canonicalJson(v));
+  }
+  assert.throws(() => canonicalJsonLocating({ "\ud800": 1 }, path), refused);
+});
