@@ -54,6 +54,8 @@ export const QUERIES = {
   insertTombstone: "INSERT INTO record_tombstone (digest, log_index) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING",
   /** Schema version 10's mark of each id's latest live version, after an insert (SQLite's appends: PostgreSQL's triggers run the same). */
   markLatest: MARK_LATEST,
+  /** Whether an id has a version other than the one just inserted (the condition of PostgreSQL's trigger). */
+  hasOtherVersion: "SELECT 1 FROM record WHERE id = ? AND modified <> ? LIMIT 1",
   markLatestOfDeleted: MARK_LATEST_OF_DELETED,
   getMeta: "SELECT value FROM meta WHERE key = ?",
   initMeta: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
