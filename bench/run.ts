@@ -4,6 +4,8 @@
  * imports never slow down or break another. Adding a benchmark is one line in BENCHMARKS.
  */
 
+import { NODE_V8_FLAGS } from "../src/node/node-v8-flags.js";
+
 type Benchmark = (args: string[]) => Promise<void>;
 
 const BENCHMARKS: Record<string, { readonly about: string; readonly load: () => Promise<Benchmark> }> = {
@@ -35,6 +37,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write((name === undefined ? "no benchmark named\n\n" : `unknown benchmark "${name}"\n\n`) + usage());
     return 2;
   }
+  // The node runs with these flags when deployed (bin/tocsin, npm start); without them the figures are
+  // not the deployed node's — say so rather than print them as if they were.
+  const missing = NODE_V8_FLAGS.filter((f) => !process.execArgv.includes(f));
+  if (missing.length > 0) process.stderr.write(`note: run without the serving node's V8 flags (${missing.join(" ")}); \`npm run bench\` passes them\n`);
   await (await bench.load())(rest);
   return 0;
 }

@@ -7,13 +7,14 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { journeyWorld, type JourneyWorld } from "../testing/journey-fixture.js";
 import { createTestDatabase, type TestDatabase } from "../testing/pg-database.js";
 import { repoRoot } from "../testing/repo-root.js";
+import { NODE_V8_FLAGS } from "../node/node-v8-flags.js";
 import { COMMANDS, main } from "./main.js";
 
 const bin = join(repoRoot(), "bin", "tocsin");
@@ -262,4 +263,23 @@ test("a closed pipe ends the command quietly", async () => {
   const r = await tocsin(["--help"], { closeStdout: true });
   assert.equal(r.stderr, "");
   assert.equal(r.status, 0);
+});
+
+test("the serving node's V8 flags: bin/tocsin's shebang, npm start and npm run bench pass the same, and the shebang runs", async () => {
+  const root = repoRoot();
+  const shebang = readFileSync(bin, "utf8").split("\n")[0]!;
+  assert.equal(shebang, `#!/usr/bin/env -S node ${NODE_V8_FLAGS.join(" ")}`);
+  const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  assert.match(scripts.start!, new RegExp(`&& node ${NODE_V8_FLAGS.join(" ")} bin/tocsin serve `));
+  assert.match(scripts.bench!, new RegExp(`&& node ${NODE_V8_FLAGS.join(" ")} dist-test/bench/run\\.js$`));
+  // Run as a user runs an installed command: the file itself, through its shebang (env -S splits the flags).
+  const r = await new Promise<{ status: number | null; stdout: string }>((resolve, reject) => {
+    const child = spawn(bin, ["--help"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout!.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+    child.once("error", reject);
+    child.once("close", (status) => resolve({ status, stdout }));
+  });
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^usage: tocsin <command>/);
 });
