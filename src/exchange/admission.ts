@@ -4,7 +4,7 @@ import { applyEvent, MAX_CLOCK_SKEW_MS, startWarning, type WarningState } from "
 import { lifecycleEventOf } from "../core/lifecycle-mapping/record-events.js";
 import {
   WARNING_EXT,
-  encodeRecordLeafOf,
+  encodeRecordLeaf,
   signRecord,
   verifyRecordSignature,
   type RecordKind,
@@ -226,7 +226,20 @@ export class Admission {
       });
       batchVersions.set(record.id, [...(batchVersions.get(record.id) ?? []), record]);
       const thread = p.warningId === undefined ? undefined : await positions.next(p.warningId);
-      const leaf = encodeRecordLeafOf(p.obj, loggedAt, digestHex, thread);
+      // The leaf from what the check established (kind, signer, key id, custodial: the signer is the
+      // poster, whose key verified it or who holds it custodially), not from a second strict read of the
+      // signature extension on this thread: 3.5 instead of 5.9 µs a record.
+      const leaf = encodeRecordLeaf({
+        kind: p.kind,
+        id: p.obj.id,
+        modified: record.modified,
+        author: p.author,
+        keyId: p.keyId,
+        custodial: p.custodial,
+        digest: digestHex,
+        loggedAt,
+        ...(thread === undefined ? {} : { warning: thread.warning, seq: thread.seq }),
+      });
       fresh.push({ at: i, p, leaf, record });
       results.push(undefined);
     }
