@@ -35,7 +35,7 @@ import { parseConfig } from "../src/node/config.js";
 import { openNode, type TocsinNode } from "../src/node/node.js";
 import { ed25519Rates, ed25519VerifyPerSecAllCores, opensslVersion } from "./baseline.js";
 import type { PostMessage, PostSpec } from "./post-worker.js";
-import { admissionFloor, appendCpuPerRecord, withBareHttpServer } from "./admit-floor.js";
+import { admissionFloor, appendCpuPerRecord, withBareHttpServer, withFastifyServer } from "./admit-floor.js";
 import { THREAD_NAMES } from "../src/store/os-thread-name.js";
 import { benchWarning } from "./bench-warning.js";
 import { profiled } from "./cpu-profile.js";
@@ -328,13 +328,15 @@ export async function runAdmitBench(args: string[]): Promise<void> {
     const cycle = (from: number, n: number): string[] => Array.from({ length: n }, (_, i) => texts[(from + i) % texts.length]!);
     const warm = Math.round(9000 * scale);
     const bodies = cycle(warm, Math.round(6000 * scale));
-    const http = await withBareHttpServer(async (url) => {
-      const spec = (b: string[]): PostSpec => ({ url, headers: { "content-type": "application/json" }, bodies: b, clients: 16, ok: [201] });
-      return withClients(async (clients) => {
-        await clients.run(spec(cycle(0, warm)));
-        return clients.run(spec(bodies));
+    const exchange = (withServer: typeof withBareHttpServer) =>
+      withServer(async (url) => {
+        const spec = (b: string[]): PostSpec => ({ url: `${url}/api/v1/records`, headers: { "content-type": "application/json" }, bodies: b, clients: 16, ok: [201] });
+        return withClients(async (clients) => {
+          await clients.run(spec(cycle(0, warm)));
+          return clients.run(spec(bodies));
+        });
       });
-    });
+    const http = await exchange(withBareHttpServer);
     const httpUs = (http.nodeCpuUs + http.cpuUs) / bodies.length;
     rows.push({ name: "  floor: bare HTTP exchange, 1 record a request x 16 clients (server + clients)", value: httpUs, unit: "µs", baseline: verifyBaseline, ratio: httpUs / verifyUs });
     rows.push({ name: "  floor rate on 2 idle cores, batch 1 (the steps + the bare exchange)", value: 2e6 / (floor + httpUs), unit: "records/s", baseline: verifyBaseline, ratio: 2e6 / (floor + httpUs) / ed.verifyPerSec });
@@ -353,6 +355,13 @@ export async function runAdmitBench(args: string[]): Promise<void> {
     rows.push({ name: "floor: CPU per record at batch 1 (the steps with that append, + the bare exchange)", value: batch1Floor + httpUs, unit: "µs", baseline: verifyBaseline, ratio: (batch1Floor + httpUs) / verifyUs });
     rows.push({ name: "  floor rate on 2 idle cores, batch 1 (the steps with that append + the bare exchange)", value: 2e6 / (batch1Floor + httpUs), unit: "records/s", baseline: verifyBaseline, ratio: 2e6 / (batch1Floor + httpUs) / ed.verifyPerSec });
     rows.push({ name: "  the same, clients on other machines (+ the server side only)", value: 2e6 / (batch1Floor + serverUs), unit: "records/s", baseline: verifyBaseline, ratio: 2e6 / (batch1Floor + serverUs) / ed.verifyPerSec });
+    // The node answers through Fastify, not bare node:http: the same exchange through the framework alone.
+    const framed = await exchange(withFastifyServer);
+    const framedUs = (framed.nodeCpuUs + framed.cpuUs) / bodies.length;
+    rows.push({ name: "  floor: the same exchange through Fastify, the node's framework (server + clients)", value: framedUs, unit: "µs", baseline: verifyBaseline, ratio: framedUs / verifyUs });
+    rows.push({ name: "  … its server side alone", value: framed.nodeCpuUs / bodies.length, unit: "µs", baseline: verifyBaseline, ratio: framed.nodeCpuUs / bodies.length / verifyUs });
+    rows.push({ name: "floor: CPU per record at batch 1 through Fastify (the steps, that append, the framework's exchange)", value: batch1Floor + framedUs, unit: "µs", baseline: verifyBaseline, ratio: (batch1Floor + framedUs) / verifyUs });
+    rows.push({ name: "  floor rate on 2 idle cores, batch 1 through Fastify", value: 2e6 / (batch1Floor + framedUs), unit: "records/s", baseline: verifyBaseline, ratio: 2e6 / (batch1Floor + framedUs) / ed.verifyPerSec });
   });
 
   rows.push({ name: "openssl ed25519 verify (baseline, 1 core)", value: ed.verifyPerSec, unit: "verify/s", baseline: verifyBaseline, ratio: 1 });

@@ -15,6 +15,7 @@
  * same run, so the gap between it and the HTTP phases (HTTP, lifecycle, hand-overs, their garbage) is
  * read off the same machine at the same hour.
  */
+import Fastify from "fastify";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { rfc3339 } from "../src/core/clock.js";
@@ -111,20 +112,42 @@ export async function appendCpuPerRecord(node: TocsinNode, records: readonly Sti
   return (used.user + used.system) / (entries.length - warm);
 }
 
+/** The node's answer to one admitted record, as both floor servers send it. */
+const ONE_RECORD_REPLY = JSON.stringify({
+  records: [{ id: `indicator--${"0".repeat(36)}`, modified: "2026-01-01T00:00:00.000Z", kind: "warning", digest: "0".repeat(64), index: 0, leafHash: "0".repeat(64), custodial: false, duplicate: false }],
+});
+
+/**
+ * The same exchange through Fastify, the node's HTTP framework, and nothing else of the node: one route,
+ * the body read whole as text (its JSON parse is a step of its own above) and the same reply. What the
+ * framework adds to each request beyond node:http (routing, hooks, the request and reply objects).
+ */
+export async function withFastifyServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => done(null, body));
+  app.post("/api/v1/records", async (request, reply) => {
+    if ((request.body as string).length === 0) return reply.code(400).send();
+    return reply.code(201).header("content-type", "application/json; charset=utf-8").send(ONE_RECORD_REPLY);
+  });
+  const url = await app.listen({ host: "127.0.0.1", port: 0 });
+  try {
+    return await fn(url);
+  } finally {
+    await app.close();
+  }
+}
+
 /**
  * A bare `node:http` server that reads each request's body whole and answers 201 with a reply the size
  * of the node's for one record: the least an HTTP exchange costs the server, for the batch-1 floor.
  */
 export async function withBareHttpServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const reply = JSON.stringify({
-    records: [{ id: `indicator--${"0".repeat(36)}`, modified: "2026-01-01T00:00:00.000Z", kind: "warning", digest: "0".repeat(64), index: 0, leafHash: "0".repeat(64), custodial: false, duplicate: false }],
-  });
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       if (Buffer.concat(chunks).length === 0) res.writeHead(400).end();
-      else res.writeHead(201, { "content-type": "application/json; charset=utf-8" }).end(reply);
+      else res.writeHead(201, { "content-type": "application/json; charset=utf-8" }).end(ONE_RECORD_REPLY);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

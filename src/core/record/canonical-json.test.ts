@@ -257,6 +257,8 @@ test("the one-pass writer gives canonicalJson's text, and cutting the located me
   check({ extensions: { ext: { signature: "s" } }, b: [{ signature: "s" }] }, path);
   check({ extensions: { a: { signature: "s" }, ext: { a: [1, "x"], signature: { n: null }, z: false }, z: { ext: { signature: 1 } } } }, path);
   check({ extensions: { ext: { a: 1 } } }, path);
+  // Integer-like keys, which objects list first in numeric order and JCS sorts as strings ("10" < "9").
+  check({ "9": 1, "10": 2, b: 3, "1": 4, a: 5, extensions: { ext: { signature: "s", "2": 1, "10": 0, Z: 1, "é": 2 } } }, path);
   check({ extensions: 3 }, path);
   fc.assert(
     fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.dictionary(fc.string(), fc.jsonValue()), fc.jsonValue(), (outer, ext, sig) => {

@@ -133,6 +133,25 @@ function keyText(key: string): string {
 }
 
 /**
+ * An object's keys in JCS order (UTF-16 code units, which is how `<` compares strings), by insertion
+ * sort: a record's objects have a handful to a few dozen keys, mostly in order already, and
+ * Array.prototype.sort's generic machinery cost a record's canonicalisation 0.9 of its 6.8 µs.
+ */
+function sortedKeys(o: object): string[] {
+  const keys = Object.keys(o);
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
+/**
  * {@link canonicalJson} of `value` in one pass, and the span of the member at `memberPath` (object keys
  * from the root) with one comma beside it, so that the text without that span is the canonical JSON of
  * `value` without the member — how a record's stored body and its signing bytes (the same object less
@@ -178,7 +197,7 @@ export function canonicalJsonLocating(value: unknown, memberPath: readonly strin
       return;
     }
     if (!isPlainObject(v)) throw UNUSUAL;
-    const keys = Object.keys(v).sort();
+    const keys = sortedKeys(v);
     const target = onPath ? memberPath[depth] : undefined;
     const last = onPath && depth === memberPath.length - 1;
     text += "{";
