@@ -153,7 +153,7 @@ export class Admission {
     const now = this.d.clock.now();
     const loggedAt = rfc3339(now);
     const results: (Admitted | undefined)[] = [];
-    const fresh: { at: number; p: Prepared; leaf: Uint8Array; record: NewRecord }[] = [];
+    const fresh: { at: number; p: Prepared; leaf: Uint8Array; record: NewRecord; digestHex: string }[] = [];
     const pendingStates = new Map<string, WarningState>();
     const seenDigests = new Set<string>();
     // Versions admitted earlier in this batch count as much as stored ones: a batch must not carry two
@@ -240,12 +240,12 @@ export class Admission {
         loggedAt,
         ...(thread === undefined ? {} : { warning: thread.warning, seq: thread.seq }),
       });
-      fresh.push({ at: i, p, leaf, record });
+      fresh.push({ at: i, p, leaf, record, digestHex });
       results.push(undefined);
     }
     if (fresh.length > 0) {
       const appended = await this.d.sequencer.appendEntries(fresh.map((f) => ({ leaf: f.leaf, record: f.record })));
-      fresh.forEach((f, j) => (results[f.at] = this.#result(f.p, appended[j]!.index, f.p.custodial, false, toHex(f.p.digest), appended[j]!.leafHash)));
+      fresh.forEach((f, j) => (results[f.at] = this.#result(f.p, appended[j]!.index, f.p.custodial, false, f.digestHex, appended[j]!.leafHash)));
       for (const [id, s] of pendingStates) this.states.set(id, s);
       await this.d.afterAppend(fresh.map((f) => f.p.kind));
       for (const listener of this.#appendListeners) listener();

@@ -40,7 +40,7 @@ export function buildAdmission(p: AdmissionParts): Admission {
     checks: p.checks,
     kindRules: async (obj, kind) => {
       // Key records (registrations, key changes, token events) must fit the logged key history.
-      await p.parties.ledger.checkRecord(obj, rfc3339(p.clock.now()));
+      await p.parties.ledger.checkRecord(obj, () => rfc3339(p.clock.now()));
       // Board records obey the board rules (rights, version chain).
       await p.boards.check(obj, kind);
       // Duty-to-warn records obey the duty rules (ICD 191: decisions, approvals, escalations, reveals).

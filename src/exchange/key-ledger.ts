@@ -45,16 +45,17 @@ export class KeyLedger {
   /**
    * Admission's rule for key records however they arrive (registrations, rotations, resets, token
    * events): they must fit the logged history as of now — signed by whom their kind requires, with a
-   * key active at `loggedAt`. Other records pass.
+   * key active at `loggedAt` (asked only for a key record: every admitted record passes here). Other
+   * records pass.
    */
-  async checkRecord(obj: StixObject, loggedAt: string): Promise<void> {
+  async checkRecord(obj: StixObject, loggedAt: () => string): Promise<void> {
     if (!isKeyRecord(obj)) return;
     const h = await this.current();
     if (!h) {
       // The node's own registration comes first of all.
       throw new ExchangeError("PARTY_NOT_FOUND", "the node's own party is not registered yet");
     }
-    h.check({ index: Number.MAX_SAFE_INTEGER, loggedAt, record: obj });
+    h.check({ index: Number.MAX_SAFE_INTEGER, loggedAt: loggedAt(), record: obj });
   }
 
   /** The histories as of the last refresh (no read): after `await refresh()`, as current as `current()`. */
