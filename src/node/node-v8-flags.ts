@@ -9,7 +9,8 @@
  * collects them instead. Admission of batches of 1 000, alternated runs: the helpers 20.5–26.5 → 15–20.5
  * µs a record, the main thread 46–50 → 40.5–46, the rate 0.89–0.95 → 0.96–1.02× one core's OpenSSL
  * verify rate (docs/scaling.md §17). The cost is memory: the young generation grows to that size only
- * under such load (the bench's peak RSS +170 MB); `node --max-semi-space-size=16 bin/tocsin serve` runs
- * a small machine with V8's default.
+ * under such load, and then stays (the admit bench's peak RSS +170 MB; a node paging 1 000 000 objects
+ * 526 MiB against 259); `node --max-semi-space-size=16 bin/tocsin serve` runs a small machine with V8's
+ * default.
  */
 export const NODE_V8_FLAGS: readonly string[] = ["--max-semi-space-size=128"];
