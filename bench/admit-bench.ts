@@ -22,7 +22,8 @@
  *
  * The floor phase (admit-floor.ts) times each step a record cannot skip alone on one thread, their sum,
  * and a bare HTTP exchange with the batch-1 clients (and the same exchange through Fastify, the node's
- * framework, to show what it adds): the least any admission of these records costs on this machine, beside OpenSSL's verify on both cores at once (what two busy threads really get here).
+ * framework, to show what it adds): the least any admission of these records costs on this machine,
+ * beside OpenSSL's verify on both cores at once (what two busy threads really get here).
  */
 import { fork } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
