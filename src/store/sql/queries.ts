@@ -1,5 +1,5 @@
 import { RECORD_COLUMNS } from "./rows.js";
-import { MARK_LATEST, MARK_LATEST_OF_DELETED, table } from "./schema.js";
+import { HAS_OTHER_VERSION, MARK_LATEST, MARK_LATEST_OF_DELETED, table } from "./schema.js";
 
 /** The record columns in RECORD_COLUMNS order: record rows are read as arrays (rows.ts toRecordArray). */
 const RECORD_SELECT = RECORD_COLUMNS.join(", ");
@@ -55,7 +55,7 @@ export const QUERIES = {
   /** Schema version 10's mark of each id's latest live version, after an insert (SQLite's appends: PostgreSQL's triggers run the same). */
   markLatest: MARK_LATEST,
   /** Whether an id has a version other than the one just inserted (the condition of PostgreSQL's trigger). */
-  hasOtherVersion: "SELECT 1 FROM record WHERE id = ? AND modified <> ? LIMIT 1",
+  hasOtherVersion: HAS_OTHER_VERSION,
   markLatestOfDeleted: MARK_LATEST_OF_DELETED,
   getMeta: "SELECT value FROM meta WHERE key = ?",
   initMeta: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",

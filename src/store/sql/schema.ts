@@ -67,8 +67,17 @@ const col = (name: string, type: ColumnType, more: Omit<Column, "name" | "type">
 /** A tombstone deletes the version with its digest (SQL of the row `alias`; the record queries use it too). */
 export const tombstoned = (alias: string): string => `EXISTS (SELECT 1 FROM record_tombstone t WHERE t.digest = ${alias}.digest)`;
 
-/** Another version of the row `alias`'s id is stored ((id, modified) is unique: the index alone answers). */
-const otherVersion = (alias: string): string => `EXISTS (SELECT 1 FROM record o WHERE o.id = ${alias}.id AND o.modified <> ${alias}.modified)`;
+/** The rows of another version of the id `id` than `modified` (SQL expressions; (id, modified) is unique: the index alone answers). */
+const otherVersionRows = (id: string, modified: string): string => `SELECT 1 FROM record o WHERE o.id = ${id} AND o.modified <> ${modified}`;
+
+/** Another version of the row `alias`'s id is stored. */
+const otherVersion = (alias: string): string => `EXISTS (${otherVersionRows(`${alias}.id`, `${alias}.modified`)})`;
+
+/**
+ * Whether an id (a parameter) has a version other than `modified` (a parameter): PostgreSQL's trigger asks
+ * it of each inserted row before it recomputes the latest mark, and SQLite's append asks the same.
+ */
+export const HAS_OTHER_VERSION = `${otherVersionRows("?", "?")} LIMIT 1`;
 
 /** Every version of the ids `ids` selects marked anew from their rows, rewriting only the rows whose mark changes. */
 const markLatestOfIds = (ids: string): string =>
