@@ -18,7 +18,15 @@
  * batch 1 with 16 clients ≥ 0.5× and p99 < 25 ms. A second baseline row gives the node's own verify
  * rate (libsodium) on one core in the same run, so twice that row (two cores doing nothing but verify)
  * is a hard ceiling on admission here. TOCSIN_BENCH_CPU_PROF=<dir> writes a CPU
- * profile of the main thread for each timed phase. `--only=batch1,batch1000,inproc,floor` picks phases.
+ * profile of the main thread for each timed phase. `--only=batch1,parts1,batch1000,parts1000,inproc,floor`
+ * picks phases.
+ *
+ * The parts phases (parts1, parts1000) post the same load, right after the node's, to the node's parts
+ * alone (admit-floor.ts, withPipelineServer): its HTTP framework and JSON parser, its check workers, its
+ * sequencer and append thread, and none of its bookkeeping (token, key ledger, versions, lifecycle,
+ * locks, outbox). Their rate is what the node's arrangement of threads and hand-overs allows on this
+ * machine, so the gap to the node's rate is what its bookkeeping costs, and a target the parts alone
+ * miss is bounded by that arrangement, not by the admission's own work.
  *
  * The floor phase (admit-floor.ts) times each step a record cannot skip alone on one thread, their sum,
  * and a bare HTTP exchange with the batch-1 clients (and the same exchange through Fastify, the node's
@@ -36,7 +44,7 @@ import { parseConfig } from "../src/node/config.js";
 import { openNode, type TocsinNode } from "../src/node/node.js";
 import { ed25519Rates, ed25519VerifyPerSecAllCores, opensslVersion } from "./baseline.js";
 import type { PostMessage, PostSpec } from "./post-worker.js";
-import { admissionFloor, appendCpuPerRecord, withBareHttpServer, withFastifyServer } from "./admit-floor.js";
+import { admissionFloor, appendCpuPerRecord, withBareHttpServer, withFastifyServer, withPipelineServer } from "./admit-floor.js";
 import { THREAD_NAMES } from "../src/store/os-thread-name.js";
 import { benchWarning } from "./bench-warning.js";
 import { profiled } from "./cpu-profile.js";
@@ -193,20 +201,28 @@ export interface AdmitRun {
  * clients (steadier than a rate on a shared machine) and each request's latency. The
  * TAXII benchmark runs it too, for its same-run admission baseline.
  */
-export async function admitOverHttp(batch: number, total: number, clients: number, warm: number = Math.max(batch, Math.round(total / 5 / batch) * batch)): Promise<AdmitRun> {
-  return withNode(async (node, url) => {
-    process.stderr.write(`admit over HTTP, batch ${batch}: preparing ${total} signed records and the warm-up …\n`);
+export async function admitOverHttp(
+  batch: number,
+  total: number,
+  clients: number,
+  warm: number = Math.max(batch, Math.round(total / 5 / batch) * batch),
+  server: "node" | "pipeline" = "node",
+): Promise<AdmitRun> {
+  return withNode(async (node, nodeUrl) => {
+    process.stderr.write(`admit over HTTP${server === "pipeline" ? " (the node's parts alone)" : ""}, batch ${batch}: preparing ${total} signed records and the warm-up …\n`);
     // Posted first and not timed, by the same client process: a serving node runs warm, while the first
     // few thousand requests of a fresh node — and of fresh clients — mostly measure V8 compiling their
     // code on the helper threads (batch 1, in segments of 3 000 after a fresh start: 1 160, 1 847, then
     // 1 952–2 327 records/s; node CPU 1 155, 708, then 567–662 µs a record). Warm is `warm` records.
     const { token, records } = await signedWarnings(node, warm + total, `b${batch}`);
+    const posterId = records[0]!.created_by_ref as string;
+    const serving = server === "node" ? (fn: (url: string) => Promise<AdmitRun>) => fn(nodeUrl) : async (fn: (url: string) => Promise<AdmitRun>) => withPipelineServer(node, posterId, await node.parties.keys(posterId), fn);
     const bodiesOf = (rs: readonly unknown[]): string[] => {
       const out: string[] = [];
       for (let i = 0; i < rs.length; i += batch) out.push(JSON.stringify(batch === 1 ? rs[i] : rs.slice(i, i + batch)));
       return out;
     };
-    const spec = (bodies: string[]): PostSpec => ({
+    const spec = (url: string, bodies: string[]): PostSpec => ({
       url: `${url}/api/v1/records`,
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
       bodies,
@@ -214,15 +230,15 @@ export async function admitOverHttp(batch: number, total: number, clients: numbe
       ok: [201],
     });
     process.stderr.write(`  warming up with ${warm} records …\n`);
-    return withClients(async (clients) => {
+    return serving((url) => withClients(async (clients) => {
       const warmBodies = bodiesOf(records.slice(0, warm));
       const bodies = bodiesOf(records.slice(warm));
       // The clients' objects are theirs, not the node's: held here, they would sit in the node's heap (this
       // process) through the timed run and every major GC would mark them.
       records.length = 0;
-      await clients.run(spec(warmBodies));
+      await clients.run(spec(url, warmBodies));
       const sizeBefore = await node.store.logSize();
-      const done = await profiled("admit", `batch ${batch}`, () => clients.run(spec(bodies)));
+      const done = await profiled("admit", `batch ${batch}`, () => clients.run(spec(url, bodies)));
       const admitted = (await node.store.logSize()) - sizeBefore;
       if (admitted !== total) throw new Error(`expected ${total} new leaves, found ${admitted}`);
       // The node signs a checkpoint with every commit (checkpointIntervalMs 0): one per durable transaction.
@@ -237,13 +253,13 @@ export async function admitOverHttp(batch: number, total: number, clients: numbe
         `  ${Math.round(rate)} records/s, ${Math.round(cpuUs)} µs of CPU per record (node ${Math.round(nodeCpuUs)}, of which main thread ${Math.round(mainThreadCpuUs)}; clients ${Math.round(clientCpuUs)}); ${commits} commits (${(total / commits).toFixed(1)} records each)\n`,
       );
       return { rate, cpuUs, nodeCpuUs, mainThreadCpuUs, threadsCpuUs, clientCpuUs, commits, latenciesMs: done.latenciesMs };
-    });
+    }));
   });
 }
 
-/** `--only=batch1`, `--only=batch1000`, `--only=inproc` or `--only=floor` (comma-separated) runs only those phases. */
+/** `--only=batch1`, `parts1`, `batch1000`, `parts1000`, `inproc` or `floor` (comma-separated) runs only those phases. */
 function phasesFrom(args: readonly string[]): ReadonlySet<string> {
-  const all = ["batch1", "batch1000", "inproc", "floor"];
+  const all = ["batch1", "parts1", "batch1000", "parts1000", "inproc", "floor"];
   const only = args.find((a) => a.startsWith("--only="));
   if (!only) return new Set(all);
   const named = only.slice("--only=".length).split(",").filter((p) => p !== "");
@@ -263,32 +279,47 @@ export async function runAdmitBench(args: string[]): Promise<void> {
   let batch1PerCommit = 7;
 
   // Batch 1 needs ~6 000 requests before its rate settles (see admitOverHttp); batch 1 000, one envelope a client.
-  for (const { batch, total, warm, clients, least } of [
-    { batch: 1, total: Math.round(6000 * scale), warm: Math.round(9000 * scale), clients: 16, least: 0.5 },
-    { batch: 1000, total: Math.round(20_000 * scale), warm: Math.round(4000 * scale), clients: 4, least: 1.0 },
-  ]) {
-    if (!phases.has(`batch${batch}`)) continue;
-    const { rate, cpuUs, nodeCpuUs, mainThreadCpuUs, threadsCpuUs, clientCpuUs, commits, latenciesMs } = await admitOverHttp(batch, total, clients, warm);
-    if (batch === 1) batch1PerCommit = total / commits;
+  // Each batch size twice: through the node, then through the node's parts alone (admit-floor.ts,
+  // withPipelineServer: its HTTP, check workers and group commit without its bookkeeping), at once after
+  // on the same host, so the two rates say how much of the node's cost its arrangement alone makes.
+  for (const { batch, total, warm, clients, least, server } of [1, 1000].flatMap((batch) =>
+    (["node", "pipeline"] as const).map((server) =>
+      batch === 1
+        ? { batch, server, total: Math.round(6000 * scale), warm: Math.round(9000 * scale), clients: 16, least: 0.5 }
+        : { batch, server, total: Math.round(20_000 * scale), warm: Math.round(4000 * scale), clients: 4, least: 1.0 },
+    ),
+  )) {
+    if (!phases.has(server === "node" ? `batch${batch}` : `parts${batch}`)) continue;
+    const { rate, cpuUs, nodeCpuUs, mainThreadCpuUs, threadsCpuUs, clientCpuUs, commits, latenciesMs } = await admitOverHttp(batch, total, clients, warm, server);
+    if (batch === 1 && server === "node") batch1PerCommit = total / commits;
+    // The parts' rows are named as floors: what the node would do were its bookkeeping free.
+    const what = server === "node" ? "" : "parts alone: ";
     const lat = [...latenciesMs].sort((a, b) => a - b);
     const ratio = rate / ed.verifyPerSec;
     const p99 = percentile(lat, 99);
-    rows.push({ name: `admit over HTTP, batch ${batch} x ${clients} clients (${total} warnings)`, value: rate, unit: "records/s", baseline: verifyBaseline, ratio, target: `>= ${least.toFixed(1)}x verify/s: ${mark(ratio >= least)}` });
-    rows.push({ name: `  CPU per record, all threads (node + clients), batch ${batch}`, value: cpuUs, unit: "µs", baseline: verifyBaseline, ratio: (cpuUs / 1e6) * ed.verifyPerSec });
-    rows.push({ name: `    … the node's (every thread), batch ${batch}`, value: nodeCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (nodeCpuUs / 1e6) * ed.verifyPerSec });
-    rows.push({ name: `    … the node's main thread, batch ${batch}`, value: mainThreadCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (mainThreadCpuUs / 1e6) * ed.verifyPerSec });
+    rows.push({
+      name: server === "node" ? `admit over HTTP, batch ${batch} x ${clients} clients (${total} warnings)` : `floor: the node's parts alone, batch ${batch} x ${clients} clients (HTTP, check workers, group commit; no bookkeeping)`,
+      value: rate,
+      unit: "records/s",
+      baseline: verifyBaseline,
+      ratio,
+      ...(server === "node" ? { target: `>= ${least.toFixed(1)}x verify/s: ${mark(ratio >= least)}` } : {}),
+    });
+    rows.push({ name: `  ${what}CPU per record, all threads (node + clients), batch ${batch}`, value: cpuUs, unit: "µs", baseline: verifyBaseline, ratio: (cpuUs / 1e6) * ed.verifyPerSec });
+    rows.push({ name: `    … ${what}the node's (every thread), batch ${batch}`, value: nodeCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (nodeCpuUs / 1e6) * ed.verifyPerSec });
+    rows.push({ name: `    … ${what}the node's main thread, batch ${batch}`, value: mainThreadCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (mainThreadCpuUs / 1e6) * ed.verifyPerSec });
     // Where the node's CPU goes, by thread: the check workers hold the one unavoidable verify a record.
-    rows.push({ name: `    … the check workers', batch ${batch}`, value: threadsCpuUs.check, unit: "µs", baseline: verifyBaseline, ratio: (threadsCpuUs.check / 1e6) * ed.verifyPerSec });
-    rows.push({ name: `    … the append thread's, batch ${batch}`, value: threadsCpuUs.append, unit: "µs", baseline: verifyBaseline, ratio: (threadsCpuUs.append / 1e6) * ed.verifyPerSec });
-    rows.push({ name: `    … V8's and libuv's helper threads (GC, compiler), batch ${batch}`, value: threadsCpuUs.helpers, unit: "µs", baseline: verifyBaseline, ratio: (threadsCpuUs.helpers / 1e6) * ed.verifyPerSec });
-    rows.push({ name: `    … the clients' (a process of their own), batch ${batch}`, value: clientCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (clientCpuUs / 1e6) * ed.verifyPerSec });
+    rows.push({ name: `    … ${what}the check workers', batch ${batch}`, value: threadsCpuUs.check, unit: "µs", baseline: verifyBaseline, ratio: (threadsCpuUs.check / 1e6) * ed.verifyPerSec });
+    rows.push({ name: `    … ${what}the append thread's, batch ${batch}`, value: threadsCpuUs.append, unit: "µs", baseline: verifyBaseline, ratio: (threadsCpuUs.append / 1e6) * ed.verifyPerSec });
+    rows.push({ name: `    … ${what}V8's and libuv's helper threads (GC, compiler), batch ${batch}`, value: threadsCpuUs.helpers, unit: "µs", baseline: verifyBaseline, ratio: (threadsCpuUs.helpers / 1e6) * ed.verifyPerSec });
+    rows.push({ name: `    … ${what}the clients' (a process of their own), batch ${batch}`, value: clientCpuUs, unit: "µs", baseline: verifyBaseline, ratio: (clientCpuUs / 1e6) * ed.verifyPerSec });
     // ratio: requests per durable transaction (how many requests group commit gathers into one fsync).
-    rows.push({ name: `  records per commit (group commit), batch ${batch}`, value: total / commits, unit: "records", baseline: `${batch} record(s) per request`, ratio: total / commits / batch });
+    rows.push({ name: `  ${what}records per commit (group commit), batch ${batch}`, value: total / commits, unit: "records", baseline: `${batch} record(s) per request`, ratio: total / commits / batch });
     // openssl speed divides by CPU time, so its rate ignores the machine's load; this row does the same
     // for admission: the rate two cores would give at this CPU cost per record (clients included).
-    rows.push({ name: `  CPU-bound rate on 2 idle cores (2 / CPU per record), batch ${batch}`, value: 2e6 / cpuUs, unit: "records/s", baseline: verifyBaseline, ratio: 2e6 / cpuUs / ed.verifyPerSec });
-    rows.push({ name: `  request latency p50, batch ${batch}`, value: percentile(lat, 50), unit: "ms", baseline: verifyBaseline, ratio: (percentile(lat, 50) / 1000) * ed.verifyPerSec });
-    rows.push({ name: `  request latency p99, batch ${batch}`, value: p99, unit: "ms", baseline: verifyBaseline, ratio: (p99 / 1000) * ed.verifyPerSec, ...(batch === 1 ? { target: `< 25 ms: ${mark(p99 < 25)}` } : {}) });
+    rows.push({ name: `  ${what}CPU-bound rate on 2 idle cores (2 / CPU per record), batch ${batch}`, value: 2e6 / cpuUs, unit: "records/s", baseline: verifyBaseline, ratio: 2e6 / cpuUs / ed.verifyPerSec });
+    rows.push({ name: `  ${what}request latency p50, batch ${batch}`, value: percentile(lat, 50), unit: "ms", baseline: verifyBaseline, ratio: (percentile(lat, 50) / 1000) * ed.verifyPerSec });
+    rows.push({ name: `  ${what}request latency p99, batch ${batch}`, value: p99, unit: "ms", baseline: verifyBaseline, ratio: (p99 / 1000) * ed.verifyPerSec, ...(batch === 1 && server === "node" ? { target: `< 25 ms: ${mark(p99 < 25)}` } : {}) });
   }
 
   if (phases.has("inproc")) await withNode(async (node) => {

@@ -20,11 +20,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { rfc3339 } from "../src/core/clock.js";
 import { sha256, toHex, utf8 } from "../src/core/crypto/index.js";
-import { encodeRecordLeafOf, recordCanonicalForms, recordKindOf, verifyRecordSignature, type StixObject } from "../src/core/record/index.js";
+import { encodeRecordLeaf, encodeRecordLeafOf, recordCanonicalForms, recordKindOf, verifyRecordSignature, type StixObject } from "../src/core/record/index.js";
+import { RecordCheckPool } from "../src/exchange/record-check-pool.js";
+import type { PosterKey } from "../src/exchange/record-check.js";
 import { stixValidator } from "../src/exchange/stix-validator.js";
-import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from "../src/http/input-guards.js";
+import { installJsonParser, jsonNestsDeeperThan, MAX_JSON_DEPTH } from "../src/http/input-guards.js";
 import type { TocsinNode } from "../src/node/node.js";
 import type { NewRecord } from "../src/store/store.js";
+import type { AppendEntry } from "../src/log/sequencer.js";
 
 export interface FloorStep {
   readonly name: string;
@@ -157,5 +160,53 @@ export async function withBareHttpServer<T>(fn: (url: string) => Promise<T>): Pr
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/**
+ * The node's own parts in the node's own arrangement, and nothing else of it: the least a two-core
+ * admission costs, hand-overs included. Fastify with the node's JSON parser (depth and prototype
+ * guards); each record checked on check workers of the node's pool (schema, signature, canonical form
+ * and digest; a large request split across the workers, the small requests of one event-loop turn
+ * sharing a task); its leaf; the append of the request's leaves and records through `node`'s sequencer
+ * (group commit, the fsync on the append thread, a checkpoint signed with every commit); the node's
+ * answer. What it leaves out is all the node does besides: the bearer token's lookup, the key ledger's
+ * freshness, the stored versions and thread positions, the lifecycle, the locks, the outbox. Each
+ * posted record (one object, or an array of them) must be new (the store refuses a digest twice) and a
+ * first version of a warning signed by `posterId` with one of `keys`.
+ */
+export async function withPipelineServer<T>(node: TocsinNode, posterId: string, keys: readonly PosterKey[], fn: (url: string) => Promise<T>): Promise<T> {
+  const checks = new RecordCheckPool(node.config.checkWorkers);
+  await checks.warm();
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });
+  installJsonParser(app);
+  app.post("/api/v1/records", async (request, reply) => {
+    const objects = (Array.isArray(request.body) ? request.body : [request.body]) as StixObject[];
+    const results = await checks.check(posterId, keys, objects);
+    const loggedAt = rfc3339(Date.now());
+    const entries: AppendEntry[] = [];
+    const answers: Record<string, unknown>[] = [];
+    for (let i = 0; i < objects.length; i++) {
+      const obj = objects[i]!;
+      const check = results[i]!;
+      if (check.invalid || check.signature === undefined || "failed" in check.signature || check.body === undefined || check.digest === undefined) {
+        return reply.code(400).send();
+      }
+      const digest = toHex(check.digest);
+      const modified = (obj.modified ?? obj.created) as string;
+      const leaf = encodeRecordLeaf({ kind: check.kind, id: obj.id, modified, author: posterId, keyId: check.signature.keyId, custodial: false, digest, loggedAt, warning: obj.id, seq: 0 });
+      entries.push({ leaf, record: { digest: check.digest, id: obj.id, modified, type: obj.type, kind: check.kind, author: posterId, warningRef: check.warningId, loggedAt, custodial: false, body: check.body } });
+      answers.push({ id: obj.id, modified, kind: check.kind, digest, index: 0, leafHash: "", custodial: false, duplicate: false });
+    }
+    const appended = await node.sequencer.appendEntries(entries);
+    appended.forEach((a, i) => Object.assign(answers[i]!, { index: a.index, leafHash: toHex(a.leafHash) }));
+    return reply.code(201).header("content-type", "application/json; charset=utf-8").send(JSON.stringify({ records: answers }));
+  });
+  const url = await app.listen({ host: "127.0.0.1", port: 0 });
+  try {
+    return await fn(url);
+  } finally {
+    await app.close();
+    await checks.close();
   }
 }
