@@ -10,6 +10,7 @@ import {
   type RecordKind,
   type StixObject,
 } from "../core/record/index.js";
+import { stixTimestampMs } from "../core/stix/stix-timestamp.js";
 import type { Sequencer } from "../log/sequencer.js";
 import type { NewRecord, PartyKeyRow, PartyRow, Store, StoredRecord } from "../store/store.js";
 import { ExchangeError } from "./exchange-errors.js";
@@ -122,7 +123,7 @@ export class Admission {
     const now = this.d.clock.now();
     for (const t of ["created", "modified"] as const) {
       const v = obj[t];
-      if (typeof v === "string" && Date.parse(v) > now + MAX_CLOCK_SKEW_MS) {
+      if (typeof v === "string" && stixTimestampMs(v) > now + MAX_CLOCK_SKEW_MS) {
         throw new ExchangeError("RECORD_FUTURE_DATED", `${t} is in the future`, { details: { property: t } });
       }
     }

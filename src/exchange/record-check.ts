@@ -1,4 +1,4 @@
-import { sha256, utf8 } from "../core/crypto/index.js";
+import { sha256Utf8 } from "../core/crypto/index.js";
 import type { ErrorCode } from "../core/errors/error-codes.js";
 import { isTocsinError, TocsinError } from "../core/errors/tocsin-error.js";
 import {
@@ -81,7 +81,7 @@ export function checkRecord(raw: unknown, posterId: string, keys: readonly Poste
   const warningId = warningRefOf(obj);
   let canonical: { body: string; digest: Uint8Array };
   try {
-    canonical = forms ? { body: forms.body, digest: sha256(utf8.encode(forms.body)) } : canonicalForm(obj);
+    canonical = forms ? { body: forms.body, digest: sha256Utf8(forms.body) } : canonicalForm(obj);
   } catch (e) {
     return { unsigned, signature, notCanonical: failureOf(e), kind, warningId };
   }
@@ -91,7 +91,7 @@ export function checkRecord(raw: unknown, posterId: string, keys: readonly Poste
 /** The record's canonical JSON (its stored body) and the SHA-256 of it (its digest), canonicalised once. */
 export function canonicalForm(obj: StixObject): { body: string; digest: Uint8Array } {
   const body = canonicalJson(obj);
-  return { body, digest: sha256(utf8.encode(body)) };
+  return { body, digest: sha256Utf8(body) };
 }
 
 /** A record verifies only under a key registered to the party that posted it. */

@@ -27,6 +27,8 @@ export interface CryptoBackend {
    * is most of the cost.
    */
   sha256Into(out: Uint8Array, offset: number, ...parts: Uint8Array[]): void;
+  /** SHA-256 of the UTF-8 of `text` (a lone surrogate as U+FFFD, as `utf8.encode` writes it), without the encoded copy where the library hashes text itself. */
+  sha256Utf8(text: string): Uint8Array;
   /** A fresh key pair from the platform's CSPRNG. */
   generateEd25519(): Ed25519KeyPair;
   /** The public key of a 32-byte seed; RangeError for another length. */

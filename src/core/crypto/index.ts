@@ -1,4 +1,4 @@
-export { sha256 } from "./sha256.js";
+export { sha256, sha256Utf8 } from "./sha256.js";
 export {
   generateEd25519,
   ed25519PublicKey,

@@ -48,6 +48,11 @@ test("SHA-256: both backends give the RFC 6962 hasher vectors, in one part or se
       assert.deepEqual([...out.subarray(0, 5), ...out.subarray(37)], [9, 9, 9, 9, 9, 9, 9, 9], name);
     }
     assert.throws(() => b.sha256Into(new Uint8Array(40), 9, big), RangeError, name);
+    // Of text: the hash of its UTF-8 as utf8.encode writes it (multi-byte characters, a lone surrogate as U+FFFD).
+    for (const text of ["", "abc", "é€😀 \u2028", "lone \ud800 surrogate", "x".repeat(5000)]) {
+      assert.equal(b.toHex(b.sha256Utf8(text)), nodeBackend.toHex(nodeBackend.sha256(b.utf8.encode(text))), `${name} ${JSON.stringify(text.slice(0, 20))}`);
+    }
+    assert.equal(b.toHex(b.sha256Utf8("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", name);
   }
 });
 

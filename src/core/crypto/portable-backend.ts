@@ -21,6 +21,10 @@ export function sha256Into(out: Uint8Array, offset: number, ...parts: Uint8Array
   out.set(sha256(...parts), offset);
 }
 
+export function sha256Utf8(text: string): Uint8Array {
+  return nobleSha256(utf8.encode(text));
+}
+
 export function generateEd25519(): Ed25519KeyPair {
   const seed = ed25519.utils.randomSecretKey();
   return { seed, publicKey: ed25519.getPublicKey(seed) };
@@ -133,4 +137,4 @@ export const utf8 = {
   decode: (b: Uint8Array): string => decoder.decode(b),
 };
 
-void ({ sha256, sha256Into, generateEd25519, ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519IsValidPublicKey, bytesEqual, toHex, fromHex, toBase64, fromBase64, utf8 } satisfies CryptoBackend);
+void ({ sha256, sha256Into, sha256Utf8, generateEd25519, ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519IsValidPublicKey, bytesEqual, toHex, fromHex, toBase64, fromBase64, utf8 } satisfies CryptoBackend);

@@ -1,5 +1,6 @@
 import { fromBase64 } from "../crypto/bytes.js";
 import { NODE_AUTHOR, type LifecycleEvent } from "../lifecycle/index.js";
+import { stixTimestampMs } from "../stix/stix-timestamp.js";
 import {
   ACTION_EXT,
   RESOLUTION_EXT,
@@ -11,8 +12,8 @@ import {
 
 type Obj = Record<string, any>;
 
-/** RFC 3339 → ms; the schemas have already checked the form. */
-const ms = (t: unknown): number => Date.parse(t as string);
+/** RFC 3339 → ms, as Date.parse reads it; the schemas have already checked the form. */
+const ms = (t: unknown): number => stixTimestampMs(t as string);
 
 /**
  * Turns an admitted STIX record into the lifecycle core's abstract event. Pure: the caller supplies

@@ -276,6 +276,34 @@ test("the one-pass writer gives canonicalJson's text, and cutting the located me
   assert.throws(() => canonicalJsonLocating(cyclic, path), (e: unknown) => e instanceof RecordError && e.code === "RECORD_NOT_CANONICALIZABLE" && /cycle/.test(e.message));
 });
 
+test("the writer quotes strings as JSON.stringify does: quotes, backslashes, control characters, U+2028, surrogate pairs; lone surrogates refused", () => {
+  const path = ["extensions", "ext", "signature"];
+  // Code units from every class the writer tells apart, strung together at random.
+  const unit = fc.oneof(
+    fc.constantFrom('"', "\\", "\u0000", "\b", "\t", "\n", "\f", "\r", "\u001f", "\u007f", "\u2028", "\u2029", "/", "é", "€", "\ud83d\ude00", "\ud800", "\udfff"),
+    fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+    fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+  );
+  fc.assert(
+    fc.property(fc.array(unit, { maxLength: 12 }).map((u) => u.join("")), (s) => {
+      const v = { a: s, extensions: { ext: { signature: s, list: [s, 1] } } };
+      let expected: string | undefined;
+      try {
+        expected = canonicalJson(v);
+      } catch {
+        expected = undefined;
+      }
+      if (expected === undefined) {
+        assert.throws(() => canonicalJsonLocating(v, path), (e: unknown) => e instanceof RecordError && e.code === "RECORD_NOT_CANONICALIZABLE");
+      } else {
+        assert.equal(canonicalJsonLocating(v, path).text, expected);
+        assert.equal(canonicalJsonLocating(v, path).text.includes(JSON.stringify(s)), true);
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 test("the writer's memo of key texts: a key with a lone surrogate is refused every time, and keys past its bound are written alike", () => {
   const path = ["extensions", "ext", "signature"];
   const refused = (e: unknown) => e instanceof RecordError && e.code === "RECORD_NOT_CANONICALIZABLE" && /key with a lone surrogate/.test(e.message);

@@ -111,6 +111,14 @@ export interface MemberSpan {
 /** Thrown inside the one-pass writer on anything but plain JSON data: the checked path then says what. */
 const UNUSUAL = Symbol("not plain JSON data");
 const SURROGATE = /[\uD800-\uDFFF]/;
+/**
+ * What JSON.stringify writes otherwise than as the string between quotes: a quote, a backslash, a control
+ * character, a lone surrogate (refused here before it gets there) — and, to send pairs that way too,
+ * any surrogate. Most strings of a record have none (ids, timestamps, words): quoting those by hand
+ * instead of calling JSON.stringify (0.2 µs a call) took a signed warning's canonicalisation from 16.4
+ * to 12.3 µs.
+ */
+const NOT_VERBATIM = /[\u0000-\u001F"\\\uD800-\uDFFF]/;
 
 /**
  * The writer's text for an object key: its JSON string and the colon. Records repeat the same few dozen
@@ -165,6 +173,10 @@ export function canonicalJsonLocating(value: unknown, memberPath: readonly strin
   const write = (v: unknown, depth: number, onPath: boolean): void => {
     switch (typeof v) {
       case "string":
+        if (!NOT_VERBATIM.test(v)) {
+          text += `"${v}"`;
+          return;
+        }
         if (SURROGATE.test(v) && hasLoneSurrogate(v)) throw UNUSUAL;
         text += JSON.stringify(v);
         return;

@@ -107,10 +107,11 @@ export function encodeRecordLeaf(leaf: RecordLeaf): Uint8Array {
 function writeLeaf(leaf: RecordLeaf): Uint8Array {
   // Written out member by member, in JCS order (keys sorted by UTF-16 code units: author, custodial,
   // digest, id, key_id, kind, logged_at, modified, [seq,] v[, warning]): checkLeaf has held every string
-  // to ASCII ids, timestamps and hex digits, for which JSON.stringify writes exactly the JCS form, and
-  // seq to a safe non-negative integer. The same bytes as canonicalBytes() of the object (log-leaf.test.ts
-  // holds them equal), without a generic canonicalisation per logged record.
-  const q = JSON.stringify;
+  // to a leaf kind, ASCII ids, timestamps and hex digits (no quote, backslash or control character), whose
+  // JCS form is the string between quotes, and seq to a safe non-negative integer. The same bytes as
+  // canonicalBytes() of the object (log-leaf.test.ts holds them equal), without a generic
+  // canonicalisation per logged record, nor JSON.stringify's 0.2 µs a string.
+  const q = (s: string): string => `"${s}"`;
   const head = `{"author":${q(leaf.author)},"custodial":${leaf.custodial},"digest":${q(leaf.digest)},"id":${q(leaf.id)},"key_id":${q(leaf.keyId)},"kind":${q(leaf.kind)},"logged_at":${q(leaf.loggedAt)},"modified":${q(leaf.modified)}`;
   const text = leaf.warning === undefined ? `${head},"v":${RECORD_LEAF_VERSION}}` : `${head},"seq":${leaf.seq},"v":${THREAD_LEAF_VERSION},"warning":${q(leaf.warning)}}`;
   return utf8.encode(text);

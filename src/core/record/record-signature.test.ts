@@ -76,6 +76,19 @@ test("keyIdOf is the first 16 bytes of SHA-256 of the raw public key, lowercase 
   throwsCode(() => keyIdOf(new Uint8Array(31)), "RECORD_BAD_KEY");
 });
 
+test("keyIdOf answers by a key's content, also for the same array changed in place after a call", () => {
+  const bobPub = ed25519PublicKey(seedOf(9));
+  const idOf = (k: Uint8Array) => toHex(sha256(k)).slice(0, 32);
+  assert.equal(keyIdOf(bobPub), idOf(bobPub));
+  const key = Buffer.from(alicePub); // a Buffer, whose slice() would share the memory
+  assert.equal(keyIdOf(key), idOf(alicePub));
+  key.set(bobPub);
+  assert.equal(keyIdOf(key), idOf(bobPub));
+  assert.equal(keyIdOf(alicePub), idOf(alicePub));
+  assert.equal(keyIdOf(new Uint8Array(alicePub)), idOf(alicePub));
+  assert.equal(keyIdOf(bobPub), idOf(bobPub));
+});
+
 test("sign then verify round-trips, also through JSON text", () => {
   const signed = signAlice();
   assert.deepEqual(verifyRecordSignature(signed, resolve), { signerRef: ALICE, keyId: keyIdOf(alicePub), custodial: false });

@@ -45,3 +45,31 @@ export function compareStixTimestamps(a: string, b: string): number {
   const pb = fracB.padEnd(width, "0");
   return pa === pb ? 0 : pa < pb ? -1 : 1;
 }
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (any year 0–9999; month 1–12). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  // March-based years put the leap day last, so each era of 400 years is the same 146 097 days.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/**
+ * A STIX timestamp's instant in milliseconds since the epoch, exactly as `Date.parse` reads it: the
+ * fraction truncated to milliseconds, and NaN for a leap second, which `Date.parse` refuses. Read by
+ * position: the lifecycle takes seven timestamps from every warning it admits, and `Date.parse`'s
+ * general parser costs about 0.28 µs each. Any other text goes to `Date.parse`, and so does a fraction
+ * of more than 9 digits, where V8's reading is its own (".0001000000" is 1 ms there).
+ */
+export function stixTimestampMs(s: string): number {
+  if (s.length > 30 || !isStixTimestamp(s)) return Date.parse(s);
+  const second = digits(s, 17, 2);
+  if (second === 60) return Number.NaN;
+  const fractionDigits = Math.min(s.length - 21, 3);
+  const ms = fractionDigits <= 0 ? 0 : digits(s, 20, fractionDigits) * (fractionDigits === 1 ? 100 : fractionDigits === 2 ? 10 : 1);
+  const days = daysFromCivil(digits(s, 0, 4), digits(s, 5, 2), digits(s, 8, 2));
+  return days * 86_400_000 + digits(s, 11, 2) * 3_600_000 + digits(s, 14, 2) * 60_000 + second * 1000 + ms;
+}
