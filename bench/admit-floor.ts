@@ -19,7 +19,7 @@ import Fastify from "fastify";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { rfc3339 } from "../src/core/clock.js";
-import { sha256, toHex, utf8 } from "../src/core/crypto/index.js";
+import { sha256Utf8, toHex } from "../src/core/crypto/index.js";
 import { encodeRecordLeaf, encodeRecordLeafOf, recordCanonicalForms, recordKindOf, verifyRecordSignature, type StixObject } from "../src/core/record/index.js";
 import { RecordCheckPool } from "../src/exchange/record-check-pool.js";
 import type { PosterKey } from "../src/exchange/record-check.js";
@@ -55,8 +55,7 @@ export async function admissionFloor(node: TocsinNode, records: readonly StixObj
   const texts = records.map((r) => JSON.stringify(r));
   const validator = stixValidator();
   const forms = records.map((r) => recordCanonicalForms(r)!);
-  const bodies = forms.map((f) => utf8.encode(f.body));
-  const digests = bodies.map((b) => toHex(sha256(b)));
+  const digests = forms.map((f) => toHex(sha256Utf8(f.body)));
   const key = () => publicKey;
   // Warm every step once over all records, so each is measured compiled.
   const steps: [string, () => number][] = [
@@ -64,7 +63,7 @@ export async function admissionFloor(node: TocsinNode, records: readonly StixObj
     ["depth guard on the text", () => cpuPerItem(texts, (t) => jsonNestsDeeperThan(t, MAX_JSON_DEPTH))],
     ["schema validation (the node's validator)", () => cpuPerItem(records, (r) => validator.assertValidStix(r))],
     ["canonicalisation (body and signing bytes, one pass)", () => cpuPerItem(records, (r) => recordCanonicalForms(r))],
-    ["SHA-256 of the body (the digest)", () => cpuPerItem(bodies, (b) => sha256(b))],
+    ["SHA-256 of the body (the digest)", () => cpuPerItem(forms, (f) => sha256Utf8(f.body))],
     ["Ed25519 verify (libsodium)", () => cpuPerItem(records.map((r, i) => [r, forms[i]!.signingBytes] as const), ([r, s]) => verifyRecordSignature(r, key, s))],
     ["log leaf (encoded)", () => cpuPerItem(records.map((r, i) => [r, digests[i]!] as const), ([r, d]) => encodeRecordLeafOf(r, "2026-01-01T00:00:00.000Z", d, { warning: r.id, seq: 0 }))],
     ["structured clone (the least hand-over to a second thread)", () => cpuPerItem(records, (r) => structuredClone(r))],
@@ -89,7 +88,7 @@ export async function appendCpuPerRecord(node: TocsinNode, records: readonly Sti
   const loggedAt = rfc3339(Date.now());
   const entries = records.map((r) => {
     const { body } = recordCanonicalForms(r)!;
-    const digest = sha256(utf8.encode(body));
+    const digest = sha256Utf8(body);
     const record: NewRecord = {
       digest,
       id: r.id,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { sha256 } from "../core/crypto/index.js";
+import { sha256Utf8 } from "../core/crypto/index.js";
 
 /** Tokens are 32 random bytes; the prefix makes a leaked one easy to spot in logs and scanners. */
 const TOKEN_PREFIX = "tocsin_";
@@ -15,5 +15,5 @@ export function looksLikeToken(token: string): boolean {
 }
 
 export function hashToken(token: string): Uint8Array {
-  return sha256(new TextEncoder().encode(token));
+  return sha256Utf8(token);
 }

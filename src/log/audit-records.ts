@@ -1,5 +1,5 @@
 import { publicBytesEqual as bytesEqual, toHex } from "../core/crypto/bytes.js";
-import { sha256 } from "../core/crypto/sha256.js";
+import { sha256Utf8 } from "../core/crypto/sha256.js";
 import { decodeRecordLeaf, ThreadPositionCheck, type RecordLeaf } from "../core/record/index.js";
 import { warningRefOf } from "../core/record/record-kind.js";
 import { stixIdType } from "../core/record/stix-syntax.js";
@@ -30,7 +30,6 @@ import type { AuditProblem } from "./audit.js";
 const PAGE = 2_000;
 /** Every v1 record leaf is JCS of an object: it starts with '{'. Raw entries rarely do, and skip the parse. */
 const OPEN_BRACE = 0x7b;
-const utf8 = new TextEncoder();
 
 /** Leaves start .. start + count - 1 of the log, each one's data by its position in the run. */
 export interface LeafRun {
@@ -146,7 +145,7 @@ function checkRecord(index: number, leaf: RecordLeaf, row: StoredRecord | undefi
   }
   // The body is stored as the canonical JSON whose SHA-256 is the record's digest: one changed
   // character changes the hash.
-  if (!bytesEqual(sha256(utf8.encode(row.body)), row.digest)) {
+  if (!bytesEqual(sha256Utf8(row.body), row.digest)) {
     report(problem("record-body", index, `entry ${index}: the stored body of ${row.id} version ${row.modified} does not hash to its logged digest ${leaf.digest}`));
     return;
   }
