@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createPublicKey, randomBytes, verify } from "node:crypto";
+import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from "node:crypto";
 import { readVector } from "../../testing/repo-root.js";
 import * as nodeBackend from "./node-backend.js";
 import * as portable from "./portable-backend.js";
@@ -102,6 +102,25 @@ test("Ed25519: both backends refuse the same bad signatures, without throwing", 
   const signed = portable.ed25519Sign(fresh.seed, msg);
   assert.equal(nodeBackend.ed25519Verify(fresh.publicKey, msg, signed), true, "a browser's signature verifies on the node");
   assert.deepEqual(nodeBackend.ed25519PublicKey(fresh.seed), fresh.publicKey);
+});
+
+test("Ed25519: the node's libsodium signatures and keys are OpenSSL's bytes, for fresh seeds and every message length up to 300", () => {
+  // The node signed with OpenSSL before; a checkpoint or custodial record signed either way must be the same bytes.
+  for (let i = 0; i < 300; i++) {
+    const seed = new Uint8Array(randomBytes(32));
+    const message = new Uint8Array(randomBytes(i));
+    const key = createPrivateKey({ key: Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]), format: "der", type: "pkcs8" });
+    const opensslPublic = createPublicKey(key).export({ format: "der", type: "spki" }).subarray(12);
+    assert.deepEqual(nodeBackend.ed25519Sign(seed, message), new Uint8Array(sign(null, message, key)), `signature, ${i} bytes`);
+    assert.deepEqual(nodeBackend.ed25519PublicKey(seed), new Uint8Array(opensslPublic), `public key, ${i}`);
+  }
+  // A caller that changes its seed's bytes afterwards signs with the new seed, not a cached one.
+  const seed = new Uint8Array(randomBytes(32));
+  const first = nodeBackend.ed25519PublicKey(seed);
+  seed[0] = seed[0]! ^ 1;
+  assert.notDeepEqual(nodeBackend.ed25519PublicKey(seed), first);
+  const fresh = nodeBackend.generateEd25519();
+  assert.deepEqual(fresh.publicKey, portable.ed25519PublicKey(fresh.seed), "a generated pair is a pair");
 });
 
 /** OpenSSL's own verdict (node:crypto), the verify the node used before libsodium: the attack below is real there. */
