@@ -238,7 +238,7 @@ export async function admitOverHttp(
       records.length = 0;
       await clients.run(spec(url, warmBodies));
       const sizeBefore = await node.store.logSize();
-      const done = await profiled("admit", `batch ${batch}`, () => clients.run(spec(url, bodies)));
+      const done = await profiled("admit", `${server === "node" ? "" : "parts alone "}batch ${batch}`, () => clients.run(spec(url, bodies)));
       const admitted = (await node.store.logSize()) - sizeBefore;
       if (admitted !== total) throw new Error(`expected ${total} new leaves, found ${admitted}`);
       // The node signs a checkpoint with every commit (checkpointIntervalMs 0): one per durable transaction.

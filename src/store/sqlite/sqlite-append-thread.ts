@@ -11,7 +11,7 @@
  * write on the node's own connection waits (busy_timeout, on the event loop) for whatever commit
  * holds the write lock here — 12–42 ms at a time in the batch-1 000 bench, every 1.7 s.
  *
- * Messages in: {id, batch} to append, {id, witnessMoves} to move witnessed logs' states, {id,
+ * Messages in: {id, batch} to append (the batch in columns, append-batch-columns.ts), {id, witnessMoves} to move witnessed logs' states, {id,
  * renewLease} to extend the sequencer's lease, {id, close: true} to close the connection. Out: {id}
  * when done ({id, moved} for witness moves: whether each moved; {id, changes} for a renewal: rows
  * changed), {id, error: {message, code, store}} when not (store: a StoreError, thrown again as one).
@@ -22,6 +22,7 @@ import { QUERIES, type QueryName } from "../sql/queries.js";
 import { nameThisThread, THREAD_NAMES } from "../os-thread-name.js";
 import { StoreError } from "../store-errors.js";
 import type { AppendBatch, WitnessStateMove } from "../store.js";
+import { fromColumns, type AppendBatchColumns } from "./append-batch-columns.js";
 import { appendInTx, witnessMovesInTx } from "./sqlite-append.js";
 
 export interface AppendThreadData {
@@ -29,7 +30,7 @@ export interface AppendThreadData {
 }
 
 export type AppendRequest =
-  | { readonly id: number; readonly batch: AppendBatch }
+  | { readonly id: number; readonly batch: AppendBatchColumns }
   | { readonly id: number; readonly witnessMoves: readonly WitnessStateMove[] }
   | { readonly id: number; readonly renewLease: { readonly holder: string; readonly epoch: number; readonly expiresAt: number } }
   | { readonly id: number; readonly close: true };
@@ -72,7 +73,7 @@ port.on("message", (m: AppendRequest) => {
       port.postMessage({ id: m.id, moved: moveWitnessedLogs.immediate(m.witnessMoves) } satisfies AppendAnswer);
       return;
     }
-    append.immediate(m.batch);
+    append.immediate(fromColumns(m.batch));
     port.postMessage({ id: m.id } satisfies AppendAnswer);
   } catch (e) {
     const err = e as Error & { code?: unknown };

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { StoreError, type StoreErrorCode } from "../store-errors.js";
 import type { AppendBatch, WitnessStateMove } from "../store.js";
+import { toColumns } from "./append-batch-columns.js";
 import type { AppendAnswer, AppendRequest, AppendThreadData } from "./sqlite-append-thread.js";
 
 /**
@@ -24,7 +25,8 @@ export class SqliteAppender {
   constructor(private readonly path: string) {}
 
   append(batch: AppendBatch): Promise<void> {
-    return this.#send({ id: this.#next++, batch }).then(() => undefined);
+    const { columns, transfer } = toColumns(batch);
+    return this.#send({ id: this.#next++, batch: columns }, false, transfer).then(() => undefined);
   }
 
   /** A witness's group commit (SqlStore.advanceWitnessedLogs), committed on the thread: whether each moved. */
@@ -50,14 +52,14 @@ export class SqliteAppender {
     await w.terminate();
   }
 
-  #send(m: AppendRequest, closing = false): Promise<AppendAnswer> {
+  #send(m: AppendRequest, closing = false, transfer: ArrayBuffer[] = []): Promise<AppendAnswer> {
     if (this.#closed && !closing) return Promise.reject(new StoreError("STORE_UNAVAILABLE", "the store is closed"));
     const w = this.#thread();
     return new Promise((resolve, reject) => {
       this.#pending.set(m.id, { resolve, reject });
       // Held open only while a batch is on its way: an idle store does not keep the process alive.
       w.ref();
-      w.postMessage(m);
+      w.postMessage(m, transfer);
     });
   }
 
