@@ -3,9 +3,9 @@ import sodium from "sodium-native";
 import { ED25519_PUBLIC_KEY_BYTES, ED25519_SEED_BYTES, ED25519_SIGNATURE_BYTES, type CryptoBackend, type Ed25519KeyPair } from "./crypto-backend.js";
 
 /*
- * The core's cryptography on Node: node:crypto (OpenSSL) for SHA-256 and randomness, libsodium for Ed25519, and Buffer's
- * native codecs. The "default" implementation of "#crypto" (crypto-backend.ts); no home-made curve
- * arithmetic.
+ * The core's cryptography on Node: node:crypto (OpenSSL) for SHA-256 and randomness, libsodium for
+ * Ed25519, and Buffer's native codecs. The "default" implementation of "#crypto" (crypto-backend.ts);
+ * no home-made curve arithmetic.
  */
 
 // ---- SHA-256 ----
@@ -97,8 +97,8 @@ function signingKey(seed: Uint8Array): { readonly secretKey: Buffer; readonly pu
 
 /*
  * libsodium's sign, not OpenSSL's: RFC 8032 signatures are deterministic, so the bytes are the same
- * (portable-backend.test.ts checks them against OpenSSL and RFC 8032's vectors), and libsodium takes about
- * half the time (13–14 against 27 µs here): OpenSSL 3 derives the public key again on every signature.
+ * (portable-backend.test.ts checks them against OpenSSL and RFC 8032's vectors), and libsodium takes
+ * about half the time (13–14 against 27 µs here): OpenSSL 3 derives the public key again on every signature.
  * The node signs a checkpoint every commit, so at one record a request this is paid every few records.
  */
 export function ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array {

@@ -11,8 +11,9 @@
  * write on the node's own connection waits (busy_timeout, on the event loop) for whatever commit
  * holds the write lock here — 12–42 ms at a time in the batch-1 000 bench, every 1.7 s.
  *
- * Messages in: {id, batch} to append (the batch in columns, append-batch-columns.ts), {id, witnessMoves} to move witnessed logs' states, {id,
- * renewLease} to extend the sequencer's lease, {id, close: true} to close the connection. Out: {id}
+ * Messages in: {id, batch} to append (the batch in columns, append-batch-columns.ts), {id,
+ * witnessMoves} to move witnessed logs' states, {id, renewLease} to extend the sequencer's lease,
+ * {id, close: true} to close the connection. Out: {id}
  * when done ({id, moved} for witness moves: whether each moved; {id, changes} for a renewal: rows
  * changed), {id, error: {message, code, store}} when not (store: a StoreError, thrown again as one).
  */
